@@ -1,0 +1,3 @@
+from mobile_optout.cli import main
+
+main()

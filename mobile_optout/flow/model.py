@@ -1,0 +1,400 @@
+"""The typed flow model: what a flow file compiles to, and all the runner ever sees.
+
+Nothing downstream of ``mobile_optout.flow.compile`` handles a plain dict. Every node
+keeps ``where`` (path:line:col in the YAML file) so that a failure at run time can name
+the line that asked for it.
+
+Step kinds are defined here, one dataclass each; ``STEP_KINDS`` maps the YAML key to the
+class. The runner's table (``mobile_optout.runner.HANDLERS``) maps each class to the code
+that executes it. Reporting uses ``Step.describe()``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import ClassVar
+
+from mobile_optout.errors import Where
+
+
+class Platform(str, Enum):
+    ANDROID = "android"
+    IOS = "ios"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# ---------------------------------------------------------------------------- locators
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """How a text locator compares: exactly one of exact / contains / regex."""
+
+    mode: str  # "exact" | "contains" | "regex"
+    value: str
+    case_sensitive: bool = False
+
+    def matches(self, candidate: str | None) -> bool:
+        if not candidate:
+            return False
+        flags = 0 if self.case_sensitive else re.IGNORECASE
+        if self.mode == "regex":
+            return re.search(self.value, candidate, flags) is not None
+        a, b = " ".join(candidate.split()), " ".join(self.value.split())
+        if not self.case_sensitive:
+            a, b = a.casefold(), b.casefold()
+        return a == b if self.mode == "exact" else b in a
+
+    def __str__(self) -> str:
+        shown = {"exact": f'"{self.value}"', "contains": f'~"{self.value}"'}
+        return shown.get(self.mode, f"/{self.value}/")
+
+
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """Finds one element. Exactly one family of fields is set (see ``kind``).
+
+    - ``text``: visible text; Android ``text`` or ``content-desc``, iOS ``label``,
+      ``name`` or ``value`` (one rule set in ``mobile_optout.locate``).
+    - ``accessibility_id``, ``resource_id``, ``class_name``, ``xpath``,
+      ``android_uiautomator``, ``ios_predicate``, ``ios_class_chain``: server-side strategies.
+    - ``any``: alternatives, the first that matches wins.
+    - ``switch_for``: the checkable element (switch/toggle/checkbox) in the same row as
+      the element that ``switch_for`` finds (label and switch are separate nodes on LinkedIn).
+    - ``per_platform``: a different locator per platform.
+    ``index`` picks the n-th match (0-based) where several match.
+    """
+
+    where: Where
+    text: TextMatch | None = None
+    accessibility_id: str | None = None
+    resource_id: str | None = None
+    class_name: str | None = None
+    xpath: str | None = None
+    android_uiautomator: str | None = None
+    ios_predicate: str | None = None
+    ios_class_chain: str | None = None
+    any: tuple[Locator, ...] = ()
+    switch_for: Locator | None = None
+    per_platform: tuple[tuple[Platform, Locator], ...] = ()
+    index: int = 0
+
+    @property
+    def kind(self) -> str:
+        for name in (
+            "text", "accessibility_id", "resource_id", "class_name", "xpath",
+            "android_uiautomator", "ios_predicate", "ios_class_chain", "switch_for",
+        ):
+            if getattr(self, name) is not None:
+                return name
+        if self.any:
+            return "any"
+        if self.per_platform:
+            return "per_platform"
+        raise AssertionError("a Locator with no field set cannot be built by the compiler")
+
+    def for_platform(self, platform: Platform) -> Locator | None:
+        """This locator as seen on ``platform`` (None when it has no part for it)."""
+        if not self.per_platform:
+            return self
+        for plat, loc in self.per_platform:
+            if plat is platform:
+                return loc.for_platform(platform)
+        return None
+
+    def __str__(self) -> str:
+        kind = self.kind
+        if kind == "text":
+            return f"text={self.text}"
+        if kind == "any":
+            return " | ".join(str(a) for a in self.any)
+        if kind == "switch_for":
+            return f"switch for ({self.switch_for})"
+        if kind == "per_platform":
+            return ", ".join(f"{p}: {loc}" for p, loc in self.per_platform)
+        return f"{kind}={getattr(self, kind)!r}"
+
+
+# ---------------------------------------------------------------------------- conditions
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """``when:`` on a step. All given parts must hold. Visibility is checked once, now."""
+
+    where: Where
+    platform: Platform | None = None
+    visible: Locator | None = None
+    not_visible: Locator | None = None
+    param: tuple[str, str] | None = None  # (NAME, value): ${NAME} equals value
+
+
+# ---------------------------------------------------------------------------- steps
+
+
+class IfMissing(str, Enum):
+    """What a step does when its target is not found by the deadline."""
+
+    FAIL = "fail"  # the flow fails (default)
+    SKIP = "skip"  # the step is skipped (what ``optional: true`` means)
+    NOT_OFFERED = "not_offered"  # the flow ends: the setting is not offered here
+    BLOCKED = "blocked"  # the flow ends: a screen we cannot get past
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    """Fields every step kind accepts."""
+
+    KIND: ClassVar[str] = ""
+    where: Where
+    label: str | None = None
+    timeout: float | None = None  # seconds; None = the device's default
+    if_missing: IfMissing = IfMissing.FAIL
+    when: Condition | None = None
+
+    @property
+    def optional(self) -> bool:
+        return self.if_missing is IfMissing.SKIP
+
+    def describe(self) -> str:
+        """A short human line, used when the step has no label."""
+        return self.KIND
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Launch(Step):
+    """Start the app (stopping it first when ``restart``), optionally through a deep link."""
+
+    KIND: ClassVar[str] = "launch"
+    restart: bool = True
+    deep_link: str | None = None
+
+    def describe(self) -> str:
+        return f"launch via {self.deep_link}" if self.deep_link else "launch app"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tap(Step):
+    KIND: ClassVar[str] = "tap"
+    target: Locator
+
+    def describe(self) -> str:
+        return f"tap {self.target}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypeText(Step):
+    """Type into the element; ``text`` may hold ${PARAM} or ${SECRET} references."""
+
+    KIND: ClassVar[str] = "type"
+    target: Locator
+    text: str
+    clear: bool = True
+
+    def describe(self) -> str:
+        return f"type into {self.target}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaitFor(Step):
+    """Wait until the element is visible (the deadline is ``timeout``)."""
+
+    KIND: ClassVar[str] = "wait_for"
+    target: Locator
+
+    def describe(self) -> str:
+        return f"wait for {self.target}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssertVisible(Step):
+    KIND: ClassVar[str] = "assert_visible"
+    target: Locator
+
+    def describe(self) -> str:
+        return f"assert visible {self.target}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssertNotVisible(Step):
+    """Passes once the element is gone (waits up to the deadline for it to go)."""
+
+    KIND: ClassVar[str] = "assert_not_visible"
+    target: Locator
+
+    def describe(self) -> str:
+        return f"assert not visible {self.target}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScrollUntilVisible(Step):
+    KIND: ClassVar[str] = "scroll_until_visible"
+    target: Locator
+    direction: str = "down"  # down | up
+    max_scrolls: int = 10
+
+    def describe(self) -> str:
+        return f"scroll {self.direction} until {self.target}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Back(Step):
+    """System back on Android; on iOS the navigation bar's back button."""
+
+    KIND: ClassVar[str] = "back"
+
+    def describe(self) -> str:
+        return "back"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Screenshot(Step):
+    KIND: ClassVar[str] = "screenshot"
+    name: str
+
+    def describe(self) -> str:
+        return f"screenshot {self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group(Step):
+    """Several steps under one label/condition; also what an include compiles to."""
+
+    KIND: ClassVar[str] = "do"
+    steps: tuple[Step, ...]
+    source: str | None = None  # the included file, for an include
+
+    def describe(self) -> str:
+        return f"include {self.source}" if self.source else f"{len(self.steps)} steps"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Checkpoint(Step):
+    """After a lost session the runner relaunches the app and resumes at the last checkpoint."""
+
+    KIND: ClassVar[str] = "checkpoint"
+    name: str
+
+    def describe(self) -> str:
+        return f"checkpoint {self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stop(Step):
+    """End the flow with an outcome (used under ``when:``), e.g. blocked by a sign-in wall."""
+
+    KIND: ClassVar[str] = "stop"
+    outcome: IfMissing  # NOT_OFFERED or BLOCKED
+    reason: str = ""
+
+    def describe(self) -> str:
+        return f"stop: {self.outcome.value}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnsureSetting(Step):
+    """Read a toggle; tap only if it differs from the desired state; read it back.
+
+    In check mode it only reads. ``desired`` None means the flow header's setting desired state.
+    """
+
+    KIND: ClassVar[str] = "ensure_setting"
+    setting: str
+    toggle: Locator
+    desired: bool | None = None
+
+    def describe(self) -> str:
+        return f"ensure {self.setting}"
+
+
+STEP_KINDS: dict[str, type[Step]] = {
+    cls.KIND: cls
+    for cls in (
+        Launch, Tap, TypeText, WaitFor, AssertVisible, AssertNotVisible, ScrollUntilVisible,
+        Back, Screenshot, Group, Checkpoint, Stop, EnsureSetting,
+    )
+}
+STEP_KINDS["include"] = Group  # `include: other.yaml` compiles to a Group with ``source``
+
+
+# ---------------------------------------------------------------------------- header parts
+
+
+@dataclass(frozen=True, slots=True)
+class AppId:
+    """How the app is known on one platform."""
+
+    platform: Platform
+    app_id: str  # Android package or iOS bundle id
+    activity: str | None = None  # Android launch activity
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """A setting the flow governs, e.g. ``generative_ai_training`` desired off."""
+
+    id: str
+    desired: bool
+    title: str = ""
+    where: Where | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupt:
+    """A screen that may appear at any time, and the tap that dismisses it."""
+
+    name: str
+    when: Locator
+    tap: Locator
+    where: Where
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """A screen that means the flow cannot go on (a sign-in wall)."""
+
+    name: str
+    when: Locator
+    where: Where
+
+
+DEFAULT_DENYLIST: tuple[str, ...] = (
+    "Delete account", "Close account", "Close your account", "Deactivate account",
+    "Sign out", "Log out", "Logout", "Remove account", "Erase all", "Delete all",
+    "Factory reset",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """One compiled flow file."""
+
+    path: Path
+    name: str
+    where: Where
+    platforms: tuple[Platform, ...]
+    apps: tuple[AppId, ...]
+    steps: tuple[Step, ...]
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    settings: tuple[SettingSpec, ...] = ()
+    params: tuple[tuple[str, str], ...] = ()  # declared names with defaults
+    secrets: tuple[str, ...] = ()  # names whose values come from the environment only
+    interrupts: tuple[Interrupt, ...] = ()
+    blockers: tuple[Blocker, ...] = ()
+    allow_taps: tuple[str, ...] = ()  # denylisted labels this flow may tap anyway
+    denylist: tuple[str, ...] = field(default=DEFAULT_DENYLIST)
+
+    def app_for(self, platform: Platform) -> AppId | None:
+        return next((a for a in self.apps if a.platform is platform), None)
+
+    def setting(self, setting_id: str) -> SettingSpec | None:
+        return next((s for s in self.settings if s.id == setting_id), None)
+
+    def runs_on(self, platform: Platform) -> bool:
+        return platform in self.platforms
