@@ -388,6 +388,7 @@ class Flow:
     interrupts: tuple[Interrupt, ...] = ()
     blockers: tuple[Blocker, ...] = ()
     allow_taps: tuple[str, ...] = ()  # denylisted labels this flow may tap anyway
+    identity: tuple[Locator, ...] = ()  # where the account's own name shows: redacted when stored
     denylist: tuple[str, ...] = field(default=DEFAULT_DENYLIST)
 
     def app_for(self, platform: Platform) -> AppId | None:
