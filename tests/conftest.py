@@ -1,0 +1,84 @@
+"""Shared fixtures. Each section names what it provides; add yours as a new section."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+# ------------------------------------------------- real Appium 3 server (marker: appium)
+
+FAKE_APP = DATA / "fake-app.xml"
+
+
+def fake_caps(**extra: Any) -> dict[str, Any]:
+    """Capabilities for a session on Appium's fake driver with tests/data/fake-app.xml."""
+    return {
+        "platformName": "Fake",
+        "appium:automationName": "Fake",
+        "appium:deviceName": "Fake",
+        "appium:app": str(FAKE_APP),
+        **extra,
+    }
+
+
+def open_raw_session(url: str, caps: dict[str, Any]) -> Any:
+    """A session through the raw Appium client (no mobile_optout code in between)."""
+    from appium import webdriver
+    from appium.options.common import AppiumOptions
+    from appium.webdriver.client_config import AppiumClientConfig
+
+    options = AppiumOptions().load_capabilities(caps)
+    config = AppiumClientConfig(remote_server_addr=url, direct_connection=False, keep_alive=True)
+    return webdriver.Remote(url, options=options, client_config=config)
+
+
+def missing_tool(reason: str) -> None:
+    """In CI a missing tool is a broken set-up: fail loudly. Locally: skip, saying why."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI must run this test, but: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def appium_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Appium 3 server (npm-installed, project folder as home) on a free port,
+    proven to have loaded a driver by opening and closing one fake-driver session."""
+    from mobile_optout.appium_server import AppiumServer
+
+    logs = tmp_path_factory.mktemp("appium")
+    server = AppiumServer(log_path=logs / "appium.log")
+    missing = server.missing_prerequisite()
+    if missing:
+        missing_tool(missing)
+    with server:
+        session = open_raw_session(server.url, fake_caps())
+        session.quit()
+        yield server
+
+
+@pytest.fixture
+def fake_app_caps() -> Callable[..., dict[str, Any]]:
+    """``fake_app_caps(**extra)``: capabilities for the fake driver and fake-app.xml."""
+    return fake_caps
+
+
+@pytest.fixture
+def raw_session() -> Callable[[str, dict[str, Any]], Any]:
+    """``raw_session(url, caps)``: open a session with the raw Appium client."""
+    return open_raw_session
+
+
+@pytest.fixture
+def fake_session(appium_server: Any) -> Iterator[Any]:
+    """A fresh raw-client session on the fake driver; quit afterwards."""
+    session = open_raw_session(appium_server.url, fake_caps())
+    try:
+        yield session
+    finally:
+        session.quit()
