@@ -8,6 +8,8 @@
     ├── StepFailed                   the app did not look as the flow expected (exit 1);
     │   │                            carries the UI tree at that moment
     │   └── DeniedTap                a tap on a denylisted label was refused
+    ├── FlowEnded                    not a failure: the flow stopped with an honest outcome
+    │                                (the setting is not offered here; a sign-in wall)
     └── DeviceError                  device or infrastructure (exit 3)
         ├── ServerUnreachable        nothing answers at the Appium URL
         ├── SessionNotCreated        the server refused or timed out a new session (grid busy)
@@ -96,7 +98,9 @@ class StepFailed(OptoutError):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, expected: str = "", actual: str = "", ui_tree: str = "") -> None:
+    def __init__(
+        self, message: str, *, expected: str = "", actual: str = "", ui_tree: str = ""
+    ) -> None:
         self.message = message
         self.expected = expected
         self.actual = actual
@@ -106,6 +110,15 @@ class StepFailed(OptoutError):
 
 class DeniedTap(StepFailed):
     """A tap on a denylisted label (Delete account, Sign out...) was refused."""
+
+
+class FlowEnded(OptoutError):
+    """The flow stopped early with an honest outcome: ``not_offered`` or ``blocked``."""
+
+    def __init__(self, outcome: str, reason: str) -> None:
+        self.outcome = outcome
+        self.reason = reason
+        super().__init__(f"{outcome}: {reason}")
 
 
 class DeviceError(OptoutError):

@@ -1,0 +1,315 @@
+"""A device as the runner sees it: waiting, settling, retrying and interrupts, on top of the
+driver seam. The runner asks "wait for this", "tap that", "what state is that toggle in";
+this module decides how many round trips that takes and which platform rule applies.
+
+Rules kept here (and nowhere else):
+- Nothing sleeps for a fixed time: every wait polls a condition until a deadline, at the
+  device's poll interval, and returns as soon as the condition holds.
+- One page-source read answers the target, its alternatives, the interrupts and the
+  blockers of one poll; it is reused until the next action changes the screen.
+- Before a tap, a declared interrupt on screen (a rating dialog...) is dismissed first.
+- A tap on a denylisted label (Delete account, Sign out...) is refused.
+- A transient failure (a 500, a stale element) is tried again within the deadline; a lost
+  session is not handled here but raised for the runner to reopen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from loguru import logger
+
+from mobile_optout.devices import DeviceProfile
+from mobile_optout.driver import STRATEGIES, Driver, Element, Rect
+from mobile_optout.errors import DeniedTap, FlowEnded, TransientDeviceError
+from mobile_optout.flow.model import AppId, Flow, Locator, Platform
+from mobile_optout.locate import Node, Screen, needs_server
+
+T = TypeVar("T")
+IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
+MAX_INTERRUPTS_PER_WAIT = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Something found on screen: a node from the page source, or a server element."""
+
+    description: str
+    node: Node | None = None
+    element: Element | None = None
+
+
+class Device:
+    def __init__(
+        self,
+        driver: Driver,
+        profile: DeviceProfile,
+        flow: Flow,
+        *,
+        on_event: Callable[[str, str], None] | None = None,
+        on_identity: Callable[[str], None] | None = None,
+    ) -> None:
+        self.driver = driver
+        self.profile = profile
+        self.flow = flow
+        self.platform: Platform = driver.platform
+        self._screen: Screen | None = None
+        self._on_event = on_event or (lambda kind, text: None)
+        self._on_identity = on_identity
+        self._deny = tuple(d.casefold() for d in flow.denylist if d not in flow.allow_taps)
+
+    # -- reading the screen --------------------------------------------------------------
+
+    @property
+    def poll(self) -> float:
+        return self.profile.timeouts.poll
+
+    def screen(self, *, fresh: bool = False) -> Screen:
+        """The current UI tree; read again only after an action or when asked."""
+        if self._screen is None or fresh:
+            source = self._retry(self.driver.page_source)
+            self._screen = Screen(source, self.platform)
+            self._notice_identity(self._screen)
+        return self._screen
+
+    def changed(self) -> None:
+        """Forget the cached screen: an action may have changed it."""
+        self._screen = None
+
+    def _notice_identity(self, screen: Screen) -> None:
+        if self._on_identity is None:
+            return
+        for loc in self.flow.identity:
+            for node in screen.find(loc):
+                for text in node.texts:
+                    self._on_identity(text)
+
+    def _retry(self, fn: Callable[[], T], *, attempts: int = 4) -> T:
+        """Run a driver call, trying again after a transient failure (bounded)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return fn()
+            except TransientDeviceError as exc:
+                if attempt == attempts:
+                    raise
+                logger.debug("transient failure, trying again ({}): {}", attempt, exc)
+                self._on_event("retry", str(exc))
+                time.sleep(self.poll * attempt)
+        raise AssertionError("unreachable")
+
+    # -- finding ------------------------------------------------------------------------
+
+    def look(self, locator: Locator, *, fresh: bool = False) -> Target | None:
+        """One look, no waiting: the target if it is on screen now."""
+        if needs_server(locator, self.platform):
+            return self._look_server(locator)
+        node = self.screen(fresh=fresh).first(locator)
+        return Target(node.describe(), node=node) if node else None
+
+    def _look_server(self, locator: Locator) -> Target | None:
+        loc = locator.for_platform(self.platform)
+        if loc is None:
+            return None
+        for alt in loc.any or (loc,):
+            if alt.kind not in STRATEGIES:
+                target = self.look(alt)
+            else:
+                found = self._find_all(alt.kind, getattr(alt, alt.kind))
+                target = (
+                    Target(f"{alt.kind}={value!r}", element=found[alt.index])
+                    if len(found) > alt.index else None
+                )
+            if target is not None:
+                return target
+        return None
+
+    def _find_all(self, strategy: str, value: str) -> list[Element]:
+        return self._retry(lambda: self.driver.find_all(strategy, value))
+
+    def wait_for(self, locator: Locator, timeout: float) -> Target | None:
+        """Wait until the locator matches (None at the deadline). On each look that misses,
+        dismiss a declared interrupt if one shows, and end the flow at a blocker."""
+        deadline = time.monotonic() + timeout
+        dismissed = 0
+        fresh = False
+        while True:
+            try:
+                if dismissed < MAX_INTERRUPTS_PER_WAIT and self._dismiss_interrupt(fresh=fresh):
+                    dismissed += 1
+                    fresh = False
+                    continue
+                target = self.look(locator, fresh=False)
+            except TransientDeviceError as exc:
+                logger.debug("look failed, looking again: {}", exc)
+                target = None
+            if target is not None:
+                return target
+            self._check_blockers()
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(self.poll)
+            self.changed()
+            fresh = True
+
+    def wait_gone(self, locator: Locator, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.look(locator, fresh=True) is None:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(self.poll)
+
+    def _dismiss_interrupt(self, *, fresh: bool) -> bool:
+        if not self.flow.interrupts:
+            return False
+        screen = self.screen(fresh=fresh)
+        for interrupt in self.flow.interrupts:
+            if needs_server(interrupt.when, self.platform):
+                shown = self._look_server(interrupt.when) is not None
+            else:
+                shown = screen.first(interrupt.when) is not None
+            if not shown:
+                continue
+            button = self.look(interrupt.tap)
+            if button is None:
+                continue
+            logger.info("dismissing interrupt: {}", interrupt.name)
+            self._on_event("interrupt", interrupt.name)
+            self._tap_target(button)
+            return True
+        return False
+
+    def _check_blockers(self) -> None:
+        screen = self.screen()
+        for blocker in self.flow.blockers:
+            if screen.first(blocker.when) is not None:
+                raise FlowEnded("blocked", blocker.name)
+
+    # -- acting -------------------------------------------------------------------------
+
+    def tap(self, target: Target) -> None:
+        self._check_denylist(target)
+        self._tap_target(target)
+
+    def _check_denylist(self, target: Target) -> None:
+        texts = target.node.texts if target.node else (target.description,)
+        for text in texts:
+            folded = " ".join(text.split()).casefold()
+            for denied in self._deny:
+                if folded == denied or folded.startswith(denied):
+                    raise DeniedTap(
+                        f"refused to tap {text!r}: it is on the denylist "
+                        f"(add it to allow_taps: in the flow if this is really intended)",
+                        expected="a safe element", actual=text,
+                    )
+
+    def _tap_target(self, target: Target) -> None:
+        before = self._screen.source if self._screen is not None else None
+        if target.element is not None:
+            element = target.element
+            self._retry(lambda: self.driver.click(element))
+        else:
+            assert target.node is not None and target.node.center is not None
+            x, y = target.node.center
+            self._retry(lambda: self.driver.tap_at(x, y))
+        self._on_event("tap", target.description)
+        self._settle(before)
+
+    def _settle(self, before: str | None, limit: float = 2.0) -> None:
+        """After an action, wait (briefly) until the screen shows it changed."""
+        self.changed()
+        if before is None:
+            return
+        deadline = time.monotonic() + min(limit, self.profile.timeouts.step)
+        while True:
+            try:
+                if self.screen(fresh=True).source != before:
+                    return
+            except TransientDeviceError:
+                pass
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(self.poll)
+
+    def type_into(self, target: Target, text: str, *, clear: bool) -> None:
+        element = target.element
+        if element is None:
+            assert target.node is not None
+            element = self._element_for(target.node)
+        el = element
+        self._retry(lambda: self.driver.type_into(el, text, clear=clear))
+        self.changed()
+
+    def _element_for(self, node: Node) -> Element:
+        """A server element for a node from the page source (typing needs one)."""
+        tree = node.el.getroottree()
+        path = tree.getpath(node.el)
+        if self.platform is Platform.ANDROID and path.startswith("/hierarchy"):
+            path = path[len("/hierarchy"):]
+            path = "/" + path if not path.startswith("//") else path
+        found = self._retry(lambda: self.driver.find_all("xpath", path))
+        if not found:
+            raise TransientDeviceError(f"{node.describe()} is no longer on screen")
+        return found[0]
+
+    def back(self) -> None:
+        before = self.screen().source
+        if self.platform is Platform.IOS:
+            nav = self.screen().nodes
+            buttons = [
+                n for n in nav if n.cls == "XCUIElementTypeButton"
+                and (p := n.el.getparent()) is not None
+                and p.get("type") == "XCUIElementTypeNavigationBar" and n.center
+            ]
+            if buttons:
+                self._tap_target(Target("navigation bar back", node=buttons[0]))
+                return
+        self._retry(self.driver.back)
+        self._on_event("back", "")
+        self._settle(before)
+
+    def scroll(self, direction: str) -> None:
+        before = self.screen().source
+        area: Rect | None = None
+        scrollable = [
+            n for n in self.screen().nodes
+            if n.el.get("scrollable") == "true" and n.bounds and n.bounds.height > 0
+        ]
+        if scrollable:
+            area = max(scrollable, key=lambda n: n.bounds.height if n.bounds else 0).bounds
+        self._retry(lambda: self.driver.scroll(direction, area))
+        self._on_event("scroll", direction)
+        self._settle(before, limit=1.0)
+
+    def launch(self, app: AppId, *, restart: bool, deep_link: str | None) -> None:
+        if restart:
+            self._retry(lambda: self.driver.terminate_app(app))
+        if deep_link:
+            self._retry(lambda: self.driver.deep_link(deep_link, app))
+        else:
+            self._retry(lambda: self.driver.activate_app(app))
+        self._on_event("launch", app.app_id)
+        self.changed()
+
+    def screenshot(self) -> bytes:
+        return self._retry(self.driver.screenshot_png)
+
+    # -- toggles ------------------------------------------------------------------------
+
+    def toggle_state(self, target: Target) -> bool | None:
+        """On or off as the screen shows it; None when the element is not a toggle."""
+        if target.node is not None:
+            return target.node.checked
+        element = target.element
+        assert element is not None
+        name = "checked" if self.platform is Platform.ANDROID else "value"
+        value = self._retry(lambda: self.driver.attribute(element, name))
+        if value in ("true", "1"):
+            return True
+        if value in ("false", "0"):
+            return False
+        return None

@@ -1,0 +1,317 @@
+"""The seam to the device, and the one boundary where Appium/Selenium errors become ours.
+
+``Driver`` is the small interface everything above talks to. ``AppiumDriver`` implements
+it with Appium-Python-Client over HTTP; tests point the very same class at the simulated
+phone or a real Appium server. Every call goes through ``AppiumDriver._call``, which
+counts round trips and converts third-party exceptions into ``mobile_optout.errors``:
+
+    InvalidSessionId, connection reset        -> SessionLost
+    server not answering (urllib3)            -> ServerUnreachable (names the URL)
+    SessionNotCreated (busy grid, bad caps)   -> SessionNotCreated
+    StaleElementReference                     -> StaleElement (the caller re-finds)
+    500 unknown error, timeout, not interactable, click intercepted -> TransientDeviceError
+    InvalidSelector                           -> LocatorRejected (the flow asked for it)
+    UnknownMethod                             -> Unsupported
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.client
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+import urllib3.exceptions
+from appium import webdriver
+from appium.options.android import UiAutomator2Options
+from appium.options.common import AppiumOptions
+from appium.options.ios import XCUITestOptions
+from appium.webdriver.client_config import AppiumClientConfig
+from appium.webdriver.common.appiumby import AppiumBy
+from selenium.common import exceptions as se
+
+from mobile_optout.devices import DeviceProfile, redact_url
+from mobile_optout.errors import (
+    DeviceError,
+    ServerUnreachable,
+    SessionLost,
+    SessionNotCreated,
+    StepFailed,
+    TransientDeviceError,
+)
+from mobile_optout.flow.model import AppId, Platform
+
+T = TypeVar("T")
+
+
+class StaleElement(TransientDeviceError):
+    """The element left the screen; find it again."""
+
+
+class LocatorRejected(StepFailed):
+    """The server refused a locator (bad XPath, predicate, UiSelector)."""
+
+
+class Unsupported(DeviceError):
+    """The server does not implement a command the flow needs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def center(self) -> tuple[int, int]:
+        return self.x + self.width // 2, self.y + self.height // 2
+
+
+class Element(Protocol):
+    """An element reference handed out by the driver; opaque above it."""
+
+    @property
+    def id(self) -> str: ...
+
+
+# Strategy names used above the seam (the flow model's names) -> Appium's.
+STRATEGIES: dict[str, str] = {
+    "accessibility_id": AppiumBy.ACCESSIBILITY_ID,
+    "resource_id": AppiumBy.ID,
+    "class_name": AppiumBy.CLASS_NAME,
+    "xpath": AppiumBy.XPATH,
+    "android_uiautomator": AppiumBy.ANDROID_UIAUTOMATOR,
+    "ios_predicate": AppiumBy.IOS_PREDICATE,
+    "ios_class_chain": AppiumBy.IOS_CLASS_CHAIN,
+}
+
+
+class Driver(Protocol):
+    """What the rest of the tool may ask of a device. One implementation per transport."""
+
+    platform: Platform
+    round_trips: int
+
+    def page_source(self) -> str: ...
+    def find_all(self, strategy: str, value: str) -> list[Element]: ...
+    def click(self, element: Element) -> None: ...
+    def tap_at(self, x: int, y: int) -> None: ...
+    def type_into(self, element: Element, text: str, *, clear: bool) -> None: ...
+    def attribute(self, element: Element, name: str) -> str | None: ...
+    def rect(self, element: Element) -> Rect: ...
+    def back(self) -> None: ...
+    def screenshot_png(self) -> bytes: ...
+    def window_size(self) -> tuple[int, int]: ...
+    def activate_app(self, app: AppId) -> None: ...
+    def terminate_app(self, app: AppId) -> None: ...
+    def app_state(self, app: AppId) -> int: ...
+    def deep_link(self, url: str, app: AppId) -> None: ...
+    def scroll(self, direction: str, area: Rect | None = None) -> None: ...
+    def quit(self) -> None: ...
+
+
+def build_options(profile: DeviceProfile, app: AppId | None) -> AppiumOptions:
+    """Capabilities for a session: platform defaults, the flow's app, then the device's own
+    capabilities (which win: a device file may name another automation or platform)."""
+    options: AppiumOptions
+    if profile.platform is Platform.ANDROID:
+        options = UiAutomator2Options()
+        if app is not None:
+            options.app_package = app.app_id
+            if app.activity:
+                options.app_activity = app.activity
+    else:
+        options = XCUITestOptions()
+        if app is not None:
+            options.bundle_id = app.app_id
+    # Keep the user signed in: never clear the app's data unless the device file says so.
+    options.no_reset = True
+    options.new_command_timeout = 300
+    options.load_capabilities(dict(profile.capabilities))
+    return options
+
+
+def connect(
+    url: str,
+    profile: DeviceProfile,
+    app: AppId | None,
+    *,
+    options: AppiumOptions | None = None,
+) -> AppiumDriver:
+    """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone)."""
+    shown = redact_url(url)
+    opts = options or build_options(profile, app)
+    config = AppiumClientConfig(
+        remote_server_addr=url,
+        direct_connection=False,
+        keep_alive=True,
+        timeout=int(max(profile.timeouts.session, profile.timeouts.command)),
+        init_args_for_pool_manager={"retries": urllib3.util.Retry(total=1, connect=1, read=0)},
+    )
+    try:
+        remote = webdriver.Remote(url, options=opts, client_config=config)
+    except Exception as exc:  # converted right here; nothing else may escape
+        raise _convert(exc, shown, opening=True) from exc
+    return AppiumDriver(remote, profile.platform, shown)
+
+
+def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exception:
+    """Third-party exception -> the tool's own. The only place that knows their classes."""
+    msg = _short(exc)
+    if isinstance(exc, DeviceError | StepFailed):
+        return exc
+    if isinstance(exc, se.InvalidSessionIdException | se.NoSuchDriverException):
+        return SessionLost(f"the session at {url} ended: {msg}")
+    if isinstance(exc, se.SessionNotCreatedException):
+        return SessionNotCreated(f"{url} did not create a session: {msg}")
+    if isinstance(exc, se.StaleElementReferenceException):
+        return StaleElement(f"element went stale: {msg}")
+    if isinstance(exc, se.InvalidSelectorException):
+        return LocatorRejected(f"the server rejected the locator: {msg}")
+    if isinstance(exc, se.UnknownMethodException):
+        return Unsupported(f"{url} does not support this command: {msg}")
+    if isinstance(exc, se.WebDriverException):
+        return TransientDeviceError(f"{url}: {msg}")
+    if isinstance(
+        exc,
+        urllib3.exceptions.MaxRetryError | urllib3.exceptions.NewConnectionError
+        | ConnectionRefusedError,
+    ):
+        if opening:
+            return ServerUnreachable(
+                f"no Appium server answers at {url} ({_reason(exc)}); is it running? "
+                "Try `mobile-optout doctor`."
+            )
+        return SessionLost(f"lost the connection to {url}: {_reason(exc)}")
+    if isinstance(
+        exc,
+        urllib3.exceptions.ProtocolError | http.client.HTTPException | ConnectionError,
+    ):
+        return SessionLost(f"the connection to {url} broke: {_reason(exc)}")
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError | socket.timeout | TimeoutError):
+        return TransientDeviceError(f"{url} did not answer in time")
+    return DeviceError(f"{url}: unexpected {type(exc).__name__}: {exc}")
+
+
+def _short(exc: BaseException) -> str:
+    if isinstance(exc, se.WebDriverException):
+        text = exc.msg or type(exc).__name__
+    else:
+        text = str(exc) or type(exc).__name__
+    return text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
+
+
+def _reason(exc: BaseException) -> str:
+    reason = getattr(exc, "reason", None)
+    base = reason if isinstance(reason, BaseException) else exc
+    text = str(base)
+    if "Connection refused" in text or isinstance(base, ConnectionRefusedError):
+        return "connection refused"
+    return type(base).__name__
+
+
+class AppiumDriver:
+    """``Driver`` over Appium-Python-Client. Counts every command it sends."""
+
+    def __init__(self, remote: Any, platform: Platform, url: str) -> None:
+        self._remote = remote
+        self.platform = platform
+        self.url = url
+        self.round_trips = 0
+        self._size: tuple[int, int] | None = None
+
+    @property
+    def capabilities(self) -> Mapping[str, Any]:
+        caps: Mapping[str, Any] = self._remote.capabilities or {}
+        return caps
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        self.round_trips += 1
+        try:
+            return fn()
+        except Exception as exc:
+            raise _convert(exc, self.url) from exc
+
+    def page_source(self) -> str:
+        source: str = self._call(lambda: self._remote.page_source)
+        return source
+
+    def find_all(self, strategy: str, value: str) -> list[Element]:
+        by = STRATEGIES[strategy]
+        found: list[Element] = self._call(lambda: self._remote.find_elements(by, value))
+        return found
+
+    def click(self, element: Element) -> None:
+        self._call(element.click)  # type: ignore[attr-defined]
+
+    def tap_at(self, x: int, y: int) -> None:
+        self._call(lambda: self._remote.tap([(x, y)]))
+
+    def type_into(self, element: Element, text: str, *, clear: bool) -> None:
+        if clear:
+            self._call(element.clear)  # type: ignore[attr-defined]
+        self._call(lambda: element.send_keys(text))  # type: ignore[attr-defined]
+
+    def attribute(self, element: Element, name: str) -> str | None:
+        value: str | None = self._call(
+            lambda: element.get_attribute(name)  # type: ignore[attr-defined]
+        )
+        return value
+
+    def rect(self, element: Element) -> Rect:
+        r: dict[str, Any] = self._call(lambda: element.rect)  # type: ignore[attr-defined]
+        return Rect(int(r["x"]), int(r["y"]), int(r["width"]), int(r["height"]))
+
+    def back(self) -> None:
+        self._call(self._remote.back)
+
+    def screenshot_png(self) -> bytes:
+        data: str = self._call(self._remote.get_screenshot_as_base64)
+        return base64.b64decode(data)
+
+    def window_size(self) -> tuple[int, int]:
+        if self._size is None:
+            r: dict[str, Any] = self._call(self._remote.get_window_rect)
+            self._size = (int(r["width"]), int(r["height"]))
+        return self._size
+
+    def _mobile(self, script: str, args: dict[str, Any]) -> Any:
+        return self._call(lambda: self._remote.execute_script(f"mobile: {script}", args))
+
+    def _app_args(self, app: AppId) -> dict[str, Any]:
+        key = "appId" if self.platform is Platform.ANDROID else "bundleId"
+        return {key: app.app_id}
+
+    def activate_app(self, app: AppId) -> None:
+        self._mobile("activateApp", self._app_args(app))
+
+    def terminate_app(self, app: AppId) -> None:
+        self._mobile("terminateApp", self._app_args(app))
+
+    def app_state(self, app: AppId) -> int:
+        return int(self._mobile("queryAppState", self._app_args(app)))
+
+    def deep_link(self, url: str, app: AppId) -> None:
+        key = "package" if self.platform is Platform.ANDROID else "bundleId"
+        self._mobile("deepLink", {"url": url, key: app.app_id})
+
+    def scroll(self, direction: str, area: Rect | None = None) -> None:
+        if self.platform is Platform.ANDROID:
+            w, h = self.window_size()
+            box = area or Rect(0, h // 5, w, h * 3 // 5)
+            self._mobile(
+                "scrollGesture",
+                {"left": box.x, "top": box.y, "width": box.width, "height": box.height,
+                 "direction": direction, "percent": 0.75},
+            )
+        else:
+            self._mobile("scroll", {"direction": direction})
+
+    def quit(self) -> None:
+        # A session that is already gone is quit enough.
+        with contextlib.suppress(DeviceError):
+            self._call(self._remote.quit)

@@ -1,0 +1,592 @@
+"""Executes flows on devices and says truthfully what happened. Knows no platform.
+
+Where things are:
+- ``HANDLERS`` maps each step kind (``mobile_optout.flow.model``) to the function below that
+  executes it; a step kind is defined in the model, executed here, reported by its record.
+- ``FlowRun`` runs one flow on one device: opens a session, executes the steps, recovers
+  from a lost session (reconnect, relaunch, resume at the last checkpoint), decides the
+  outcome. ``run_all`` runs many (device, flow) pairs, devices in parallel.
+- Platform rules (toggle attributes, back buttons, scrolling) live in ``device.py`` and
+  ``locate.py``; device errors are converted in ``driver.py``.
+
+A setting counts as changed only when it was read back from the screen after the tap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from loguru import logger
+
+from mobile_optout import __version__
+from mobile_optout.device import Device, Target
+from mobile_optout.devices import DeviceProfile
+from mobile_optout.driver import AppiumDriver, connect
+from mobile_optout.errors import (
+    DeviceError,
+    FlowEnded,
+    InputError,
+    OptoutError,
+    SessionLost,
+    StepFailed,
+)
+from mobile_optout.flow.model import (
+    AssertNotVisible,
+    AssertVisible,
+    Back,
+    Checkpoint,
+    Condition,
+    EnsureSetting,
+    Flow,
+    Group,
+    IfMissing,
+    Launch,
+    Locator,
+    Screenshot,
+    ScrollUntilVisible,
+    Step,
+    Stop,
+    Tap,
+    TypeText,
+    WaitFor,
+)
+from mobile_optout.flow.params import Vars
+from mobile_optout.results.evidence import Evidence
+from mobile_optout.results.record import (
+    ErrorInfo,
+    FlowResult,
+    Outcome,
+    RecordSink,
+    RunRecord,
+    SettingObservation,
+    StepRecord,
+    StepStatus,
+    new_run_id,
+    now_iso,
+)
+
+
+class Progress(Protocol):
+    """Live progress for the person watching (the CLI prints it through console.py)."""
+
+    def step(self, result: FlowResult, record: StepRecord) -> None: ...
+    def finished(self, result: FlowResult) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    mode: str = "apply"  # "apply" | "check"
+    params: Mapping[str, str] = field(default_factory=dict)
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    parallel: int = 1
+    sim_state_dir: Path | None = None  # where simulated phones keep their state
+
+    @property
+    def check(self) -> bool:
+        return self.mode == "check"
+
+
+class _Skipped(Exception):
+    """The step's target was missing and the step is optional."""
+
+
+# --------------------------------------------------------------------------- one flow
+
+
+class FlowRun:
+    """One flow on one device, from session to outcome."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        profile: DeviceProfile,
+        url: str,
+        *,
+        options: RunOptions,
+        evidence: Evidence,
+        run: RunRecord,
+        sink: RecordSink,
+        progress: Progress | None = None,
+    ) -> None:
+        self.flow = flow
+        self.profile = profile
+        self.url = url
+        self.options = options
+        self.evidence = evidence
+        self.run = run
+        self.sink = sink
+        self.progress = progress
+        self.vars = Vars(flow, options.params, options.environ)
+        for secret in self.vars.secret_values():
+            evidence.redactor.add_secret(secret)
+        app = flow.app_for(profile.platform)
+        assert app is not None, "flows are only paired with devices of their platforms"
+        self.app = app
+        self.result = FlowResult(
+            device=profile.name, platform=profile.platform.value, flow=flow.name,
+            flow_path=str(flow.path), server=profile.endpoint,
+        )
+        self.setting: SettingObservation | None = None
+        self.tapped_setting = False
+        self.checkpoint = 0  # top-level step index to resume at after a lost session
+        self.device: Device | None = None
+        self.driver: AppiumDriver | None = None
+
+    # -- the whole flow -----------------------------------------------------------------
+
+    def execute(self) -> FlowResult:
+        self.sink.result_started(self.run, self.result)
+        started = time.monotonic()
+        try:
+            self._attempts()
+            self.result.outcome = self._outcome()
+        except FlowEnded as end:
+            self.result.outcome = Outcome(end.outcome)
+            self.result.note = end.reason
+        except StepFailed as exc:
+            self.result.outcome = Outcome.FAILED
+            self._record_error(exc)
+        except DeviceError as exc:
+            self.result.outcome = Outcome.ERROR
+            self._record_error(exc)
+        except InputError as exc:
+            self.result.outcome = Outcome.ERROR
+            self._record_error(exc)
+        finally:
+            if self.driver is not None:
+                self.driver.quit()
+        if self.setting is not None:
+            self.result.setting = self.setting
+        self.result.finished_at = now_iso()
+        logger.debug("{} finished in {:.1f}s", self.result.key, time.monotonic() - started)
+        self.sink.result_finished(self.run, self.result)
+        if self.progress:
+            self.progress.finished(self.result)
+        return self.result
+
+    def _attempts(self) -> None:
+        deadline = time.monotonic() + self.profile.timeouts.flow
+        while True:
+            try:
+                self._open()
+                start = self.checkpoint
+                if start > 0:
+                    assert self.device is not None
+                    self.device.launch(self.app, restart=True, deep_link=None)
+                self._steps(self.flow.steps[start:], deadline, top_level_offset=start)
+                return
+            except SessionLost as exc:
+                if self.result.attempts > self.profile.retries or time.monotonic() > deadline:
+                    raise
+                self.result.attempts += 1
+                logger.warning(
+                    "{}: session lost ({}); reopening, attempt {}",
+                    self.result.key, exc, self.result.attempts,
+                )
+                self.driver = None
+
+    def _open(self) -> None:
+        if self.driver is None:
+            self.driver = connect(self.url, self.profile, self.app)
+            caps = self.driver.capabilities
+            self.result.app_version = str(
+                caps.get("appium:appVersion") or caps.get("appVersion") or ""
+            )
+            self.device = Device(
+                self.driver, self.profile, self.flow,
+                on_event=self._event, on_identity=self.evidence.redactor.add_name,
+            )
+
+    def _event(self, kind: str, text: str) -> None:
+        if kind in ("interrupt", "retry"):
+            logger.info("{}: {} {}", self.result.key, kind, text)
+
+    def _outcome(self) -> Outcome:
+        obs = self.setting
+        if obs is None:
+            return Outcome.PASSED
+        if obs.before == obs.desired and not self.tapped_setting:
+            return Outcome.ALREADY_SET
+        if self.options.check:
+            return Outcome.WOULD_CHANGE
+        if obs.after == obs.desired:
+            return Outcome.CHANGED
+        return Outcome.FAILED
+
+    def _record_error(self, exc: OptoutError) -> None:
+        last = self.result.steps[-1] if self.result.steps else None
+        info = ErrorInfo(type=type(exc).__name__, message=self.evidence.redactor.text(str(exc)))
+        if isinstance(exc, StepFailed):
+            info.expected = exc.expected
+            info.actual = self.evidence.redactor.text(exc.actual)
+            if exc.ui_tree:
+                info.screen = self.evidence.page_source(self.result, "failure", exc.ui_tree)
+        if last is not None:
+            info.step, info.line = last.label, last.line
+        self.result.error = info
+
+    # -- steps --------------------------------------------------------------------------
+
+    def _steps(self, steps: Sequence[Step], deadline: float, top_level_offset: int = -1) -> None:
+        for i, step in enumerate(steps):
+            if top_level_offset >= 0 and isinstance(step, Checkpoint):
+                self.checkpoint = top_level_offset + i
+            if time.monotonic() > deadline:
+                raise StepFailed(
+                    f"the flow ran past its deadline of {self.profile.timeouts.flow:.0f}s"
+                )
+            self._step(step, deadline)
+
+    def _step(self, step: Step, deadline: float) -> None:
+        assert self.driver is not None and self.device is not None
+        holds = step.when is None or self._holds(step.when)
+        if isinstance(step, Group) and holds:
+            self._steps(step.steps, deadline)
+            return
+        record = StepRecord(
+            label=step.label or self.vars.expand(step.describe()), kind=step.KIND,
+            status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,
+        )
+        trips = self.driver.round_trips
+        started = time.monotonic()
+        try:
+            if not holds:
+                record.status, record.message = StepStatus.SKIPPED, "condition not met"
+            else:
+                HANDLERS[type(step)](self, step, record)
+        except _Skipped as skip:
+            record.status, record.message = StepStatus.SKIPPED, str(skip)
+        except (StepFailed, DeviceError) as exc:
+            record.status = StepStatus.FAILED if isinstance(exc, StepFailed) else StepStatus.ERROR
+            record.message = self.evidence.redactor.text(str(exc))
+            self._failure_evidence(record, exc)
+            raise
+        except FlowEnded as end:
+            record.message = end.reason
+            raise
+        finally:
+            record.duration_ms = int((time.monotonic() - started) * 1000)
+            record.round_trips = self.driver.round_trips - trips
+            self.result.steps.append(record)
+            self.sink.step_finished(self.run, self.result, record)
+            if self.progress:
+                self.progress.step(self.result, record)
+
+    def _failure_evidence(self, record: StepRecord, exc: Exception) -> None:
+        if isinstance(exc, SessionLost) or self.device is None:
+            return
+        with contextlib.suppress(OptoutError):
+            shot = self.evidence.screenshot(self.result, "failure", self.device.screenshot())
+            if shot:
+                record.evidence.append(shot)
+
+    def _holds(self, cond: Condition) -> bool:
+        assert self.device is not None
+        if cond.platform is not None and cond.platform is not self.profile.platform:
+            return False
+        if cond.param is not None:
+            name, value = cond.param
+            if self.vars.expand("${" + name + "}") != value:
+                return False
+        if cond.visible is not None and self.device.look(cond.visible, fresh=True) is None:
+            return False
+        return cond.not_visible is None or self.device.look(cond.not_visible) is None
+
+    def _timeout(self, step: Step) -> float:
+        return step.timeout if step.timeout is not None else self.profile.timeouts.step
+
+    def _find(self, step: Step, locator: Locator) -> Target:
+        """Wait for the step's target; a miss is handled as the step's if_missing says."""
+        assert self.device is not None
+        target = self.device.wait_for(locator, self._timeout(step))
+        if target is not None:
+            return target
+        self._missing(step, f"{locator} did not appear within {self._timeout(step):g}s")
+        raise AssertionError("unreachable")
+
+    def _missing(self, step: Step, what: str) -> None:
+        assert self.device is not None
+        if step.if_missing is IfMissing.SKIP:
+            raise _Skipped(what)
+        if step.if_missing is IfMissing.NOT_OFFERED:
+            raise FlowEnded("not_offered", what)
+        if step.if_missing is IfMissing.BLOCKED:
+            raise FlowEnded("blocked", what)
+        screen = self.device.screen(fresh=True)
+        locator = getattr(step, "target", None) or getattr(step, "toggle", None)
+        hint = ""
+        if isinstance(locator, Locator):
+            close = screen.near_misses(locator)
+            hint = f"; on screen instead: {', '.join(repr(c) for c in close)}" if close else ""
+        raise StepFailed(
+            f"{step.where}: {what}{hint}",
+            expected=str(locator) if locator is not None else step.describe(),
+            actual=screen.summary(),
+            ui_tree=screen.source,
+        )
+
+    def screenshot(self, name: str, record: StepRecord) -> None:
+        assert self.device is not None
+        shot = self.evidence.screenshot(self.result, name, self.device.screenshot())
+        if shot:
+            record.evidence.append(shot)
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+def _launch(run: FlowRun, step: Launch, record: StepRecord) -> None:
+    assert run.device is not None
+    link = run.vars.expand(step.deep_link) if step.deep_link else None
+    run.device.launch(run.app, restart=step.restart, deep_link=link)
+
+
+def _tap(run: FlowRun, step: Tap, record: StepRecord) -> None:
+    assert run.device is not None
+    run.device.tap(run._find(step, step.target))
+
+
+def _type(run: FlowRun, step: TypeText, record: StepRecord) -> None:
+    assert run.device is not None
+    target = run._find(step, step.target)
+    run.device.type_into(target, run.vars.expand(step.text), clear=step.clear)
+
+
+def _wait_for(run: FlowRun, step: WaitFor | AssertVisible, record: StepRecord) -> None:
+    run._find(step, step.target)
+
+
+def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord) -> None:
+    assert run.device is not None
+    if not run.device.wait_gone(step.target, run._timeout(step)):
+        screen = run.device.screen()
+        raise StepFailed(
+            f"{step.where}: {step.target} is still on screen after {run._timeout(step):g}s",
+            expected=f"no {step.target}", actual=screen.summary(), ui_tree=screen.source,
+        )
+
+
+def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRecord) -> None:
+    assert run.device is not None
+    device = run.device
+    look = min(run._timeout(step), 2.0)
+    for _ in range(step.max_scrolls):
+        if device.wait_for(step.target, look) is not None:
+            return
+        before = device.screen().source
+        device.scroll(step.direction)
+        if device.screen(fresh=True).source == before:
+            break  # the end of the list: nothing moved
+    if device.wait_for(step.target, look) is None:
+        run._missing(step, f"{step.target} not found after scrolling {step.direction}")
+
+
+def _back(run: FlowRun, step: Back, record: StepRecord) -> None:
+    assert run.device is not None
+    run.device.back()
+
+
+def _screenshot(run: FlowRun, step: Screenshot, record: StepRecord) -> None:
+    run.screenshot(step.name, record)
+
+
+def _checkpoint(run: FlowRun, step: Checkpoint, record: StepRecord) -> None:
+    record.message = "resume point after a lost session"
+
+
+def _stop(run: FlowRun, step: Stop, record: StepRecord) -> None:
+    raise FlowEnded(step.outcome.value, step.reason or step.describe())
+
+
+def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
+    """Read the toggle; tap only if it differs; read it back until it shows the desired state.
+    In check mode, only read. At most one tap per attempt."""
+    assert run.device is not None
+    device = run.device
+    spec = run.flow.setting(step.setting)
+    desired = step.desired if step.desired is not None else (spec.desired if spec else False)
+    if run.setting is None:
+        run.setting = SettingObservation(id=step.setting, desired=desired)
+    obs = run.setting
+    target = run._find(step, step.toggle)
+    state = device.toggle_state(target)
+    if state is None:
+        screen = device.screen()
+        raise StepFailed(
+            f"{step.where}: {target.description} is not a toggle; cannot read its state",
+            expected="a switch with an on/off state", actual=target.description,
+            ui_tree=screen.source,
+        )
+    if obs.before is None:
+        obs.before = state
+    obs.after = state
+    run.screenshot("setting-before", record)
+    if state == desired:
+        record.message = f"already {'on' if desired else 'off'}"
+        return
+    if run.options.check:
+        record.message = f"is {_on(state)}; would turn it {_on(desired)}"
+        return
+    device.tap(target)
+    run.tapped_setting = True
+    deadline = time.monotonic() + run._timeout(step)
+    while True:
+        again = device.look(step.toggle, fresh=True)
+        after = device.toggle_state(again) if again is not None else None
+        obs.after = after
+        if after == desired:
+            record.message = f"turned {'on' if desired else 'off'}, verified on screen"
+            run.screenshot("setting-after", record)
+            return
+        if time.monotonic() >= deadline:
+            run.screenshot("setting-after", record)
+            screen = device.screen()
+            raise StepFailed(
+                f"{step.where}: tapped {target.description} but it still reads "
+                f"{'unknown' if after is None else ('on' if after else 'off')} "
+                f"after {run._timeout(step):g}s",
+                expected=f"{step.setting} {'on' if desired else 'off'}",
+                actual=screen.summary(), ui_tree=screen.source,
+            )
+        time.sleep(device.poll)
+
+
+def _on(state: bool | None) -> str:
+    return "unknown" if state is None else ("on" if state else "off")
+
+
+Handler = Callable[[FlowRun, Any, StepRecord], None]
+HANDLERS: dict[type[Step], Handler] = {
+    Launch: _launch,
+    Tap: _tap,
+    TypeText: _type,
+    WaitFor: _wait_for,
+    AssertVisible: _wait_for,
+    AssertNotVisible: _assert_not_visible,
+    ScrollUntilVisible: _scroll_until_visible,
+    Back: _back,
+    Screenshot: _screenshot,
+    Checkpoint: _checkpoint,
+    Stop: _stop,
+    EnsureSetting: _ensure_setting,
+}
+
+
+# --------------------------------------------------------------------------- many flows
+
+
+@contextlib.contextmanager
+def endpoint(profile: DeviceProfile, options: RunOptions, environ: Mapping[str, str]
+             ) -> Iterator[str]:
+    """The URL to talk to: the device's server, or a simulated phone started here."""
+    if profile.sim is None:
+        from mobile_optout.devices import resolve_server
+
+        yield resolve_server(profile, environ)
+        return
+    from mobile_optout.sim import SimPhone
+
+    state_file = None
+    if options.sim_state_dir is not None:
+        options.sim_state_dir.mkdir(parents=True, exist_ok=True)
+        state_file = options.sim_state_dir / f"{profile.name}.json"
+    phone = SimPhone(
+        platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
+        latency_ms=profile.sim.latency_ms, state_file=state_file,
+    )
+    with phone:
+        yield phone.url
+
+
+def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
+          ) -> list[tuple[DeviceProfile, list[Flow]]]:
+    """Each device with the flows written for its platform."""
+    return [(d, [f for f in flows if f.runs_on(d.platform)]) for d in devices]
+
+
+def run_all(
+    flows: Sequence[Flow],
+    devices: Sequence[DeviceProfile],
+    *,
+    options: RunOptions,
+    evidence: Evidence,
+    sink: RecordSink,
+    progress: Progress | None = None,
+    run_id: str | None = None,
+) -> RunRecord:
+    """Run every matching (device, flow); devices in parallel (one session each at a time)."""
+    run = RunRecord(run_id=run_id or new_run_id(), mode=options.mode, tool_version=__version__)
+    sink.run_started(run)
+    lock = threading.Lock()
+
+    def one_device(profile: DeviceProfile, device_flows: list[Flow]) -> None:
+        try:
+            with endpoint(profile, options, options.environ) as url:
+                for flow in device_flows:
+                    result = FlowRun(
+                        flow, profile, url, options=options, evidence=evidence, run=run,
+                        sink=_Locked(sink, lock), progress=progress,
+                    ).execute()
+                    with lock:
+                        run.results.append(result)
+        except (DeviceError, InputError) as exc:  # the endpoint itself failed
+            for flow in device_flows:
+                result = FlowResult(
+                    device=profile.name, platform=profile.platform.value, flow=flow.name,
+                    flow_path=str(flow.path), server=profile.endpoint, outcome=Outcome.ERROR,
+                    error=ErrorInfo(type=type(exc).__name__, message=str(exc)),
+                    finished_at=now_iso(),
+                )
+                with lock:
+                    sink.result_started(run, result)
+                    sink.result_finished(run, result)
+                    run.results.append(result)
+                if progress:
+                    progress.finished(result)
+
+    work = [(d, fs) for d, fs in pairs(flows, devices) if fs]
+    workers = max(1, min(options.parallel, len(work) or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="device") as pool:
+        for future in [pool.submit(one_device, d, fs) for d, fs in work]:
+            future.result()
+    order = {(d.name, f.name): i for i, (d, fs) in enumerate(work) for f in fs}
+    run.results.sort(key=lambda r: order.get((r.device, r.flow), 0))
+    run.finished_at = now_iso()
+    sink.run_finished(run)
+    return run
+
+
+class _Locked:
+    """A sink shared by the device threads: one write at a time."""
+
+    def __init__(self, sink: RecordSink, lock: threading.Lock) -> None:
+        self._sink = sink
+        self._lock = lock
+
+    def run_started(self, run: RunRecord) -> None:
+        with self._lock:
+            self._sink.run_started(run)
+
+    def result_started(self, run: RunRecord, result: FlowResult) -> None:
+        with self._lock:
+            self._sink.result_started(run, result)
+
+    def step_finished(self, run: RunRecord, result: FlowResult, step: StepRecord) -> None:
+        with self._lock:
+            self._sink.step_finished(run, result, step)
+
+    def result_finished(self, run: RunRecord, result: FlowResult) -> None:
+        with self._lock:
+            self._sink.result_finished(run, result)
+
+    def run_finished(self, run: RunRecord) -> None:
+        with self._lock:
+            self._sink.run_finished(run)
