@@ -117,7 +117,8 @@ class Device:
             if alt.kind not in STRATEGIES:
                 target = self.look(alt)
             else:
-                found = self._find_all(alt.kind, getattr(alt, alt.kind))
+                value = getattr(alt, alt.kind)
+                found = self._find_all(alt.kind, value)
                 target = (
                     Target(f"{alt.kind}={value!r}", element=found[alt.index])
                     if len(found) > alt.index else None
