@@ -1,0 +1,393 @@
+"""The flow format as JSON Schema (draft 2020-12), for editors (yaml-language-server).
+
+Written by hand as data, next to the compiler that enforces the same rules; the step
+kinds come from ``model.STEP_KINDS`` so that a new kind without a schema fails the
+test that compares the two. The compiler stays the authority: the schema cannot say
+everything (for example that every ${NAME} is declared).
+
+``schema/flow.schema.json`` in the repository is ``mobile-optout schema`` output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mobile_optout.flow import model
+
+SCHEMA_ID = "https://github.com/mobile-optout/mobile-optout/schema/flow.schema.json"
+
+JSON = dict[str, Any]
+
+
+def _ref(name: str) -> JSON:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _string(description: str, **extra: Any) -> JSON:
+    return {"type": "string", "description": description, **extra}
+
+
+_BOOL_LIKE: JSON = {
+    "description": "On or off: true/false, or the words on/off (YAML 1.1 booleans).",
+    "anyOf": [{"type": "boolean"}, {"enum": ["on", "off", "true", "false"]}],
+}
+
+_LOCATOR_STRINGS: dict[str, str] = {
+    "accessibility_id": "Accessibility id: Android content-desc, iOS accessibility identifier.",
+    "id": "Android resource-id (with or without the package prefix).",
+    "class": "Element class, e.g. android.widget.Switch or XCUIElementTypeSwitch.",
+    "xpath": "XPath over the page source (slow; prefer text or ids).",
+    "android_uiautomator": "UiAutomator selector, e.g. new UiSelector().text(\"Settings\").",
+    "ios_predicate": "iOS predicate string, e.g. label CONTAINS 'Privacy'.",
+    "ios_class_chain": "iOS class chain, e.g. **/XCUIElementTypeSwitch[`label == 'x'`].",
+}
+
+
+def _locator() -> JSON:
+    families: list[JSON] = [
+        {"required": ["text"]},
+        *({"required": [k]} for k in _LOCATOR_STRINGS),
+        {"required": ["any"]},
+        {"required": ["switch_for"]},
+        {"anyOf": [{"required": ["android"]}, {"required": ["ios"]}]},
+    ]
+    properties: JSON = {
+        "text": {
+            "description": "Visible text. A string matches exactly (case-insensitive, "
+            "whitespace collapsed); or one of exact/contains/regex.",
+            "oneOf": [{"type": "string"}, _ref("textMatch")],
+        },
+        **{k: _string(d) for k, d in _LOCATOR_STRINGS.items()},
+        "any": {
+            "description": "Alternatives, tried in order; the first that matches wins.",
+            "type": "array", "minItems": 1, "items": _ref("locator"),
+        },
+        "switch_for": {
+            "description": "The switch/toggle/checkbox in the same row as the element "
+            "this locator finds (its label).",
+            **_ref("locator"),
+        },
+        "android": {"description": "The locator on Android.", **_ref("locator")},
+        "ios": {"description": "The locator on iOS.", **_ref("locator")},
+        "index": {
+            "description": "Which match to take when several match (0 = the first).",
+            "type": "integer", "minimum": 0,
+        },
+    }
+    return {
+        "description": "Finds one element: a string (exact text) or a mapping with exactly "
+        "one way to find it.",
+        "oneOf": [
+            {"type": "string", "minLength": 1, "description": "Exact visible text."},
+            {
+                "type": "object",
+                "properties": properties,
+                "additionalProperties": False,
+                "oneOf": families,
+            },
+        ],
+    }
+
+
+_TEXT_MATCH: JSON = {
+    "description": "How text is compared: exactly one of exact, contains, regex.",
+    "type": "object",
+    "properties": {
+        "exact": _string("The whole text, case-insensitive unless case_sensitive."),
+        "contains": _string("A part of the text."),
+        "regex": _string("A Python regular expression, searched in the text."),
+        "case_sensitive": {"type": "boolean", "description": "Compare case (default false)."},
+    },
+    "additionalProperties": False,
+    "oneOf": [{"required": ["exact"]}, {"required": ["contains"]}, {"required": ["regex"]}],
+}
+
+_CONDITION: JSON = {
+    "description": "Run the step only when all given parts hold (checked once, when the "
+    "step is reached).",
+    "type": "object",
+    "properties": {
+        "platform": {"description": "Only on this platform.", "enum": ["android", "ios"]},
+        "visible": {"description": "Only when this element is on screen.", **_ref("locator")},
+        "not_visible": {"description": "Only when this element is not on screen.",
+                        **_ref("locator")},
+        "param": {
+            "description": "Only when the variable NAME has this value: {NAME: value}.",
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "additionalProperties": {"type": ["string", "number", "boolean"]},
+        },
+    },
+    "additionalProperties": False,
+    "minProperties": 1,
+}
+
+_COMMON: JSON = {
+    "label": _string("What the step does, in the report."),
+    "optional": {"type": "boolean",
+                 "description": "true: skip the step when its target is missing "
+                 "(same as if_missing: skip)."},
+    "if_missing": {
+        "description": "When the target is not found by the deadline: fail the flow "
+        "(default), skip the step, or end the flow as not_offered / blocked.",
+        "enum": [i.value for i in model.IfMissing],
+    },
+    "timeout": {"description": "Seconds to wait for the target (default: the device's).",
+                "type": "number", "exclusiveMinimum": 0},
+    "when": _ref("condition"),
+}
+
+_SCROLL: JSON = {
+    "type": "object",
+    "properties": {
+        "target": _ref("locator"),
+        "direction": {"enum": ["down", "up"], "description": "Which way to scroll (down)."},
+        "max_scrolls": {"type": "integer", "minimum": 1, "maximum": 50,
+                        "description": "Give up after this many scrolls (10)."},
+    },
+    "required": ["target"],
+    "additionalProperties": False,
+}
+
+# kind -> (description, payload schema)
+_PAYLOADS: dict[str, tuple[str, JSON]] = {
+    "launch": ("Start the app (stopping it first), optionally through a deep link.", {
+        "oneOf": [{"type": "null"}, {
+            "type": "object",
+            "properties": {
+                "restart": {"type": "boolean", "description": "Stop the app first (true)."},
+                "deep_link": _string("Open this URL instead of the launcher."),
+            },
+            "additionalProperties": False,
+        }],
+    }),
+    "back": ("System back (Android) or the navigation bar's back button (iOS).", {
+        "oneOf": [{"type": "null"}, {"type": "object", "maxProperties": 0}],
+    }),
+    "tap": ("Tap the element.", _ref("locator")),
+    "wait_for": ("Wait until the element is visible.", _ref("locator")),
+    "assert_visible": ("Fail unless the element is visible.", _ref("locator")),
+    "assert_not_visible": ("Fail unless the element is gone (waits for it to go).",
+                           _ref("locator")),
+    "type": ("Type text into the element; text may use ${PARAM} and ${SECRET}.", {
+        "type": "object",
+        "properties": {
+            "target": _ref("locator"),
+            "text": {"type": ["string", "number"], "description": "What to type."},
+            "clear": {"type": "boolean", "description": "Clear the field first (true)."},
+        },
+        "required": ["target", "text"],
+        "additionalProperties": False,
+    }),
+    "scroll_until_visible": ("Scroll until the element is visible.", {
+        "oneOf": [_SCROLL, _ref("locator")],
+    }),
+    "screenshot": ("Save a screenshot as evidence under this name.",
+                   {"type": "string", "pattern": "^[a-z0-9_-]+$"}),
+    "include": ("Run the steps of another file (a part), path relative to this file.", {
+        "oneOf": [{"type": "string", "minLength": 1}, {
+            "type": "object",
+            "properties": {
+                "path": _string("The file, relative to this one."),
+                "params": {"type": "object", "description": "Values for the part's params.",
+                           "additionalProperties": {"type": ["string", "number", "boolean"]}},
+            },
+            "required": ["path"],
+            "additionalProperties": False,
+        }],
+    }),
+    "do": ("A group of steps under one label or condition.", _ref("steps")),
+    "checkpoint": ("After a lost session, the run resumes from the last checkpoint.",
+                   {"type": "string", "pattern": "^[a-z0-9_-]+$"}),
+    "stop": ("End the flow with an outcome (use with when:).", {
+        "type": "object",
+        "properties": {
+            "outcome": {"enum": ["blocked", "not_offered"]},
+            "reason": _string("Why, for the report."),
+        },
+        "required": ["outcome"],
+        "additionalProperties": False,
+    }),
+    "ensure_setting": ("Read a toggle; tap it only if it differs from the desired state; "
+                       "read it back.", {
+        "type": "object",
+        "properties": {
+            "setting": _string("A setting id declared under settings:."),
+            "toggle": {"description": "The switch.", **_ref("locator")},
+            "desired": {"description": "Override the setting's desired state.", **_BOOL_LIKE},
+        },
+        "required": ["setting", "toggle"],
+        "additionalProperties": False,
+    }),
+}
+
+
+def _step() -> JSON:
+    variants: list[JSON] = [{
+        "description": "A step without a value.",
+        "enum": ["launch", "back"],
+    }]
+    for kind in model.STEP_KINDS:
+        description, payload = _PAYLOADS[kind]
+        variants.append({
+            "type": "object",
+            "description": description,
+            "properties": {kind: {"description": description, **payload}, **_COMMON},
+            "required": [kind],
+            "additionalProperties": False,
+        })
+    return {
+        "description": "One step: a bare kind (launch, back) or a mapping with exactly one "
+        "kind key plus the common keys label, optional, if_missing, timeout, when.",
+        "oneOf": variants,
+    }
+
+
+_NAMED_LOCATORS: JSON = {
+    "interrupts": {
+        "description": "Screens that may appear at any time, and the tap that dismisses them.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": _string("For the report."),
+                "when": {"description": "The screen is there when this is visible.",
+                         **_ref("locator")},
+                "tap": {"description": "What to tap to dismiss it.", **_ref("locator")},
+            },
+            "required": ["name", "when", "tap"],
+            "additionalProperties": False,
+        },
+    },
+    "blockers": {
+        "description": "Screens that mean the flow cannot go on (a sign-in wall): the flow "
+        "ends as blocked.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": _string("For the report."),
+                "when": {"description": "The screen is there when this is visible.",
+                         **_ref("locator")},
+            },
+            "required": ["name", "when"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+_PARAMS: JSON = {
+    "description": "Variables used as ${NAME}, with defaults; --param NAME=V and then the "
+    "environment variable NAME override them.",
+    "type": "object",
+    "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+    "additionalProperties": {"type": ["string", "number", "boolean"]},
+}
+
+
+def flow_json_schema() -> dict[str, Any]:
+    """The JSON Schema of flow and part files (a part: ``mobile-optout: part``)."""
+    platform_enum = [p.value for p in model.Platform]
+    flow: JSON = {
+        "type": "object",
+        "properties": {
+            "mobile-optout": {"const": "flow", "description": "Marks the file as a flow."},
+            "name": _string("The flow's name.", pattern="^[a-z0-9][a-z0-9._-]*$"),
+            "description": _string("What the flow does."),
+            "platforms": {
+                "description": "Where the flow runs: android, ios, or both.",
+                "oneOf": [
+                    {"enum": platform_enum},
+                    {"type": "array", "minItems": 1, "uniqueItems": True,
+                     "items": {"enum": platform_enum}},
+                ],
+            },
+            "app": {
+                "description": "The app on each platform in platforms.",
+                "type": "object",
+                "properties": {
+                    "android": {
+                        "type": "object",
+                        "properties": {
+                            "package": _string("Android package, e.g. com.linkedin.android."),
+                            "activity": _string("Launch activity (optional)."),
+                        },
+                        "required": ["package"],
+                        "additionalProperties": False,
+                    },
+                    "ios": {
+                        "type": "object",
+                        "properties": {"bundle_id": _string("iOS bundle id.")},
+                        "required": ["bundle_id"],
+                        "additionalProperties": False,
+                    },
+                },
+                "additionalProperties": False,
+                "minProperties": 1,
+            },
+            "tags": {"description": "Labels; they become pytest markers.", "type": "array",
+                     "items": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}},
+            "settings": {
+                "description": "Settings the flow governs, by id.",
+                "type": "object",
+                "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {
+                        "desired": {"description": "The state to reach.", **_BOOL_LIKE},
+                        "title": _string("The setting's title in the app."),
+                    },
+                    "required": ["desired"],
+                    "additionalProperties": False,
+                },
+            },
+            "params": _PARAMS,
+            "secrets": {
+                "description": "Variables whose values come only from the environment and "
+                "are never printed.",
+                "type": "array",
+                "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+            },
+            "allow_taps": {
+                "description": "Denylisted labels (Sign out, Delete account...) this flow may "
+                "tap anyway.",
+                "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+            },
+            "identity": {
+                "description": "Where the account's own name shows; redacted when stored.",
+                "oneOf": [_ref("locator"), {"type": "array", "items": _ref("locator")}],
+            },
+            **_NAMED_LOCATORS,
+            "steps": _ref("steps"),
+        },
+        "required": ["mobile-optout", "name", "platforms", "app", "steps"],
+        "additionalProperties": False,
+    }
+    part: JSON = {
+        "type": "object",
+        "properties": {
+            "mobile-optout": {"const": "part", "description": "Marks the file as a part, "
+                              "meant to be included from flows."},
+            "description": _string("What the part does."),
+            "params": _PARAMS,
+            **_NAMED_LOCATORS,
+            "steps": _ref("steps"),
+        },
+        "required": ["mobile-optout", "steps"],
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "mobile-optout flow",
+        "description": "A flow file (mobile-optout: flow) or a part (mobile-optout: part). "
+        "See docs/flow-format.md.",
+        "oneOf": [flow, part],
+        "$defs": {
+            "steps": {"description": "Steps, run in order.", "type": "array", "minItems": 1,
+                      "items": _ref("step")},
+            "step": _step(),
+            "locator": _locator(),
+            "textMatch": _TEXT_MATCH,
+            "condition": _CONDITION,
+        },
+    }
