@@ -1,0 +1,551 @@
+"""The history store: ``<DIR>/history.db``, an SQLite database of every run, result and step.
+
+It is the runner's ``RecordSink``: each callback is one short transaction, so a run killed
+at any point (Ctrl-C, ``kill -9``, power) leaves a consistent record. The next
+``Store.open`` marks runs whose process is gone as ``interrupted``.
+
+The schema is versioned with ``PRAGMA user_version``: ``MIGRATIONS[i]`` brings a database
+from version ``i`` to ``i + 1``, each in its own transaction, so an upgrade never loses
+history. Add a migration at the end; never edit one that has shipped.
+
+A device reached through ``--server URL`` is identified by that URL without credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mobile_optout.devices import redact_url
+from mobile_optout.results.record import (
+    ErrorInfo,
+    FlowResult,
+    Outcome,
+    RunRecord,
+    SettingObservation,
+    StepRecord,
+    StepStatus,
+    now_iso,
+)
+
+DB_NAME = "history.db"
+BUSY_TIMEOUT_MS = 10_000
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 0 -> 1: runs, results, steps
+    (
+        """CREATE TABLE runs (
+            run_id TEXT PRIMARY KEY,
+            mode TEXT NOT NULL,
+            status TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL DEFAULT '',
+            tool_version TEXT NOT NULL DEFAULT '',
+            pid INTEGER NOT NULL DEFAULT 0,
+            host TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE results (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            device TEXT NOT NULL,
+            flow TEXT NOT NULL,
+            flow_path TEXT NOT NULL DEFAULT '',
+            platform TEXT NOT NULL DEFAULT '',
+            server TEXT NOT NULL DEFAULT '',
+            app_version TEXT NOT NULL DEFAULT '',
+            setting_id TEXT,
+            desired INTEGER,
+            before INTEGER,
+            after INTEGER,
+            outcome TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL DEFAULT '',
+            attempts INTEGER NOT NULL DEFAULT 1,
+            error_type TEXT,
+            error_message TEXT,
+            evidence_dir TEXT NOT NULL DEFAULT '',
+            UNIQUE (run_id, device, flow)
+        )""",
+        """CREATE TABLE steps (
+            id INTEGER PRIMARY KEY,
+            result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            round_trips INTEGER NOT NULL DEFAULT 0,
+            file TEXT NOT NULL DEFAULT '',
+            line INTEGER NOT NULL DEFAULT 0,
+            message TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '[]'
+        )""",
+    ),
+    # 1 -> 2: the rest of the error, the note, a pid-reuse guard, indexes for history
+    (
+        "ALTER TABLE results ADD COLUMN error_step TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN error_line INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE results ADD COLUMN error_expected TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN error_actual TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN error_screen TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN note TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE runs ADD COLUMN pid_start TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX results_by_setting ON results (device, setting_id, started_at)",
+        "CREATE INDEX steps_by_result ON steps (result_id, seq)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+VERIFIED = frozenset({Outcome.CHANGED, Outcome.ALREADY_SET})
+_NOT_OBSERVATIONS = frozenset({Outcome.NOT_OFFERED, Outcome.RUNNING})
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """One line of ``mobile-optout history``."""
+
+    run_id: str
+    mode: str
+    status: str  # running | finished | interrupted
+    started_at: str
+    finished_at: str
+    tool_version: str
+    outcomes: dict[str, int] = field(default_factory=dict)
+    devices: tuple[str, ...] = ()
+    flows: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "mode": self.mode,
+            "status": self.status,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "tool_version": self.tool_version,
+            "outcomes": dict(self.outcomes),
+            "devices": list(self.devices),
+            "flows": list(self.flows),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """A setting verified one way earlier and observed another way since."""
+
+    device: str
+    setting: str
+    flow: str
+    verified: bool
+    verified_at: str
+    verified_run: str
+    observed: bool
+    observed_at: str
+    observed_run: str
+    observed_outcome: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "device": self.device,
+            "setting": self.setting,
+            "flow": self.flow,
+            "verified": self.verified,
+            "verified_at": self.verified_at,
+            "verified_run": self.verified_run,
+            "observed": self.observed,
+            "observed_at": self.observed_at,
+            "observed_run": self.observed_run,
+            "observed_outcome": self.observed_outcome,
+        }
+
+
+def device_key(device: str) -> str:
+    """How a device is named in history: a URL loses its credentials."""
+    return redact_url(device) if "://" in device else device
+
+
+def process_start(pid: int) -> str:
+    """When the process started (Linux ``/proc``), to tell a live pid from a reused one."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    # Field 22 (starttime), counted after the command name, which may hold spaces.
+    fields = stat.rsplit(")", 1)[-1].split()
+    return fields[19] if len(fields) > 19 else ""
+
+
+def process_alive(pid: int, started: str = "") -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, owned by someone else
+    return not started or process_start(pid) in ("", started)
+
+
+def _bool(v: object) -> bool | None:
+    return None if v is None else bool(v)
+
+
+def _int(v: bool | None) -> int | None:
+    return None if v is None else int(v)
+
+
+class Store:
+    """The history database. Thread-safe: one connection, every use under one lock."""
+
+    def __init__(self, directory: Path, conn: sqlite3.Connection) -> None:
+        self.directory = directory
+        self._conn = conn
+        self._lock = threading.RLock()
+        self._result_ids: dict[tuple[str, str, str], int] = {}
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, directory: Path) -> Store:
+        """Open (or create) ``directory/history.db``, migrate it, mark dead runs interrupted."""
+        directory.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            directory / DB_NAME,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # we say BEGIN and COMMIT ourselves
+            check_same_thread=False,
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        store = cls(directory, conn)
+        store.migrate()
+        store.mark_interrupted()
+        return store
+
+    def migrate(self, target: int = SCHEMA_VERSION) -> int:
+        """Apply the missing migrations up to ``target``, one transaction each."""
+        with self._lock:
+            while True:
+                with self._tx() as c:
+                    version = int(c.execute("PRAGMA user_version").fetchone()[0])
+                    if version >= target:
+                        return version
+                    for statement in MIGRATIONS[version]:
+                        c.execute(statement)
+                    c.execute(f"PRAGMA user_version = {version + 1}")
+
+    @property
+    def version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def integrity(self) -> str:
+        """``PRAGMA integrity_check``: "ok" when the database is sound."""
+        with self._lock:
+            return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # ------------------------------------------------------------------ RecordSink
+
+    def run_started(self, run: RunRecord) -> None:
+        pid = os.getpid()
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO runs (run_id, mode, status, started_at, tool_version, pid, host,"
+                " pid_start) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id) DO UPDATE SET status = 'running', pid = excluded.pid,"
+                " host = excluded.host, pid_start = excluded.pid_start",
+                (run.run_id, run.mode, run.started_at, run.tool_version, pid,
+                 socket.gethostname(), process_start(pid)),
+            )
+
+    def result_started(self, run: RunRecord, result: FlowResult) -> None:
+        key = (run.run_id, device_key(result.device), result.flow)
+        with self._tx() as c:
+            row = c.execute(
+                "INSERT INTO results (run_id, device, flow, flow_path, platform, server,"
+                " outcome, started_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)"
+                " ON CONFLICT (run_id, device, flow) DO UPDATE SET outcome = 'running',"
+                " attempts = excluded.attempts RETURNING id",
+                (*key, result.flow_path, result.platform, redact_url(result.server),
+                 result.started_at, result.attempts),
+            ).fetchone()
+            self._result_ids[key] = int(row[0])
+        self._update_result(run, result, final=False)
+
+    def step_finished(self, run: RunRecord, result: FlowResult, step: StepRecord) -> None:
+        result_id = self._result_id(run, result)
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO steps (result_id, seq, label, kind, status, duration_ms,"
+                " round_trips, file, line, message, evidence) VALUES (?,"
+                " (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE result_id = ?),"
+                " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (result_id, result_id, step.label, step.kind, str(step.status),
+                 step.duration_ms, step.round_trips, step.file, step.line, step.message,
+                 json.dumps(step.evidence)),
+            )
+        # What was read so far (the setting's "before") survives a kill.
+        self._update_result(run, result, final=False)
+
+    def result_finished(self, run: RunRecord, result: FlowResult) -> None:
+        self._result_id(run, result)
+        self._update_result(run, result, final=True)
+
+    def run_finished(self, run: RunRecord) -> None:
+        with self._tx() as c:
+            c.execute(
+                "UPDATE runs SET status = 'finished', finished_at = ? WHERE run_id = ?",
+                (run.finished_at or now_iso(), run.run_id),
+            )
+
+    def _result_id(self, run: RunRecord, result: FlowResult) -> int:
+        key = (run.run_id, device_key(result.device), result.flow)
+        if key not in self._result_ids:
+            self.result_started(run, result)
+        return self._result_ids[key]
+
+    def _update_result(self, run: RunRecord, result: FlowResult, *, final: bool) -> None:
+        result_id = self._result_ids[(run.run_id, device_key(result.device), result.flow)]
+        s, e = result.setting, result.error
+        values: dict[str, Any] = {
+            "app_version": result.app_version,
+            "server": redact_url(result.server),
+            "setting_id": s.id if s else None,
+            "desired": _int(s.desired) if s else None,
+            "before": _int(s.before) if s else None,
+            "after": _int(s.after) if s else None,
+            "attempts": result.attempts,
+            "evidence_dir": result.evidence_dir,
+            "note": result.note,
+        }
+        if final:
+            values |= {
+                "outcome": str(result.outcome),
+                "finished_at": result.finished_at or now_iso(),
+                "error_type": e.type if e else None,
+                "error_message": e.message if e else None,
+                "error_step": e.step if e else "",
+                "error_line": e.line if e else 0,
+                "error_expected": e.expected if e else "",
+                "error_actual": e.actual if e else "",
+                "error_screen": e.screen if e else "",
+            }
+        assignments = ", ".join(f"{k} = :{k}" for k in values)
+        with self._tx() as c:
+            c.execute(
+                f"UPDATE results SET {assignments} WHERE id = :id", values | {"id": result_id}
+            )
+
+    # ------------------------------------------------------------------ recovery
+
+    def mark_interrupted(self) -> list[str]:
+        """Runs still ``running`` whose process is gone become ``interrupted``; their ids.
+
+        A run whose process is alive is left alone, and so is a run started on another
+        host (we cannot see its process).
+        """
+        host = socket.gethostname()
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT run_id, pid, host, pid_start FROM runs WHERE status = 'running'"
+            ).fetchall()
+        dead = [
+            r["run_id"] for r in rows
+            if r["host"] == host and not process_alive(r["pid"], r["pid_start"])
+        ]
+        for run_id in dead:
+            with self._tx() as c:
+                c.execute(
+                    "UPDATE results SET outcome = 'interrupted' WHERE run_id = ?"
+                    " AND outcome = 'running'",
+                    (run_id,),
+                )
+                c.execute(
+                    "UPDATE runs SET status = 'interrupted'"
+                    " WHERE run_id = ? AND status = 'running'",
+                    (run_id,),
+                )
+        return dead
+
+    # ------------------------------------------------------------------ reading
+
+    def runs(
+        self, limit: int = 20, device: str | None = None, flow: str | None = None
+    ) -> list[RunSummary]:
+        """Past runs, newest first; only those that ran ``device`` / ``flow`` when given."""
+        where, params = [], []
+        if device is not None:
+            where.append("EXISTS (SELECT 1 FROM results r WHERE r.run_id = runs.run_id"
+                         " AND r.device = ?)")
+            params.append(device_key(device))
+        if flow is not None:
+            where.append("EXISTS (SELECT 1 FROM results r WHERE r.run_id = runs.run_id"
+                         " AND r.flow = ?)")
+            params.append(flow)
+        sql = "SELECT * FROM runs"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY started_at DESC, run_id DESC LIMIT ?"
+        with self._lock:
+            rows = self._conn.execute(sql, (*params, limit)).fetchall()
+            summaries = []
+            for r in rows:
+                results = self._conn.execute(
+                    "SELECT device, flow, outcome FROM results WHERE run_id = ? ORDER BY id",
+                    (r["run_id"],),
+                ).fetchall()
+                summaries.append(RunSummary(
+                    run_id=r["run_id"], mode=r["mode"], status=r["status"],
+                    started_at=r["started_at"], finished_at=r["finished_at"],
+                    tool_version=r["tool_version"],
+                    outcomes=dict(Counter(x["outcome"] for x in results)),
+                    devices=tuple(dict.fromkeys(x["device"] for x in results)),
+                    flows=tuple(dict.fromkeys(x["flow"] for x in results)),
+                ))
+        return summaries
+
+    def results_of(self, run_id: str) -> list[FlowResult]:
+        """The results of one run, with their steps, in the order they started."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM results WHERE run_id = ? ORDER BY id", (run_id,)
+            ).fetchall()
+            return [self._flow_result(r) for r in rows]
+
+    def run_record(self, run_id: str) -> RunRecord | None:
+        """A whole run as the reporters want it (e.g. to write reports a killed run lacks)."""
+        with self._lock:
+            r = self._conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        if r is None:
+            return None
+        return RunRecord(
+            run_id=r["run_id"], mode=r["mode"], started_at=r["started_at"],
+            finished_at=r["finished_at"], tool_version=r["tool_version"],
+            results=self.results_of(run_id),
+        )
+
+    def _flow_result(self, r: sqlite3.Row) -> FlowResult:
+        steps = [
+            StepRecord(
+                label=s["label"], kind=s["kind"], status=StepStatus(s["status"]),
+                duration_ms=s["duration_ms"], round_trips=s["round_trips"], line=s["line"],
+                file=s["file"], message=s["message"], evidence=json.loads(s["evidence"]),
+            )
+            for s in self._conn.execute(
+                "SELECT * FROM steps WHERE result_id = ? ORDER BY seq", (r["id"],)
+            )
+        ]
+        setting = None
+        if r["setting_id"] is not None:
+            setting = SettingObservation(
+                id=r["setting_id"], desired=bool(r["desired"]),
+                before=_bool(r["before"]), after=_bool(r["after"]),
+            )
+        error = None
+        if r["error_type"] is not None:
+            error = ErrorInfo(
+                type=r["error_type"], message=r["error_message"] or "", step=r["error_step"],
+                line=r["error_line"], expected=r["error_expected"], actual=r["error_actual"],
+                screen=r["error_screen"],
+            )
+        return FlowResult(
+            device=r["device"], platform=r["platform"], flow=r["flow"],
+            flow_path=r["flow_path"], outcome=Outcome(r["outcome"]),
+            started_at=r["started_at"], finished_at=r["finished_at"],
+            app_version=r["app_version"], server=r["server"], setting=setting, steps=steps,
+            error=error, note=r["note"], attempts=r["attempts"], evidence_dir=r["evidence_dir"],
+        )
+
+    # ------------------------------------------------------------------ drift
+
+    def drift(self) -> list[Drift]:
+        """Every (device, setting) whose latest observation differs from the latest
+        verified one before it (e.g. verified off in March, observed on in May)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT run_id, device, flow, setting_id, desired, before, after, outcome,"
+                " started_at, finished_at FROM results WHERE setting_id IS NOT NULL"
+                " ORDER BY device, setting_id, started_at, id"
+            ).fetchall()
+        by_key: dict[tuple[str, str], list[sqlite3.Row]] = {}
+        for r in rows:
+            by_key.setdefault((r["device"], r["setting_id"]), []).append(r)
+        found = []
+        for (device, setting), history in by_key.items():
+            verified: tuple[bool, sqlite3.Row] | None = None
+            latest: tuple[bool, sqlite3.Row] | None = None
+            for r in history:
+                value = observed_value(Outcome(r["outcome"]), r["desired"], r["before"],
+                                       r["after"])
+                if value is None:
+                    continue
+                if latest is not None and Outcome(latest[1]["outcome"]) in VERIFIED:
+                    verified = latest
+                latest = (value, r)
+            if latest is None or verified is None or Outcome(latest[1]["outcome"]) in VERIFIED:
+                continue
+            if latest[0] != verified[0]:
+                found.append(Drift(
+                    device=device, setting=setting, flow=latest[1]["flow"],
+                    verified=verified[0], verified_at=_when(verified[1]),
+                    verified_run=verified[1]["run_id"], observed=latest[0],
+                    observed_at=_when(latest[1]), observed_run=latest[1]["run_id"],
+                    observed_outcome=latest[1]["outcome"],
+                ))
+        return found
+
+
+def observed_value(
+    outcome: Outcome, desired: int | None, before: int | None, after: int | None
+) -> bool | None:
+    """What a result saw the setting to be, or None when it saw nothing."""
+    if outcome in _NOT_OBSERVATIONS:
+        return None
+    if outcome in VERIFIED:
+        seen = after if after is not None else before
+        return _bool(seen if seen is not None else desired)
+    return _bool(after if after is not None else before)
+
+
+def _when(r: sqlite3.Row) -> str:
+    return str(r["finished_at"] or r["started_at"])
+
+
+def summarize(outcomes: Sequence[str]) -> str:
+    """``changed 2, failed 1``: outcome counts in a stable order."""
+    counts = Counter(outcomes)
+    order = [str(o) for o in Outcome]
+    return ", ".join(f"{o} {counts[o]}" for o in order if counts[o])
