@@ -7,13 +7,15 @@ not reach its desired state, 2 invalid input or usage, 3 device or infrastructur
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from mobile_optout import __version__, console
-from mobile_optout.errors import OptoutError
+from mobile_optout.errors import OptoutError, UsageError
+from mobile_optout.results import DEFAULT_OUTPUT
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,3 +43,155 @@ def main(argv: list[str] | None = None) -> None:
 
 
 DEFAULT_DEVICES = Path("devices.yaml")
+
+
+# --------------------------------------------------------------------------- report / history
+
+_OUTPUT_OPTION = click.option(
+    "--output", "-o", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
+    show_default=True, help="Where runs and history.db are kept.")
+
+
+@cli.command("report")
+@click.argument("run_id", required=False)
+@_OUTPUT_OPTION
+def report_command(run_id: str | None, output: Path) -> int:
+    """Show where a run's reports are (default: the latest run) and what it found.
+
+    A run that was killed before it wrote its reports gets them now, from history.db.
+    """
+    from mobile_optout.results import finish_run
+    from mobile_optout.results.report_json import REPORT_JSON, read_report_json
+    from mobile_optout.results.store import DB_NAME, Store, find_run, report_rows
+
+    store = Store.open(output) if (output / DB_NAME).exists() else None
+    try:
+        run_dir = find_run(output, run_id, store)
+        if (run_dir / REPORT_JSON).exists():
+            run = read_report_json(run_dir / REPORT_JSON)
+        else:
+            record = store.run_record(run_dir.name) if store else None
+            if record is None:
+                raise UsageError(f"{run_dir}: no report.json and no record in history")
+            finish_run(record, run_dir)
+            run = record
+            console.say(f"wrote the missing reports of {run.run_id} from history")
+    finally:
+        if store is not None:
+            store.close()
+    console.say(f"run {run.run_id} ({run.mode}) {run.started_at} - {run.finished_at or '?'}")
+    for name in ("report.html", "junit.xml", "report.json", "debug.log", "evidence"):
+        if (run_dir / name).exists():
+            console.say(f"  {run_dir / name}")
+    console.table(["device", "flow", "outcome", "setting", "detail"], report_rows(run))
+    return 0
+
+
+@cli.command("history")
+@_OUTPUT_OPTION
+@click.option("--device", metavar="NAME", help="Only runs on this device.")
+@click.option("--flow", metavar="NAME", help="Only runs of this flow.")
+@click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(1),
+              help="How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+@click.option("--drift", is_flag=True, help="List settings that drifted from their last "
+              "verified state; exit 1 when any did.")
+def history_command(*, output: Path, device: str | None, flow: str | None, limit: int,
+                    as_json: bool, drift: bool) -> int:
+    """Past runs, newest first (from OUTPUT/history.db)."""
+    from mobile_optout.results.store import DB_NAME, Store, device_key, summarize
+
+    if not (output / DB_NAME).exists():
+        if as_json:
+            console.raw("[]")
+        else:
+            console.say(f"no history in {output} yet")
+        return 0
+    with Store.open(output) as store:
+        if drift:
+            found = [d for d in store.drift()
+                     if (device is None or d.device == device_key(device))
+                     and (flow is None or d.flow == flow)]
+            if as_json:
+                console.raw(json.dumps([d.to_dict() for d in found], indent=2))
+            elif found:
+                console.table(
+                    ["device", "setting", "verified", "since", "now", "seen", "run"],
+                    [(d.device, d.setting, "on" if d.verified else "off", d.verified_at,
+                      "on" if d.observed else "off", d.observed_at, d.observed_run)
+                     for d in found],
+                    title="Drift: settings no longer as last verified")
+            else:
+                console.say("no drift: every setting is as it was last verified")
+            return 1 if found else 0
+        runs = store.runs(limit, device=device, flow=flow)
+    if as_json:
+        console.raw(json.dumps([r.to_dict() for r in runs], indent=2))
+    elif runs:
+        console.table(
+            ["run", "mode", "status", "started", "devices", "outcomes"],
+            [(r.run_id, r.mode, r.status, r.started_at, ", ".join(r.devices),
+              summarize(r.outcomes)) for r in runs])
+    else:
+        console.say("no runs match")
+    return 0
+
+
+# ------------------------------------------------------------ validate / schema / devices
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate_command(paths: tuple[Path, ...]) -> int:
+    """Check flow files and devices files without running anything.
+
+    PATHS are files or folders (default: flows). Prints `ok  PATH` for each valid file
+    and every problem as PATH:LINE:COL. Exit 0 when all are valid, 2 otherwise.
+    """
+    from mobile_optout.flow import check_files
+
+    checks = check_files(list(paths) or [Path("flows")])
+    if not checks:
+        console.error(f"no flow files found in {', '.join(map(str, paths or ('flows',)))}")
+        return 2
+    for check in checks:
+        if check.ok:
+            console.say(f"ok  {check.path}")
+        for problem in check.errors:
+            console.error(problem.render())
+    bad = sum(1 for c in checks if not c.ok)
+    if bad:
+        problems = sum(len(c.errors) for c in checks)
+        console.error(f"{problems} problem(s) in {bad} of {len(checks)} file(s)")
+        return 2
+    return 0
+
+
+@cli.command("schema")
+def schema_command() -> int:
+    """Print the JSON Schema of flow files (for editors: yaml-language-server)."""
+    from mobile_optout.flow import flow_json_schema
+
+    console.raw(json.dumps(flow_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+@cli.command("devices")
+@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+              help="The devices file (default: ./devices.yaml, else the built-in one).")
+def devices_command(devices_file: Path | None) -> int:
+    """List the devices of the devices file, and Android devices adb sees."""
+    from mobile_optout.devices import adb_devices, load_devices_or_builtin
+
+    file = load_devices_or_builtin(devices_file or DEFAULT_DEVICES,
+                                   explicit=devices_file is not None)
+    rows = [
+        (d.name, d.platform.value, d.endpoint, "yes" if d.default else "", d.description)
+        for d in file.devices.values()
+    ]
+    console.table(("name", "platform", "where", "default", "description"), rows,
+                  title=file.path)
+    attached = adb_devices()
+    if attached:
+        console.table(("serial", "details"), attached, title="adb devices")
+    return 0
