@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+import shutil
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from mobile_optout.errors import Where
+from mobile_optout.errors import DevicesFileError, InputErrors, LocatedError, UsageError, Where
+from mobile_optout.flow.loader import (
+    RawMap,
+    RawNode,
+    RawScalar,
+    RawSeq,
+    Source,
+    describe,
+    parse,
+    read_source,
+)
 from mobile_optout.flow.model import Platform
+from mobile_optout.flow.params import references, substitute
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +79,379 @@ def redact_url(url: str) -> str:
     if parts.port:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+# ---------------------------------------------------------------------------- the file
+
+BUILTIN_DEVICES_YAML = """\
+# The built-in devices, used when there is no devices.yaml in the current folder.
+devices:
+  sim-android:
+    platform: android
+    sim: {}
+    default: true
+    description: The built-in simulated Android phone
+  sim-ios:
+    platform: ios
+    sim: {}
+    description: The built-in simulated iPhone
+"""
+BUILTIN_DEVICES_NAME = "<built-in devices>"
+
+DEVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+TOP_KEYS = ("devices", "pools")
+DEVICE_KEYS = (
+    "platform", "server", "sim", "capabilities", "timeouts", "retries", "description", "default",
+)
+POOL_KEYS = ("server", "capabilities", "timeouts", "retries", "description", "devices")
+POOL_DEVICE_KEYS = ("platform", "capabilities", "timeouts", "retries", "description", "default")
+SIM_KEYS = ("variants", "seed", "latency_ms")
+TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll")
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFile:
+    """A loaded devices file: profiles by name (pool devices as ``pool/device``)."""
+
+    path: str
+    devices: dict[str, DeviceProfile]
+
+    def default(self) -> DeviceProfile:
+        """The device marked ``default: true``, else the only one."""
+        marked = [d for d in self.devices.values() if d.default]
+        if marked:
+            return marked[0]
+        if len(self.devices) == 1:
+            return next(iter(self.devices.values()))
+        names = ", ".join(self.devices) or "none"
+        raise UsageError(
+            f"{self.path}: several devices and none is marked 'default: true'; "
+            f"choose one with --device NAME ({names})"
+        )
+
+    def get(self, name: str) -> DeviceProfile:
+        if name in self.devices:
+            return self.devices[name]
+        close = difflib.get_close_matches(name, list(self.devices), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UsageError(
+            f"no device '{name}' in {self.path}{hint}; devices: {', '.join(self.devices)}"
+        )
+
+
+class _DevicesReader:
+    """Raw nodes of a devices file -> DeviceFile, gathering every problem."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.errors: list[LocatedError] = []
+
+    def err(self, where: Where, message: str, hint: str = "") -> None:
+        self.errors.append(DevicesFileError(where, message, self.source.snippet(where), hint))
+
+    def mapping(self, node: RawNode, what: str) -> RawMap | None:
+        if isinstance(node, RawMap):
+            return node
+        self.err(node.where, f"{what} must be a mapping, not {describe(node)}")
+        return None
+
+    def keys(self, m: RawMap, allowed: tuple[str, ...], what: str) -> None:
+        for key, _ in m.items:
+            if key.value not in allowed:
+                close = difflib.get_close_matches(str(key.value), allowed, n=1)
+                self.err(key.where, f"unknown key '{key.value}' in {what}",
+                         f"did you mean '{close[0]}'?" if close else "")
+
+    def text(self, node: RawNode, what: str) -> str | None:
+        if isinstance(node, RawScalar) and node.value is not None and (node.as_text or ""):
+            return node.as_text
+        self.err(node.where, f"{what} must be a non-empty string, not {describe(node)}")
+        return None
+
+    def number(self, node: RawNode, what: str, *, whole: bool = False, low: float = 0,
+               positive: bool = True) -> float | None:
+        value = node.value if isinstance(node, RawScalar) else None
+        ok_type = int if whole else (int, float)
+        if isinstance(value, ok_type) and not isinstance(value, bool):
+            assert isinstance(value, int | float)
+            if (value > low if positive else value >= low) and value != float("inf"):
+                return float(value)
+        shape = "a whole number" if whole else "a number"
+        bound = f"> {low:g}" if positive else f">= {low:g}"
+        shown = node.text if isinstance(node, RawScalar) else describe(node)
+        self.err(node.where, f"{what} must be {shape} {bound}, not {shown}")
+        return None
+
+    def template(self, node: RawNode, what: str) -> str | None:
+        """A string that may hold ${ENV}; references are checked, not expanded."""
+        value = self.text(node, what)
+        if value is None:
+            return None
+        for ref in references(value):
+            if not ref.valid:
+                self.err(node.where, f"bad variable reference '${{{ref.name}}}' in {what}")
+                return None
+        return value
+
+    def plain(self, node: RawNode) -> Any:
+        """Capabilities: raw nodes -> plain values (strings checked as templates)."""
+        if isinstance(node, RawMap):
+            return {str(k.value): self.plain(v) for k, v in node.items}
+        if isinstance(node, RawSeq):
+            return [self.plain(v) for v in node.items]
+        if isinstance(node.value, str):
+            self.template(node, "a capability") if node.value else None
+        return node.value
+
+    def capabilities(self, node: RawNode | None) -> dict[str, Any]:
+        if node is None:
+            return {}
+        m = self.mapping(node, "capabilities")
+        return {} if m is None else {str(k.value): self.plain(v) for k, v in m.items}
+
+    def timeouts(self, node: RawNode | None) -> Timeouts | None:
+        if node is None:
+            return None
+        m = self.mapping(node, "timeouts")
+        if m is None:
+            return None
+        self.keys(m, TIMEOUT_KEYS, "timeouts")
+        values: dict[str, float] = {}
+        for key in TIMEOUT_KEYS:
+            if (n := m.get(key)) is not None and (v := self.number(n, f"timeouts.{key}")):
+                values[key] = v
+        return Timeouts(**values)
+
+    def sim(self, node: RawNode) -> SimSpec | None:
+        if isinstance(node, RawScalar) and node.value is None:
+            return SimSpec()
+        m = self.mapping(node, "sim")
+        if m is None:
+            return None
+        self.keys(m, SIM_KEYS, "sim")
+        variants: list[str] = []
+        if (n := m.get("variants")) is not None:
+            if isinstance(n, RawSeq):
+                variants = [v for item in n.items if (v := self.text(item, "a variant"))]
+            else:
+                self.err(n.where, f"variants must be a list, not {describe(n)}")
+        seed = latency = 0.0
+        if (n := m.get("seed")) is not None:
+            seed = self.number(n, "seed", whole=True, positive=False) or 0
+        if (n := m.get("latency_ms")) is not None:
+            latency = self.number(n, "latency_ms", whole=True, positive=False) or 0
+        return SimSpec(tuple(variants), int(seed), int(latency))
+
+    def device(self, key: RawScalar, node: RawNode, *, pool: RawMap | None = None,
+               pool_name: str = "") -> DeviceProfile | None:
+        name = str(key.value)
+        if not DEVICE_NAME.match(name):
+            self.err(key.where, f"device name '{name}' must match {DEVICE_NAME.pattern[:-2]}")
+            return None
+        m = self.mapping(node, f"device {name}")
+        if m is None:
+            return None
+        self.keys(m, POOL_DEVICE_KEYS if pool else DEVICE_KEYS, f"device {name}")
+        errors = len(self.errors)
+        platform: Platform | None = None
+        plat_node = m.get("platform")
+        if plat_node is None:
+            self.err(m.where, f"device {name} needs 'platform' (android or ios)")
+        elif isinstance(plat_node, RawScalar) and plat_node.as_text in ("android", "ios"):
+            platform = Platform(plat_node.as_text)
+        else:
+            shown = plat_node.text if isinstance(plat_node, RawScalar) else describe(plat_node)
+            self.err(plat_node.where, f"platform must be android or ios, not {shown}")
+        server: str | None = None
+        sim: SimSpec | None = None
+        if pool is not None:
+            server_node = pool.get("server")
+            server = self.text(server_node, "server") if server_node is not None else None
+        else:
+            server_node, sim_node = m.get("server"), m.get("sim")
+            if server_node is not None and sim_node is not None:
+                sim_key = m.key_node("sim")
+                assert sim_key is not None
+                self.err(sim_key.where, f"device {name} has both server: and sim:; give one")
+            elif server_node is None and sim_node is None:
+                self.err(m.where, f"device {name} needs server: (an Appium URL) or sim: {{}} "
+                         "(the built-in simulated phone)")
+            elif server_node is not None:
+                server = self.server(server_node)
+            elif sim_node is not None:
+                sim = self.sim(sim_node)
+        caps = self.capabilities(pool.get("capabilities") if pool else None)
+        caps.update(self.capabilities(m.get("capabilities")))
+        timeouts = self.timeouts(m.get("timeouts")) or (
+            self.timeouts(pool.get("timeouts")) if pool else None) or Timeouts()
+        retries = 2.0
+        retries_node = m.get("retries") or (pool.get("retries") if pool else None)
+        if retries_node is not None:
+            retries = self.number(retries_node, "retries", whole=True, positive=False) or 0
+        description = ""
+        if (n := m.get("description") or (pool.get("description") if pool else None)):
+            description = self.text(n, "description") or ""
+        default = False
+        if (n := m.get("default")) is not None:
+            if isinstance(n, RawScalar) and isinstance(n.value, bool):
+                default = n.value
+            else:
+                self.err(n.where, f"default must be true or false, not {describe(n)}")
+        if len(self.errors) > errors or platform is None:
+            return None
+        return DeviceProfile(
+            name=f"{pool_name}/{name}" if pool_name else name, platform=platform,
+            where=key.where, server=server, sim=sim, capabilities=caps, timeouts=timeouts,
+            default=default, pool=pool_name or None, description=description,
+            retries=int(retries),
+        )
+
+    def server(self, node: RawNode) -> str | None:
+        value = self.template(node, "server")
+        if value is not None and not value.startswith(("http://", "https://", "${")):
+            self.err(node.where, f"server must be an http:// or https:// URL, not '{value}'",
+                     "e.g. http://127.0.0.1:4723")
+            return None
+        return value
+
+    def read(self, root: RawNode | None, path: str) -> DeviceFile:
+        devices: dict[str, DeviceProfile] = {}
+        m = self.mapping(root, "a devices file") if root is not None else None
+        if root is None:
+            self.err(self.source.where(1), "empty devices file; it needs devices: or pools:")
+        if m is not None:
+            self.keys(m, TOP_KEYS, "a devices file")
+            if not any(k in m for k in TOP_KEYS):
+                self.err(m.where, "a devices file needs devices: or pools:")
+            if (n := m.get("devices")) is not None and (dm := self.mapping(n, "devices")):
+                for key, value in dm.items:
+                    if device := self.device(key, value):
+                        devices[device.name] = device
+            if (n := m.get("pools")) is not None and (pm := self.mapping(n, "pools")):
+                for key, value in pm.items:
+                    for device in self.pool(key, value):
+                        devices[device.name] = device
+        defaults = [d for d in devices.values() if d.default]
+        for extra in defaults[1:]:
+            self.err(extra.where, f"device {extra.name} is marked default, and so is "
+                     f"{defaults[0].name}; mark only one")
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InputErrors(sorted(self.errors, key=lambda e: (e.where.line, e.where.col)))
+        return DeviceFile(path, devices)
+
+    def pool(self, key: RawScalar, node: RawNode) -> list[DeviceProfile]:
+        name = str(key.value)
+        m = self.mapping(node, f"pool {name}")
+        if m is None:
+            return []
+        if not DEVICE_NAME.match(name):
+            self.err(key.where, f"pool name '{name}' must match {DEVICE_NAME.pattern[:-2]}")
+        self.keys(m, POOL_KEYS, f"pool {name}")
+        server_node = m.get("server")
+        if server_node is None:
+            self.err(m.where, f"pool {name} needs server: (the Grid or farm URL)")
+        elif self.server(server_node) is None:
+            return []
+        devices_node = m.get("devices")
+        dm = self.mapping(devices_node, f"pool {name} devices") if devices_node else None
+        if devices_node is None:
+            self.err(m.where, f"pool {name} needs devices:")
+        if dm is None or server_node is None:
+            return []
+        return [d for k, v in dm.items if (d := self.device(k, v, pool=m, pool_name=name))]
+
+
+def parse_devices(text: str, display: str) -> DeviceFile:
+    """A devices file's text -> DeviceFile; DevicesFileError / InputErrors on problems."""
+    source = Source(display, text)
+    return _DevicesReader(source).read(parse(source, DevicesFileError), display)
+
+
+def load_devices(path: Path) -> DeviceFile:
+    """Load a devices file; every problem is reported with path:line:col."""
+    from mobile_optout.flow.compile import display_path
+
+    display = display_path(path)
+    source = read_source(path, display, DevicesFileError)
+    return _DevicesReader(source).read(parse(source, DevicesFileError), display)
+
+
+def builtin_devices() -> DeviceFile:
+    return parse_devices(BUILTIN_DEVICES_YAML, BUILTIN_DEVICES_NAME)
+
+
+DEFAULT_DEVICES_FILE = Path("devices.yaml")
+
+
+def load_devices_or_builtin(path: Path | None = None, *, explicit: bool = False) -> DeviceFile:
+    """``path`` (default ./devices.yaml) when it exists; the built-in simulated phones
+    when it is absent, unless the user named it (``explicit``): then a UsageError."""
+    path = DEFAULT_DEVICES_FILE if path is None else path
+    if path.is_file():
+        return load_devices(path)
+    if explicit:
+        raise UsageError(f"devices file not found: {path}")
+    return builtin_devices()
+
+
+# ---------------------------------------------------------------------------- ${ENV}
+
+
+def _expand_env(text: str, environ: Mapping[str, str], profile: DeviceProfile, what: str
+                ) -> str:
+    for ref in references(text):
+        if ref.name not in environ:
+            raise DevicesFileError(
+                profile.where,
+                f"environment variable {ref.name} is not set (used in {what} of device "
+                f"'{profile.name}')",
+            )
+    return substitute(text, environ)
+
+
+def resolve_server(profile: DeviceProfile, environ: Mapping[str, str]) -> str:
+    """The device's server URL with ${ENV} filled in. Holds credentials: never print it;
+    print ``profile.endpoint``."""
+    if profile.server is None:
+        raise UsageError(f"device '{profile.name}' is simulated and has no server")
+    return _expand_env(profile.server, environ, profile, "the server")
+
+
+def resolve_capabilities(profile: DeviceProfile, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The device's capabilities with ${ENV} filled in, in every string value."""
+
+    def one(value: Any, key: str) -> Any:
+        if isinstance(value, str):
+            return _expand_env(value, environ, profile, f"capability {key}")
+        if isinstance(value, dict):
+            return {k: one(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [one(v, key) for v in value]
+        return value
+
+    return {k: one(v, k) for k, v in profile.capabilities.items()}
+
+
+# ---------------------------------------------------------------------------- adb
+
+
+def adb_devices(timeout: float = 10.0) -> list[tuple[str, str]]:
+    """(serial, details) of Android devices ``adb devices -l`` lists; [] without adb."""
+    adb = shutil.which("adb")
+    if adb is None:
+        return []
+    try:
+        done = subprocess.run(  # a fixed argv, no shell
+            [adb, "devices", "-l"], capture_output=True, text=True, timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    out = []
+    for line in done.stdout.splitlines()[1:]:
+        parts = line.split(None, 1)
+        if len(parts) == 2 and not line.startswith("*"):
+            out.append((parts[0], parts[1].strip()))
+    return out

@@ -23,8 +23,16 @@ from mobile_optout.flow.params import Vars
 from mobile_optout.flow.schema import flow_json_schema
 
 __all__ = [
-    "FileCheck", "Flow", "Vars", "check_files", "flow_json_schema", "is_flow_file",
-    "is_devices_file", "load_flow", "load_flows", "validate",
+    "FileCheck",
+    "Flow",
+    "Vars",
+    "check_files",
+    "flow_json_schema",
+    "is_devices_file",
+    "is_flow_file",
+    "load_flow",
+    "load_flows",
+    "validate",
 ]
 
 FLOW_SUFFIXES = (".yaml", ".yml")
