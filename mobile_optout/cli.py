@@ -195,3 +195,63 @@ def devices_command(devices_file: Path | None) -> int:
     if attached:
         console.table(("serial", "details"), attached, title="adb devices")
     return 0
+
+
+# ------------------------------------------------------------ validate / schema / devices
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate_command(paths: tuple[Path, ...]) -> int:
+    """Check flow files and devices files without running anything.
+
+    PATHS are files or folders (default: flows). Prints `ok  PATH` for each valid file
+    and every problem as PATH:LINE:COL. Exit 0 when all are valid, 2 otherwise.
+    """
+    from mobile_optout.flow import check_files
+
+    checks = check_files(list(paths) or [Path("flows")])
+    if not checks:
+        console.error(f"no flow files found in {', '.join(map(str, paths or ('flows',)))}")
+        return 2
+    for check in checks:
+        if check.ok:
+            console.say(f"ok  {check.path}")
+        for problem in check.errors:
+            console.error(problem.render())
+    bad = sum(1 for c in checks if not c.ok)
+    if bad:
+        problems = sum(len(c.errors) for c in checks)
+        console.error(f"{problems} problem(s) in {bad} of {len(checks)} file(s)")
+        return 2
+    return 0
+
+
+@cli.command("schema")
+def schema_command() -> int:
+    """Print the JSON Schema of flow files (for editors: yaml-language-server)."""
+    from mobile_optout.flow import flow_json_schema
+
+    console.raw(json.dumps(flow_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+@cli.command("devices")
+@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+              help="The devices file (default: ./devices.yaml, else the built-in one).")
+def devices_command(devices_file: Path | None) -> int:
+    """List the devices of the devices file, and Android devices adb sees."""
+    from mobile_optout.devices import adb_devices, load_devices_or_builtin
+
+    file = load_devices_or_builtin(devices_file or DEFAULT_DEVICES,
+                                   explicit=devices_file is not None)
+    rows = [
+        (d.name, d.platform.value, d.endpoint, "yes" if d.default else "", d.description)
+        for d in file.devices.values()
+    ]
+    console.table(("name", "platform", "where", "default", "description"), rows,
+                  title=file.path)
+    attached = adb_devices()
+    if attached:
+        console.table(("serial", "details"), attached, title="adb devices")
+    return 0
