@@ -82,3 +82,61 @@ def fake_session(appium_server: Any) -> Iterator[Any]:
         yield session
     finally:
         session.quit()
+
+
+# ------------------------------------------------ real Selenium Grid 4 (marker: grid)
+
+GRID_SESSION_TIMEOUT = 3.0  # seconds a queued session request waits before it is refused
+
+
+@pytest.fixture(scope="session")
+def fake_grid(appium_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Grid 4 hub with three relay nodes, all relaying to the fake-driver Appium
+    server; each node offers one slot with a distinct ``appium:udid`` (fake-1..fake-3)."""
+    from mobile_optout.grid import Grid, Relay
+
+    relays = [
+        Relay(appium_server.url, {"platformName": "Fake", "appium:automationName": "Fake",
+                                  "appium:udid": f"fake-{i}"})
+        for i in (1, 2, 3)
+    ]  # fmt: skip
+    grid = Grid(relays, session_timeout=GRID_SESSION_TIMEOUT,
+                workdir=tmp_path_factory.mktemp("fake-grid"))  # fmt: skip
+    missing = grid.missing_prerequisite()
+    if missing:
+        missing_tool(missing)
+    with grid:
+        yield grid
+
+
+@pytest.fixture(scope="session")
+def sim_grid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, list[Any]]]:
+    """(grid, phones): three simulated Android phones behind a real Grid 4 hub, phone i
+    offered with ``appium:udid`` "sim-<i>" (i = 0, 1, 2) so that a session can target it.
+    The hook for running flows on several phones through a Grid."""
+    try:
+        from mobile_optout.sim import SimPhone
+    except ImportError as exc:
+        missing_tool(f"the simulated phone is not available: {exc}")
+    from contextlib import ExitStack
+
+    from mobile_optout.flow.model import Platform
+    from mobile_optout.grid import Grid, Relay
+
+    with ExitStack() as stack:
+        phones = [
+            stack.enter_context(SimPhone(platform=Platform.ANDROID, seed=i)) for i in range(3)
+        ]
+        relays = [
+            Relay(phone.url, {"platformName": "android",
+                              "appium:automationName": "UiAutomator2",
+                              "appium:udid": f"sim-{i}"})
+            for i, phone in enumerate(phones)
+        ]  # fmt: skip
+        grid = Grid(relays, session_timeout=GRID_SESSION_TIMEOUT,
+                    workdir=tmp_path_factory.mktemp("sim-grid"))  # fmt: skip
+        missing = grid.missing_prerequisite()
+        if missing:
+            missing_tool(missing)
+        stack.enter_context(grid)
+        yield grid, phones
