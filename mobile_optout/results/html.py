@@ -73,19 +73,19 @@ th { font-size:12px; color:var(--muted); font-weight:600; }
 table.summary { margin-top:16px; border:1px solid var(--line); border-radius:8px; }
 section.result { background:#fff; border:1px solid var(--line);
   border-left:6px solid var(--info); border-radius:8px; padding:16px 20px; margin-top:16px; }
-section.result.ok { border-left-color:var(--ok); }
-section.result.warn { border-left-color:var(--warn); }
-section.result.bad { border-left-color:var(--bad); }
-section.result.err { border-left-color:var(--err); }
+section.result-ok { border-left-color:var(--ok); }
+section.result-warn { border-left-color:var(--warn); }
+section.result-bad { border-left-color:var(--bad); }
+section.result-err { border-left-color:var(--err); }
 .result-head { display:flex; gap:12px; align-items:center; flex-wrap:wrap; }
-.muted { color:var(--muted); }
+.muted { color:var(--muted); } .nowrap { white-space:nowrap; }
 code, pre { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-size:12px; }
 .failure { border:1px solid var(--bad); background:var(--bad-bg); border-radius:6px;
    padding:10px 14px; margin-top:12px; }
 .failure dl { display:grid; grid-template-columns: max-content 1fr; gap:2px 12px; margin:0; }
 .shots { display:flex; gap:16px; flex-wrap:wrap; }
 figure { margin:0; }
-figure img { max-width:260px; max-height:520px; border:1px solid var(--line); border-radius:6px;
+figure img { max-width:220px; max-height:440px; border:1px solid var(--line); border-radius:6px;
    display:block; }
 figcaption { font-size:12px; color:var(--muted); margin-top:4px; }
 .timeline td.bar { width:32%; }
@@ -195,7 +195,8 @@ def _timeline(r: FlowResult) -> str:
     for i, s in enumerate(r.steps, 1):
         symbol, css = STEP_LOOK[s.status]
         width = 100 * s.duration_ms / longest
-        where = f"{s.file or r.flow_path}:{s.line}" if s.line else ""
+        path = s.file or r.flow_path
+        where = f"{path.rsplit('/', 1)[-1]}:{s.line}" if s.line else ""
         links = " ".join(
             f'<a href="{src}">{_e(f.rsplit("/", 1)[-1])}</a>'
             for f in s.evidence if (src := _src(f)) is not None
@@ -204,7 +205,7 @@ def _timeline(r: FlowResult) -> str:
         rows.append(
             f'<tr><td class="num">{i}</td><td><span class="badge {css}">{symbol} {_e(s.status)}'
             f"</span></td><td>{_e(s.label)}{message}</td>"
-            f'<td class="muted"><code>{_e(where)}</code></td>'
+            f'<td class="muted nowrap" title="{_e(path)}"><code>{_e(where)}</code></td>'
             f'<td class="bar"><span class="{css}" style="width:{width:.1f}%"></span></td>'
             f'<td class="num">{s.duration_ms} ms</td><td>{links}</td></tr>'
         )
@@ -225,7 +226,7 @@ def _result(index: int, r: FlowResult, run_dir: Path) -> str:
         shots = ('<h3>Setting before and after</h3><div class="shots">'
                  + _figure(before, "before") + _figure(after, "after") + "</div>")
     return (
-        f'<section class="result {css}" id="r{index}"><div class="result-head">'
+        f'<section class="result result-{css}" id="r{index}"><div class="result-head">'
         f"<h2>{_e(r.device)} · {_e(r.flow)}</h2>{_badge(r.outcome)}</div>"
         f'<dl class="meta">{meta}</dl>{note}'
         f"<h3>Setting</h3><p>{_setting_text(r)}</p>"

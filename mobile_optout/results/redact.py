@@ -38,14 +38,14 @@ _URL_CREDS_RE = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@:]+(?
 # Digits are never glued to letters, digits, dots or commas on either side, so that
 # version numbers, bounds and ids are left alone.
 _EDGE_L = r"(?<![\w.,\[])"
-_EDGE_R = r"(?![\w,\]]|\.\d)"
+_EDGE_R = r"(?![\w\]]|[.,]\d)"
 _PHONE_RES = (
     # international: +44 20 7946 0958, +1 (555) 123-4567, +33612345678
     re.compile(_EDGE_L + r"\+\d{1,3}(?:[ \-]?\(?\d{1,4}\)?){1,5}[ \-]?\d{2,4}" + _EDGE_R),
     # North American: (555) 123-4567, 555-123-4567, 555.123.4567, 555 123 4567
     re.compile(_EDGE_L + r"(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}" + _EDGE_R),
     # trunk prefix 0: 020 7946 0958, 06 12 34 56 78, 0171-1234567
-    re.compile(_EDGE_L + r"0\d{1,4}(?:[ \-/]\d{2,8}){1,4}" + _EDGE_R),
+    re.compile(_EDGE_L + r"0\d{1,4}(?:[ \-/]\d{2,8}){1,5}" + _EDGE_R),
 )
 
 

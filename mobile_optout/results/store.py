@@ -19,13 +19,14 @@ import socket
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mobile_optout.devices import redact_url
+from mobile_optout.errors import UsageError
 from mobile_optout.results.record import (
     ErrorInfo,
     FlowResult,
@@ -544,8 +545,43 @@ def _when(r: sqlite3.Row) -> str:
     return str(r["finished_at"] or r["started_at"])
 
 
-def summarize(outcomes: Sequence[str]) -> str:
+def summarize(counts: Mapping[str, int]) -> str:
     """``changed 2, failed 1``: outcome counts in a stable order."""
-    counts = Counter(outcomes)
-    order = [str(o) for o in Outcome]
-    return ", ".join(f"{o} {counts[o]}" for o in order if counts[o])
+    return ", ".join(f"{o} {counts[str(o)]}" for o in Outcome if counts.get(str(o)))
+
+
+def find_run(output: Path, run_id: str | None, store: Store | None) -> Path:
+    """The folder of run ``run_id`` (or a unique prefix of it), or of the latest run."""
+    known = {p.name for p in output.iterdir() if p.is_dir()} if output.is_dir() else set()
+    if store is not None:
+        known |= {r.run_id for r in store.runs(limit=1_000_000)}
+    if run_id is None:
+        if not known:
+            raise UsageError(f"no runs in {output}")
+        latest = store.runs(limit=1) if store is not None else []
+        return output / (latest[0].run_id if latest else max(known))
+    matches = sorted(k for k in known if k.startswith(run_id))
+    if run_id in known:
+        return output / run_id
+    if len(matches) == 1:
+        return output / matches[0]
+    if not matches:
+        raise UsageError(f"no run {run_id!r} in {output}")
+    raise UsageError(f"{run_id!r} is ambiguous in {output}: {', '.join(matches[:5])}")
+
+
+def report_rows(run: RunRecord) -> list[tuple[str, str, str, str, str]]:
+    """One row per result for the console: device, flow, outcome, setting, detail."""
+    rows = []
+    for r in run.results:
+        s = r.setting
+        setting = ""
+        if s is not None:
+            setting = f"{s.id}: {_shown(s.before)} -> {_shown(s.after)} (want {_shown(s.desired)})"
+        detail = f"{r.error.type}: {r.error.message}" if r.error else r.note
+        rows.append((r.device, r.flow, str(r.outcome), setting, detail))
+    return rows
+
+
+def _shown(v: bool | None) -> str:
+    return "?" if v is None else ("on" if v else "off")
