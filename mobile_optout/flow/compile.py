@@ -61,7 +61,7 @@ STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
     return f"did you mean '{close[0]}'?" if close else ""
 
 

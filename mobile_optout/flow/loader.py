@@ -160,6 +160,9 @@ def parse(source: Source, error_cls: type[LocatedError] = FlowError) -> RawNode 
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem and "expected a single document" not in exc.context:
             problem = f"{exc.context}, {exc.problem}"
+            opened = exc.context_mark
+            if opened is not None and mark is not None and opened.line != mark.line:
+                problem += f" (it began at line {opened.line + 1})"
         raise _fail(error_cls, source, where, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         # ReaderError (control characters) and friends carry a position of their own
