@@ -1,0 +1,358 @@
+"""The phone's state machine: the app's screens, navigation stack, settings and events.
+
+All methods run under ``Engine.lock`` (the HTTP server calls them from many threads).
+Element handles are (layer, token, key): valid while the screen instance (or dialog)
+they were found on is still shown and their node is still rendered (not scrolled away).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mobile_optout.flow.model import Platform
+from mobile_optout.sim.faults import Faults
+from mobile_optout.sim.model import AppModel, load_app
+from mobile_optout.sim.render import Page, build_page, screenshot_png
+from mobile_optout.sim.tree import Builder, Node, ViewState
+
+
+class EngineError(Exception):
+    """A command the phone refuses: carries the W3C error code and HTTP status."""
+
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+
+
+@dataclass
+class ScreenInst:
+    screen: str
+    number: int
+    scroll: int = 0
+    loading_until: float = 0.0
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Handle:
+    layer: str  # "screen" or "dialog"
+    token: tuple[object, ...]
+    key: str
+
+
+@dataclass
+class Rendering:
+    page: Page
+    screen: Node
+    screen_token: tuple[object, ...]
+    dialog: Node | None
+    dialog_token: tuple[object, ...]
+    screen_keys: dict[str, Node]
+    dialog_keys: dict[str, Node]
+    loading: bool
+    _png: bytes | None = None
+
+    def resolve(self, handle: Handle) -> Node | None:
+        if handle.layer == "dialog":
+            ok = handle.token == self.dialog_token
+            return self.dialog_keys.get(handle.key) if ok else None
+        return self.screen_keys.get(handle.key) if handle.token == self.screen_token else None
+
+    def handle(self, node: Node) -> Handle:
+        if node.key.startswith("dialog:"):
+            return Handle("dialog", self.dialog_token, node.key)
+        return Handle("screen", self.screen_token, node.key)
+
+
+def element_info(node: Node) -> dict[str, str]:
+    return {"text": node.text, "label": node.desc, "id": node.rid or node.name,
+            "class": node.tag}
+
+
+class Engine:
+    def __init__(self, platform: Platform, variants: tuple[str, ...], seed: int,
+                 state_file: Path | None) -> None:
+        self.lock = threading.RLock()
+        self.platform = platform
+        self.variants = variants
+        self.seed = seed
+        self.model: AppModel = load_app(variants)
+        self.builder = Builder(self.model, platform)
+        self.t0 = time.monotonic()
+        self.state_file = state_file
+        self.settings = dict(self.model.settings)
+        self._load_state()
+        self.app_running = False
+        self.app_run = 0  # bumps on every launch: a restarted app shows new elements
+        self._numbers = itertools.count(1)
+        self.launcher = ScreenInst("launcher", next(self._numbers))
+        self.stack: list[ScreenInst] = []
+        self.dialog: tuple[str, int] | None = None
+        self.events: list[dict[str, Any]] = []
+        self.taps = 0
+        self.transitions = 0
+        self.faults = Faults(variants, seed, -1)
+        self._cache: tuple[tuple[object, ...], Rendering] | None = None
+
+    # ------------------------------------------------------------------ persistence
+    def _load_state(self) -> None:
+        if self.state_file is None or not self.state_file.exists():
+            return
+        data = json.loads(self.state_file.read_text(encoding="utf-8"))
+        for key, value in (data.get("settings") or {}).items():
+            if key in self.settings:
+                self.settings[key] = bool(value)
+
+    def _save_state(self) -> None:
+        if self.state_file is None:
+            return
+        tmp = self.state_file.with_name(self.state_file.name + ".tmp")
+        tmp.write_text(json.dumps({"app": self.model.name, "settings": self.settings},
+                                  indent=2, sort_keys=True), encoding="utf-8")
+        tmp.replace(self.state_file)
+
+    # ------------------------------------------------------------------ inspection
+    def now_ms(self) -> int:
+        return int((time.monotonic() - self.t0) * 1000)
+
+    @property
+    def current(self) -> ScreenInst:
+        return self.stack[-1] if self.app_running and self.stack else self.launcher
+
+    def record(self, kind: str, node: Node | None = None, setting: str | None = None,
+               **extra: Any) -> None:
+        event: dict[str, Any] = {
+            "type": kind, "screen": self.current.screen,
+            "element": element_info(node) if node is not None else None,
+            "setting": setting, "t": self.now_ms()}
+        event.update(extra)
+        self.events.append(event)
+
+    def state(self) -> dict[str, Any]:
+        rendering = self.render()
+        return {
+            "screen": self.current.screen,
+            "settings": dict(self.settings),
+            "taps": self.taps,
+            "app_running": self.app_running,
+            "dialog": self.dialog[0] if self.dialog and not rendering.loading else None,
+            "loading": rendering.loading,
+            "stack": [s.screen for s in self.stack] if self.app_running else [],
+            "scroll": self.current.scroll,
+            "platform": self.platform.value,
+            "variants": list(self.variants),
+        }
+
+    # ------------------------------------------------------------------ rendering
+    def render(self) -> Rendering:
+        inst = self.current
+        loading = time.monotonic() < inst.loading_until
+        dialog = self.dialog if not loading else None
+        key = (self.app_running, self.app_run, inst.number, loading, inst.scroll, dialog,
+               tuple(sorted(self.settings.items())), tuple(sorted(inst.fields.items())))
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        view = ViewState(settings=self.settings, scroll=inst.scroll, loading=loading,
+                         fields=inst.fields)
+        screen = self.builder.screen(self.model.screen(inst.screen), view)
+        dialog_node = (self.builder.dialog(self.model.dialogs[dialog[0]])
+                       if dialog is not None else None)
+        if dialog_node is None:
+            roots = [screen]
+        elif self.platform is Platform.ANDROID:
+            roots = [dialog_node]  # UiAutomator2 dumps the active window only
+        else:
+            roots = [screen, dialog_node]
+        name = self.model.app_name if self.current.screen != "launcher" else "SpringBoard"
+        page = build_page(self.platform, roots, self.builder.m, name)
+        rendering = Rendering(
+            page=page, screen=screen,
+            screen_token=(self.app_run, inst.number, loading),
+            dialog=dialog_node, dialog_token=(dialog,),
+            screen_keys={n.key: n for n in screen.walk()},
+            dialog_keys={n.key: n for n in dialog_node.walk()} if dialog_node else {},
+            loading=loading)
+        self._cache = (key, rendering)
+        return rendering
+
+    def screenshot(self) -> bytes:
+        rendering = self.render()
+        if rendering._png is None:
+            roots = [rendering.screen] + ([rendering.dialog] if rendering.dialog else [])
+            rendering._png = screenshot_png(roots, self.builder.m, dim_from=1)
+        return rendering._png
+
+    # ------------------------------------------------------------------ app lifecycle
+    def launch(self) -> None:
+        """(Re)start the app on its start screen."""
+        self.app_running = True
+        self.app_run += 1
+        self.dialog = None
+        self.stack = [ScreenInst(self.model.start, next(self._numbers))]
+        self.record("launch")
+        self._arrive()
+
+    def activate(self) -> None:
+        if not self.app_running:
+            self.launch()
+
+    def terminate(self, kind: str = "terminate") -> bool:
+        was = self.app_running
+        if was:
+            self.record(kind)
+        self.app_running = False
+        self.stack = []
+        self.dialog = None
+        return was
+
+    def crash(self) -> None:
+        self.record("crash")
+        self.app_running = False
+        self.stack = []
+        self.dialog = None
+
+    def new_session(self, faults: Faults) -> None:
+        self.faults = faults
+        self.transitions = 0
+
+    def deep_link(self, url: str) -> None:
+        target = self.model.deep_link_target(url)
+        self.record("deep_link", url=url, target=target)
+        if not self.app_running:
+            self.launch()
+        if target is None or self.model.start != "feed" or target == self.stack[-1].screen:
+            return
+        self.goto(target)
+
+    # ------------------------------------------------------------------ navigation
+    def _arrive(self) -> None:
+        """A forward transition: maybe a spinner first (slow), maybe a popup (popups)."""
+        seconds = self.faults.loading_seconds()
+        if seconds:
+            self.current.loading_until = time.monotonic() + seconds
+        popup = self.faults.popup_at(self.transitions)
+        if popup is not None and popup in self.model.dialogs:
+            self.dialog = (popup, next(self._numbers))
+        self.transitions += 1
+
+    def goto(self, screen: str) -> None:
+        if screen not in self.model.screens:
+            return
+        self.stack.append(ScreenInst(screen, next(self._numbers)))
+        self._arrive()
+
+    def back(self) -> None:
+        self.record("back")
+        if self.dialog is not None and self.platform is Platform.ANDROID:
+            self.dialog = None
+            return
+        if self.dialog is not None or not self.app_running:
+            return
+        if len(self.stack) > 1:
+            self.stack.pop()
+            top = self.stack[-1]
+            self.stack[-1] = ScreenInst(top.screen, next(self._numbers), scroll=top.scroll)
+        elif self.platform is Platform.ANDROID:
+            self.app_running = False  # back on the root screen leaves the app
+            self.stack = []
+
+    # ------------------------------------------------------------------ input
+    def tap_node(self, node: Node, layer_ok: bool = True) -> None:
+        """A tap on a node: the nearest ancestor with an action handles it."""
+        self.taps += 1
+        rendering = self.render()
+        if rendering.loading:
+            self.record("tap", node, blocked="loading")
+            return
+        in_dialog = node.key.startswith("dialog:")
+        if self.dialog is not None and not in_dialog:
+            self.record("tap", node, blocked=f"dialog:{self.dialog[0]}")
+            return
+        actor: Node | None = node
+        while actor is not None and actor.tap is None and actor.setting is None:
+            actor = actor.parent
+        if actor is not None and actor.setting is not None:
+            self.settings[actor.setting] = not self.settings[actor.setting]
+            self.record("tap", node, setting=actor.setting)
+            self._save_state()
+            return
+        self.record("tap", node)
+        tap = actor.tap if actor is not None else None
+        if tap is None or tap.kind == "none":
+            return
+        if tap.kind == "goto":
+            self.goto(tap.target)
+        elif tap.kind == "back":
+            self.back()
+        elif tap.kind == "dialog":
+            self.dialog = (tap.target, next(self._numbers))
+        elif tap.kind == "dismiss":
+            self.dialog = None
+        elif tap.kind == "launch":
+            self.launch()
+
+    def tap_at(self, x: float, y: float) -> None:
+        rendering = self.render()
+        hit = None
+        for root in ([rendering.dialog] if rendering.dialog else []) + [rendering.screen]:
+            hit = _deepest(root, x, y)
+            if hit is not None:
+                break
+        if hit is None:
+            self.taps += 1
+            self.record("tap", x=x, y=y)
+            return
+        self.tap_node(hit)
+
+    def type_text(self, node: Node, text: str, *, replace: bool) -> None:
+        if node.kind != "edit":
+            raise EngineError(400, "invalid element state",
+                              f"Cannot set the element to '{text}'. Did you interact with "
+                              "the correct element?")
+        fields = self.current.fields
+        fields[node.key] = text if replace else fields.get(node.key, "") + text
+        self.record("type", node, length=len(text))
+
+    # ------------------------------------------------------------------ scrolling
+    def viewport(self) -> tuple[int, int]:
+        spec = self.model.screen(self.current.screen)
+        m = self.builder.m
+        top = m.status + (m.toolbar if spec.toolbar or spec.back else 0)
+        bottom = m.height - (m.bottom if spec.bottom else 0)
+        return top, bottom
+
+    def max_scroll(self) -> int:
+        spec = self.model.screen(self.current.screen)
+        top, bottom = self.viewport()
+        view = ViewState(settings=self.settings)
+        return max(0, self.builder.content_height(spec, view) - (bottom - top))
+
+    def scroll(self, delta: int) -> bool:
+        """Scroll the body by ``delta`` px (positive: reveal content below).
+        Returns whether it can still scroll further that way."""
+        inst = self.current
+        if self.render().loading or self.dialog is not None:
+            return False
+        limit = self.max_scroll()
+        before = inst.scroll
+        inst.scroll = max(0, min(limit, inst.scroll + delta))
+        self.record("scroll", delta=inst.scroll - before)
+        return inst.scroll < limit if delta > 0 else inst.scroll > 0
+
+
+def _deepest(root: Node, x: float, y: float) -> Node | None:
+    if not root.contains(x, y):
+        return None
+    for child in reversed(root.children):
+        hit = _deepest(child, x, y)
+        if hit is not None:
+            return hit
+    return root

@@ -1,0 +1,211 @@
+"""App models as data: the YAML in ``sim/apps`` read into frozen dataclasses.
+
+Variant-dependent values are resolved at load time, so the engine sees one plain app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+APPS_DIR = Path(__file__).parent / "apps"
+
+KINDS = frozenset(
+    {"text", "heading", "row", "group", "button", "image_button", "image", "edit", "switch",
+     "link", "tab", "progress"}
+)
+TAP_KINDS = frozenset({"goto", "back", "dialog", "dismiss", "launch", "none"})
+
+
+@dataclass(frozen=True, slots=True)
+class Tap:
+    kind: str  # one of TAP_KINDS
+    target: str = ""  # screen id for goto, dialog id for dialog
+
+
+@dataclass(frozen=True, slots=True)
+class ElementSpec:
+    key: str  # unique within the app: "<screen>/<part>/<index path>"
+    kind: str
+    text: str = ""
+    desc: str = ""
+    id: str = ""
+    tap: Tap | None = None
+    setting: str | None = None  # a switch's setting; tapping flips it
+    status_of: str | None = None  # a text showing "On"/"Off" for a setting
+    fill: bool = False
+    layout: str = "column"
+    children: tuple[ElementSpec, ...] = ()
+    android: dict[str, str] = field(default_factory=dict)
+    ios: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenSpec:
+    id: str
+    title: str
+    app: bool = True  # False: not the app (the launcher / home screen)
+    back: bool = False  # a Back button in the toolbar / navigation bar
+    web: bool = False  # Android: the body is a WebView
+    web_text: str = ""
+    container_id: str = ""
+    deep_links: tuple[str, ...] = ()
+    toolbar: tuple[ElementSpec, ...] = ()
+    body: tuple[ElementSpec, ...] = ()
+    bottom: tuple[ElementSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DialogSpec:
+    id: str
+    title: str
+    message: str
+    buttons: tuple[ElementSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AppModel:
+    name: str
+    package: str
+    activity: str
+    launcher_package: str
+    bundle: str
+    app_name: str
+    settings: dict[str, bool]
+    start: str
+    dialogs: dict[str, DialogSpec]
+    screens: dict[str, ScreenSpec]
+
+    def screen(self, screen_id: str) -> ScreenSpec:
+        return self.screens[screen_id]
+
+    def deep_link_target(self, url: str) -> str | None:
+        for screen in self.screens.values():
+            if url in screen.deep_links:
+                return screen.id
+        return None
+
+
+class _Resolver:
+    def __init__(self, variants: tuple[str, ...]) -> None:
+        self.variants = variants
+
+    def value(self, raw: Any) -> Any:
+        """A plain value, or {default: x, <variant>: y}: the first active variant wins."""
+        if isinstance(raw, dict) and "default" in raw:
+            for name, val in raw.items():
+                if name != "default" and name in self.variants:
+                    return val
+            return raw["default"]
+        return raw
+
+    def keep(self, raw: dict[str, Any]) -> bool:
+        only = raw.get("if")
+        if only is not None and not any(v in self.variants for v in only):
+            return False
+        unless = raw.get("unless") or []
+        return not any(v in self.variants for v in unless)
+
+    def tap(self, raw: Any, where: str) -> Tap | None:
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            kind, target = raw, ""
+        elif isinstance(raw, dict) and len(raw) == 1:
+            kind, target = next(iter(raw.items()))
+        else:
+            raise ValueError(f"{where}: bad tap {raw!r}")
+        if kind not in TAP_KINDS:
+            raise ValueError(f"{where}: unknown tap {kind!r}")
+        return Tap(kind, str(target))
+
+    def element(self, raw: dict[str, Any], key: str) -> ElementSpec:
+        kind = raw.get("kind", "text")
+        if kind not in KINDS:
+            raise ValueError(f"{key}: unknown kind {kind!r}")
+        children = self.elements(raw.get("children") or [], key)
+        return ElementSpec(
+            key=key,
+            kind=kind,
+            text=str(self.value(raw.get("text", ""))),
+            desc=str(self.value(raw.get("desc", ""))),
+            id=str(self.value(raw.get("id", ""))),
+            tap=self.tap(raw.get("tap"), key),
+            setting=raw.get("setting"),
+            status_of=raw.get("status_of"),
+            fill=bool(raw.get("fill", False)),
+            layout=str(raw.get("layout", "column")),
+            children=children,
+            android={k: str(self.value(v)) for k, v in (raw.get("android") or {}).items()},
+            ios={k: str(self.value(v)) for k, v in (raw.get("ios") or {}).items()},
+        )
+
+    def elements(self, raws: list[dict[str, Any]], prefix: str) -> tuple[ElementSpec, ...]:
+        return tuple(
+            self.element(raw, f"{prefix}/{i}") for i, raw in enumerate(raws) if self.keep(raw)
+        )
+
+
+def load_app(variants: tuple[str, ...] = (), name: str = "linkedin") -> AppModel:
+    """Read ``apps/<name>.yaml`` with the given variants applied."""
+    doc = yaml.safe_load((APPS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    r = _Resolver(variants)
+    screens: dict[str, ScreenSpec] = {}
+    for sid, raw in doc["screens"].items():
+        if not r.keep(raw):
+            continue
+        screens[sid] = ScreenSpec(
+            id=sid,
+            title=str(r.value(raw.get("title", ""))),
+            app=bool(raw.get("app", True)),
+            back=bool(raw.get("back", False)),
+            web=bool(raw.get("web", False)),
+            web_text=str(r.value(raw.get("web_text", ""))),
+            container_id=str(raw.get("container_id", "")),
+            deep_links=tuple(raw.get("deep_links") or ()),
+            toolbar=r.elements(raw.get("toolbar") or [], f"{sid}/toolbar"),
+            body=r.elements(raw.get("body") or [], f"{sid}/body"),
+            bottom=r.elements(raw.get("bottom") or [], f"{sid}/bottom"),
+        )
+    dialogs = {
+        did: DialogSpec(
+            id=did,
+            title=str(raw["title"]),
+            message=str(raw.get("message", "")),
+            buttons=r.elements(raw["buttons"], f"dialog:{did}"),
+        )
+        for did, raw in doc.get("dialogs", {}).items()
+    }
+    settings = {k: bool(r.value(v)) for k, v in doc["settings"].items()}
+    model = AppModel(
+        name=doc["name"],
+        package=doc["android"]["package"],
+        activity=doc["android"]["activity"],
+        launcher_package=doc["android"]["launcher_package"],
+        bundle=doc["ios"]["bundle"],
+        app_name=doc["ios"]["name"],
+        settings=settings,
+        start=str(r.value(doc["start"])),
+        dialogs=dialogs,
+        screens=screens,
+    )
+    _check(model)
+    return model
+
+
+def _check(model: AppModel) -> None:
+    """Every goto names a screen that exists (or was removed by a variant: then it is inert)."""
+    if model.start not in model.screens or "launcher" not in model.screens:
+        raise ValueError(f"{model.name}: start screen or launcher missing")
+
+    def walk(elements: tuple[ElementSpec, ...]) -> None:
+        for el in elements:
+            if el.tap and el.tap.kind == "dialog" and el.tap.target not in model.dialogs:
+                raise ValueError(f"{el.key}: unknown dialog {el.tap.target!r}")
+            walk(el.children)
+
+    for screen in model.screens.values():
+        walk(screen.toolbar + screen.body + screen.bottom)

@@ -1,0 +1,843 @@
+"""The simulated phone's HTTP face: the Appium protocol as UiAutomator2 / XCUITest speak it.
+
+``SimPhone`` owns one ``Engine`` (the phone) and one ThreadingHTTPServer on 127.0.0.1.
+Routes are a table from (method, path pattern) to a handler; handlers return a JSON
+value or raise ``EngineError``. Every session command passes through the same gate:
+latency, session lookup, the crash and flaky plans, then the handler under the lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from mobile_optout.flow.model import Platform
+from mobile_optout.sim.engine import Engine, EngineError, Handle, Rendering
+from mobile_optout.sim.faults import Faults
+from mobile_optout.sim.locators import ScrollQuery, SelectorError, find
+from mobile_optout.sim.render import ios_accessible
+from mobile_optout.sim.tree import Node
+from mobile_optout.sim.variants import check_variants
+
+ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf"
+SIM_VERSION = "3.x-sim"
+POLL = 0.05  # how often an implicit wait looks again (server side)
+
+
+@dataclass
+class Session:
+    id: str
+    ordinal: int
+    caps: dict[str, Any]
+    faults: Faults
+    implicit_ms: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)
+    elements: dict[str, Handle] = field(default_factory=dict)
+    ids: dict[Handle, str] = field(default_factory=dict)
+    commands: int = 0
+    dead: bool = False
+
+    def element_id(self, handle: Handle) -> str:
+        eid = self.ids.get(handle)
+        if eid is None:
+            eid = str(uuid.uuid4())
+            self.ids[handle] = eid
+            self.elements[eid] = handle
+        return eid
+
+
+def _err(status: int, error: str, message: str) -> EngineError:
+    return EngineError(status, error, message)
+
+
+def no_such_element(using: str, value: str) -> EngineError:
+    return _err(404, "no such element",
+                "An element could not be located on the page using the given search "
+                f"parameters ({using}={value!r}).")
+
+
+def stale() -> EngineError:
+    return _err(404, "stale element reference",
+                "The element is not linked to the same object in DOM anymore "
+                "(the screen it was found on was left or re-rendered)")
+
+
+def invalid_session(sid: str) -> EngineError:
+    return _err(404, "invalid session id",
+                f"A session is either terminated or not started (id {sid})")
+
+
+def invalid_argument(message: str) -> EngineError:
+    return _err(400, "invalid argument", message)
+
+
+Route = tuple[str, re.Pattern[str], Callable[..., Any], bool]
+ROUTES: list[Route] = []
+
+
+def route(method: str, pattern: str, *, element: bool = False) -> Callable[[Any], Any]:
+    """Registers a session command: ``pattern`` is below /session/:sid."""
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        ROUTES.append((method, re.compile(f"^{pattern}$"), fn, element))
+        return fn
+
+    return deco
+
+
+class SimPhone:
+    """A simulated phone serving the Appium protocol on 127.0.0.1 (see docs/simulator.md)."""
+
+    def __init__(self, platform: Platform | str = Platform.ANDROID, *,
+                 variants: tuple[str, ...] | list[str] = (), seed: int = 0,
+                 latency_ms: int = 0, state_file: str | Path | None = None,
+                 port: int = 0) -> None:
+        self.platform = Platform(platform)
+        self.variants = check_variants(variants)
+        self.seed = seed
+        self.latency_ms = latency_ms
+        self.port = port
+        self.engine = Engine(self.platform, self.variants, seed,
+                             Path(state_file) if state_file is not None else None)
+        self.sessions: dict[str, Session] = {}
+        self.session_count = 0
+        self.crashed = False
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._conns: set[socket.socket] = set()
+        self._conns_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("SimPhone is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> str:
+        if self._server is None:
+            self._server = _Server(("127.0.0.1", self.port), _Handler)
+            self._server.phone = self
+            self._thread = threading.Thread(target=self._server.serve_forever,
+                                            kwargs={"poll_interval": 0.02},
+                                            name=f"sim-phone-{self.url}", daemon=True)
+            self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        with self._conns_lock:
+            conns, self._conns = list(self._conns), set()
+        for conn in conns:  # keep-alive connections would otherwise outlive the phone
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        if self._thread is not None:
+            self._thread.join(timeout=1)
+
+    def __enter__(self) -> SimPhone:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ inspection
+    def state(self) -> dict[str, Any]:
+        with self.engine.lock:
+            state = self.engine.state()
+            state["sessions"] = sum(1 for s in self.sessions.values() if not s.dead)
+            return state
+
+    def events(self) -> list[dict[str, Any]]:
+        with self.engine.lock:
+            return [dict(e) for e in self.engine.events]
+
+    # ------------------------------------------------------------------ dispatch
+    def handle(self, method: str, path: str, body: dict[str, Any]) -> Any:
+        path = path.split("?", 1)[0].rstrip("/") or "/"
+        if path.startswith("/wd/hub"):
+            path = path[len("/wd/hub"):] or "/"
+        if path == "/sim/state" and method == "GET":
+            return self.state()
+        if path == "/sim/events" and method == "GET":
+            return self.events()
+        if self.latency_ms:
+            time.sleep(self.latency_ms / 1000)
+        if path == "/status" and method == "GET":
+            return {"ready": True, "message": "The simulated phone is ready to accept commands",
+                    "build": {"version": SIM_VERSION}}
+        if path == "/session" and method == "POST":
+            return self.create_session(body)
+        if path == "/sessions" and method == "GET":
+            with self.engine.lock:
+                return [{"id": s.id, "capabilities": s.caps} for s in self.sessions.values()
+                        if not s.dead]
+        m = re.match(r"^/session/([^/]+)(/.*)?$", path)
+        if not m:
+            raise _err(404, "unknown command",
+                       "The requested resource could not be found, or a request was received "
+                       "using an HTTP method that is not supported by the mapped resource")
+        sid, rest = m.group(1), m.group(2) or ""
+        return self.session_command(method, sid, rest, body)
+
+    def create_session(self, body: dict[str, Any]) -> dict[str, Any]:
+        caps_in = body.get("capabilities")
+        if not isinstance(caps_in, dict):
+            raise invalid_argument("'capabilities' are required (W3C session request)")
+        always = caps_in.get("alwaysMatch") or {}
+        first = caps_in.get("firstMatch") or [{}]
+        problems: list[str] = []
+        for extra in first:
+            caps = {**always, **extra}
+            problem = self._check_caps(caps)
+            if problem is None:
+                return self._open_session(caps)
+            problems.append(problem)
+        raise _err(500, "session not created",
+                   "A new session could not be created. Details: " + "; ".join(problems))
+
+    def _check_caps(self, caps: dict[str, Any]) -> str | None:
+        plain = {k.removeprefix("appium:"): v for k, v in caps.items()}
+        platform = str(plain.get("platformName", ""))
+        if platform.lower() != self.platform.value:
+            return (f"platformName {platform!r} does not match this phone "
+                    f"({'Android' if self.platform is Platform.ANDROID else 'iOS'})")
+        want = "uiautomator2" if self.platform is Platform.ANDROID else "xcuitest"
+        automation = str(plain.get("automationName", ""))
+        if automation.lower() != want:
+            return (f"Could not find a driver for automationName {automation!r} and "
+                    f"platformName {platform!r}; use "
+                    f"{'UiAutomator2' if want == 'uiautomator2' else 'XCUITest'}")
+        model = self.engine.model
+        app = plain.get("appPackage") if self.platform is Platform.ANDROID else plain.get(
+            "bundleId")
+        expected = model.package if self.platform is Platform.ANDROID else model.bundle
+        if app is not None and app != expected:
+            return f"App {app!r} is not installed on the simulated phone (only {expected!r})"
+        return None
+
+    def _open_session(self, caps: dict[str, Any]) -> dict[str, Any]:
+        plain = {k.removeprefix("appium:"): v for k, v in caps.items()}
+        with self.engine.lock:
+            sid = uuid.uuid4().hex
+            faults = Faults(self.variants, self.seed, self.session_count)
+            session = Session(sid, self.session_count, dict(caps), faults)
+            self.session_count += 1
+            self.sessions[sid] = session
+            engine = self.engine
+            engine.new_session(faults)
+            engine.record("session_created", session=sid)
+            wants_app = any(k in plain for k in ("appPackage", "bundleId", "app"))
+            if wants_app and not (plain.get("noReset") and engine.app_running):
+                engine.terminate("terminate")
+                engine.launch()
+        echo = dict(caps)
+        echo.setdefault("appium:deviceName", "sim-" + self.platform.value)
+        echo.setdefault("appium:platformVersion", "14" if self.platform is Platform.ANDROID
+                        else "17.5")
+        return {"sessionId": sid, "capabilities": echo}
+
+    def session_command(self, method: str, sid: str, rest: str, body: dict[str, Any]) -> Any:
+        engine = self.engine
+        with engine.lock:
+            session = self.sessions.get(sid)
+            if session is None or session.dead:
+                raise invalid_session(sid)
+            if method == "DELETE" and rest == "":
+                del self.sessions[sid]
+                engine.record("session_deleted", session=sid)
+                return None
+            if method == "GET" and rest == "":
+                return session.caps
+            session.commands += 1
+            crash_at = session.faults.crash_at
+            if crash_at is not None and not self.crashed and session.commands >= crash_at:
+                self.crashed = True
+                session.dead = True
+                engine.crash()
+                raise _err(404, "invalid session id",
+                           "A session is either terminated or not started "
+                           "(the app crashed and the session died)")
+        for verb, pattern, fn, is_element in ROUTES:
+            if verb != method:
+                continue
+            m = pattern.match(rest)
+            if m is None:
+                continue
+            with engine.lock:
+                fault = session.faults.command_fault(is_element)
+                if fault is not None:
+                    engine.record("fault", error=fault.error, command=f"{method} {rest}")
+                    raise _err(fault.status, fault.error, fault.message)
+            return fn(self, session, body, *m.groups())
+        raise _err(404, "unknown command",
+                   f"The requested resource could not be found ({method} /session/:id{rest})")
+
+    # ------------------------------------------------------------------ helpers
+    def node(self, session: Session, eid: str) -> tuple[Node, Rendering]:
+        handle = session.elements.get(eid)
+        if handle is None:
+            raise _err(404, "no such element", f"The element with id {eid!r} is unknown")
+        rendering = self.engine.render()
+        node = rendering.resolve(handle)
+        if node is None:
+            raise stale()
+        return node, rendering
+
+    def package(self) -> str:
+        model = self.engine.model
+        return model.package if self.engine.app_running else model.launcher_package
+
+    def locate(self, session: Session, body: dict[str, Any], context: str | None,
+               many: bool) -> Any:
+        using, value = body.get("using"), body.get("value")
+        if not isinstance(using, str) or not isinstance(value, str):
+            raise invalid_argument("'using' and 'value' must be strings")
+        deadline = time.monotonic() + session.implicit_ms / 1000
+        while True:
+            with self.engine.lock:
+                found = self._find_once(session, using, value, context)
+            if found or time.monotonic() >= deadline:
+                break
+            time.sleep(min(POLL, max(0.0, deadline - time.monotonic())))
+        if many:
+            return [{ELEMENT_KEY: eid, "ELEMENT": eid} for eid in found]
+        if not found:
+            raise no_such_element(using, value)
+        return {ELEMENT_KEY: found[0], "ELEMENT": found[0]}
+
+    def _find_once(self, session: Session, using: str, value: str,
+                   context: str | None) -> list[str]:
+        rendering = self.engine.render()
+        scope = None
+        if context is not None:
+            ctx_node, rendering = self.node(session, context)
+            scope = rendering.page.element(ctx_node.key)
+            if scope is None:
+                return []
+        try:
+            result = find(rendering.page.root, scope, self.platform, using, value,
+                          package=self.package())
+        except SelectorError as exc:
+            raise _err(400, "invalid selector", str(exc)) from exc
+        if isinstance(result, ScrollQuery):
+            return self._scroll_into_view(session, result)
+        ids = []
+        for el in result:
+            node = rendering.page.node(el)
+            if node is not None:
+                ids.append(session.element_id(rendering.handle(node)))
+        return ids
+
+    def _scroll_into_view(self, session: Session, query: ScrollQuery) -> list[str]:
+        engine = self.engine
+        root = engine.render().page.root
+        if not query.container.find(root):
+            return []
+        _top, _bottom = engine.viewport()
+        step = (_bottom - _top) * 2 // 3
+        for attempt in range(40):
+            rendering = engine.render()
+            hits = query.target.find(rendering.page.root)
+            nodes = [n for n in (rendering.page.node(el) for el in hits) if n is not None]
+            if nodes:
+                return [session.element_id(rendering.handle(nodes[0]))]
+            if attempt == 0 and engine.current.scroll > 0:
+                engine.scroll(-engine.current.scroll)  # UiScrollable starts from the top
+                continue
+            if not engine.scroll(step) and attempt > 0:
+                rendering = engine.render()
+                hits = query.target.find(rendering.page.root)
+                nodes = [n for n in (rendering.page.node(el) for el in hits) if n is not None]
+                return [session.element_id(rendering.handle(nodes[0]))] if nodes else []
+        return []
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    phone: SimPhone
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        phone = self.server.phone
+        with phone._conns_lock:
+            phone._conns.add(self.connection)
+
+    def finish(self) -> None:
+        phone = self.server.phone
+        with phone._conns_lock:
+            phone._conns.discard(self.connection)
+        super().finish()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the phone never writes to the terminal."""
+
+    def _serve(self, method: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        status, payload = 200, None
+        try:
+            body = json.loads(raw) if raw.strip() else {}
+            if not isinstance(body, dict):
+                raise invalid_argument("the request body must be a JSON object")
+            payload = {"value": self.server.phone.handle(method, self.path, body)}
+        except json.JSONDecodeError as exc:
+            status, payload = 400, _error_body("invalid argument", f"bad JSON body: {exc}")
+        except EngineError as exc:
+            status, payload = exc.status, _error_body(exc.error, exc.message)
+        except Exception as exc:  # a bug in the sim: answer like a server would
+            status, payload = 500, _error_body("unknown error", f"{type(exc).__name__}: {exc}")
+        data = json.dumps(payload).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+
+def _error_body(error: str, message: str) -> dict[str, Any]:
+    return {"value": {"error": error, "message": message, "stacktrace": ""}}
+
+
+# ====================================================================== commands
+# Each takes (phone, session, body, *path groups) and returns the JSON "value".
+
+
+@route("POST", "/timeouts")
+def set_timeouts(phone: SimPhone, session: Session, body: dict[str, Any]) -> None:
+    implicit = body.get("implicit", body.get("ms") if body.get("type") == "implicit" else None)
+    if implicit is not None:
+        if not isinstance(implicit, int | float) or implicit < 0:
+            raise invalid_argument("'implicit' must be a non-negative number of milliseconds")
+        session.implicit_ms = int(implicit)
+
+
+@route("GET", "/timeouts")
+def get_timeouts(phone: SimPhone, session: Session, body: dict[str, Any]) -> dict[str, int]:
+    return {"implicit": session.implicit_ms, "pageLoad": 300000, "script": 30000}
+
+
+@route("POST", "/element")
+def find_element(phone: SimPhone, session: Session, body: dict[str, Any]) -> Any:
+    return phone.locate(session, body, None, many=False)
+
+
+@route("POST", "/elements")
+def find_elements(phone: SimPhone, session: Session, body: dict[str, Any]) -> Any:
+    return phone.locate(session, body, None, many=True)
+
+
+@route("POST", "/element/([^/]+)/element", element=True)
+def find_child(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) -> Any:
+    return phone.locate(session, body, eid, many=False)
+
+
+@route("POST", "/element/([^/]+)/elements", element=True)
+def find_children(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) -> Any:
+    return phone.locate(session, body, eid, many=True)
+
+
+@route("POST", "/element/([^/]+)/click", element=True)
+def click(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) -> None:
+    with phone.engine.lock:
+        node, _ = phone.node(session, eid)
+        phone.engine.tap_node(node)
+
+
+@route("POST", "/element/([^/]+)/clear", element=True)
+def clear(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) -> None:
+    with phone.engine.lock:
+        node, _ = phone.node(session, eid)
+        phone.engine.type_text(node, "", replace=True)
+
+
+@route("POST", "/element/([^/]+)/value", element=True)
+def send_keys(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) -> None:
+    text = body.get("text")
+    if text is None and isinstance(body.get("value"), list):
+        text = "".join(str(v) for v in body["value"])
+    if not isinstance(text, str):
+        raise invalid_argument("'text' must be a string")
+    with phone.engine.lock:
+        node, _ = phone.node(session, eid)
+        phone.engine.type_text(node, text, replace=False)
+
+
+def _tf(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def android_attribute(phone: SimPhone, node: Node, name: str) -> str | None:
+    left, top, right, bottom = node.bounds
+    values: dict[str, str | None] = {
+        "text": node.text,
+        "name": node.desc or node.text,
+        "content-desc": node.desc or None,
+        "contentDescription": node.desc or None,
+        "class": node.tag, "className": node.tag,
+        "resource-id": node.rid or None, "resourceId": node.rid or None,
+        "package": node.package,
+        "checkable": _tf(node.checkable), "checked": _tf(node.checked),
+        "clickable": _tf(node.clickable), "enabled": "true",
+        "focusable": _tf(node.clickable), "focused": "false",
+        "long-clickable": "false", "longClickable": "false",
+        "scrollable": _tf(node.scrollable), "selected": "false",
+        "displayed": "true", "password": "false",
+        "bounds": f"[{left},{top}][{right},{bottom}]",
+        "hint": "" if node.web else None,
+    }
+    if name not in values:
+        raise _err(404, "unknown command",
+                   f"The attribute '{name}' is not supported by UiAutomator2 (sim). "
+                   f"Supported: {', '.join(sorted(values))}")
+    return values[name]
+
+
+def ios_attribute(phone: SimPhone, node: Node, name: str) -> str | None:
+    left, top, right, bottom = node.bounds
+    rect = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+    values: dict[str, str | None] = {
+        "name": node.name or None, "label": node.desc or None, "type": node.tag,
+        "value": node.value, "enabled": "true", "visible": "true",
+        "accessible": _tf(ios_accessible(node)), "selected": "false", "hittable": "true",
+        "index": str(node.index), "rect": json.dumps(rect), "placeholderValue": None,
+    }
+    if name not in values:
+        raise _err(500, "unknown error",
+                   f"The attribute '{name}' is unknown. Valid attribute names are: "
+                   f"{', '.join(sorted(values))}")
+    return values[name]
+
+
+@route("GET", "/element/([^/]+)/attribute/([^/]+)", element=True)
+def get_attribute(phone: SimPhone, session: Session, body: dict[str, Any], eid: str,
+                  name: str) -> str | None:
+    with phone.engine.lock:
+        node, _ = phone.node(session, eid)
+        if phone.platform is Platform.ANDROID:
+            return android_attribute(phone, node, name)
+        return ios_attribute(phone, node, name)
+
+
+@route("GET", "/element/([^/]+)/text", element=True)
+def get_text(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) -> str:
+    with phone.engine.lock:
+        node, _ = phone.node(session, eid)
+        if phone.platform is Platform.ANDROID:
+            return node.text
+        return node.value or node.desc or ""
+
+
+@route("GET", "/element/([^/]+)/name", element=True)
+def get_name(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) -> str | None:
+    with phone.engine.lock:
+        node, _ = phone.node(session, eid)
+        return (node.desc or None) if phone.platform is Platform.ANDROID else node.tag
+
+
+@route("GET", "/element/([^/]+)/(displayed|enabled|selected)", element=True)
+def get_flag(phone: SimPhone, session: Session, body: dict[str, Any], eid: str,
+             which: str) -> bool:
+    with phone.engine.lock:
+        phone.node(session, eid)
+        return which != "selected"
+
+
+@route("GET", "/element/([^/]+)/rect", element=True)
+def get_rect(phone: SimPhone, session: Session, body: dict[str, Any],
+             eid: str) -> dict[str, int]:
+    with phone.engine.lock:
+        node, _ = phone.node(session, eid)
+        left, top, right, bottom = node.bounds
+        return {"x": left, "y": top, "width": right - left, "height": bottom - top}
+
+
+@route("GET", "/source")
+def get_source(phone: SimPhone, session: Session, body: dict[str, Any]) -> str:
+    with phone.engine.lock:
+        return phone.engine.render().page.xml
+
+
+@route("GET", "/screenshot")
+def get_screenshot(phone: SimPhone, session: Session, body: dict[str, Any]) -> str:
+    with phone.engine.lock:
+        return base64.b64encode(phone.engine.screenshot()).decode("ascii")
+
+
+@route("GET", "/window/rect")
+def window_rect(phone: SimPhone, session: Session, body: dict[str, Any]) -> dict[str, int]:
+    m = phone.engine.builder.m
+    return {"x": 0, "y": 0, "width": m.width, "height": m.height}
+
+
+@route("GET", "/window/size")
+def window_size(phone: SimPhone, session: Session, body: dict[str, Any]) -> dict[str, int]:
+    m = phone.engine.builder.m
+    return {"width": m.width, "height": m.height}
+
+
+@route("POST", "/back")
+def back(phone: SimPhone, session: Session, body: dict[str, Any]) -> None:
+    with phone.engine.lock:
+        phone.engine.back()
+
+
+@route("GET", "/appium/settings")
+def get_settings(phone: SimPhone, session: Session, body: dict[str, Any]) -> dict[str, Any]:
+    defaults = {"waitForIdleTimeout": 10000, "waitForSelectorTimeout": 10000,
+                "enableMultiWindows": False, "shouldUseCompactResponses": True}
+    return {**defaults, **session.settings}
+
+
+@route("POST", "/appium/settings")
+def set_settings(phone: SimPhone, session: Session, body: dict[str, Any]) -> None:
+    settings = body.get("settings")
+    if not isinstance(settings, dict):
+        raise invalid_argument("'settings' must be an object")
+    session.settings.update(settings)
+
+
+@route("DELETE", "/actions")
+def release_actions(phone: SimPhone, session: Session, body: dict[str, Any]) -> None:
+    return None
+
+
+@route("POST", "/actions")
+def perform_actions(phone: SimPhone, session: Session, body: dict[str, Any]) -> None:
+    sources = body.get("actions")
+    if not isinstance(sources, list):
+        raise invalid_argument("'actions' must be a list of input sources")
+    with phone.engine.lock:
+        for source in sources:
+            if isinstance(source, dict) and source.get("type") == "pointer":
+                _pointer(phone, session, source.get("actions") or [])
+
+
+def _pointer(phone: SimPhone, session: Session, actions: list[dict[str, Any]]) -> None:
+    x = y = 0.0
+    down: tuple[float, float] | None = None
+    for act in actions:
+        kind = act.get("type")
+        if kind == "pointerMove":
+            origin = act.get("origin", "viewport")
+            dx, dy = float(act.get("x", 0)), float(act.get("y", 0))
+            if origin == "pointer":
+                x, y = x + dx, y + dy
+            elif isinstance(origin, dict):
+                eid = origin.get(ELEMENT_KEY) or origin.get("ELEMENT") or ""
+                node, _ = phone.node(session, str(eid))
+                cx, cy = node.center
+                x, y = cx + dx, cy + dy
+            else:
+                x, y = dx, dy
+        elif kind == "pointerDown":
+            down = (x, y)
+        elif kind == "pointerUp" and down is not None:
+            sx, sy = down
+            down = None
+            if abs(x - sx) < 20 and abs(y - sy) < 20:
+                phone.engine.tap_at(sx, sy)
+            else:
+                phone.engine.scroll(int(sy - y))  # finger up: content moves up
+
+
+def _args(body: dict[str, Any]) -> dict[str, Any]:
+    args = body.get("args") or [{}]
+    if not isinstance(args, list) or not args:
+        return {}
+    first = args[0]
+    return first if isinstance(first, dict) else {}
+
+
+@route("POST", "/execute/(?:sync|async)")
+def execute(phone: SimPhone, session: Session, body: dict[str, Any]) -> Any:
+    script = body.get("script")
+    if not isinstance(script, str):
+        raise invalid_argument("'script' must be a string")
+    name = script.strip()
+    if not name.startswith("mobile:"):
+        raise _err(405, "unknown method",
+                   "Method has not yet been implemented: only 'mobile:' scripts run in the "
+                   "NATIVE_APP context")
+    name = name[len("mobile:"):].strip()
+    table = ANDROID_SCRIPTS if phone.platform is Platform.ANDROID else IOS_SCRIPTS
+    fn = table.get(name)
+    if fn is None:
+        raise _err(404, "unknown command",
+                   f"Unknown mobile command '{name}'. Only {', '.join(sorted(table))} "
+                   "commands are supported.")
+    with phone.engine.lock:
+        return fn(phone, session, _args(body))
+
+
+def _app_id(phone: SimPhone, args: dict[str, Any]) -> str:
+    key = "appId" if phone.platform is Platform.ANDROID else "bundleId"
+    value = args.get(key)
+    if not isinstance(value, str) or not value:
+        raise invalid_argument(f"'{key}' is required")
+    return value
+
+
+def _own_app(phone: SimPhone, app_id: str) -> bool:
+    model = phone.engine.model
+    return app_id == (model.package if phone.platform is Platform.ANDROID else model.bundle)
+
+
+def m_activate(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
+    app_id = _app_id(phone, args)
+    if not _own_app(phone, app_id):
+        raise _err(500, "unknown error", f"The application '{app_id}' is not installed")
+    phone.engine.activate()
+
+
+def m_terminate(phone: SimPhone, session: Session, args: dict[str, Any]) -> bool:
+    app_id = _app_id(phone, args)
+    return _own_app(phone, app_id) and phone.engine.terminate()
+
+
+def m_query(phone: SimPhone, session: Session, args: dict[str, Any]) -> int:
+    app_id = _app_id(phone, args)
+    if not _own_app(phone, app_id):
+        return 0
+    return 4 if phone.engine.app_running else 1
+
+
+def m_installed(phone: SimPhone, session: Session, args: dict[str, Any]) -> bool:
+    return _own_app(phone, _app_id(phone, args))
+
+
+def m_deep_link(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
+    url = args.get("url")
+    if not isinstance(url, str) or not url:
+        raise invalid_argument("'url' is required")
+    key = "package" if phone.platform is Platform.ANDROID else "bundleId"
+    app_id = args.get(key)
+    if app_id is not None and not _own_app(phone, str(app_id)):
+        raise _err(500, "unknown error", f"No app '{app_id}' can open {url!r}")
+    phone.engine.deep_link(url)
+
+
+def _direction(args: dict[str, Any]) -> str:
+    direction = str(args.get("direction", "")).lower()
+    if direction not in ("up", "down", "left", "right"):
+        raise invalid_argument("'direction' must be one of up, down, left, right")
+    return direction
+
+
+def _area_height(phone: SimPhone, session: Session, args: dict[str, Any]) -> int:
+    eid = args.get("elementId") or args.get("element")
+    if eid:
+        node, _ = phone.node(session, str(eid))
+        return node.bounds[3] - node.bounds[1]
+    if "height" in args:
+        return int(args["height"])
+    top, bottom = phone.engine.viewport()
+    return bottom - top
+
+
+def _percent(args: dict[str, Any]) -> float:
+    percent = args.get("percent")
+    if not isinstance(percent, int | float) or percent <= 0:
+        raise invalid_argument("'percent' is required: a positive number (1.0 = the area)")
+    return float(percent)
+
+
+def m_scroll_gesture(phone: SimPhone, session: Session, args: dict[str, Any]) -> bool:
+    direction = _direction(args)
+    amount = int(_area_height(phone, session, args) * _percent(args))
+    if direction in ("left", "right"):
+        return False
+    return phone.engine.scroll(amount if direction == "down" else -amount)
+
+
+def m_swipe_gesture(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
+    direction = _direction(args)
+    amount = int(_area_height(phone, session, args) * _percent(args))
+    if direction in ("up", "down"):
+        phone.engine.scroll(amount if direction == "up" else -amount)
+
+
+def m_click_gesture(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
+    eid = args.get("elementId") or args.get("element")
+    if eid:
+        node, _ = phone.node(session, str(eid))
+        phone.engine.tap_node(node)
+        return
+    if "x" not in args or "y" not in args:
+        raise invalid_argument("either 'elementId' or 'x' and 'y' are required")
+    phone.engine.tap_at(float(args["x"]), float(args["y"]))
+
+
+def m_ios_scroll(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
+    direction = _direction(args)
+    top, bottom = phone.engine.viewport()
+    amount = int((bottom - top) * 0.8 * float(args.get("distance", 1.0)))
+    if direction in ("up", "down"):
+        phone.engine.scroll(amount if direction == "down" else -amount)
+
+
+def m_ios_swipe(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
+    direction = _direction(args)
+    top, bottom = phone.engine.viewport()
+    amount = (bottom - top) // 2
+    if direction in ("up", "down"):
+        phone.engine.scroll(amount if direction == "up" else -amount)
+
+
+def m_ios_tap(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
+    eid = args.get("elementId") or args.get("element")
+    if eid:
+        node, _ = phone.node(session, str(eid))
+        if "x" in args and "y" in args:
+            phone.engine.tap_at(node.bounds[0] + float(args["x"]),
+                                node.bounds[1] + float(args["y"]))
+        else:
+            phone.engine.tap_node(node)
+        return
+    if "x" not in args or "y" not in args:
+        raise invalid_argument("'x' and 'y' are required")
+    phone.engine.tap_at(float(args["x"]), float(args["y"]))
+
+
+Script = Callable[[SimPhone, Session, dict[str, Any]], Any]
+COMMON_SCRIPTS: dict[str, Script] = {
+    "activateApp": m_activate, "terminateApp": m_terminate, "queryAppState": m_query,
+    "isAppInstalled": m_installed, "deepLink": m_deep_link,
+}
+ANDROID_SCRIPTS: dict[str, Script] = {
+    **COMMON_SCRIPTS, "scrollGesture": m_scroll_gesture, "swipeGesture": m_swipe_gesture,
+    "clickGesture": m_click_gesture,
+}
+IOS_SCRIPTS: dict[str, Script] = {
+    **COMMON_SCRIPTS, "scroll": m_ios_scroll, "swipe": m_ios_swipe, "tap": m_ios_tap,
+}

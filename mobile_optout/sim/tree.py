@@ -1,0 +1,385 @@
+"""The UI tree of one moment: screen (or dialog) specs laid out into nodes with bounds.
+
+One ``Node`` tree per platform carries everything the page source, the locators and
+the screenshot need. Layout is a plain stack: toolbar on top, a scrollable body, an
+optional bottom bar; containers stack their children or lay them side by side.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from mobile_optout.flow.model import Platform
+from mobile_optout.sim.model import AppModel, DialogSpec, ElementSpec, ScreenSpec, Tap
+
+
+@dataclass
+class Node:
+    key: str
+    tag: str  # Android class / iOS type
+    kind: str  # the model kind, or a chrome role ("frame", "toolbar", "body", ...)
+    bounds: tuple[int, int, int, int]  # left, top, right, bottom
+    text: str = ""
+    desc: str = ""  # Android content-desc / iOS label
+    name: str = ""  # iOS name (accessibility identifier, else label)
+    rid: str = ""  # Android resource-id as shown
+    package: str = ""
+    tap: Tap | None = None
+    setting: str | None = None
+    checked: bool = False
+    scrollable: bool = False
+    web: bool = False
+    traits: str = ""
+    value: str | None = None  # iOS value
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+    index: int = 0
+
+    @property
+    def checkable(self) -> bool:
+        return self.setting is not None
+
+    @property
+    def clickable(self) -> bool:
+        return self.tap is not None or self.checkable or self.kind == "edit"
+
+    def add(self, child: Node) -> Node:
+        child.parent = self
+        child.index = len(self.children)
+        self.children.append(child)
+        return child
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def contains(self, x: float, y: float) -> bool:
+        left, top, right, bottom = self.bounds
+        return left <= x < right and top <= y < bottom
+
+    @property
+    def center(self) -> tuple[int, int]:
+        left, top, right, bottom = self.bounds
+        return (left + right) // 2, (top + bottom) // 2
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    width: int
+    height: int
+    status: int  # status bar height (not part of the app tree)
+    toolbar: int
+    bottom: int
+    pad_x: int
+    pad_y: int
+    chars_per_line: int
+    line: int
+    heights: dict[str, int]
+    widths: dict[str, int]  # fixed widths in a side-by-side layout
+
+
+ANDROID = Metrics(
+    width=1080, height=2400, status=84, toolbar=156, bottom=168, pad_x=48, pad_y=24,
+    chars_per_line=40, line=56,
+    heights={"row": 168, "button": 144, "image_button": 132, "image": 240, "edit": 120,
+             "switch": 96, "link": 144, "tab": 168, "progress": 144},
+    widths={"switch": 156, "image_button": 132, "image": 132},
+)
+IOS = Metrics(
+    width=390, height=844, status=47, toolbar=44, bottom=83, pad_x=16, pad_y=8,
+    chars_per_line=42, line=20,
+    heights={"row": 52, "button": 50, "image_button": 44, "image": 100, "edit": 36,
+             "switch": 31, "link": 44, "tab": 49, "progress": 37},
+    widths={"switch": 51, "image_button": 44, "image": 44},
+)
+
+ANDROID_NATIVE = {
+    "text": "android.widget.TextView", "heading": "android.widget.TextView",
+    "row": "android.widget.LinearLayout", "group": "android.widget.LinearLayout",
+    "button": "android.widget.Button", "image_button": "android.widget.ImageButton",
+    "image": "android.widget.ImageView", "edit": "android.widget.EditText",
+    "switch": "android.widget.Switch", "link": "android.widget.TextView",
+    "tab": "android.widget.TextView", "progress": "android.widget.ProgressBar",
+}
+ANDROID_WEB = {
+    **ANDROID_NATIVE,
+    "row": "android.view.View", "group": "android.view.View", "image": "android.widget.Image",
+    "switch": "android.widget.ToggleButton",
+}
+IOS_TYPES = {
+    "text": "XCUIElementTypeStaticText", "heading": "XCUIElementTypeStaticText",
+    "row": "XCUIElementTypeCell", "group": "XCUIElementTypeOther",
+    "button": "XCUIElementTypeButton", "image_button": "XCUIElementTypeButton",
+    "image": "XCUIElementTypeImage", "edit": "XCUIElementTypeTextField",
+    "switch": "XCUIElementTypeSwitch", "link": "XCUIElementTypeButton",
+    "tab": "XCUIElementTypeButton", "progress": "XCUIElementTypeActivityIndicator",
+}
+IOS_TRAITS = {
+    "text": "StaticText", "heading": "Header, StaticText", "button": "Button",
+    "image_button": "Button", "link": "Button", "tab": "Button", "image": "Image",
+    "switch": "Button, ToggleButton", "edit": "SearchField", "progress": "UpdatesFrequently",
+}
+CONTAINERS = frozenset({"row", "group"})
+
+
+@dataclass
+class ViewState:
+    """What the tree depends on besides the model."""
+
+    settings: dict[str, bool]
+    scroll: int = 0
+    loading: bool = False
+    fields: dict[str, str] = field(default_factory=dict)  # edit key -> typed text
+
+
+class Builder:
+    """Builds nodes for one platform."""
+
+    def __init__(self, model: AppModel, platform: Platform) -> None:
+        self.model = model
+        self.platform = platform
+        self.m = ANDROID if platform is Platform.ANDROID else IOS
+        self.android = platform is Platform.ANDROID
+
+    # ------------------------------------------------------------------ sizes
+    def text_height(self, text: str, kind: str) -> int:
+        m = self.m
+        cpl = m.chars_per_line if kind != "heading" else m.chars_per_line * 3 // 4
+        line = m.line if kind != "heading" else m.line * 5 // 4
+        lines = max(1, math.ceil(len(text) / cpl))
+        return lines * line + 2 * m.pad_y
+
+    def measure(self, spec: ElementSpec, view: ViewState) -> int:
+        if spec.kind in CONTAINERS:
+            kids = [self.measure(c, view) for c in self.children_of(spec)]
+            inner = max(kids, default=0) if spec.layout == "row" else sum(kids)
+            return max(inner + 2 * self.m.pad_y, self.m.heights["row"])
+        if spec.kind in self.m.heights:
+            return self.m.heights[spec.kind]
+        return self.text_height(self.text_of(spec, view), spec.kind)
+
+    def children_of(self, spec: ElementSpec) -> tuple[ElementSpec, ...]:
+        if spec.kind == "row" and not spec.children and spec.text:
+            return (ElementSpec(key=spec.key + "/label", kind="text", text=spec.text),)
+        return spec.children
+
+    def text_of(self, spec: ElementSpec, view: ViewState) -> str:
+        if spec.status_of is not None:
+            return "On" if view.settings.get(spec.status_of, False) else "Off"
+        if spec.kind == "edit":
+            return view.fields.get(spec.key, spec.text)
+        return spec.text if spec.kind not in CONTAINERS else ""
+
+    # ------------------------------------------------------------------ nodes
+    def element(self, spec: ElementSpec, view: ViewState, *, web: bool, top: bool,
+                box: tuple[int, int, int, int], package: str) -> Node:
+        over = spec.android if self.android else spec.ios
+        text = self.text_of(spec, view)
+        node = Node(key=spec.key, tag="", kind=spec.kind, bounds=box, text=text,
+                    desc=spec.desc, tap=spec.tap, setting=spec.setting, web=web, package=package)
+        if spec.setting is not None:
+            node.checked = view.settings.get(spec.setting, False)
+        if self.android:
+            table = ANDROID_WEB if web else ANDROID_NATIVE
+            node.tag = over.get("class", table[spec.kind])
+            rid = over.get("id", spec.id)
+            if rid and not web and ":" not in rid:
+                rid = f"{package}:id/{rid}"
+            node.rid = rid
+            node.desc = over.get("desc", spec.desc)
+        else:
+            kind_type = "XCUIElementTypeCell" if top and spec.kind in CONTAINERS else None
+            node.tag = over.get("type", kind_type or IOS_TYPES[spec.kind])
+            label = over.get("label", spec.desc or (text if spec.kind != "edit" else ""))
+            node.desc = label
+            node.name = over.get("name", label)
+            node.traits = IOS_TRAITS.get(spec.kind, "")
+            if spec.kind == "switch":
+                node.value = "1" if node.checked else "0"
+            elif spec.kind in ("text", "heading") or spec.kind == "edit":
+                node.value = text
+        self.place_children(node, spec, view, web=web, package=package)
+        return node
+
+    def place_children(self, node: Node, spec: ElementSpec, view: ViewState, *, web: bool,
+                       package: str) -> None:
+        kids = self.children_of(spec)
+        if not kids:
+            return
+        left, top, right, _bottom = node.bounds
+        m = self.m
+        if spec.layout == "row":
+            fixed = sum(m.widths.get(k.kind, 0) for k in kids if not k.fill)
+            fills = [k for k in kids if k.fill or k.kind not in m.widths] or [kids[0]]
+            free = (right - left - 2 * m.pad_x - fixed) // len(fills)
+            x = left + m.pad_x
+            for kid in kids:
+                w = free if kid in fills else m.widths[kid.kind]
+                h = self.measure(kid, view)
+                y = top + m.pad_y
+                node.add(self.element(kid, view, web=web, top=False,
+                                      box=(x, y, x + w, y + h), package=package))
+                x += w
+        else:
+            y = top + m.pad_y
+            for kid in kids:
+                h = self.measure(kid, view)
+                node.add(self.element(kid, view, web=web, top=False,
+                                      box=(left + m.pad_x, y, right - m.pad_x, y + h),
+                                      package=package))
+                y += h
+
+    def bar(self, key: str, items: tuple[ElementSpec, ...], view: ViewState, *, top: int,
+            height: int, package: str, lead: list[ElementSpec], tail_title: str) -> Node:
+        """A toolbar / tab bar: lead items, an optional title, then the items, side by side."""
+        m = self.m
+        if self.android:
+            tag = "android.view.ViewGroup" if key == "toolbar" else "android.widget.LinearLayout"
+        else:
+            tag = "XCUIElementTypeNavigationBar" if key == "toolbar" else "XCUIElementTypeTabBar"
+            if key == "toolbar" and not lead:
+                tag = "XCUIElementTypeOther"
+        bar = Node(key=f"chrome:{key}", tag=tag, kind=key, bounds=(0, top, m.width, top + height),
+                   package=package, name=tail_title if not self.android else "",
+                   rid=f"{package}:id/{key}" if self.android else "")
+        specs = list(lead)
+        if tail_title:
+            specs.append(ElementSpec(key="chrome:title", kind="text", text=tail_title, fill=True))
+        specs.extend(items)
+        if not specs:
+            return bar
+        is_tabs = key == "bottom"
+        fixed = 0 if is_tabs else sum(m.widths.get(s.kind, 0) for s in specs if not s.fill)
+        fills = specs if is_tabs else [s for s in specs if s.fill]
+        free = (m.width - fixed) // max(1, len(fills))
+        x = 0
+        for spec in specs:
+            w = free if spec in fills else m.widths.get(spec.kind, 0)
+            bar.add(self.element(spec, view, web=False, top=False,
+                                 box=(x, top, x + w, top + height), package=package))
+            x += w
+        return bar
+
+    def screen(self, spec: ScreenSpec, view: ViewState) -> Node:
+        """The app's window for a screen (the whole tree below the platform's root)."""
+        m = self.m
+        package = self.model.package if spec.app else self.model.launcher_package
+        frame = Node(key="chrome:frame", tag="android.widget.FrameLayout" if self.android
+                     else "XCUIElementTypeWindow", kind="frame",
+                     bounds=(0, 0, m.width, m.height), package=package)
+        content = frame.add(Node(
+            key="chrome:content",
+            tag="android.widget.LinearLayout" if self.android else "XCUIElementTypeOther",
+            kind="content", bounds=(0, m.status, m.width, m.height), package=package,
+            rid=(f"{package}:id/{spec.container_id}" if self.android and spec.container_id
+                 else ""),
+            name="" if self.android else spec.container_id))
+        if view.loading:
+            size = m.heights["progress"]
+            cx, cy = m.width // 2, m.height // 2
+            content.add(self.element(
+                ElementSpec(key="chrome:progress", kind="progress"), view, web=False, top=False,
+                box=(cx - size // 2, cy - size // 2, cx + size // 2, cy + size // 2),
+                package=package))
+            return frame
+        top = m.status
+        lead: list[ElementSpec] = []
+        if spec.back:
+            lead.append(ElementSpec(key="chrome:back", kind="image_button", desc="Back",
+                                    tap=Tap("back"), ios={"label": "Back", "name": "Back"}))
+        if spec.toolbar or lead:
+            content.add(self.bar("toolbar", spec.toolbar, view, top=top, height=m.toolbar,
+                                 package=package, lead=lead,
+                                 tail_title=spec.title if spec.back else ""))
+            top += m.toolbar
+        bottom = m.height - (m.bottom if spec.bottom else 0)
+        body = content.add(self.body(spec, view, top=top, bottom=bottom, package=package))
+        del body
+        if spec.bottom:
+            content.add(self.bar("bottom", spec.bottom, view, top=bottom, height=m.bottom,
+                                 package=package, lead=[], tail_title=""))
+        return frame
+
+    def content_height(self, spec: ScreenSpec, view: ViewState) -> int:
+        return sum(self.measure(item, view) for item in spec.body) + self.m.pad_y
+
+    def body(self, spec: ScreenSpec, view: ViewState, *, top: int, bottom: int,
+             package: str) -> Node:
+        m = self.m
+        box = (0, top, m.width, bottom)
+        if self.android:
+            if spec.web:
+                holder = Node(key="chrome:webview", tag="android.webkit.WebView", kind="body",
+                              bounds=box, text=spec.web_text or spec.title, package=package,
+                              rid=f"{package}:id/infra_web_viewer_webview", scrollable=True)
+                page = holder.add(Node(key="chrome:page", tag="android.view.View", kind="page",
+                                       bounds=box, text=spec.title, package=package, web=True))
+            else:
+                holder = Node(key="chrome:list", tag="androidx.recyclerview.widget.RecyclerView",
+                              kind="body", bounds=box, package=package,
+                              rid=f"{package}:id/list", scrollable=True)
+                page = holder
+        else:
+            holder = Node(key="chrome:list", tag="XCUIElementTypeTable", kind="body",
+                          bounds=box, package=package, scrollable=True)
+            page = holder
+        y = top + m.pad_y - view.scroll
+        for item in spec.body:
+            h = self.measure(item, view)
+            visible = min(y + h, bottom) - max(y, top)
+            if visible * 2 >= h:
+                page.add(self.element(item, view, web=spec.web and self.android, top=True,
+                                      box=(0, y, m.width, y + h), package=package))
+            y += h
+        for node in page.walk():  # clip to the viewport, as the platforms report bounds
+            left, t, right, b = node.bounds
+            node.bounds = (left, max(t, top), right, max(min(b, bottom), t, top))
+        return holder
+
+    def dialog(self, spec: DialogSpec) -> Node:
+        """A modal dialog box, centred; its own tree (Android: its own window)."""
+        m = self.m
+        package = self.model.package
+        view = ViewState(settings={})
+        width = m.width * 5 // 6
+        left = (m.width - width) // 2
+        title_h = self.text_height(spec.title, "heading")
+        msg_h = self.text_height(spec.message, "text")
+        btn_h = m.heights["button"]
+        height = title_h + msg_h + btn_h + 2 * m.pad_y
+        top = (m.height - height) // 2
+        box = (left, top, left + width, top + height)
+        if self.android:
+            root = Node(key=f"dialog:{spec.id}", tag="android.widget.FrameLayout", kind="dialog",
+                        bounds=box, package=package, rid="android:id/content")
+            panel = root.add(Node(key=f"dialog:{spec.id}/panel", tag="android.widget.LinearLayout",
+                                  kind="group", bounds=box, package=package,
+                                  rid=f"{package}:id/parentPanel"))
+        else:
+            root = Node(key=f"dialog:{spec.id}", tag="XCUIElementTypeAlert", kind="dialog",
+                        bounds=box, name=spec.title, desc=spec.title)
+            panel = root.add(Node(key=f"dialog:{spec.id}/panel", tag="XCUIElementTypeOther",
+                                  kind="group", bounds=box))
+        y = top + m.pad_y
+        title = ElementSpec(key=f"dialog:{spec.id}/title", kind="heading", text=spec.title,
+                            id="android:id/alertTitle")
+        panel.add(self.element(title, view, web=False, top=False,
+                               box=(left + m.pad_x, y, left + width - m.pad_x, y + title_h),
+                               package=package))
+        y += title_h
+        message = ElementSpec(key=f"dialog:{spec.id}/message", kind="text", text=spec.message,
+                              id="android:id/message")
+        panel.add(self.element(message, view, web=False, top=False,
+                               box=(left + m.pad_x, y, left + width - m.pad_x, y + msg_h),
+                               package=package))
+        y += msg_h
+        bw = (width - 2 * m.pad_x) // max(1, len(spec.buttons))
+        x = left + m.pad_x
+        for button in spec.buttons:
+            panel.add(self.element(button, view, web=False, top=False,
+                                   box=(x, y, x + bw, y + btn_h), package=package))
+            x += bw
+        return root

@@ -1,0 +1,36 @@
+"""The simulated phone's variants: named, combinable twists on the app and the device."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+VARIANTS: dict[str, str] = {
+    "default": "The toggle is on; every screen where the guides put it.",
+    "already-off": "The generative-AI toggle starts off.",
+    "not-offered": "The 'Data for Generative AI Improvement' row does not exist (region).",
+    "gear-route": "The side menu has no Settings; only profile > gear reaches them.",
+    "renamed": "Other wording: 'Data Privacy', '... creation models', 'Settings & Privacy'.",
+    "scroll": "Data privacy has enough rows that the GenAI row is below the fold.",
+    "popups": "'Turn on notifications?' and 'Enjoying LinkedIn?' dialogs interrupt transitions.",
+    "slow": "After a navigation the screen shows only a progress spinner for 0.5-3 s.",
+    "flaky": "About 10% of commands fail with transient errors (500, stale element).",
+    "logged-out": "A sign-in wall instead of the feed.",
+    "crash": "The session dies once mid-flow (~15th command); a new session works.",
+}
+
+
+def list_variants() -> list[str]:
+    """Every variant name, in documentation order."""
+    return list(VARIANTS)
+
+
+def check_variants(names: Iterable[str]) -> tuple[str, ...]:
+    """The names, validated and without duplicates; ValueError lists the valid ones."""
+    result: list[str] = []
+    for name in names:
+        if name not in VARIANTS:
+            valid = ", ".join(VARIANTS)
+            raise ValueError(f"unknown sim variant {name!r}; valid variants: {valid}")
+        if name not in result:
+            result.append(name)
+    return tuple(result)
