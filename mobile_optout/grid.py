@@ -282,6 +282,10 @@ class Grid:
             "Does every relay URL answer GET /status?"
         )
 
+    def dead(self) -> str | None:
+        """The name of a Grid process that has exited, if any (for a foreground watch)."""
+        return next((name for name, proc in self._procs if proc.poll() is not None), None)
+
     def status(self) -> dict[str, Any]:
         status = grid_status(self.url)
         if status is None:
