@@ -195,3 +195,103 @@ def devices_command(devices_file: Path | None) -> int:
     if attached:
         console.table(("serial", "details"), attached, title="adb devices")
     return 0
+
+
+@cli.command("doctor")
+@click.option("--device", metavar="NAME", help="The device to check (default: the default "
+              "device of the devices file).")
+@click.option("--server", metavar="URL", help="Check this Appium / Grid URL instead of a "
+              "device of the devices file.")
+@click.option("--platform", type=click.Choice(["android", "ios"]), default="android",
+              show_default=True, help="With --server: the platform of the phone behind it.")
+@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+              help="The devices file (default: ./devices.yaml, else the built-in one).")
+def doctor_command(device: str | None, server: str | None, platform: str,
+                   devices_file: Path | None) -> int:
+    """Check that a device can run flows here: Appium reachable, node, adb and the phone,
+    ANDROID_HOME / JAVA_HOME, Xcode, the devices file. Exit 0 when it can, 3 when not."""
+    from mobile_optout import doctor
+    from mobile_optout.devices import DeviceFile, DeviceProfile, load_devices_or_builtin
+    from mobile_optout.errors import UsageError, Where
+    from mobile_optout.flow.model import Platform
+
+    if device and server:
+        raise UsageError("give --device NAME or --server URL, not both")
+    file: DeviceFile | None = None
+    if server is not None:
+        if not server.startswith(("http://", "https://")):
+            raise UsageError(f"--server must be an http:// or https:// URL, not {server!r}")
+        profile = DeviceProfile(name="--server", platform=Platform(platform),
+                                where=Where.unknown("--server"), server=server)
+        if devices_file is not None:
+            file = load_devices_or_builtin(devices_file, explicit=True)
+    else:
+        file = load_devices_or_builtin(devices_file or DEFAULT_DEVICES,
+                                       explicit=devices_file is not None)
+        profile = file.get(device) if device else file.default()
+    checks = doctor.diagnose(profile, doctor.gather(profile, file))
+    styles = {"ok": "green", "warn": "yellow", "fail": "red"}
+    for check in checks:
+        console.say(f"{check.status.value:<4}  {check.name}: {check.detail}",
+                    style=styles[check.status.value])
+        if check.fix and check.status is not doctor.Status.OK:
+            console.say(f"      -> {check.fix}")
+    label = profile.endpoint if server is not None else profile.name
+    if doctor.can_run(checks):
+        console.say(f"{label} can run flows here.", style="green")
+        return 0
+    console.say(f"{label} cannot run flows yet: fix the 'fail' lines above.", style="red")
+    return 3
+
+
+@cli.command("grid")
+@click.option("--relay", "relays", multiple=True, required=True,
+              metavar="URL[=CAPS-JSON] | sim-android | sim-ios",
+              help="An Appium server to relay sessions to, with the capabilities it offers "
+              "(JSON); or a simulated phone started here. Repeat for several.")
+@click.option("--port", default=4444, show_default=True, type=click.IntRange(0, 65535),
+              help="The hub's port on 127.0.0.1 (0: a free one).")
+def grid_command(relays: tuple[str, ...], port: int) -> int:
+    """Run a local Selenium Grid 4 hub relaying to Appium servers, until Ctrl-C.
+
+    Point devices.yaml (a pool's server:) at the printed URL; pick a phone with the
+    appium:udid capability."""
+    import threading
+    from contextlib import ExitStack
+
+    from mobile_optout.errors import DeviceError, UsageError
+    from mobile_optout.flow.model import Platform
+    from mobile_optout.grid import Grid, Relay, parse_relay
+
+    if port in range(5554, 5586):
+        raise UsageError(f"--port {port} is one of adb's emulator ports (5554-5585)")
+    with ExitStack() as stack:
+        parsed: list[Relay] = []
+        for n, text in enumerate(relays, start=1):
+            if text in ("sim-android", "sim-ios"):
+                from mobile_optout.sim import SimPhone
+
+                plat = Platform.ANDROID if text == "sim-android" else Platform.IOS
+                phone = stack.enter_context(SimPhone(platform=plat, seed=n))
+                automation = "UiAutomator2" if plat is Platform.ANDROID else "XCUITest"
+                parsed.append(Relay(phone.url, {
+                    "platformName": plat.value, "appium:automationName": automation,
+                    "appium:udid": f"{text}-{n}"}))
+                console.say(f"simulated {plat.value} phone {text}-{n} at {phone.url}")
+            else:
+                parsed.append(parse_relay(text))
+        import tempfile
+
+        logs = Path(tempfile.mkdtemp(prefix="mobile-optout-grid-"))  # kept after Ctrl-C
+        grid = stack.enter_context(
+            Grid(parsed, hub_port=port, session_timeout=300, workdir=logs))
+        console.say(f"Selenium Grid ready at {grid.url} ({len(parsed)} relay nodes; "
+                    f"logs in {grid.workdir}). Ctrl-C stops it.")
+        stop = threading.Event()
+        try:
+            while not stop.wait(1.0):
+                if (dead := grid.dead()) is not None:
+                    raise DeviceError(f"Grid {dead} stopped (logs in {grid.workdir})")
+        except KeyboardInterrupt:
+            console.say("stopping the Grid")
+    return 0
