@@ -11,46 +11,15 @@ import textwrap
 import threading
 from pathlib import Path
 
+from results_helpers import record_run, seen, step_record
+
 from mobile_optout.results.record import (
     ErrorInfo,
-    FlowResult,
     Outcome,
     RunRecord,
     SettingObservation,
-    StepRecord,
-    StepStatus,
 )
 from mobile_optout.results.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Store
-
-
-def _step(label: str = "tap", status: StepStatus = StepStatus.PASSED) -> StepRecord:
-    return StepRecord(label=label, kind="tap", status=status, duration_ms=120, round_trips=2,
-                      line=7, file="flows/a.yaml", message="", evidence=["evidence/x.png"])
-
-
-def record_run(
-    store: Store, when: str, results: list[FlowResult], mode: str = "apply"
-) -> RunRecord:
-    """Play a whole run into the store the way the runner does."""
-    run = RunRecord(run_id=f"{when}-run", mode=mode, started_at=when, finished_at=when,
-                    tool_version="0.1.0")
-    store.run_started(run)
-    for r in results:
-        r.started_at = r.finished_at = when
-        run.results.append(r)
-        store.result_started(run, r)
-        r.steps.append(_step())
-        store.step_finished(run, r, r.steps[-1])
-        store.result_finished(run, r)
-    store.run_finished(run)
-    return run
-
-
-def seen(device: str, outcome: Outcome, before: bool | None, after: bool | None = None,
-         desired: bool = False) -> FlowResult:
-    return FlowResult(device=device, platform="android", flow="ai", flow_path="flows/ai.yaml",
-                      outcome=outcome,
-                      setting=SettingObservation("ai-training", desired, before, after))
 
 
 def test_a_run_reads_back_as_it_was_written(tmp_path: Path) -> None:
@@ -130,7 +99,7 @@ def test_parallel_threads_share_one_store(tmp_path: Path) -> None:
         r = seen(name, Outcome.CHANGED, True, False)
         store.result_started(run, r)
         for i in range(25):
-            store.step_finished(run, r, _step(f"step {i}"))
+            store.step_finished(run, r, step_record(f"step {i}"))
         store.result_finished(run, r)
 
     threads = [threading.Thread(target=device, args=(f"d{i}",)) for i in range(4)]
