@@ -202,6 +202,10 @@ class Builder:
             elif spec.kind in ("text", "heading") or spec.kind == "edit":
                 node.value = text
         self.place_children(node, spec, view, web=web, package=package)
+        if node.tag == "XCUIElementTypeCell" and not node.desc:
+            # a cell reads out its texts: VoiceOver's label, and WDA's
+            texts = [n.desc for n in node.walk() if n.tag == "XCUIElementTypeStaticText"]
+            node.desc = node.name = ", ".join(t for t in texts if t)
         return node
 
     def place_children(self, node: Node, spec: ElementSpec, view: ViewState, *, web: bool,
