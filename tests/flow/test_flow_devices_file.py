@@ -1,0 +1,101 @@
+"""devices.yaml: the shipped file, its commented examples, pools, ${ENV}, and errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mobile_optout.devices import (
+    BUILTIN_DEVICES_NAME,
+    load_devices,
+    load_devices_or_builtin,
+    parse_devices,
+    resolve_capabilities,
+    resolve_server,
+)
+from mobile_optout.errors import DevicesFileError, InputError, UsageError
+from mobile_optout.flow.model import Platform
+
+REPO = Path(__file__).resolve().parents[2]
+INVALID = sorted((REPO / "tests" / "data" / "devices_invalid").glob("*.yaml"))
+
+
+def test_shipped_devices_file_has_the_simulated_phones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    file = load_devices(Path("devices.yaml"))
+    assert list(file.devices) == ["sim-android", "sim-ios"]
+    assert file.default().name == "sim-android"
+    assert file.get("sim-ios").platform is Platform.IOS
+    assert file.get("sim-ios").endpoint == "sim:ios"
+
+
+def _uncommented_examples() -> str:
+    """devices.yaml with its commented example devices and pools switched on."""
+    lines = (REPO / "devices.yaml").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("devices:"))
+    example = re.compile(r"^(\s*)# (\s*(?:[A-Za-z0-9_:-]+:|- ).*)$")
+    body = [(m.group(1) + m.group(2)) if (m := example.match(line)) else line
+            for line in lines[start:]]
+    return "\n".join(lines[:start] + body) + "\n"
+
+
+def test_the_commented_examples_are_valid_when_switched_on() -> None:
+    file = parse_devices(_uncommented_examples(), "devices.yaml")
+    names = set(file.devices)
+    assert {"android-emulator", "pixel-usb", "iphone-usb", "grid/pixel-7",
+            "farm/galaxy-s23"} <= names
+    iphone = file.get("iphone-usb")
+    assert iphone.capabilities["appium:automationName"] == "XCUITest"
+    farm = file.get("farm/galaxy-s23")
+    assert farm.pool == "farm"
+    # pool capabilities merged with the device's own
+    assert farm.capabilities["appium:automationName"] == "UiAutomator2"
+    assert farm.capabilities["appium:deviceName"] == "Galaxy S23"
+    assert farm.endpoint == "https://hub.example.com/wd/hub"
+
+
+def test_env_references_resolve_only_when_asked() -> None:
+    file = parse_devices(_uncommented_examples(), "devices.yaml")
+    farm = file.get("farm/galaxy-s23")
+    env = {"FARM_USER": "alice", "FARM_KEY": "k3y", "FARM_BUILD": "b7"}
+    assert resolve_server(farm, env) == "https://alice:k3y@hub.example.com/wd/hub"
+    assert resolve_capabilities(farm, env)["farm:options"] == {
+        "project": "mobile-optout", "build": "b7"}
+    with pytest.raises(DevicesFileError, match="environment variable FARM_KEY is not set"):
+        resolve_server(farm, {"FARM_USER": "alice"})
+    with pytest.raises(DevicesFileError) as info:
+        resolve_server(farm, {})
+    assert info.value.where.path == "devices.yaml" and info.value.where.line > 1
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_invalid_devices_files_report_exact_errors(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").rstrip("\n")
+    with pytest.raises(InputError) as info:
+        load_devices(path.relative_to(REPO))
+    assert str(info.value) == expected
+
+
+def test_default_and_get_explain_themselves() -> None:
+    file = parse_devices(
+        "devices:\n  pixel: {platform: android, sim: {}}\n  iphone: {platform: ios, sim: {}}\n",
+        "d.yaml")
+    with pytest.raises(UsageError, match="none is marked 'default: true'"):
+        file.default()
+    with pytest.raises(UsageError, match="did you mean 'pixel'"):
+        file.get("pixle")
+    only = parse_devices("devices:\n  solo: {platform: ios, server: http://h:1}\n", "d.yaml")
+    assert only.default().name == "solo"
+
+
+def test_builtin_devices_when_no_file_is_named(tmp_path: Path) -> None:
+    file = load_devices_or_builtin(tmp_path / "devices.yaml", explicit=False)
+    assert file.path == BUILTIN_DEVICES_NAME
+    assert file.default().name == "sim-android"
+    with pytest.raises(UsageError, match="devices file not found"):
+        load_devices_or_builtin(tmp_path / "devices.yaml", explicit=True)
