@@ -304,7 +304,7 @@ class Store:
                  result.started_at, result.attempts),
             ).fetchone()
             self._result_ids[key] = int(row[0])
-        self._update_result(run, result, final=False)
+            self._update_result(c, run, result, final=False)
 
     def step_finished(self, run: RunRecord, result: FlowResult, step: StepRecord) -> None:
         result_id = self._result_id(run, result)
@@ -318,12 +318,13 @@ class Store:
                  step.duration_ms, step.round_trips, step.file, step.line, step.message,
                  json.dumps(step.evidence)),
             )
-        # What was read so far (the setting's "before") survives a kill.
-        self._update_result(run, result, final=False)
+            # What was read so far (the setting's "before") survives a kill.
+            self._update_result(c, run, result, final=False)
 
     def result_finished(self, run: RunRecord, result: FlowResult) -> None:
         self._result_id(run, result)
-        self._update_result(run, result, final=True)
+        with self._tx() as c:
+            self._update_result(c, run, result, final=True)
 
     def run_finished(self, run: RunRecord) -> None:
         with self._tx() as c:
@@ -338,7 +339,9 @@ class Store:
             self.result_started(run, result)
         return self._result_ids[key]
 
-    def _update_result(self, run: RunRecord, result: FlowResult, *, final: bool) -> None:
+    def _update_result(
+        self, c: sqlite3.Connection, run: RunRecord, result: FlowResult, *, final: bool
+    ) -> None:
         result_id = self._result_ids[(run.run_id, device_key(result.device), result.flow)]
         s, e = result.setting, result.error
         values: dict[str, Any] = {
@@ -365,10 +368,7 @@ class Store:
                 "error_screen": e.screen if e else "",
             }
         assignments = ", ".join(f"{k} = :{k}" for k in values)
-        with self._tx() as c:
-            c.execute(
-                f"UPDATE results SET {assignments} WHERE id = :id", values | {"id": result_id}
-            )
+        c.execute(f"UPDATE results SET {assignments} WHERE id = :id", values | {"id": result_id})
 
     # ------------------------------------------------------------------ recovery
 
