@@ -438,6 +438,12 @@ class Store:
                 ))
         return summaries
 
+    def run_ids(self) -> list[str]:
+        """Every run id in history, oldest first."""
+        with self._lock:
+            rows = self._conn.execute("SELECT run_id FROM runs ORDER BY started_at, run_id")
+            return [str(r[0]) for r in rows]
+
     def results_of(self, run_id: str) -> list[FlowResult]:
         """The results of one run, with their steps, in the order they started."""
         with self._lock:
@@ -554,7 +560,7 @@ def find_run(output: Path, run_id: str | None, store: Store | None) -> Path:
     """The folder of run ``run_id`` (or a unique prefix of it), or of the latest run."""
     known = {p.name for p in output.iterdir() if p.is_dir()} if output.is_dir() else set()
     if store is not None:
-        known |= {r.run_id for r in store.runs(limit=1_000_000)}
+        known |= set(store.run_ids())
     if run_id is None:
         if not known:
             raise UsageError(f"no runs in {output}")
