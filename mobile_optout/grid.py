@@ -16,8 +16,11 @@ is set explicitly and kept off adb's 5554-5585 (the Grid's default node port is 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -293,9 +296,13 @@ class Grid:
         return status
 
     def stop(self) -> None:
-        # nodes first, so that the hub does not log them as lost
-        for _, proc in reversed(self._procs):
-            stop_process_group(proc)
+        # all at once: each JVM takes a moment to shut down
+        for _, proc in self._procs:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+        for _, proc in self._procs:
+            stop_process_group(proc)  # waits; SIGKILL if one hangs
         self._procs = []
         if self._own_workdir and self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)

@@ -11,6 +11,11 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 
+# ------------------------------------------- pytester (tests/plugin: pytest sessions in tests)
+# Here, not in tests/plugin/conftest.py: pytest refuses pytest_plugins in a conftest below
+# the top level when the whole suite runs.
+pytest_plugins = ["pytester"]
+
 # ------------------------------------------------- real Appium 3 server (marker: appium)
 
 FAKE_APP = DATA / "fake-app.xml"
@@ -86,7 +91,7 @@ def fake_session(appium_server: Any) -> Iterator[Any]:
 
 # ------------------------------------------------ real Selenium Grid 4 (marker: grid)
 
-GRID_SESSION_TIMEOUT = 3.0  # seconds a queued session request waits before it is refused
+GRID_SESSION_TIMEOUT = 2.0  # seconds a queued session request waits before it is refused
 
 
 @pytest.fixture(scope="session")

@@ -123,7 +123,11 @@ def test_example_configs_match_what_the_grid_writes() -> None:
 
 
 def sim_caps(udid: str | None = None) -> dict[str, Any]:
-    caps: dict[str, Any] = {"platformName": "android", "appium:automationName": "UiAutomator2"}
+    caps: dict[str, Any] = {
+        "platformName": "android",
+        "appium:automationName": "UiAutomator2",
+        "appium:appPackage": "com.linkedin.android",  # launches LinkedIn on its feed
+    }
     if udid:
         caps["appium:udid"] = udid
     return caps
