@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -43,6 +45,119 @@ def main(argv: list[str] | None = None) -> None:
 
 
 DEFAULT_DEVICES = Path("devices.yaml")
+
+
+# --------------------------------------------------------------------------- run / check
+
+
+def _key_values(pairs: tuple[str, ...], flag: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"{flag} {pair!r}: expected NAME=VALUE")
+        values[key] = value
+    return values
+
+
+def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--device", "-d", "device", multiple=True, metavar="NAME",
+                     help="A device from the devices file (repeatable). Default: the one "
+                          "marked default (the simulated Android phone)."),
+        click.option("--all-devices", is_flag=True, help="Every device in the devices file."),
+        click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+                     help="The devices file (default: ./devices.yaml, else the built-in one)."),
+        click.option("--parallel", "-j", default=1, show_default=True, type=click.IntRange(1),
+                     help="How many devices run at once."),
+        click.option("--server", metavar="URL", help="Any Appium endpoint, instead of a "
+                     "device from the file (needs --platform)."),
+        click.option("--platform", type=click.Choice(["android", "ios"]),
+                     help="The platform of --server."),
+        click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
+                     help="An extra capability, e.g. appium:udid=emulator-5554 (repeatable)."),
+        click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+                     help="Set a flow parameter (repeatable); secrets come from the "
+                          "environment only."),
+        click.option("--sim-variant", "sim_variants", multiple=True, metavar="NAME",
+                     help="Variants for simulated phones (see `mobile-optout sim --help`)."),
+        click.option("--seed", type=int, help="Seed for a simulated phone's faults."),
+        click.option("--output", "-o", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT,
+                     show_default=True, help="Where runs and history.db are kept."),
+        click.option("--no-screenshots", is_flag=True,
+                     help="Keep no screenshots (they can show personal data)."),
+        click.option("--verbose", "-v", count=True, help="More detail (-vv: debug)."),
+        click.option("--quiet", "-q", is_flag=True, help="Only the summary."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@cli.command("run")
+@_run_options
+def run_command(**kw: Any) -> int:
+    """Run flows and change settings to their desired state, verified on screen.
+
+    PATHS are flow files or folders (default: flows/linkedin). Exit 0 when every setting
+    is as desired (changed, already set) or not offered; 1 when any flow failed or was
+    blocked; 3 on device or infrastructure errors; 2 for invalid input.
+    """
+    return _run("apply", **kw)
+
+
+@cli.command("check")
+@_run_options
+def check_command(**kw: Any) -> int:
+    """Read-only audit: read every setting, tap no setting. Exit 1 when any would change
+    (or drifted back since it was last verified)."""
+    return _run("check", **kw)
+
+
+def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_devices: bool,
+         devices_file: Path | None, parallel: int, server: str | None, platform: str | None,
+         caps: tuple[str, ...], params: tuple[str, ...], sim_variants: tuple[str, ...],
+         seed: int | None, output: Path, no_screenshots: bool, verbose: int, quiet: bool,
+         ) -> int:
+    from mobile_optout.job import RunRequest, perform
+    from mobile_optout.results.record import exit_code_for
+
+    verbosity = -1 if quiet else verbose
+    console.setup_logging(verbosity)
+    capabilities: dict[str, object] = {
+        k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()
+    }
+    request = RunRequest(
+        mode=mode, paths=paths, devices=device, all_devices=all_devices,
+        devices_file=devices_file, server=server, platform=platform,
+        capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
+        params=_key_values(params, "--param"), parallel=parallel, output=output,
+        keep_screenshots=not no_screenshots,
+    )
+    run, run_dir, store = perform(request, progress=console.LiveProgress(verbosity))
+    try:
+        console.run_summary(run, run_dir)
+        code = exit_code_for([r.outcome for r in run.results])
+        if mode == "check":
+            drift = store.drift()
+            mine = {(r.device, r.setting.id) for r in run.results if r.setting}
+            drift = [d for d in drift if (d.device, d.setting) in mine]
+            if drift:
+                console.drift_warning(drift)
+                code = max(code, 1)
+    finally:
+        store.close()
+    return code
+
+
+def _cap_value(text: str) -> object:
+    """--cap values: true/false and numbers as JSON would read them, else the string."""
+    try:
+        value: object = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, bool | int | float) else text
 
 
 # --------------------------------------------------------------------------- report / history

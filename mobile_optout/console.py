@@ -7,10 +7,16 @@ debug log file; both pass through the redactor so that secrets never appear.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from mobile_optout.results.record import FlowResult, RunRecord, StepRecord
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -41,3 +47,88 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
     for row in rows:
         t.add_row(*(str(c) for c in row))
     out.print(t)
+
+
+# --------------------------------------------------------------------------- runs
+
+OUTCOME_STYLE = {
+    "changed": "green", "already_set": "green", "passed": "green", "not_offered": "cyan",
+    "would_change": "yellow", "blocked": "yellow", "failed": "red", "error": "red",
+    "interrupted": "red",
+}
+STEP_MARK = {"passed": "✓", "skipped": "-", "failed": "✗", "error": "!"}
+
+
+def setup_logging(verbosity: int, redact: Callable[[str], str] | None = None) -> None:
+    """loguru to stderr: -q warnings only, default info, -v debug. Redacted when asked."""
+    from loguru import logger
+
+    logger.remove()
+    level = {-1: "WARNING", 0: "WARNING", 1: "INFO"}.get(verbosity, "DEBUG")
+
+    def redacting(record: Any) -> bool:
+        if redact is not None:
+            record["message"] = redact(str(record["message"]))
+        return True
+
+    logger.add(sys.stderr, level=level, format="<level>{level: <7}</level> {message}",
+               filter=redacting, colorize=err.is_terminal)
+
+
+class LiveProgress:
+    """A line per step and per finished flow, prefixed by the device (devices run at once)."""
+
+    def __init__(self, verbosity: int = 0) -> None:
+        self.verbosity = verbosity
+        self._lock = threading.Lock()
+
+    def step(self, result: FlowResult, record: StepRecord) -> None:
+        if self.verbosity < 0:
+            return
+        mark = STEP_MARK.get(str(record.status), "?")
+        extra = f" — {record.message}" if record.message and record.status != "passed" else ""
+        line = f"[{result.device}] {mark} {record.label} ({record.duration_ms} ms){extra}"
+        with self._lock:
+            out.print(line, markup=False, style="dim" if record.status == "skipped" else None)
+
+    def finished(self, result: FlowResult) -> None:
+        outcome = str(result.outcome)
+        note = f" ({result.note})" if result.note else ""
+        if result.error:
+            note = f" — {result.error.message.splitlines()[0]}"
+        with self._lock:
+            out.print(f"[{result.device}] {result.flow}: {outcome.upper()}{note}",
+                      markup=False, style=OUTCOME_STYLE.get(outcome))
+
+
+def state_word(value: bool | None) -> str:
+    return "?" if value is None else ("on" if value else "off")
+
+
+def run_summary(run: RunRecord, run_dir: Path) -> None:
+    t = Table(title=f"run {run.run_id} ({run.mode})")
+    for c in ("device", "flow", "outcome", "setting", "before → after", "note"):
+        t.add_column(c)
+    for r in run.results:
+        s = r.setting
+        outcome = str(r.outcome)
+        note = r.note or (r.error.message.splitlines()[0] if r.error else "")
+        t.add_row(
+            r.device, r.flow, f"[{OUTCOME_STYLE.get(outcome, '')}]{outcome}[/]",
+            s.id if s else "", f"{state_word(s.before)} → {state_word(s.after)}" if s else "",
+            Text(note[:120]),
+        )
+    out.print(t)
+    out.print(f"Reports: {run_dir / 'report.html'}  (also report.json, junit.xml)", markup=False)
+
+
+def drift_warning(drift: Sequence[Any]) -> None:
+    """Settings that were verified one way and are now seen the other way: loud."""
+    err.print(f"DRIFT: {len(drift)} setting(s) changed back since they were verified:",
+              style="bold red", markup=False)
+    for d in drift:
+        err.print(
+            f"  {d.device} {d.setting}: verified {state_word(d.verified)} at {d.verified_at}, "
+            f"now {state_word(d.observed)} ({d.observed_at})",
+            style="red", markup=False,
+        )

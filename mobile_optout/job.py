@@ -18,6 +18,8 @@ from mobile_optout.devices import (
     SimSpec,
     load_devices,
     load_devices_or_builtin,
+    resolve_capabilities,
+    resolve_server,
 )
 from mobile_optout.errors import UsageError, Where
 from mobile_optout.flow import load_flows
@@ -113,6 +115,16 @@ def perform(
         raise UsageError(f"no flow runs on {names}: the flows are for {plats}")
     for flow in flows:  # an unknown --param secret or similar: a usage error, before anything
         Vars(flow, req.params, req.environ)
+    # ${ENV} in servers and capabilities: resolved now, so a missing variable stops the run
+    # before any device is touched (exit 2), and never lands in a file.
+    devices = [
+        replace(d, capabilities=resolve_capabilities(d, req.environ))
+        if d.sim is None else d
+        for d in devices
+    ]
+    for d in devices:
+        if d.sim is None:
+            resolve_server(d, req.environ)
 
     redactor = Redactor()
     run_id = new_run_id()
