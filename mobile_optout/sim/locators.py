@@ -55,8 +55,8 @@ def find(root: El, context: El | None, platform: Platform, using: str, value: st
     if using == "-ios predicate string":
         pred = parse_predicate(value)
         return [el for el in _descendants(scope) if pred(el)]
-    if using == "-ios class chain":
-        return class_chain(scope, value)
+    if using == "-ios class chain":  # chains start at the application element
+        return class_chain(scope if context is not None or len(root) == 0 else root[0], value)
     test: Callable[[El], bool]
     if using == "id" and platform is Platform.ANDROID:
         rid = value if ":id/" in value else f"{package}:id/{value}"

@@ -6,6 +6,7 @@ Variant-dependent values are resolved at load time, so the engine sees one plain
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -149,9 +150,18 @@ class _Resolver:
         )
 
 
+@cache
+def _read(name: str) -> dict[str, Any]:
+    """The parsed YAML (read once per process; never mutated)."""
+    doc = yaml.safe_load((APPS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    if not isinstance(doc, dict):
+        raise ValueError(f"{name}.yaml: not a mapping")
+    return doc
+
+
 def load_app(variants: tuple[str, ...] = (), name: str = "linkedin") -> AppModel:
     """Read ``apps/<name>.yaml`` with the given variants applied."""
-    doc = yaml.safe_load((APPS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    doc = _read(name)
     r = _Resolver(variants)
     screens: dict[str, ScreenSpec] = {}
     for sid, raw in doc["screens"].items():
