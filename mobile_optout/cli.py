@@ -371,6 +371,7 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
 
     Point devices.yaml (a pool's server:) at the printed URL; pick a phone with the
     appium:udid capability."""
+    import signal
     import threading
     from contextlib import ExitStack
 
@@ -403,6 +404,11 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
         console.say(f"Selenium Grid ready at {grid.url} ({len(parsed)} relay nodes; "
                     f"logs in {grid.workdir}). Ctrl-C stops it.")
         stop = threading.Event()
+
+        def on_term(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt  # `kill` stops the Grid as cleanly as Ctrl-C
+
+        signal.signal(signal.SIGTERM, on_term)
         try:
             while not stop.wait(1.0):
                 if (dead := grid.dead()) is not None:
