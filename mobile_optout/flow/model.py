@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
 from mobile_optout.errors import Where
 
 
-class Platform(str, Enum):
+class Platform(StrEnum):
     ANDROID = "android"
     IOS = "ios"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # ---------------------------------------------------------------------------- locators
@@ -137,7 +134,7 @@ class Condition:
 # ---------------------------------------------------------------------------- steps
 
 
-class IfMissing(str, Enum):
+class IfMissing(StrEnum):
     """What a step does when its target is not found by the deadline."""
 
     FAIL = "fail"  # the flow fails (default)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Protocol
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """What became of one (device, flow)."""
 
     CHANGED = "changed"  # apply: was not as desired, tapped, read back as desired
@@ -28,9 +28,6 @@ class Outcome(str, Enum):
     INTERRUPTED = "interrupted"  # the run was killed before this result was finished
     RUNNING = "running"  # not finished yet (only ever seen in the store)
 
-    def __str__(self) -> str:
-        return self.value
-
 
 OK_OUTCOMES = frozenset(
     {Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.NOT_OFFERED, Outcome.PASSED}
@@ -40,14 +37,11 @@ FAIL_OUTCOMES = frozenset(
 )
 
 
-class StepStatus(str, Enum):
+class StepStatus(StrEnum):
     PASSED = "passed"
     SKIPPED = "skipped"  # condition false, or optional and missing
     FAILED = "failed"
     ERROR = "error"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def now_iso() -> str:
