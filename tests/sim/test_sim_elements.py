@@ -159,7 +159,7 @@ def test_session_through_wd_hub_prefix(android: SimPhone) -> None:
 
 
 def test_implicit_wait_waits_for_slow_screens(drivers: Any) -> None:
-    with SimPhone("android", variants=("slow",), seed=4) as phone:
+    with SimPhone("android", variants=("slow",), seed=182) as phone:  # short waits
         driver = drivers(phone)
         driver.implicitly_wait(0)
         # the first screen after launch is loading too
