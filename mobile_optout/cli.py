@@ -416,3 +416,61 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
         except KeyboardInterrupt:
             console.say("stopping the Grid")
     return 0
+
+
+@cli.command("sim")
+@click.option("--platform", type=click.Choice(["android", "ios"]), default="android",
+              show_default=True, help="Which phone to simulate.")
+@click.option("--variant", "variants", multiple=True, metavar="NAME",
+              help="A variant of the app or device (repeat to combine); "
+              "see docs/simulator.md or --list-variants.")
+@click.option("--list-variants", is_flag=True, help="List the variants and exit.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--latency-ms", default=0, type=click.IntRange(0, 60000),
+              help="Delay added to every command (imitates a USB phone or a remote farm).")
+@click.option("--seed", default=0, type=int, help="Seed for popups, slowness and faults.")
+@click.option("--state", "state_file", type=click.Path(path_type=Path),
+              help="JSON file keeping the phone's app settings across runs.")
+def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool, port: int,
+                latency_ms: int, seed: int, state_file: Path | None) -> int:
+    """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C.
+
+    Check a flow before pointing it at a real phone: give the printed URL as a
+    device's server in devices.yaml, or use a ``sim:`` device."""
+    import signal
+    import threading
+
+    from mobile_optout.errors import UsageError
+    from mobile_optout.sim import VARIANTS, SimPhone
+
+    if list_variants:
+        console.table(["variant", "what it does"], VARIANTS.items())
+        return 0
+    if port in range(5554, 5586):
+        raise UsageError(f"--port {port} is one of adb's emulator ports (5554-5585)")
+    try:
+        phone = SimPhone(platform=platform, variants=variants, seed=seed,
+                         latency_ms=latency_ms, state_file=state_file, port=port)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        phone.start()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops the phone as cleanly as Ctrl-C
+
+    signal.signal(signal.SIGTERM, on_term)
+    with phone:
+        console.say(f"simulated {platform} phone at {phone.url}")
+        console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
+                    + (f"; latency {latency_ms} ms" if latency_ms else "")
+                    + (f"; state in {state_file}" if state_file else ""))
+        console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  (Ctrl-C stops)")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            console.say("stopping the simulated phone")
+    return 0
