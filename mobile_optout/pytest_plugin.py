@@ -219,7 +219,8 @@ class MoSession:
         return self._devices
 
     def device_for(self, flow: Flow, name: str | None) -> DeviceProfile:
-        """The named device, or the first chosen device of one of the flow's platforms."""
+        """The named device; else the first chosen device of one of the flow's platforms;
+        else the first device of the devices file that runs the flow."""
         from mobile_optout.errors import UsageError
         from mobile_optout.job import RunRequest, choose_devices
 
@@ -230,9 +231,15 @@ class MoSession:
             req = RunRequest(devices=[name], devices_file=self.settings.devices_file)
             return choose_devices(req)[0]
         profile = next((d for d in self.devices() if flow.runs_on(d.platform)), None)
-        if profile is None:
-            names = ", ".join(f"{d.name} ({d.platform})" for d in self.devices())
-            raise UsageError(f"flow '{flow.name}' runs on none of the chosen devices: {names}")
+        if profile is None:  # none chosen fits: the file's default, else its first that does
+            every = choose_devices(RunRequest(
+                all_devices=True, devices_file=self.settings.devices_file))
+            fits = sorted((d for d in every if flow.runs_on(d.platform)),
+                          key=lambda d: not d.default)
+            if not fits:
+                plats = ", ".join(p.value for p in flow.platforms)
+                raise UsageError(f"flow '{flow.name}' is for {plats}; no device runs it")
+            profile = fits[0]
         return profile
 
     # -- markers ------------------------------------------------------------------------
@@ -511,7 +518,7 @@ def describe_failure(result: FlowResult, run_dir: Path | None) -> str:
             lines.append("screen:   " + err.actual.replace("\n", "\n          "))
         lines.append(f"error:    {err.message}")
     if run_dir is not None:
-        shots = [e for e in (failed.evidence if failed else []) if e.endswith(".png")]
+        shots = [e for e in (step.evidence if step else []) if e.endswith(".png")]
         for shot in shots:
             lines.append(f"screenshot: {_shown(run_dir / shot)}")
         if err is not None and err.screen:
