@@ -18,7 +18,8 @@ from rich.text import Text
 
 from mobile_optout.results.record import FlowResult, RunRecord, StepRecord
 
-out = Console(highlight=False, soft_wrap=True)
+# Not a terminal (CI logs, pipes): wide enough that tables are not cut.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -108,7 +109,7 @@ def state_word(value: bool | None) -> str:
 def run_summary(run: RunRecord, run_dir: Path) -> None:
     t = Table(title=f"run {run.run_id} ({run.mode})")
     for c in ("device", "flow", "outcome", "setting", "before → after", "note"):
-        t.add_column(c)
+        t.add_column(c, overflow="fold")
     for r in run.results:
         s = r.setting
         outcome = str(r.outcome)
