@@ -198,6 +198,8 @@ class MoSession:
         self.store: Store | None = None
         self.evidence: Evidence | None = None
         self.notes: list[tuple[str, str]] = []  # (nodeid, why) of not_offered items
+        self.passed_over = 0  # flow files seen but not collected (collection is off)
+        self.collected = 0
         self.reports: dict[str, Path] = {}
 
     # -- devices ------------------------------------------------------------------------
@@ -370,8 +372,17 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"mobile-optout: devices {names}{mode}; results in {s.output}"
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    mo_session(session.config).collected = len(session.items)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     state = mo_session(terminalreporter.config)
+    if state.passed_over and not state.collected:
+        terminalreporter.write_line(
+            f"mobile-optout: {state.passed_over} flow file(s) seen but not collected; "
+            "run them with --mo-device NAME (or --mo-all-devices, or ini mo_collect = true)"
+        )
     for nodeid, why in state.notes:
         terminalreporter.write_line(f"mobile-optout: {nodeid}: not offered here: {why}")
     if state.reports:
@@ -405,8 +416,10 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> FlowFile |
         return FlowFile.from_parent(parent, path=file_path)
     from mobile_optout.flow import is_flow_file
 
-    if (s.active or resolved in s.explicit_files) and is_flow_file(file_path):
-        return FlowFile.from_parent(parent, path=file_path)
+    if is_flow_file(file_path):
+        if s.active or resolved in s.explicit_files:
+            return FlowFile.from_parent(parent, path=file_path)
+        state.passed_over += 1
     return None
 
 

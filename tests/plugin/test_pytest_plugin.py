@@ -8,6 +8,7 @@ devices file is the witness for what the flows tapped.
 from __future__ import annotations
 
 import json
+import socket
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -108,6 +109,7 @@ def test_flows_in_the_test_paths_are_left_alone_without_a_device_option(
 
     assert item_ids(quiet) == []
     assert quiet.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    quiet.stdout.fnmatch_lines(["mobile-optout: 2 flow file(s) seen but not collected; *"])
     assert item_ids(named) == ["flows/linkedin/android.yaml::sim-android"]  # default device
 
 
@@ -263,13 +265,73 @@ def test_a_setting_that_is_not_offered_passes_with_a_note(
 ) -> None:
     phone = mo_sim("android", variants=("not-offered",))
     devices_file(pytester, phone)
+    pytester.makeini(STRICT_INI + "mo_devices = devices.yaml\nmo_output = runs\n")
 
-    result = pytester.runpytest_inprocess("flows/", "--mo-devices", "devices.yaml")
+    result = pytester.runpytest_inprocess("flows/")
 
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
         ["mobile-optout: flows/linkedin/android.yaml::phone: not offered here: *"])
     assert setting_taps(phone) == []
+    assert [r["outcome"] for r in the_report(pytester.path / "runs")["results"]] == [
+        "not_offered"]
+
+
+def test_an_unreachable_server_fails_the_item_naming_the_url(
+    pytester: pytest.Pytester, flows_dir: Path
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    pytester.makefile(".yaml", devices=f"""\
+        devices:
+          gone: {{platform: android, server: "{url}"}}
+        """)
+
+    result = pytester.runpytest_inprocess("flows/", "--mo-devices", "devices.yaml")
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*on gone: error", f"error: *{url}*"])
+
+
+def test_one_simulated_phone_serves_the_whole_session(
+    pytester: pytest.Pytester, flows_dir: Path
+) -> None:
+    flow = (flows_dir / "flows" / "linkedin" / "android.yaml").read_text(encoding="utf-8")
+    again = flow.replace("name: linkedin-genai-training-android", "name: again")
+    (flows_dir / "flows" / "linkedin" / "zz-again.yaml").write_text(again, encoding="utf-8")
+
+    result = pytester.runpytest_inprocess("flows/", "--mo-device", "sim-android")
+
+    result.assert_outcomes(passed=2)
+    outcomes = [(r["flow"], r["outcome"]) for r in the_report(pytester.path / "results")["results"]]
+    assert outcomes == [("linkedin-genai-training-android", "changed"), ("again", "already_set")]
+
+
+def test_params_reach_the_flow(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", strict="""\
+        mobile-optout: flow
+        name: strict
+        platforms: [android]
+        app:
+          android: {package: com.linkedin.android}
+        params:
+          STRICT: "yes"
+        steps:
+          - launch
+          - wait_for: {text: "This text never appears"}
+            timeout: 0.5
+            when: {param: {STRICT: "yes"}}
+        """)
+
+    default = pytester.runpytest_inprocess("strict.yaml")
+    given = pytester.runpytest_inprocess("strict.yaml", "--mo-param", "STRICT=no")
+    bad = pytester.runpytest_inprocess("strict.yaml", "--mo-param", "STRICT")
+
+    default.assert_outcomes(failed=1)
+    given.assert_outcomes(passed=1)
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+    bad.stderr.fnmatch_lines(["*--mo-param 'STRICT': expected NAME=VALUE*"])
 
 
 # --------------------------------------------------------------------------- fixtures
