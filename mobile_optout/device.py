@@ -83,9 +83,8 @@ class Device:
         if self._on_identity is None:
             return
         for loc in self.flow.identity:
-            for node in screen.find(loc):
-                for text in node.texts:
-                    self._on_identity(text)
+            for name in screen.identity(loc):
+                self._on_identity(name)
 
     def _retry(self, fn: Callable[[], T], *, attempts: int = 4) -> T:
         """Run a driver call, trying again after a transient failure (bounded)."""

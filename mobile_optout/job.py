@@ -113,8 +113,14 @@ def perform(
         names = ", ".join(f"{d.name} ({d.platform})" for d in devices)
         plats = ", ".join(sorted({str(p) for f in flows for p in f.platforms}))
         raise UsageError(f"no flow runs on {names}: the flows are for {plats}")
-    for flow in flows:  # an unknown --param secret or similar: a usage error, before anything
+    for flow in flows:  # a --param for a secret, an unset secret: usage errors, before anything
         Vars(flow, req.params, req.environ)
+        unset = [name for name in flow.secrets if not req.environ.get(name)]
+        if unset:
+            raise UsageError(
+                f"{flow.where.path}: flow '{flow.name}' needs the secret(s) {', '.join(unset)}: "
+                "set them in the environment (secrets are never taken from the command line)"
+            )
     # ${ENV} in servers and capabilities: resolved now, so a missing variable stops the run
     # before any device is touched (exit 2), and never lands in a file.
     devices = [

@@ -193,6 +193,24 @@ class Screen:
 
     # -- reading -------------------------------------------------------------------
 
+    def identity(self, locator: Locator) -> list[str]:
+        """The account's own name where ``locator`` shows it. A regex text locator with a
+        group names just that part: ``{text: {regex: "^(.+) profile picture$"}}``."""
+        loc = locator.for_platform(self.platform)
+        if loc is None:
+            return []
+        names: list[str] = []
+        for node in self.find(loc):
+            for text in node.texts:
+                name = text
+                if loc.text is not None and loc.text.mode == "regex":
+                    m = re.search(loc.text.value, text, 0 if loc.text.case_sensitive else re.I)
+                    if m is None:
+                        continue
+                    name = m.group(1) if m.groups() and m.group(1) else m.group(0)
+                names.append(name.strip())
+        return [n for n in names if n]
+
     def texts(self) -> Iterator[str]:
         for n in self.nodes:
             if n.displayed:

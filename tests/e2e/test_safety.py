@@ -1,0 +1,128 @@
+"""What the tool must never do: tap a dangerous label, leak a secret, store personal data.
+
+Flows here are small and written on the spot, run on the simulated phone through the real
+client; the phone's event log and the files left on disk are the witnesses.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mobile_optout.flow.model import Platform
+from mobile_optout.job import RunRequest, perform
+from mobile_optout.results.record import FlowResult, Outcome
+from mobile_optout.sim import SimPhone
+
+HEADER = """\
+mobile-optout: flow
+name: {name}
+platforms: [android, ios]
+app:
+  android: {{package: com.linkedin.android}}
+  ios: {{bundle_id: com.linkedin.LinkedIn}}
+"""
+
+
+def write_flow(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(HEADER.format(name=name) + body, encoding="utf-8")
+    return path
+
+
+def run(phone: SimPhone, platform: str, flow: Path, output: Path,
+        environ: dict[str, str] | None = None) -> FlowResult:
+    record, _, store = perform(RunRequest(
+        paths=[flow], server=phone.url, platform=platform, output=output,
+        environ=environ or {},
+    ))
+    store.close()
+    assert len(record.results) == 1
+    return record.results[0]
+
+
+def every_stored_byte(folder: Path) -> bytes:
+    """All that a run left on disk, the history database included."""
+    blobs = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            blobs.append(path.read_bytes())
+    db = folder / "history.db"
+    if db.exists():
+        with sqlite3.connect(db) as conn:
+            for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+                for row in conn.execute(f"SELECT * FROM {table}"):
+                    blobs.append(repr(row).encode())
+    return b"\n".join(blobs)
+
+
+@pytest.fixture(params=["android", "ios"])
+def platform(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def test_a_denylisted_label_is_never_tapped(platform: str, tmp_path: Path) -> None:
+    flow = write_flow(tmp_path, "sign-out-by-mistake", """\
+steps:
+  - launch
+  - tap: {accessibility_id: "My Profile and Communities"}
+  - tap: Settings
+  - tap: {text: {contains: "sign out"}}
+""")
+    with SimPhone(platform=Platform(platform)) as phone:
+        result = run(phone, platform, flow, tmp_path / "results")
+        tapped = [e for e in phone.events() if e["type"] == "tap"]
+
+    assert result.outcome is Outcome.FAILED
+    assert result.error is not None and result.error.type == "DeniedTap"
+    assert "Sign out" in result.error.message
+    assert not any("sign out" in str(e.get("element", "")).lower() for e in tapped)
+
+
+def test_secrets_and_personal_data_never_reach_a_file(platform: str, tmp_path: Path) -> None:
+    secret = "hunter2-Zq9-very-secret"
+    flow = write_flow(tmp_path, "leaky", """\
+secrets: [MO_TEST_PASSWORD]
+identity:
+  - {text: {regex: "^(.+) profile picture$"}}
+steps:
+  - launch
+  - tap: {accessibility_id: "My Profile and Communities"}
+    label: open the menu, where the member's own name shows
+  - back
+  - type:
+      target: {any: [{id: search_bar_text}, {accessibility_id: Search}]}
+      text: "${MO_TEST_PASSWORD}"
+  - wait_for: {text: "A screen that never comes"}
+    timeout: 0.5
+""")
+    output = tmp_path / "results"
+    with SimPhone(platform=Platform(platform)) as phone:
+        result = run(phone, platform, flow, output, environ={"MO_TEST_PASSWORD": secret})
+
+    assert result.outcome is Outcome.FAILED
+    assert result.error is not None and result.error.screen  # the screen was kept...
+    stored = every_stored_byte(output)
+    assert list(output.rglob("*-failure.xml"))
+    assert secret.encode() not in stored  # ...but without the secret,
+    assert b"alex.example@example.com" not in stored  # the member's email,
+    assert b"415 555 0134" not in stored  # phone number
+    assert b"Alex Example" not in stored  # and name
+    assert b"[email]" in stored and b"[name]" in stored
+
+
+def test_an_unset_secret_is_a_usage_error_before_any_device_is_touched(tmp_path: Path) -> None:
+    from mobile_optout.errors import InputError
+
+    flow = write_flow(tmp_path, "needs-secret", """\
+secrets: [MO_TEST_PASSWORD]
+steps:
+  - launch
+  - type: {target: {id: search_bar_text}, text: "${MO_TEST_PASSWORD}"}
+""")
+    with SimPhone(platform=Platform.ANDROID) as phone:
+        with pytest.raises(InputError, match="MO_TEST_PASSWORD"):
+            run(phone, "android", flow, tmp_path / "results", environ={})
+        assert [e for e in phone.events() if e["type"] != "session_created"] == []
