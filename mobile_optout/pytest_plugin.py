@@ -575,24 +575,29 @@ RunFlow = Callable[..., "FlowResult"]
 
 @pytest.fixture
 def mo_run_flow(request: pytest.FixtureRequest) -> RunFlow:
-    """``mo_run_flow(path, device=None, mode="apply", params={}) -> FlowResult``.
+    """``mo_run_flow(path, device=None, mode=None, params=None) -> FlowResult``.
 
     Runs one flow file as the CLI would, into the session's record and reports. ``device``
     is a device name from the devices file, a phone from ``mo_sim`` (anything with a
     ``.url`` and a ``.platform``), or None for the first chosen device of the flow's
-    platform. Raises the tool's InputError for a bad flow, device or mode.
+    platform. ``mode`` is "apply" or "check"; None: the session's ("check" under
+    ``--mo-check``, which also refuses "apply"). Raises the tool's InputError for a bad
+    flow, device or mode.
     """
     state = mo_session(request.config)
 
     def run_flow(
-        path: str | os.PathLike[str], device: str | _Phone | None = None, mode: str = "apply",
-        params: Mapping[str, str] | None = None,
+        path: str | os.PathLike[str], device: str | _Phone | None = None,
+        mode: str | None = None, params: Mapping[str, str] | None = None,
     ) -> FlowResult:
         from mobile_optout.errors import UsageError
         from mobile_optout.flow import load_flow
 
+        mode = mode or state.settings.mode
         if mode not in MODES:
             raise UsageError(f"mode must be apply or check, not {mode!r}")
+        if mode == "apply" and state.settings.mode == "check":
+            raise UsageError("this session is read-only (--mo-check): mode='apply' refused")
         flow = load_flow(Path(path))
         if device is None or isinstance(device, str):
             profile = state.device_for(flow, device)

@@ -371,3 +371,26 @@ def test_the_fixtures_run_flows_and_open_sessions(
     result = pytester.runpytest_inprocess("test_around.py", "--mo-device", "sim-ios")
 
     result.assert_outcomes(passed=4)
+
+
+def test_a_read_only_session_refuses_to_apply_from_python(
+    pytester: pytest.Pytester, flows_dir: Path
+) -> None:
+    pytester.makepyfile(test_apply=textwrap.dedent("""\
+        import pytest
+        from mobile_optout.errors import UsageError
+        from mobile_optout.results.record import Outcome
+
+        FLOW = "flows/linkedin/android.yaml"
+
+        def test_default_mode_follows_the_session(mo_sim, mo_run_flow):
+            phone = mo_sim("android")
+            assert mo_run_flow(FLOW, device=phone).outcome is Outcome.WOULD_CHANGE
+            with pytest.raises(UsageError, match="read-only"):
+                mo_run_flow(FLOW, device=phone, mode="apply")
+            assert phone.state()["settings"]["generative_ai_training"] is True
+        """))
+
+    result = pytester.runpytest_inprocess("test_apply.py", "--mo-check")
+
+    result.assert_outcomes(passed=1)
