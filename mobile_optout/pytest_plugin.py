@@ -452,10 +452,11 @@ class FlowFailed(Exception):
     """A flow item ended with an outcome that is not ok (would_change, blocked, failed,
     error); its text is what the person reads in pytest's report."""
 
-    def __init__(self, result: FlowResult, run_dir: Path | None) -> None:
+    def __init__(self, result: FlowResult, run_dir: Path | None,
+                 redact: Callable[[str], str] = str) -> None:
         self.result = result
         self.run_dir = run_dir
-        super().__init__(describe_failure(result, run_dir))
+        super().__init__(redact(describe_failure(result, run_dir)))
 
 
 class FlowItem(pytest.Item):
@@ -482,7 +483,8 @@ class FlowItem(pytest.Item):
         if result.outcome is Outcome.NOT_OFFERED:
             state.notes.append((self.nodeid, result.note or "the setting is not offered"))
         if result.outcome not in OK_OUTCOMES:
-            raise FlowFailed(result, state.run_dir)
+            redact = state.evidence.redactor.text if state.evidence else str
+            raise FlowFailed(result, state.run_dir, redact)
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None

@@ -233,9 +233,10 @@ def test_a_failing_step_is_reported_with_line_expected_screen_and_screenshot(
     ])
     out = result.stdout.str()
     assert "Traceback" not in out and "def runtest" not in out
-    shots = list((pytester.path / "runs").glob("*/evidence/sim-android/never-there/*.png"))
-    assert len(shots) == 1
-    assert shots[0].read_bytes().startswith(b"\x89PNG")
+    shown = [line.split(": ", 1)[1] for line in result.outlines
+             if line.startswith("screenshot: ")]
+    assert len(shown) == 1
+    assert (pytester.path / shown[0]).read_bytes().startswith(b"\x89PNG")
 
 
 def test_check_mode_fails_on_a_difference_and_taps_no_setting(
