@@ -7,7 +7,8 @@ counts round trips and converts third-party exceptions into ``mobile_optout.erro
 
     InvalidSessionId, connection reset        -> SessionLost
     server not answering (urllib3)            -> ServerUnreachable (names the URL)
-    SessionNotCreated (busy grid, bad caps)   -> SessionNotCreated
+    SessionNotCreated: queue timed out        -> GridBusy (the runner asks again)
+    SessionNotCreated: anything else          -> SessionNotCreated
     StaleElementReference                     -> StaleElement (the caller re-finds)
     500 unknown error, timeout, not interactable, click intercepted -> TransientDeviceError
     InvalidSelector                           -> LocatorRejected (the flow asked for it)
@@ -36,6 +37,7 @@ from selenium.common import exceptions as se
 from mobile_optout.devices import DeviceProfile, redact_url
 from mobile_optout.errors import (
     DeviceError,
+    GridBusy,
     ServerUnreachable,
     SessionLost,
     SessionNotCreated,
@@ -167,6 +169,8 @@ def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exceptio
     if isinstance(exc, se.InvalidSessionIdException | se.NoSuchDriverException):
         return SessionLost(f"the session at {url} ended: {msg}")
     if isinstance(exc, se.SessionNotCreatedException):
+        if "request timed out" in msg.lower():
+            return GridBusy(f"{url}: every matching device stayed busy: {msg}")
         return SessionNotCreated(f"{url} did not create a session: {msg}")
     if isinstance(exc, se.StaleElementReferenceException):
         return StaleElement(f"element went stale: {msg}")

@@ -12,7 +12,8 @@
     │                                (the setting is not offered here; a sign-in wall)
     └── DeviceError                  device or infrastructure (exit 3)
         ├── ServerUnreachable        nothing answers at the Appium URL
-        ├── SessionNotCreated        the server refused or timed out a new session (grid busy)
+        ├── SessionNotCreated        the server refused a new session (bad capabilities)
+        │   └── GridBusy             a grid kept the request queued past its timeout
         ├── SessionLost              the session died mid-flow (invalid session, reset)
         └── TransientDeviceError     a command failed in a way worth one more try
 
@@ -133,6 +134,10 @@ class ServerUnreachable(DeviceError):
 
 class SessionNotCreated(DeviceError):
     """The server refused a new session, or a grid timed the request out."""
+
+
+class GridBusy(SessionNotCreated):
+    """Every matching device behind a grid was busy until the grid's queue timed out."""
 
 
 class SessionLost(DeviceError):

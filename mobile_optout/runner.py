@@ -33,6 +33,7 @@ from mobile_optout.driver import AppiumDriver, connect
 from mobile_optout.errors import (
     DeviceError,
     FlowEnded,
+    GridBusy,
     InputError,
     OptoutError,
     SessionLost,
@@ -195,7 +196,7 @@ class FlowRun:
 
     def _open(self) -> None:
         if self.driver is None:
-            self.driver = connect(self.url, self.profile, self.app)
+            self.driver = self._connect()
             caps = self.driver.capabilities
             self.result.app_version = str(
                 caps.get("appium:appVersion") or caps.get("appVersion") or ""
@@ -204,6 +205,19 @@ class FlowRun:
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
             )
+
+    def _connect(self) -> AppiumDriver:
+        """A new session. A grid whose devices are all busy queues the request; when its
+        queue times out, ask again until the device's session budget is spent."""
+        budget = time.monotonic() + self.profile.timeouts.session
+        while True:
+            try:
+                return connect(self.url, self.profile, self.app)
+            except GridBusy as exc:
+                if time.monotonic() >= budget:
+                    raise
+                logger.info("{}: every matching device is busy; still queued ({})",
+                            self.result.key, exc)
 
     def _event(self, kind: str, text: str) -> None:
         if kind in ("interrupt", "retry"):
