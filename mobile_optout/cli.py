@@ -122,9 +122,11 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          ) -> int:
     from mobile_optout.job import RunRequest, perform
     from mobile_optout.results.record import exit_code_for
+    from mobile_optout.results.redact import Redactor
 
     verbosity = -1 if quiet else verbose
-    console.setup_logging(verbosity)
+    redactor = Redactor()  # the terminal redacts what the run's files redact
+    console.setup_logging(verbosity, redact=redactor.text)
     capabilities: dict[str, object] = {
         k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()
     }
@@ -135,7 +137,9 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         params=_key_values(params, "--param"), parallel=parallel, output=output,
         keep_screenshots=not no_screenshots,
     )
-    run, run_dir, store = perform(request, progress=console.LiveProgress(verbosity))
+    run, run_dir, store = perform(
+        request, progress=console.LiveProgress(verbosity), redactor=redactor
+    )
     try:
         console.run_summary(run, run_dir)
         code = exit_code_for([r.outcome for r in run.results])

@@ -51,6 +51,7 @@ class Device:
         *,
         on_event: Callable[[str, str], None] | None = None,
         on_identity: Callable[[str], None] | None = None,
+        expand: Callable[[Locator], Locator] | None = None,
     ) -> None:
         self.driver = driver
         self.profile = profile
@@ -59,6 +60,7 @@ class Device:
         self._screen: Screen | None = None
         self._on_event = on_event or (lambda kind, text: None)
         self._on_identity = on_identity
+        self._expand = expand or (lambda loc: loc)  # fills in ${NAME} in locators
         self._deny = tuple(d.casefold() for d in flow.denylist if d not in flow.allow_taps)
 
     # -- reading the screen --------------------------------------------------------------
@@ -103,6 +105,7 @@ class Device:
 
     def look(self, locator: Locator, *, fresh: bool = False) -> Target | None:
         """One look, no waiting: the target if it is on screen now."""
+        locator = self._expand(locator)
         if needs_server(locator, self.platform):
             return self._look_server(locator)
         node = self.screen(fresh=fresh).first(locator)
@@ -132,6 +135,7 @@ class Device:
     def wait_for(self, locator: Locator, timeout: float) -> Target | None:
         """Wait until the locator matches (None at the deadline). On each look that misses,
         dismiss a declared interrupt if one shows, and end the flow at a blocker."""
+        locator = self._expand(locator)
         deadline = time.monotonic() + timeout
         dismissed = 0
         fresh = False

@@ -104,9 +104,10 @@ def load_request_flows(req: RunRequest) -> list[Flow]:
 
 
 def perform(
-    req: RunRequest, *, progress: Progress | None = None
+    req: RunRequest, *, progress: Progress | None = None, redactor: Redactor | None = None
 ) -> tuple[RunRecord, Path, Store]:
-    """Run the request; returns the record, its folder and the (open) history store."""
+    """Run the request; returns the record, its folder and the (open) history store.
+    ``redactor``: share one with the caller's own log handlers so they redact too."""
     flows = load_request_flows(req)
     devices = choose_devices(req)
     if not any(f.runs_on(d.platform) for f in flows for d in devices):
@@ -132,7 +133,10 @@ def perform(
         if d.sim is None:
             resolve_server(d, req.environ)
 
-    redactor = Redactor()
+    redactor = redactor or Redactor()
+    for flow in flows:
+        for secret in Vars(flow, req.params, req.environ).secret_values():
+            redactor.add_secret(secret)
     run_id = new_run_id()
     run_dir = req.output / run_id
     run_dir.mkdir(parents=True, exist_ok=True)

@@ -66,7 +66,27 @@ def _attr(el: etree._Element, name: str) -> str:
     return "" if value is None or value == "null" else value
 
 
+def _generic_node(el: etree._Element, platform: Platform) -> Node:
+    """A node in neither platform's format (Appium's fake driver, a test double): text
+    content, ``id``, ``left``/``top``/``width``/``height``, ``checked``."""
+    try:
+        bounds: Rect | None = Rect(*(int(_attr(el, k)) for k in ("left", "top", "width", "height")))
+    except ValueError:
+        bounds = None
+    ident = _attr(el, "id")
+    text = (el.text or "").strip()
+    checked = _attr(el, "checked")
+    return Node(
+        el=el, platform=platform, cls=str(el.tag), texts=(text,) if text else (),
+        resource_id=ident, accessibility_id=ident, bounds=bounds,
+        displayed=_attr(el, "visible") != "false", enabled=_attr(el, "enabled") != "false",
+        checkable=checked in ("true", "false"), checked=(checked == "true") if checked else None,
+    )
+
+
 def _node(el: etree._Element, platform: Platform) -> Node:
+    if el.get("class") is None and el.get("type") is None:
+        return _generic_node(el, platform)
     if platform is Platform.ANDROID:
         m = _BOUNDS.fullmatch(_attr(el, "bounds"))
         bounds = None
@@ -112,7 +132,7 @@ class Screen:
         self.nodes: list[Node] = []
         self._by_el: dict[etree._Element, Node] = {}
         for el in self.root.iter():
-            if not isinstance(el.tag, str) or el.tag in ("hierarchy", "AppiumAUT"):
+            if not isinstance(el.tag, str) or el.tag in ("hierarchy", "AppiumAUT", "app"):
                 continue
             node = _node(el, platform)
             self.nodes.append(node)

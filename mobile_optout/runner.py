@@ -204,6 +204,7 @@ class FlowRun:
             self.device = Device(
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
+                expand=self.vars.locator,
             )
 
     def _connect(self) -> AppiumDriver:
@@ -320,6 +321,7 @@ class FlowRun:
     def _find(self, step: Step, locator: Locator) -> Target:
         """Wait for the step's target; a miss is handled as the step's if_missing says."""
         assert self.device is not None
+        locator = self.vars.locator(locator)  # so that a failure names what was looked for
         target = self.device.wait_for(locator, self._timeout(step))
         if target is not None:
             return target
@@ -336,6 +338,8 @@ class FlowRun:
             raise FlowEnded("blocked", what)
         screen = self.device.screen(fresh=True)
         locator = getattr(step, "target", None) or getattr(step, "toggle", None)
+        if isinstance(locator, Locator):
+            locator = self.vars.locator(locator)
         hint = ""
         if isinstance(locator, Locator):
             close = screen.near_misses(locator)

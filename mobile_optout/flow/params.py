@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mobile_optout.errors import InputError
-from mobile_optout.flow.model import Flow
+from mobile_optout.flow.model import Flow, Locator
 
 VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # `$${...}` (an escape) or `${...}` (a reference); the escape is tried first
@@ -100,3 +100,37 @@ class Vars:
     def secret_values(self) -> list[str]:
         """The values of the secrets that are set (for the redactor); empty ones left out."""
         return [self.values[n] for n in sorted(self.secrets) if self.values.get(n)]
+
+    def locator(self, loc: Locator) -> Locator:
+        """``loc`` with ``${NAME}`` filled in wherever it holds text (the same object when
+        it holds none, which is nearly always)."""
+        return _expand_locator(loc, self)
+
+
+_LOCATOR_TEXT_FIELDS = (
+    "accessibility_id", "resource_id", "class_name", "xpath", "android_uiautomator",
+    "ios_predicate", "ios_class_chain",
+)
+
+
+def _expand_locator(loc: Locator, values: Vars) -> Locator:
+    changes: dict[str, object] = {}
+    for name in _LOCATOR_TEXT_FIELDS:
+        value = getattr(loc, name)
+        if value is not None and "${" in value:
+            changes[name] = values.expand(value)
+    if loc.text is not None and "${" in loc.text.value:
+        changes["text"] = replace(loc.text, value=values.expand(loc.text.value))
+    if loc.any:
+        alts = tuple(_expand_locator(a, values) for a in loc.any)
+        if any(a is not b for a, b in zip(alts, loc.any, strict=True)):
+            changes["any"] = alts
+    if loc.switch_for is not None:
+        inner = _expand_locator(loc.switch_for, values)
+        if inner is not loc.switch_for:
+            changes["switch_for"] = inner
+    if loc.per_platform:
+        parts = tuple((p, _expand_locator(part, values)) for p, part in loc.per_platform)
+        if any(a[1] is not b[1] for a, b in zip(parts, loc.per_platform, strict=True)):
+            changes["per_platform"] = parts
+    return replace(loc, **changes) if changes else loc  # type: ignore[arg-type]
