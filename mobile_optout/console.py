@@ -19,7 +19,7 @@ from rich.text import Text
 from mobile_optout.results.record import FlowResult, RunRecord, StepRecord
 
 # Not a terminal (CI logs, pipes): wide enough that tables are not cut.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 140)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
