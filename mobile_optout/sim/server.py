@@ -246,9 +246,9 @@ class SimPhone:
             if wants_app and not (plain.get("noReset") and engine.app_running):
                 engine.terminate("terminate")
                 engine.launch()
-        echo = dict(caps)
-        echo.setdefault("appium:deviceName", "sim-" + self.platform.value)
-        echo.setdefault("appium:platformVersion", "14" if self.platform is Platform.ANDROID
+        echo = dict(plain)  # Appium answers with the "appium:" prefixes stripped
+        echo.setdefault("deviceName", "sim-" + self.platform.value)
+        echo.setdefault("platformVersion", "14" if self.platform is Platform.ANDROID
                         else "17.5")
         return {"sessionId": sid, "capabilities": echo}
 
