@@ -57,17 +57,12 @@ def per_question(driver: AppiumDriver) -> int:
     return hits
 
 
-def measure(driver: AppiumDriver, fn: Callable[[AppiumDriver], int], polls: int
-            ) -> tuple[float, float, int]:
-    times = []
-    start_trips = driver.round_trips
-    hits = 0
-    for _ in range(polls):
-        t0 = time.perf_counter()
-        hits = fn(driver)
-        times.append(time.perf_counter() - t0)
-    trips = (driver.round_trips - start_trips) / polls
-    return statistics.median(times) * 1000, trips, hits
+def measure(driver: AppiumDriver, fn: Callable[[AppiumDriver], int]) -> tuple[float, int]:
+    """Milliseconds and round trips of one poll."""
+    trips = driver.round_trips
+    t0 = time.perf_counter()
+    fn(driver)
+    return (time.perf_counter() - t0) * 1000, driver.round_trips - trips
 
 
 def main() -> None:
@@ -81,21 +76,19 @@ def main() -> None:
         driver = connect(phone.url, profile, APP)
         try:
             driver.activate_app(APP)
+            hits = {one_read(driver), per_question(driver)}  # warm up; both must agree
+            assert len(hits) == 1, "both ways must see the same screen"
             # Interleave the two ways so drift in machine load hits both alike.
-            a_ms, a_trips, a_hits = measure(driver, one_read, 2)
-            b_ms, b_trips, b_hits = measure(driver, per_question, 2)
-            rows: dict[str, list[tuple[float, float]]] = {"one_read": [], "per_question": []}
+            rows: dict[str, list[tuple[float, int]]] = {"one_read": [], "per_question": []}
             for _ in range(args.polls):
-                rows["one_read"].append(measure(driver, one_read, 1)[:2])
-                rows["per_question"].append(measure(driver, per_question, 1)[:2])
+                rows["one_read"].append(measure(driver, one_read))
+                rows["per_question"].append(measure(driver, per_question))
         finally:
             driver.quit()
-    assert a_hits == b_hits, "both ways must see the same screen"
-    del a_ms, b_ms, a_trips, b_trips
     med = {k: statistics.median(ms for ms, _ in v) for k, v in rows.items()}
     trips = {k: statistics.median(t for _, t in v) for k, v in rows.items()}
     print(f"simulated phone, {args.latency_ms} ms per command, {args.polls} polls each, "
-          f"{len(locators())} questions per poll ({a_hits} on screen)")
+          f"{len(locators())} questions per poll ({hits.pop()} on screen)")
     print(f"{'way':<14}{'ms/poll':>10}{'round trips/poll':>18}")
     for k in rows:
         print(f"{k:<14}{med[k]:>10.1f}{trips[k]:>18.1f}")
