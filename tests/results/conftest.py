@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from results_helpers import build_run
+from results.results_helpers import build_run
 
 from mobile_optout.results.record import RunRecord
 

@@ -11,7 +11,7 @@ import textwrap
 import threading
 from pathlib import Path
 
-from results_helpers import record_run, seen, step_record
+from results.results_helpers import record_run, seen, step_record
 
 from mobile_optout.results.record import (
     ErrorInfo,
@@ -142,8 +142,8 @@ WRITER = textwrap.dedent("""
 def test_a_run_killed_midway_is_marked_interrupted_and_the_db_is_sound(tmp_path: Path) -> None:
     child = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)],
                              stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None  # stdout=PIPE
     try:
-        assert child.stdout is not None
         ready, _, _ = select.select([child.stdout], [], [], 30)  # a deadline, not a sleep
         assert ready and child.stdout.readline() == "50 steps\n", "the writer never got going"
         child.send_signal(signal.SIGKILL)  # somewhere in the middle of writing steps

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from results_helpers import record_run, seen
+from results.results_helpers import record_run, seen
 
 from mobile_optout.cli import main
 from mobile_optout.results import finish_run

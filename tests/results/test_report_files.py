@@ -8,7 +8,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from results_helpers import HOSTILE
+from results.results_helpers import HOSTILE
 
 from mobile_optout.results import finish_run
 from mobile_optout.results.junit import write_junit
@@ -109,7 +109,7 @@ def test_html_escapes_every_hostile_text(make_run: MakeRun) -> None:
     page = _parse(html)
     assert [t for t, _ in page.tags if t == "script"] == []
     assert not [a for _, a in page.tags if any(k.startswith("on") for k in a)]
-    assert all(a.get("src", "").startswith("evidence/") for t, a in page.tags if t == "img")
+    assert all((a.get("src") or "").startswith("evidence/") for t, a in page.tags if t == "img")
     assert HOSTILE in "".join(page.text)  # shown as text, for the reader to see
     assert "<script>" not in html
 
@@ -122,7 +122,7 @@ def test_html_shows_outcomes_setting_steps_and_the_failure(make_run: MakeRun) ->
         assert words in text  # outcome in words, not colour alone
     assert "ai-training on → off (want off)" in text
     assert "Expected an element with text" in text and "Actual 12 elements, none matching" in text
-    imgs = [a["src"] for t, a in _parse(html).tags if t == "img"]
+    imgs = [a["src"] or "" for t, a in _parse(html).tags if t == "img"]
     assert imgs == [
         "evidence/pixel-7/linkedin-ai-training/01-before.png",
         "evidence/pixel-7/linkedin-ai-training/02-after.png",

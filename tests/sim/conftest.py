@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sim_helpers import connect
+from sim.sim_helpers import connect
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.sim import SimPhone

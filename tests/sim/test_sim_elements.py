@@ -17,7 +17,7 @@ from selenium.common.exceptions import (
     UnknownMethodException,
     WebDriverException,
 )
-from sim_helpers import TOGGLE_XPATH, connect, to_genai_android, to_genai_ios
+from sim.sim_helpers import TOGGLE_XPATH, connect, to_genai_android, to_genai_ios
 
 from mobile_optout.sim import SimPhone
 

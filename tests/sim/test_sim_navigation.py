@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from appium.webdriver.common.appiumby import AppiumBy
 from selenium.common.exceptions import NoSuchElementException
-from sim_helpers import TOGGLE_XPATH, setting_taps, to_genai_android, to_genai_ios
+from sim.sim_helpers import TOGGLE_XPATH, setting_taps, to_genai_android, to_genai_ios
 
 from mobile_optout.sim import SimPhone
 

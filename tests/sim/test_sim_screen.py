@@ -8,7 +8,7 @@ from typing import Any
 from appium.webdriver.common.appiumby import AppiumBy
 from lxml import etree
 from PIL import Image, ImageChops
-from sim_helpers import TOGGLE_XPATH, to_genai_android
+from sim.sim_helpers import TOGGLE_XPATH, to_genai_android
 
 from mobile_optout.sim import SimPhone
 
@@ -24,6 +24,20 @@ def _in_order(attrs: list[str], order: list[str]) -> bool:
     return known == sorted(known, key=order.index)
 
 
+def _names(el: etree._Element) -> list[str]:
+    """Attribute names in document order (lxml's stubs allow bytes; parsed text gives str)."""
+    return [n.decode() if isinstance(n, bytes) else n for n in el.attrib]
+
+
+def _first(root: etree._Element, xpath: str) -> etree._Element:
+    """The first element ``xpath`` finds under ``root``."""
+    found = root.xpath(xpath)
+    assert isinstance(found, list) and found, f"nothing matches {xpath}"
+    first = found[0]
+    assert isinstance(first, etree._Element)
+    return first
+
+
 def test_android_source_format(android: SimPhone, drivers: Any) -> None:
     driver = drivers(android)
     to_genai_android(driver)
@@ -31,20 +45,21 @@ def test_android_source_format(android: SimPhone, drivers: Any) -> None:
     assert source.startswith("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>")
     root = etree.fromstring(source.encode())
     assert root.tag == "hierarchy"
-    assert dict(root.attrib) == {"index": "0", "class": "hierarchy", "rotation": "0",
+    assert dict(root.attrib.items()) == {"index": "0", "class": "hierarchy", "rotation": "0",
                                  "width": "1080", "height": "2400"}
     for el in root.iter():
         if el is root:
             continue
         assert el.tag == el.get("class")
-        assert _in_order(list(el.attrib), ANDROID_ORDER)
+        assert _in_order(_names(el), ANDROID_ORDER)
         assert el.get("bounds", "").count("][") == 1
-    webview = root.xpath("//android.webkit.WebView")[0]
+    webview = _first(root, "//android.webkit.WebView")
     assert webview.get("resource-id") == "com.linkedin.android:id/infra_web_viewer_webview"
-    toggle = root.xpath(TOGGLE_XPATH)[0]
+    toggle = _first(root, TOGGLE_XPATH)
     assert toggle.get("checkable") == "true" and toggle.get("checked") == "true"
     assert toggle.get("content-desc") is None and toggle.get("text") == ""
     label = toggle.getprevious()
+    assert label is not None
     assert label.get("text") == "Use my data for training content creation AI models"
 
 
@@ -58,7 +73,7 @@ def test_ios_source_format(ios: SimPhone, drivers: Any) -> None:
     assert app.tag == "XCUIElementTypeApplication" and app.get("name") == "LinkedIn"
     for el in app.iter():
         assert el.tag == el.get("type")
-        assert _in_order(list(el.attrib), IOS_ORDER)
+        assert _in_order(_names(el), IOS_ORDER)
     assert (app.get("width"), app.get("height")) == ("390", "844")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from appium.webdriver.common.appiumby import AppiumBy
-from sim_helpers import TOGGLE_XPATH, connect, setting_taps, to_genai_android
+from sim.sim_helpers import TOGGLE_XPATH, connect, setting_taps, to_genai_android
 
 from mobile_optout.sim import VARIANTS, SimPhone, list_variants
 

@@ -11,7 +11,7 @@ from selenium.common.exceptions import (
     NoSuchElementException,
     WebDriverException,
 )
-from sim_helpers import TOGGLE_XPATH, connect, to_genai_android
+from sim.sim_helpers import TOGGLE_XPATH, connect, to_genai_android
 
 from mobile_optout.sim import SimPhone
 
