@@ -121,7 +121,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          seed: int | None, output: Path, no_screenshots: bool, verbose: int, quiet: bool,
          ) -> int:
     from mobile_optout.job import RunRequest, perform
-    from mobile_optout.results.record import exit_code_for
+    from mobile_optout.results.record import Outcome, exit_code_for
     from mobile_optout.results.redact import Redactor
 
     verbosity = -1 if quiet else verbose
@@ -143,6 +143,9 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
     try:
         console.run_summary(run, run_dir)
         code = exit_code_for([r.outcome for r in run.results])
+        if any(r.outcome is Outcome.INTERRUPTED for r in run.results):
+            console.error("interrupted: what was done so far is recorded")
+            return 130
         if mode == "check":
             drift = store.drift()
             mine = {(r.device, r.setting.id) for r in run.results if r.setting}

@@ -24,7 +24,7 @@ from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import STRATEGIES, Driver, Element, Rect
-from mobile_optout.errors import DeniedTap, FlowEnded, TransientDeviceError
+from mobile_optout.errors import DeniedTap, FlowEnded, Interrupted, TransientDeviceError
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
 
@@ -52,6 +52,7 @@ class Device:
         on_event: Callable[[str, str], None] | None = None,
         on_identity: Callable[[str], None] | None = None,
         expand: Callable[[Locator], Locator] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self.driver = driver
         self.profile = profile
@@ -61,6 +62,7 @@ class Device:
         self._on_event = on_event or (lambda kind, text: None)
         self._on_identity = on_identity
         self._expand = expand or (lambda loc: loc)  # fills in ${NAME} in locators
+        self._cancelled = cancelled or (lambda: False)
         self._deny = tuple(d.casefold() for d in flow.denylist if d not in flow.allow_taps)
 
     # -- reading the screen --------------------------------------------------------------
@@ -88,6 +90,12 @@ class Device:
             for name in screen.identity(loc):
                 self._on_identity(name)
 
+    def pause(self, seconds: float | None = None) -> None:
+        """Wait one poll interval between looks; stop here if the run was interrupted."""
+        if self._cancelled():
+            raise Interrupted("interrupted")
+        time.sleep(self.poll if seconds is None else seconds)
+
     def _retry(self, fn: Callable[[], T], *, attempts: int = 4) -> T:
         """Run a driver call, trying again after a transient failure (bounded)."""
         for attempt in range(1, attempts + 1):
@@ -98,7 +106,7 @@ class Device:
                     raise
                 logger.debug("transient failure, trying again ({}): {}", attempt, exc)
                 self._on_event("retry", str(exc))
-                time.sleep(self.poll * attempt)
+                self.pause(self.poll * attempt)
         raise AssertionError("unreachable")
 
     # -- finding ------------------------------------------------------------------------
@@ -154,7 +162,7 @@ class Device:
             self._check_blockers()
             if time.monotonic() >= deadline:
                 return None
-            time.sleep(self.poll)
+            self.pause()
             self.changed()
             fresh = True
 
@@ -165,7 +173,7 @@ class Device:
                 return True
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(self.poll)
+            self.pause()
 
     def _dismiss_interrupt(self, *, fresh: bool) -> bool:
         if not self.flow.interrupts:
@@ -237,7 +245,7 @@ class Device:
                 pass
             if time.monotonic() >= deadline:
                 return
-            time.sleep(self.poll)
+            self.pause()
 
     def type_into(self, target: Target, text: str, *, clear: bool) -> None:
         element = target.element

@@ -10,6 +10,7 @@
     │   └── DeniedTap                a tap on a denylisted label was refused
     ├── FlowEnded                    not a failure: the flow stopped with an honest outcome
     │                                (the setting is not offered here; a sign-in wall)
+    ├── Interrupted                  the person pressed Ctrl-C: stop at the next safe point
     └── DeviceError                  device or infrastructure (exit 3)
         ├── ServerUnreachable        nothing answers at the Appium URL
         ├── SessionNotCreated        the server refused a new session (bad capabilities)
@@ -120,6 +121,12 @@ class FlowEnded(OptoutError):
         self.outcome = outcome
         self.reason = reason
         super().__init__(f"{outcome}: {reason}")
+
+
+class Interrupted(OptoutError):
+    """The run was interrupted (Ctrl-C); what was done so far is recorded."""
+
+    exit_code = 130
 
 
 class DeviceError(OptoutError):

@@ -35,6 +35,7 @@ from mobile_optout.errors import (
     FlowEnded,
     GridBusy,
     InputError,
+    Interrupted,
     OptoutError,
     SessionLost,
     StepFailed,
@@ -89,6 +90,7 @@ class RunOptions:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     parallel: int = 1
     sim_state_dir: Path | None = None  # where simulated phones keep their state
+    cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
 
     @property
     def check(self) -> bool:
@@ -161,6 +163,9 @@ class FlowRun:
         except InputError as exc:
             self.result.outcome = Outcome.ERROR
             self._record_error(exc)
+        except Interrupted:
+            self.result.outcome = Outcome.INTERRUPTED
+            self.result.note = "interrupted (Ctrl-C) before the flow finished"
         finally:
             if self.driver is not None:
                 self.driver.quit()
@@ -204,7 +209,7 @@ class FlowRun:
             self.device = Device(
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
-                expand=self.vars.locator,
+                expand=self.vars.locator, cancelled=self.options.cancel.is_set,
             )
 
     def _connect(self) -> AppiumDriver:
@@ -252,6 +257,8 @@ class FlowRun:
 
     def _steps(self, steps: Sequence[Step], deadline: float, top_level_offset: int = -1) -> None:
         for i, step in enumerate(steps):
+            if self.options.cancel.is_set():
+                raise Interrupted("interrupted")
             if top_level_offset >= 0 and isinstance(step, Checkpoint):
                 self.checkpoint = top_level_offset + i
             if time.monotonic() > deadline:
@@ -286,6 +293,9 @@ class FlowRun:
             raise
         except FlowEnded as end:
             record.message = end.reason
+            raise
+        except Interrupted:
+            record.status, record.message = StepStatus.ERROR, "interrupted"
             raise
         finally:
             record.duration_ms = int((time.monotonic() - started) * 1000)
@@ -474,7 +484,7 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
                 expected=f"{step.setting} {'on' if desired else 'off'}",
                 actual=screen.summary(), ui_tree=screen.source,
             )
-        time.sleep(device.poll)
+        device.pause()
 
 
 def _on(state: bool | None) -> str:
@@ -549,6 +559,8 @@ def run_all(
         try:
             with endpoint(profile, options, options.environ) as url:
                 for flow in device_flows:
+                    if options.cancel.is_set():
+                        break
                     result = FlowRun(
                         flow, profile, url, options=options, evidence=evidence, run=run,
                         sink=_Locked(sink, lock), progress=progress,
@@ -573,8 +585,28 @@ def run_all(
     work = [(d, fs) for d, fs in pairs(flows, devices) if fs]
     workers = max(1, min(options.parallel, len(work) or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="device") as pool:
-        for future in [pool.submit(one_device, d, fs) for d, fs in work]:
-            future.result()
+        futures = [pool.submit(one_device, d, fs) for d, fs in work]
+        try:
+            for future in futures:
+                future.result()
+        except KeyboardInterrupt:
+            # Ctrl-C: every device stops at its next step or poll; what it did is kept.
+            logger.warning("interrupted: stopping every device at its next step")
+            options.cancel.set()
+            for future in futures:
+                future.cancel()
+            for future in futures:
+                if not future.cancelled():
+                    future.exception()
+    for d, fs in work:  # flows that never started because of Ctrl-C
+        done = {r.flow for r in run.results if r.device == d.name}
+        for flow in fs:
+            if options.cancel.is_set() and flow.name not in done:
+                run.results.append(FlowResult(
+                    device=d.name, platform=d.platform.value, flow=flow.name,
+                    flow_path=str(flow.path), server=d.endpoint, outcome=Outcome.INTERRUPTED,
+                    note="not started: interrupted (Ctrl-C)", finished_at=now_iso(),
+                ))
     order = {(d.name, f.name): i for i, (d, fs) in enumerate(work) for f in fs}
     run.results.sort(key=lambda r: order.get((r.device, r.flow), 0))
     run.finished_at = now_iso()
