@@ -764,6 +764,14 @@ class Compiler:
                 known = ", ".join(sorted(declared)) or "none declared"
                 self.err(src, where, f"setting '{setting}' is not declared under settings: "
                          f"({known})", did_you_mean(setting, declared))
+        # One result per (device, flow) records one setting's before/after: a flow that
+        # governs two settings would blur them. Several flows can share a route (include).
+        first = self.setting_uses[0][0] if self.setting_uses else None
+        for setting, where, src in self.setting_uses:
+            if setting != first:
+                self.err(src, where, f"ensure_setting '{setting}': this flow already ensures "
+                         f"'{first}'; a flow ensures one setting (put '{setting}' in a flow "
+                         "of its own; both can include the same route)")
         names = {*self.params, *self.secrets}
         for use in self.uses:
             if use.name not in names:
