@@ -250,7 +250,7 @@ class FlowRun:
             if exc.ui_tree:
                 info.screen = self.evidence.page_source(self.result, "failure", exc.ui_tree)
         if last is not None:
-            info.step, info.line = last.label, last.line
+            info.step, info.line, info.file = last.label, last.line, last.file
         self.result.error = info
 
     # -- steps --------------------------------------------------------------------------

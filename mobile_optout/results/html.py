@@ -94,6 +94,7 @@ figcaption { font-size:12px; color:var(--muted); margin-top:4px; }
 .bar span.err { background:var(--err); }
 .bar span.info { background:#afb8c1; }
 .num { text-align:right; white-space:nowrap; font-variant-numeric: tabular-nums; }
+.screen-text { white-space:pre-wrap; font-family:ui-monospace,monospace; font-size:12px; }
 details { margin-top:8px; } summary { cursor:pointer; color:#0969da; }
 pre.source { max-height:420px; overflow:auto; background:#f6f8fa; border:1px solid var(--line);
   padding:10px; white-space:pre-wrap; word-break:break-all; }
@@ -173,12 +174,12 @@ def _failure(r: FlowResult, run_dir: Path) -> str:
         return ""
     rows = [("Error", f"<code>{_e(e.type)}</code>"), ("Message", _e(e.message))]
     if e.step:
-        where = f' <span class="muted">{_e(r.flow_path)}:{e.line}</span>' if e.line else ""
+        where = f' <span class="muted">{_e(e.file or r.flow_path)}:{e.line}</span>' if e.line else ""
         rows.insert(0, ("Step", f"{_e(e.step)}{where}"))
     if e.expected:
         rows.append(("Expected", _e(e.expected)))
     if e.actual:
-        rows.append(("Actual", _e(e.actual)))
+        rows.append(("Actual", f'<span class="screen-text">{_e(e.actual)}</span>'))
     body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     failing = [f for s, f in _pngs(r) if s.status in (StepStatus.FAILED, StepStatus.ERROR)]
     shot = failing[-1] if failing else (_named(r, "fail") or _named(r, "error"))

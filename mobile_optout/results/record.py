@@ -80,6 +80,7 @@ class ErrorInfo:
     message: str
     step: str = ""
     line: int = 0
+    file: str = ""  # the flow file of that line (an included part may differ from the flow)
     expected: str = ""
     actual: str = ""
     screen: str = ""  # file name of the page source (redacted) at that moment

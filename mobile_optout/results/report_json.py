@@ -64,6 +64,7 @@ def _result_dict(r: FlowResult) -> dict[str, Any]:
             "message": r.error.message,
             "step": r.error.step,
             "line": r.error.line,
+            "file": r.error.file,
             "expected": r.error.expected,
             "actual": r.error.actual,
             "screen": r.error.screen,
