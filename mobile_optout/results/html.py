@@ -174,7 +174,8 @@ def _failure(r: FlowResult, run_dir: Path) -> str:
         return ""
     rows = [("Error", f"<code>{_e(e.type)}</code>"), ("Message", _e(e.message))]
     if e.step:
-        where = f' <span class="muted">{_e(e.file or r.flow_path)}:{e.line}</span>' if e.line else ""
+        file = e.file or r.flow_path
+        where = f' <span class="muted">{_e(file)}:{e.line}</span>' if e.line else ""
         rows.insert(0, ("Step", f"{_e(e.step)}{where}"))
     if e.expected:
         rows.append(("Expected", _e(e.expected)))
