@@ -24,6 +24,7 @@ import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import urllib3.exceptions
 from appium import webdriver
@@ -147,15 +148,19 @@ def connect(
     """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone)."""
     shown = redact_url(url)
     opts = options or build_options(profile, app)
+    # Credentials in the URL (device farms) travel as HTTP basic auth, never in the URL.
+    parts = urlsplit(url)
     config = AppiumClientConfig(
-        remote_server_addr=url,
+        remote_server_addr=shown,
         direct_connection=False,
         keep_alive=True,
         timeout=int(max(profile.timeouts.session, profile.timeouts.command)),
         init_args_for_pool_manager={"retries": urllib3.util.Retry(total=1, connect=1, read=0)},
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
     )
     try:
-        remote = webdriver.Remote(url, options=opts, client_config=config)
+        remote = webdriver.Remote(shown, options=opts, client_config=config)
     except Exception as exc:  # converted right here; nothing else may escape
         raise _convert(exc, shown, opening=True) from exc
     return AppiumDriver(remote, profile.platform, shown)

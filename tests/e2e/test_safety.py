@@ -126,3 +126,64 @@ steps:
         with pytest.raises(InputError, match="MO_TEST_PASSWORD"):
             run(phone, "android", flow, tmp_path / "results", environ={})
         assert [e for e in phone.events() if e["type"] != "session_created"] == []
+
+
+def test_credentials_in_a_server_url_are_never_stored(tmp_path: Path) -> None:
+    output = tmp_path / "results"
+    with SimPhone(platform=Platform.ANDROID) as phone:
+        host = phone.url.removeprefix("http://")
+        url = f"http://farm-user:farm-Key-8812@{host}"
+        record, _, store = perform(RunRequest(
+            paths=[Path(__file__).resolve().parents[2] / "flows" / "linkedin"],
+            server=url, platform="android", output=output, environ={},
+        ))
+        store.close()
+
+    (result,) = record.results
+    assert result.outcome is Outcome.CHANGED, result.error
+    assert result.device == f"http://{host}"
+    stored = every_stored_byte(output)
+    assert b"farm-Key-8812" not in stored and b"farm-user" not in stored
+
+
+def test_credentials_in_a_server_url_travel_as_basic_auth(tmp_path: Path) -> None:
+    """What a device farm receives: the credentials in an Authorization header."""
+    import base64
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    seen: list[tuple[str, str | None]] = []
+
+    class Farm(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen.append((self.path, self.headers.get("Authorization")))
+            body = json.dumps({"value": {"error": "session not created",
+                                         "message": "no devices today", "stacktrace": ""}})
+            self.send_response(500)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Farm)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://farm-user:farm-Key-8812@127.0.0.1:{server.server_port}"
+        record, _, store = perform(RunRequest(
+            paths=[Path(__file__).resolve().parents[2] / "flows" / "linkedin"],
+            server=url, platform="android", output=tmp_path, environ={},
+        ))
+        store.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    (result,) = record.results
+    assert result.outcome is Outcome.ERROR
+    assert result.error is not None and "no devices today" in result.error.message
+    token = base64.b64encode(b"farm-user:farm-Key-8812").decode()
+    assert seen == [("/session", f"Basic {token}")]
