@@ -40,6 +40,7 @@ class Target:
     description: str
     node: Node | None = None
     element: Element | None = None
+    value: str = ""  # the locator value a server element was found by
 
 
 class Device:
@@ -114,10 +115,24 @@ class Device:
     def look(self, locator: Locator, *, fresh: bool = False) -> Target | None:
         """One look, no waiting: the target if it is on screen now."""
         locator = self._expand(locator)
-        if needs_server(locator, self.platform):
+        if needs_server(locator, self.platform) or self._server_is_cheaper(locator):
             return self._look_server(locator)
         node = self.screen(fresh=fresh).first(locator)
         return Target(node.describe(), node=node) if node else None
+
+    def _server_is_cheaper(self, locator: Locator) -> bool:
+        """A lone accessibility id, qualified resource id or class, with no interrupts or
+        blockers to watch for: one small server-side find beats reading the whole screen.
+        (A bare resource id stays local: UiAutomator2 would prefix it with the app package
+        and miss WebView ids.)"""
+        if self.flow.interrupts or self.flow.blockers:
+            return False
+        loc = locator.for_platform(self.platform)
+        if loc is None:
+            return False
+        if loc.kind == "resource_id":
+            return loc.resource_id is not None and ":id/" in loc.resource_id
+        return loc.kind in ("accessibility_id", "class_name")
 
     def _look_server(self, locator: Locator) -> Target | None:
         loc = locator.for_platform(self.platform)
@@ -130,7 +145,7 @@ class Device:
                 value = getattr(alt, alt.kind)
                 found = self._find_all(alt.kind, value)
                 target = (
-                    Target(f"{alt.kind}={value!r}", element=found[alt.index])
+                    Target(f"{alt.kind}={value!r}", element=found[alt.index], value=value)
                     if len(found) > alt.index else None
                 )
             if target is not None:
@@ -208,7 +223,13 @@ class Device:
         self._tap_target(target)
 
     def _check_denylist(self, target: Target) -> None:
-        texts = target.node.texts if target.node else (target.description,)
+        if target.node is not None:
+            texts: tuple[str, ...] = target.node.texts
+        else:  # a server element: what it was found by, and what it says (one more trip)
+            assert target.element is not None
+            element, name = target.element, "text" if self.platform is Platform.ANDROID else "label"
+            said = self._retry(lambda: self.driver.attribute(element, name)) or ""
+            texts = (target.value, said)
         for text in texts:
             folded = " ".join(text.split()).casefold()
             for denied in self._deny:

@@ -187,3 +187,47 @@ def test_credentials_in_a_server_url_travel_as_basic_auth(tmp_path: Path) -> Non
     assert result.error is not None and "no devices today" in result.error.message
     token = base64.b64encode(b"farm-user:farm-Key-8812").decode()
     assert seen == [("/session", f"Basic {token}")]
+
+
+def test_a_denylisted_label_found_by_the_server_is_never_tapped(
+    platform: str, tmp_path: Path
+) -> None:
+    """UiSelector and predicate locators are answered by the server, not the page source:
+    the denylist reads what the element says before any tap."""
+    sign_out = (
+        '{android_uiautomator: \'new UiSelector().text("Sign out")\'}' if platform == "android"
+        else "{ios_predicate: 'label == \"Sign out\"'}"
+    )
+    flow = write_flow(tmp_path, "sign-out-by-selector", f"""\
+steps:
+  - launch
+  - tap: {{accessibility_id: "My Profile and Communities"}}
+  - tap: Settings
+  - tap: {sign_out}
+""")
+    with SimPhone(platform=Platform(platform)) as phone:
+        result = run(phone, platform, flow, tmp_path / "results")
+        tapped = [e for e in phone.events() if e["type"] == "tap"]
+
+    assert result.outcome is Outcome.FAILED, result.error
+    assert result.error is not None and result.error.type == "DeniedTap"
+    assert not any("sign out" in str(e.get("element", "")).lower() for e in tapped)
+
+
+def test_a_lone_accessibility_id_is_found_by_the_server(tmp_path: Path) -> None:
+    """No interrupts or blockers to watch: a tap by accessibility id costs a find, a read of
+    its label (the denylist) and a click; no page source at all."""
+    flow = write_flow(tmp_path, "open-menu", """\
+steps:
+  - launch
+  - tap: {accessibility_id: "My Profile and Communities"}
+  - wait_for: View profile
+""")
+    with SimPhone(platform=Platform.ANDROID) as phone:
+        result = run(phone, "android", flow, tmp_path / "results")
+        screen = phone.state()["screen"]
+
+    assert result.outcome is Outcome.PASSED, result.error
+    assert screen == "side_menu"
+    tap = next(s for s in result.steps if s.kind == "tap")
+    assert tap.round_trips == 3
