@@ -231,6 +231,14 @@ class FlowRun:
 
     def _outcome(self) -> Outcome:
         obs = self.setting
+        if obs is None and self.flow.settings:
+            # The flow governs a setting but never read it (its step was skipped): unknown
+            # is reported as unknown, never as success.
+            ids = ", ".join(s.id for s in self.flow.settings)
+            raise StepFailed(
+                f"{self.flow.where.path}: the flow ended without reading {ids}",
+                expected=f"{ids} read from the screen", actual="never read",
+            )
         if obs is None:
             return Outcome.PASSED
         if obs.before == obs.desired and not self.tapped_setting:
@@ -467,7 +475,8 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     run.tapped_setting = True
     deadline = time.monotonic() + run._timeout(step)
     while True:
-        again = device.look(step.toggle, fresh=True)
+        device.changed()  # read the screen again: the toggle may take a moment to turn
+        again = device.wait_for(step.toggle, max(0.0, deadline - time.monotonic()))
         after = device.toggle_state(again) if again is not None else None
         obs.after = after
         if after == desired:
