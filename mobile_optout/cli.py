@@ -80,6 +80,10 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
         click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
                      help="Set a flow parameter (repeatable); secrets come from the "
                           "environment only."),
+        click.option("--tag", "tags", multiple=True, metavar="TAG",
+                     help="Run only flows with this tag (repeatable: any of them)."),
+        click.option("--exclude-tag", "exclude_tags", multiple=True, metavar="TAG",
+                     help="Skip flows with this tag (repeatable)."),
         click.option("--sim-variant", "sim_variants", multiple=True, metavar="NAME",
                      help="Variants for simulated phones (see `mobile-optout sim --help`)."),
         click.option("--seed", type=int, help="Seed for a simulated phone's faults."),
@@ -117,7 +121,8 @@ def check_command(**kw: Any) -> int:
 
 def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_devices: bool,
          devices_file: Path | None, parallel: int, server: str | None, platform: str | None,
-         caps: tuple[str, ...], params: tuple[str, ...], sim_variants: tuple[str, ...],
+         caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
+         exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
          seed: int | None, output: Path, no_screenshots: bool, verbose: int, quiet: bool,
          ) -> int:
     from mobile_optout.job import RunRequest, perform
@@ -134,7 +139,8 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         mode=mode, paths=paths, devices=device, all_devices=all_devices,
         devices_file=devices_file, server=server, platform=platform,
         capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
-        params=_key_values(params, "--param"), parallel=parallel, output=output,
+        params=_key_values(params, "--param"), tags=tags, exclude_tags=exclude_tags,
+        parallel=parallel, output=output,
         keep_screenshots=not no_screenshots,
     )
     run, run_dir, store = perform(

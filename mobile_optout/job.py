@@ -49,6 +49,8 @@ class RunRequest:
     sim_variants: Sequence[str] = ()  # override the variants of simulated phones
     sim_seed: int | None = None
     params: Mapping[str, str] = field(default_factory=dict)
+    tags: Sequence[str] = ()  # run only flows with any of these tags
+    exclude_tags: Sequence[str] = ()  # and none of these
     parallel: int = 1
     output: Path = DEFAULT_OUTPUT
     keep_screenshots: bool = True
@@ -99,8 +101,21 @@ def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
 
 
 def load_request_flows(req: RunRequest) -> list[Flow]:
+    """The flows under the request's paths, filtered by --tag / --exclude-tag."""
     paths = list(req.paths) or [DEFAULT_FLOWS]
-    return load_flows(paths)
+    flows = load_flows(paths)
+    chosen = [
+        f for f in flows
+        if (not req.tags or set(f.tags) & set(req.tags))
+        and not set(f.tags) & set(req.exclude_tags)
+    ]
+    if flows and not chosen:
+        present = ", ".join(sorted({t for f in flows for t in f.tags})) or "none"
+        raise UsageError(
+            f"no flow under {', '.join(map(str, paths))} matches the tags asked for "
+            f"(tags there: {present})"
+        )
+    return chosen
 
 
 def perform(
