@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from mobile_optout.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
