@@ -16,12 +16,17 @@ LINKEDIN = str(ROOT / "flows" / "linkedin")
 
 
 class Shown:
+    """What the person saw: stdout and stderr."""
+
     def __init__(self, out: str, err: str) -> None:
         self.output, self.stderr = out, err
 
 
+Invoke = Callable[..., tuple[int, "Shown"]]
+
+
 @pytest.fixture
-def invoke(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, Shown]]:
+def invoke(capsys: pytest.CaptureFixture[str]) -> Invoke:
     """Run the command line as `mobile-optout ARGS` would: exit code, stdout, stderr."""
 
     def run(*args: str) -> tuple[int, Shown]:
@@ -45,7 +50,7 @@ def latest_outcomes(output: Path) -> list[str]:
     return [r["outcome"] for r in latest["results"]]
 
 
-def test_run_then_run_again_on_the_built_in_phone(invoke: Callable[..., tuple[int, Shown]], output: Path) -> None:
+def test_run_then_run_again_on_the_built_in_phone(invoke: Invoke, output: Path) -> None:
     first, shown = invoke("run", LINKEDIN, "-o", str(output))
     assert first == 0, shown.output
     assert "CHANGED" in shown.output and "report.html" in shown.output
@@ -55,7 +60,7 @@ def test_run_then_run_again_on_the_built_in_phone(invoke: Callable[..., tuple[in
     assert latest_outcomes(output) == ["already_set"]
 
 
-def test_check_reports_drift_when_a_setting_flipped_back(invoke: Callable[..., tuple[int, Shown]], output: Path) -> None:
+def test_check_reports_drift_when_a_setting_flipped_back(invoke: Invoke, output: Path) -> None:
     invoke("run", LINKEDIN, "-o", str(output))
     state = output / ".sim-state" / "sim-android.json"
     data = json.loads(state.read_text(encoding="utf-8"))
@@ -69,7 +74,7 @@ def test_check_reports_drift_when_a_setting_flipped_back(invoke: Callable[..., t
     assert "DRIFT" in shown.stderr
 
 
-def test_tags_choose_the_flows(invoke: Callable[..., tuple[int, Shown]], output: Path) -> None:
+def test_tags_choose_the_flows(invoke: Invoke, output: Path) -> None:
     code, shown = invoke("check", LINKEDIN, "--tag", "no-such-tag", "-o", str(output))
     assert code == 2
     assert "tags there: genai, linkedin, privacy" in shown.stderr
@@ -82,7 +87,7 @@ def test_tags_choose_the_flows(invoke: Callable[..., tuple[int, Shown]], output:
     assert latest_outcomes(output) == ["would_change"]
 
 
-def test_both_phones_at_once(invoke: Callable[..., tuple[int, Shown]], output: Path) -> None:
+def test_both_phones_at_once(invoke: Invoke, output: Path) -> None:
     code, shown = invoke(
         "run", LINKEDIN, "--device", "sim-android", "--device", "sim-ios", "-j", "2",
         "-o", str(output),
