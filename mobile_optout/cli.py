@@ -487,3 +487,49 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
         except KeyboardInterrupt:
             console.say("stopping the simulated phone")
     return 0
+
+
+# --------------------------------------------------------------------------- inspect
+
+
+@cli.command("inspect")
+@click.option("--device", "-d", metavar="NAME", help="A device from the devices file "
+              "(default: the one marked default, the simulated Android phone).")
+@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+              help="The devices file (default: ./devices.yaml, else the built-in one).")
+@click.option("--server", metavar="URL", help="Any Appium endpoint (needs --platform).")
+@click.option("--platform", type=click.Choice(["android", "ios"]))
+@click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
+              help="An extra capability (repeatable).")
+@click.option("--app", "app_id", metavar="ID", help="Open this app first (Android package "
+              "or iOS bundle id). Default: the screen as it is (LinkedIn on a simulated phone).")
+@click.option("--xml", "as_xml", is_flag=True, help="Print the page source as it came.")
+def inspect_command(device: str | None, devices_file: Path | None, server: str | None,
+                    platform: str | None, caps: tuple[str, ...], app_id: str | None,
+                    as_xml: bool) -> int:
+    """Show what is on the device's screen and the locator to write for each element.
+
+    For writing or mending a flow: the suggestions follow the rules the runner matches by,
+    preferring what a person sees (texts, labels) over ids that change between builds.
+    """
+    import os
+
+    from mobile_optout.inspect import inspect_device
+    from mobile_optout.job import RunRequest, choose_devices, resolved
+
+    capabilities = {k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()}
+    request = RunRequest(
+        devices=(device,) if device else (), devices_file=devices_file, server=server,
+        platform=platform, capabilities=capabilities,
+    )
+    (profile,) = resolved(choose_devices(request), os.environ)
+    source, rows = inspect_device(profile, app_id, os.environ)
+    if as_xml:
+        console.raw(source)
+        return 0
+    console.table(
+        ("element", "says", "state", "locator to write"),
+        ((r.element, r.says, r.state, r.locator) for r in rows),
+        title=f"{profile.name}: {len(rows)} elements on screen",
+    )
+    return 0

@@ -100,6 +100,19 @@ def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
     return replace(profile, sim=sim if isinstance(sim, SimSpec) else None, timeouts=timeouts)
 
 
+def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
+             ) -> list[DeviceProfile]:
+    """${ENV} in servers and capabilities, resolved before any device is touched: a missing
+    variable is a usage error (exit 2), and the values never land in a file."""
+    for d in devices:
+        if d.sim is None:
+            resolve_server(d, environ)
+    return [
+        d if d.sim is not None else replace(d, capabilities=resolve_capabilities(d, environ))
+        for d in devices
+    ]
+
+
 def load_request_flows(req: RunRequest) -> list[Flow]:
     """The flows under the request's paths, filtered by --tag / --exclude-tag."""
     paths = list(req.paths) or [DEFAULT_FLOWS]
@@ -137,16 +150,7 @@ def perform(
                 f"{flow.where.path}: flow '{flow.name}' needs the secret(s) {', '.join(unset)}: "
                 "set them in the environment (secrets are never taken from the command line)"
             )
-    # ${ENV} in servers and capabilities: resolved now, so a missing variable stops the run
-    # before any device is touched (exit 2), and never lands in a file.
-    devices = [
-        replace(d, capabilities=resolve_capabilities(d, req.environ))
-        if d.sim is None else d
-        for d in devices
-    ]
-    for d in devices:
-        if d.sim is None:
-            resolve_server(d, req.environ)
+    devices = resolved(devices, req.environ)
 
     redactor = redactor or Redactor()
     for flow in flows:

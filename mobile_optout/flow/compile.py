@@ -612,7 +612,7 @@ class Compiler:
 
     # ------------------------------------------------------------------ files
 
-    def compile_included(  # noqa: PLR0917
+    def compile_included(
         self, parent: _File, real: Path, display: str, chain: tuple[str, ...],
                          subst: dict[str, str], at: Where, given: dict[str, str]
                          ) -> tuple[Step, ...] | None:
