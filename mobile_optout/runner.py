@@ -157,10 +157,7 @@ class FlowRun:
         except StepFailed as exc:
             self.result.outcome = Outcome.FAILED
             self._record_error(exc)
-        except DeviceError as exc:
-            self.result.outcome = Outcome.ERROR
-            self._record_error(exc)
-        except InputError as exc:
+        except (DeviceError, InputError) as exc:  # the device, or a value only known now
             self.result.outcome = Outcome.ERROR
             self._record_error(exc)
         except Interrupted:
