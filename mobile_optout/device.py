@@ -206,7 +206,7 @@ class Device:
                 continue
             logger.info("dismissing interrupt: {}", interrupt.name)
             self._on_event("interrupt", interrupt.name)
-            self._tap_target(button)
+            self.tap(button)  # the denylist holds for interrupts too
             return True
         return False
 
@@ -242,13 +242,16 @@ class Device:
 
     def _tap_target(self, target: Target) -> None:
         before = self._screen.source if self._screen is not None else None
-        if target.element is not None:
-            element = target.element
-            self._retry(lambda: self.driver.click(element))
-        else:
-            assert target.node is not None and target.node.center is not None
+        if target.node is not None and target.node.center is not None:
             x, y = target.node.center
             self._retry(lambda: self.driver.tap_at(x, y))
+        else:  # a server element, or a node with no geometry: click the element itself
+            element = target.element
+            if element is None:
+                assert target.node is not None
+                element = self._element_for(target.node)
+            el = element
+            self._retry(lambda: self.driver.click(el))
         self._on_event("tap", target.description)
         self._settle(before)
 

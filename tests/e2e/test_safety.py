@@ -231,3 +231,26 @@ steps:
     assert screen == "side_menu"
     tap = next(s for s in result.steps if s.kind == "tap")
     assert tap.round_trips == 3
+
+
+def test_an_interrupt_cannot_tap_a_denylisted_label(tmp_path: Path) -> None:
+    """A mistaken interrupt ("when Data privacy shows, tap Sign out") is refused too."""
+    flow = write_flow(tmp_path, "bad-interrupt", """\
+interrupts:
+  - name: a mistake
+    when: {text: "Data privacy"}
+    tap: {text: "Sign out"}
+steps:
+  - launch
+  - tap: {accessibility_id: "My Profile and Communities"}
+  - tap: Settings
+  - wait_for: {text: "Something that never shows"}
+    timeout: 2
+""")
+    with SimPhone(platform=Platform.ANDROID) as phone:
+        result = run(phone, "android", flow, tmp_path / "results")
+        tapped = [e for e in phone.events() if e["type"] == "tap"]
+
+    assert result.outcome is Outcome.FAILED
+    assert result.error is not None and result.error.type == "DeniedTap"
+    assert not any("sign out" in str(e.get("element", "")).lower() for e in tapped)
