@@ -12,24 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e.e2e_helpers import FLOWS as ALL_FLOWS
+from e2e.e2e_helpers import run_flows, run_one
 
 from mobile_optout.flow.model import Platform
-from mobile_optout.job import RunRequest, perform
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord
 from mobile_optout.sim import SimPhone
 
-ROOT = Path(__file__).resolve().parents[2]
-FLOWS = ROOT / "flows" / "linkedin"
+FLOWS = ALL_FLOWS / "linkedin"
 SETTING = "generative_ai_training"
 
 
 def run_on(phone: SimPhone, platform: str, output: Path, mode: str = "apply") -> RunRecord:
-    run, _, store = perform(RunRequest(
-        mode=mode, paths=[FLOWS / f"{platform}.yaml"], server=phone.url, platform=platform,
-        output=output,
-    ))
-    store.close()
-    return run
+    return run_flows(phone.url, platform, [FLOWS / f"{platform}.yaml"], output, mode=mode)
 
 
 def only(run: RunRecord) -> FlowResult:
@@ -155,11 +150,7 @@ def test_a_server_that_is_not_there_is_an_error_naming_the_url(tmp_path: Path) -
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    run, _, store = perform(RunRequest(
-        paths=[FLOWS / "android.yaml"], server=url, platform="android", output=tmp_path,
-    ))
-    store.close()
-    result = only(run)
+    result = run_one(url, "android", FLOWS / "android.yaml", tmp_path)
 
     assert result.outcome is Outcome.ERROR
     assert result.error is not None

@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e.e2e_helpers import FLOWS as ALL_FLOWS
+from e2e.e2e_helpers import run_flows
 
 from mobile_optout.flow.model import Platform
-from mobile_optout.job import RunRequest, perform
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord
 from mobile_optout.sim import SimPhone
 
-ROOT = Path(__file__).resolve().parents[2]
-FLOWS = ROOT / "flows" / "linkedin-more"
+FLOWS = ALL_FLOWS / "linkedin-more"
 GENAI = "generative_ai_training"
 
 # flow file -> the setting it ensures (off)
@@ -33,11 +33,7 @@ CASES = {
 
 def run_on(phone: SimPhone, platform: str, output: Path, path: Path,
            mode: str = "apply") -> RunRecord:
-    run, _, store = perform(RunRequest(
-        mode=mode, paths=[path], server=phone.url, platform=platform, output=output,
-    ))
-    store.close()
-    return run
+    return run_flows(phone.url, platform, [path], output, mode=mode)
 
 
 def only(run: RunRecord) -> FlowResult:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from e2e.e2e_helpers import run_one
+
 from mobile_optout.flow.model import Platform
-from mobile_optout.job import RunRequest, perform
 from mobile_optout.results.record import Outcome
 from mobile_optout.sim import SimPhone
 
@@ -31,12 +32,8 @@ def test_a_setting_never_read_is_a_failure_not_a_pass(tmp_path: Path) -> None:
     flow = tmp_path / "flow.yaml"
     flow.write_text(FLOW, encoding="utf-8")
     with SimPhone(platform=Platform.ANDROID) as phone:
-        record, _, store = perform(RunRequest(
-            paths=[flow], server=phone.url, platform="android", output=tmp_path / "out",
-        ))
-        store.close()
+        result = run_one(phone.url, "android", flow, tmp_path / "out")
 
-    (result,) = record.results
     assert result.outcome is Outcome.FAILED
     assert result.error is not None
     assert "without reading generative_ai_training" in result.error.message

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from e2e.e2e_helpers import run_one
+
 from mobile_optout.flow.model import Platform
-from mobile_optout.job import RunRequest, perform
 from mobile_optout.results.record import FlowResult, Outcome
 from mobile_optout.sim import SimPhone
 
@@ -29,13 +30,9 @@ def run(tmp_path: Path, params: dict[str, str], environ: dict[str, str]) -> Flow
     flow = tmp_path / "flow.yaml"
     flow.write_text(FLOW, encoding="utf-8")
     with SimPhone(platform=Platform.ANDROID) as phone:
-        record, _, store = perform(RunRequest(
-            paths=[flow], server=phone.url, platform="android", output=tmp_path / "out",
-            params=params, environ=environ,
-        ))
-        store.close()
+        result = run_one(phone.url, "android", flow, tmp_path / "out", params=params,
+                         environ=environ)
         screen = phone.state()["screen"]
-    (result,) = record.results
     result.note = screen  # where the phone ended up, for the assertions below
     return result
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from e2e.e2e_helpers import FLOWS, run_one
+
 from mobile_optout.flow.model import Platform
-from mobile_optout.job import RunRequest, perform
 from mobile_optout.results.record import FlowResult, Outcome
 from mobile_optout.sim import SimPhone
 
-ROOT = Path(__file__).resolve().parents[2]
-PART = ROOT / "flows" / "linkedin" / "parts" / "genai-training.yaml"
+PART = FLOWS / "linkedin" / "parts" / "genai-training.yaml"
 
 FLOW = """\
 mobile-optout: flow
@@ -34,12 +34,8 @@ def run(tmp_path: Path, checkpoint: bool) -> tuple[FlowResult, list[str]]:
         checkpoint="  - checkpoint: feed" if checkpoint else "", part=PART,
     ), encoding="utf-8")
     with SimPhone(platform=Platform.ANDROID, variants=("crash",), seed=3) as phone:
-        record, _, store = perform(RunRequest(
-            paths=[flow], server=phone.url, platform="android", output=tmp_path / "out",
-        ))
-        store.close()
+        result = run_one(phone.url, "android", flow, tmp_path / "out")
         kinds = [e["type"] for e in phone.events()]
-    (result,) = record.results
     return result, kinds
 
 

@@ -10,9 +10,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from e2e.e2e_helpers import FLOWS, run_one
 
 from mobile_optout.flow.model import Platform
-from mobile_optout.job import RunRequest, perform
 from mobile_optout.results.record import FlowResult, Outcome
 from mobile_optout.sim import SimPhone
 
@@ -34,13 +34,7 @@ def write_flow(tmp_path: Path, name: str, body: str) -> Path:
 
 def run(phone: SimPhone, platform: str, flow: Path, output: Path,
         environ: dict[str, str] | None = None) -> FlowResult:
-    record, _, store = perform(RunRequest(
-        paths=[flow], server=phone.url, platform=platform, output=output,
-        environ=environ or {},
-    ))
-    store.close()
-    assert len(record.results) == 1
-    return record.results[0]
+    return run_one(phone.url, platform, flow, output, environ=environ or {})
 
 
 def every_stored_byte(folder: Path) -> bytes:
@@ -133,13 +127,8 @@ def test_credentials_in_a_server_url_are_never_stored(tmp_path: Path) -> None:
     with SimPhone(platform=Platform.ANDROID) as phone:
         host = phone.url.removeprefix("http://")
         url = f"http://farm-user:farm-Key-8812@{host}"
-        record, _, store = perform(RunRequest(
-            paths=[Path(__file__).resolve().parents[2] / "flows" / "linkedin"],
-            server=url, platform="android", output=output, environ={},
-        ))
-        store.close()
+        result = run_one(url, "android", FLOWS / "linkedin", output, environ={})
 
-    (result,) = record.results
     assert result.outcome is Outcome.CHANGED, result.error
     assert result.device == f"http://{host}"
     stored = every_stored_byte(output)
@@ -173,16 +162,11 @@ def test_credentials_in_a_server_url_travel_as_basic_auth(tmp_path: Path) -> Non
     thread.start()
     try:
         url = f"http://farm-user:farm-Key-8812@127.0.0.1:{server.server_port}"
-        record, _, store = perform(RunRequest(
-            paths=[Path(__file__).resolve().parents[2] / "flows" / "linkedin"],
-            server=url, platform="android", output=tmp_path, environ={},
-        ))
-        store.close()
+        result = run_one(url, "android", FLOWS / "linkedin", tmp_path, environ={})
     finally:
         server.shutdown()
         server.server_close()
 
-    (result,) = record.results
     assert result.outcome is Outcome.ERROR
     assert result.error is not None and "no devices today" in result.error.message
     token = base64.b64encode(b"farm-user:farm-Key-8812").decode()
