@@ -93,6 +93,8 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
                      help="Keep no screenshots (they can show personal data)."),
         click.option("--verbose", "-v", count=True, help="More detail (-vv: debug)."),
         click.option("--quiet", "-q", is_flag=True, help="Only the summary."),
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print the run's record (as report.json) instead of the table."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -124,12 +126,12 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
          seed: int | None, output: Path, no_screenshots: bool, verbose: int, quiet: bool,
-         ) -> int:
+         as_json: bool) -> int:
     from mobile_optout.job import RunRequest, perform
     from mobile_optout.results.record import Outcome, exit_code_for
     from mobile_optout.results.redact import Redactor
 
-    verbosity = -1 if quiet else verbose
+    verbosity = -1 if quiet or as_json else verbose
     redactor = Redactor()  # the terminal redacts what the run's files redact
     console.setup_logging(verbosity, redact=redactor.text)
     capabilities: dict[str, object] = {
@@ -144,10 +146,15 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         keep_screenshots=not no_screenshots,
     )
     run, run_dir, store = perform(
-        request, progress=console.LiveProgress(verbosity), redactor=redactor
+        request, progress=console.LiveProgress(-2 if as_json else verbosity), redactor=redactor
     )
     try:
-        console.run_summary(run, run_dir)
+        if as_json:
+            from mobile_optout.results.report_json import report_dict
+
+            console.raw(json.dumps(report_dict(run), indent=2))
+        else:
+            console.run_summary(run, run_dir)
         code = exit_code_for([r.outcome for r in run.results])
         if any(r.outcome is Outcome.INTERRUPTED for r in run.results):
             console.error("interrupted: what was done so far is recorded")

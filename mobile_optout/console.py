@@ -77,7 +77,8 @@ def setup_logging(verbosity: int, redact: Callable[[str], str] | None = None) ->
 
 
 class LiveProgress:
-    """A line per step and per finished flow, prefixed by the device (devices run at once)."""
+    """A line per step and per finished flow, prefixed by the device (devices run at once).
+    Verbosity -1 (quiet): finished flows only; -2: nothing."""
 
     def __init__(self, verbosity: int = 0) -> None:
         self.verbosity = verbosity
@@ -93,6 +94,8 @@ class LiveProgress:
             out.print(line, markup=False, style="dim" if record.status == "skipped" else None)
 
     def finished(self, result: FlowResult) -> None:
+        if self.verbosity < -1:  # silent: stdout is kept for machine-readable output
+            return
         outcome = str(result.outcome)
         note = f" ({result.note})" if result.note else ""
         if result.error:

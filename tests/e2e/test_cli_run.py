@@ -95,3 +95,13 @@ def test_both_phones_at_once(invoke: Invoke, output: Path) -> None:
     assert code == 0, shown.output
     assert sorted(latest_outcomes(output)) == ["changed", "changed"]
     assert "[sim-android]" in shown.output and "[sim-ios]" in shown.output
+
+
+def test_json_prints_only_the_record(invoke: Invoke, output: Path) -> None:
+    code, shown = invoke("check", LINKEDIN, "--json", "-o", str(output))
+
+    assert code == 1
+    record = json.loads(shown.output)  # nothing but JSON on stdout
+    assert record["mode"] == "check"
+    assert [r["outcome"] for r in record["results"]] == ["would_change"]
+    assert record["exit_code"] == 1
