@@ -351,7 +351,7 @@ class FlowRun:
             raise FlowEnded("not_offered", what)
         if step.if_missing is IfMissing.BLOCKED:
             raise FlowEnded("blocked", what)
-        screen = self.device.screen(fresh=True)
+        screen = self.device.screen()  # what the last look saw: no extra round trip
         locator = getattr(step, "target", None) or getattr(step, "toggle", None)
         if isinstance(locator, Locator):
             locator = self.vars.locator(locator)
@@ -471,8 +471,7 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     device.tap(target)
     run.tapped_setting = True
     deadline = time.monotonic() + run._timeout(step)
-    while True:
-        device.changed()  # read the screen again: the toggle may take a moment to turn
+    while True:  # the tap's settling left a fresh screen: read it first
         again = device.wait_for(step.toggle, max(0.0, deadline - time.monotonic()))
         after = device.toggle_state(again) if again is not None else None
         obs.after = after
@@ -491,6 +490,7 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
                 actual=screen.summary(), ui_tree=screen.source,
             )
         device.pause()
+        device.changed()  # look again: the toggle may take a moment to turn
 
 
 def _on(state: bool | None) -> str:
