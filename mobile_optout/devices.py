@@ -83,6 +83,10 @@ def redact_url(url: str) -> str:
 
 # ---------------------------------------------------------------------------- the file
 
+# Capability names that carry credentials (cloud farms' vendor blocks: accessKey, ...).
+_SECRET_KEY = re.compile(r"(access_?key|password|passwd|secret|token|api_?key)$", re.I)
+_ONLY_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+
 BUILTIN_DEVICES_YAML = """\
 # The built-in devices, used when there is no devices.yaml in the current folder.
 devices:
@@ -194,8 +198,15 @@ class _DevicesReader:
         return value
 
     def plain(self, node: RawNode) -> Any:
-        """Capabilities: raw nodes -> plain values (strings checked as templates)."""
+        """Capabilities: raw nodes -> plain values (strings checked as templates). A
+        credential (accessKey, password, token...) must be an ${ENV} reference."""
         if isinstance(node, RawMap):
+            for k, v in node.items:
+                if (isinstance(v, RawScalar) and isinstance(v.value, str) and v.value
+                        and _SECRET_KEY.search(str(k.value))
+                        and not _ONLY_REFERENCE.fullmatch(v.value)):
+                    self.err(v.where, f"capability '{k.value}' holds a credential: it must "
+                             "come from the environment", f"write {k.value}: \"${{FARM_KEY}}\"")
             return {str(k.value): self.plain(v) for k, v in node.items}
         if isinstance(node, RawSeq):
             return [self.plain(v) for v in node.items]
@@ -311,6 +322,11 @@ class _DevicesReader:
         if value is not None and not value.startswith(("http://", "https://", "${")):
             self.err(node.where, f"server must be an http:// or https:// URL, not '{value}'",
                      "e.g. http://127.0.0.1:4723")
+            return None
+        password = urlsplit(value).password if value else None
+        if password and not _ONLY_REFERENCE.fullmatch(password):
+            self.err(node.where, "a password in a server URL must come from the environment",
+                     "write https://${FARM_USER}:${FARM_KEY}@host/... and set them before a run")
             return None
         return value
 

@@ -15,10 +15,12 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
 
 
-def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mobile_optout", *args], cwd=cwd, capture_output=True,
-        text=True, timeout=60, check=False, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        text=True, timeout=60, check=False,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", **(env or {})},
     )
 
 
@@ -112,9 +114,10 @@ def test_devices_lists_the_shipped_devices_without_credentials(tmp_path: Path) -
     devices = tmp_path / "devices.yaml"
     devices.write_text(
         "devices:\n  sim-android: {platform: android, sim: {}, default: true}\n"
-        "pools:\n  farm:\n    server: https://alice:s3cret@hub.example.com/wd/hub\n"
+        "pools:\n  farm:\n    server: https://${FARM_USER}:${FARM_KEY}@hub.example.com/wd/hub\n"
         "    devices:\n      pixel-7: {platform: android}\n", encoding="utf-8")
-    done = run("devices", "--devices", str(devices))
+    done = run("devices", "--devices", str(devices),
+               env={"FARM_USER": "alice", "FARM_KEY": "s3cret"})
     assert done.returncode == 0, done.stderr
     assert "farm/pixel-7" in done.stdout
     assert "https://hub.example.com/wd/hub" in done.stdout
