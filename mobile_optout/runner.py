@@ -203,6 +203,7 @@ class FlowRun:
             self.result.app_version = str(
                 caps.get("appium:appVersion") or caps.get("appVersion") or ""
             )
+            self.result.device_info = device_info(caps)
             self.device = Device(
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
@@ -371,6 +372,24 @@ class FlowRun:
         shot = self.evidence.screenshot(self.result, name, self.device.screenshot())
         if shot:
             record.evidence.append(shot)
+
+
+def device_info(caps: Mapping[str, Any]) -> str:
+    """Model and OS from a session's capabilities (UiAutomator2: deviceManufacturer,
+    deviceModel, platformVersion; XCUITest: deviceName, platformVersion)."""
+
+    def cap(name: str) -> str:
+        return str(caps.get(name) or caps.get(f"appium:{name}") or "").strip()
+
+    model = " ".join(p for p in (cap("deviceManufacturer"), cap("deviceModel")) if p)
+    model = model or cap("deviceName")
+    platform = str(caps.get("platformName") or "").strip()
+    system = " ".join(p for p in (_os_name(platform), cap("platformVersion")) if p)
+    return " · ".join(p for p in (model, system) if p)
+
+
+def _os_name(platform: str) -> str:
+    return {"android": "Android", "ios": "iOS"}.get(platform.lower(), platform)
 
 
 # --------------------------------------------------------------------------- handlers

@@ -218,7 +218,8 @@ def _timeline(r: FlowResult) -> str:
 
 def _result(index: int, r: FlowResult, run_dir: Path) -> str:
     css = OUTCOME_LOOK[r.outcome][1]
-    facts = [("platform", r.platform), ("app", r.app_version), ("server", r.server),
+    facts = [("platform", r.platform), ("device", r.device_info), ("app", r.app_version),
+             ("server", r.server),
               ("flow file", r.flow_path), ("attempts", str(r.attempts))]
     meta = "".join(f"<div><dt>{k}</dt><dd>{_e(v)}</dd></div>" for k, v in facts if v)
     note = f"<p>{_e(r.note)}</p>" if r.note else ""

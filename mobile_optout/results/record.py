@@ -95,7 +95,8 @@ class FlowResult:
     outcome: Outcome = Outcome.RUNNING
     started_at: str = field(default_factory=now_iso)
     finished_at: str = ""
-    app_version: str = ""
+    app_version: str = ""  # where the server reports it
+    device_info: str = ""  # model and OS as the server reports them: "Pixel 7 · Android 14"
     server: str = ""  # endpoint without credentials
     setting: SettingObservation | None = None
     steps: list[StepRecord] = field(default_factory=list)

@@ -103,6 +103,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX results_by_setting ON results (device, setting_id, started_at)",
         "CREATE INDEX steps_by_result ON steps (result_id, seq)",
     ),
+    # 2 -> 3: the device's model and OS, and the file of an error's line (a part)
+    (
+        "ALTER TABLE results ADD COLUMN device_info TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN error_file TEXT NOT NULL DEFAULT ''",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -346,6 +351,7 @@ class Store:
         s, e = result.setting, result.error
         values: dict[str, Any] = {
             "app_version": result.app_version,
+            "device_info": result.device_info,
             "server": redact_url(result.server),
             "setting_id": s.id if s else None,
             "desired": _int(s.desired) if s else None,
@@ -363,6 +369,7 @@ class Store:
                 "error_message": e.message if e else None,
                 "error_step": e.step if e else "",
                 "error_line": e.line if e else 0,
+                "error_file": e.file if e else "",
                 "error_expected": e.expected if e else "",
                 "error_actual": e.actual if e else "",
                 "error_screen": e.screen if e else "",
@@ -485,14 +492,15 @@ class Store:
         if r["error_type"] is not None:
             error = ErrorInfo(
                 type=r["error_type"], message=r["error_message"] or "", step=r["error_step"],
-                line=r["error_line"], expected=r["error_expected"], actual=r["error_actual"],
-                screen=r["error_screen"],
+                line=r["error_line"], file=r["error_file"], expected=r["error_expected"],
+                actual=r["error_actual"], screen=r["error_screen"],
             )
         return FlowResult(
             device=r["device"], platform=r["platform"], flow=r["flow"],
             flow_path=r["flow_path"], outcome=Outcome(r["outcome"]),
             started_at=r["started_at"], finished_at=r["finished_at"],
-            app_version=r["app_version"], server=r["server"], setting=setting, steps=steps,
+            app_version=r["app_version"], device_info=r["device_info"], server=r["server"],
+            setting=setting, steps=steps,
             error=error, note=r["note"], attempts=r["attempts"], evidence_dir=r["evidence_dir"],
         )
 

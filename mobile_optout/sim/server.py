@@ -250,6 +250,9 @@ class SimPhone:
         echo.setdefault("deviceName", "sim-" + self.platform.value)
         echo.setdefault("platformVersion", "14" if self.platform is Platform.ANDROID
                         else "17.5")
+        if self.platform is Platform.ANDROID:  # UiAutomator2 reports the hardware too
+            echo.setdefault("deviceManufacturer", "mobile-optout")
+            echo.setdefault("deviceModel", "simulated phone")
         return {"sessionId": sid, "capabilities": echo}
 
     def session_command(self, method: str, sid: str, rest: str, body: dict[str, Any]) -> Any:

@@ -174,3 +174,19 @@ def test_the_report_records_steps_round_trips_and_evidence(
     ]
     for name in ("report.json", "junit.xml", "report.html"):
         assert (run_dir / name).is_file()
+
+
+def test_the_record_says_which_device_and_os_it_ran_on(
+    default_phone: SimPhone, platform: str, tmp_path: Path
+) -> None:
+    from mobile_optout.results.store import Store
+
+    run = run_on(default_phone, platform, tmp_path)
+    expected = {
+        "android": "mobile-optout simulated phone · Android 14",
+        "ios": "sim-ios · iOS 17.5",
+    }[platform]
+    assert only(run).device_info == expected
+    with Store.open(tmp_path) as store:  # and the history keeps it
+        (again,) = store.results_of(run.run_id)
+    assert again.device_info == expected
