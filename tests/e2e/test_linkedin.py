@@ -190,3 +190,17 @@ def test_the_record_says_which_device_and_os_it_ran_on(
     with Store.open(tmp_path) as store:  # and the history keeps it
         (again,) = store.results_of(run.run_id)
     assert again.device_info == expected
+
+
+def test_the_link_route_reaches_the_setting_without_the_menus(
+    platform: str, tmp_path: Path
+) -> None:
+    with phone_with(platform) as phone:
+        run = run_flows(phone.url, platform, [FLOWS / f"{platform}.yaml"], tmp_path,
+                        params={"ROUTE": "link"})
+        events = phone.events()
+
+    assert only(run).outcome is Outcome.CHANGED, only(run).error
+    assert [e["type"] for e in events].count("deep_link") == 1
+    menu_taps = [e for e in events if e["type"] == "tap" and e.get("setting") is None]
+    assert menu_taps == []  # no menu was opened: the only tap was the toggle's
