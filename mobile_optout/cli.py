@@ -522,14 +522,14 @@ def inspect_command(device: str | None, devices_file: Path | None, server: str |
     import os
 
     from mobile_optout.inspect import inspect_device
-    from mobile_optout.job import RunRequest, choose_devices, resolved
+    from mobile_optout.job import RunRequest, choose_devices
 
     capabilities = {k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()}
     request = RunRequest(
         devices=(device,) if device else (), devices_file=devices_file, server=server,
-        platform=platform, capabilities=capabilities,
+        platform=platform, capabilities=capabilities, environ=os.environ,
     )
-    (profile,) = resolved(choose_devices(request), os.environ)
+    (profile,) = choose_devices(request)
     source, rows = inspect_device(profile, app_id, os.environ)
     if as_xml:
         console.raw(source)

@@ -15,9 +15,9 @@ from loguru import logger
 from mobile_optout.devices import (
     DeviceFile,
     DeviceProfile,
-    SimSpec,
     load_devices,
     load_devices_or_builtin,
+    redact_url,
     resolve_capabilities,
     resolve_server,
 )
@@ -58,14 +58,16 @@ class RunRequest:
 
 
 def choose_devices(req: RunRequest) -> list[DeviceProfile]:
-    """The devices a request names: --server, --device NAME..., --all-devices, or the default."""
+    """The devices a request names: --server, --device NAME..., --all-devices, or the default;
+    with their ${ENV} resolved (a missing variable is a usage error, before any device is
+    touched)."""
     if req.server:
         if req.platform not in ("android", "ios"):
             raise UsageError("--server needs --platform android or --platform ios")
-        return [DeviceProfile(
-            name=_server_name(req.server), platform=Platform(req.platform),
+        return resolved([DeviceProfile(
+            name=redact_url(req.server), platform=Platform(req.platform),
             where=Where("--server", 0), server=req.server, capabilities=dict(req.capabilities),
-        )]
+        )], req.environ)
     file: DeviceFile = (
         load_devices(req.devices_file) if req.devices_file else load_devices_or_builtin()
     )
@@ -75,13 +77,7 @@ def choose_devices(req: RunRequest) -> list[DeviceProfile]:
         chosen = [file.get(name) for name in req.devices]
     else:
         chosen = [file.default()]
-    return [_with_overrides(p, req) for p in chosen]
-
-
-def _server_name(url: str) -> str:
-    from mobile_optout.devices import redact_url
-
-    return redact_url(url)
+    return resolved([_with_overrides(p, req) for p in chosen], req.environ)
 
 
 def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
@@ -97,7 +93,7 @@ def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
         sim = replace(sim, seed=req.sim_seed)
     # A simulated phone answers in microseconds: look again often.
     timeouts = replace(profile.timeouts, poll=min(profile.timeouts.poll, 0.05))
-    return replace(profile, sim=sim if isinstance(sim, SimSpec) else None, timeouts=timeouts)
+    return replace(profile, sim=sim, timeouts=timeouts)
 
 
 def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
@@ -150,7 +146,6 @@ def perform(
                 f"{flow.where.path}: flow '{flow.name}' needs the secret(s) {', '.join(unset)}: "
                 "set them in the environment (secrets are never taken from the command line)"
             )
-    devices = resolved(devices, req.environ)
 
     redactor = redactor or Redactor()
     for flow in flows:
