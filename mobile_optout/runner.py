@@ -588,7 +588,7 @@ def run_all(
                         break
                     result = FlowRun(
                         flow, profile, url, options=options, evidence=evidence, run=run,
-                        sink=_Locked(sink, lock), progress=progress,
+                        sink=sink, progress=progress,
                     ).execute()
                     with lock:
                         run.results.append(result)
@@ -600,9 +600,9 @@ def run_all(
                     error=ErrorInfo(type=type(exc).__name__, message=str(exc)),
                     finished_at=now_iso(),
                 )
+                sink.result_started(run, result)
+                sink.result_finished(run, result)
                 with lock:
-                    sink.result_started(run, result)
-                    sink.result_finished(run, result)
                     run.results.append(result)
                 if progress:
                     progress.finished(result)
@@ -637,31 +637,3 @@ def run_all(
     run.finished_at = now_iso()
     sink.run_finished(run)
     return run
-
-
-class _Locked:
-    """A sink shared by the device threads: one write at a time."""
-
-    def __init__(self, sink: RecordSink, lock: threading.Lock) -> None:
-        self._sink = sink
-        self._lock = lock
-
-    def run_started(self, run: RunRecord) -> None:
-        with self._lock:
-            self._sink.run_started(run)
-
-    def result_started(self, run: RunRecord, result: FlowResult) -> None:
-        with self._lock:
-            self._sink.result_started(run, result)
-
-    def step_finished(self, run: RunRecord, result: FlowResult, step: StepRecord) -> None:
-        with self._lock:
-            self._sink.step_finished(run, result, step)
-
-    def result_finished(self, run: RunRecord, result: FlowResult) -> None:
-        with self._lock:
-            self._sink.result_finished(run, result)
-
-    def run_finished(self, run: RunRecord) -> None:
-        with self._lock:
-            self._sink.run_finished(run)

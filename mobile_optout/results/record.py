@@ -133,7 +133,8 @@ def exit_code_for(outcomes: list[Outcome]) -> int:
 
 
 class RecordSink(Protocol):
-    """Where the runner writes as it goes (the history store implements it)."""
+    """Where the runner writes as it goes (the history store implements it). Devices run
+    in threads: a sink must take calls from several threads at once."""
 
     def run_started(self, run: RunRecord) -> None: ...
 
