@@ -429,16 +429,17 @@ def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord
 def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRecord) -> None:
     assert run.device is not None
     device = run.device
-    look = min(run._timeout(step), 2.0)
+    # The page may still be loading: give the target a moment before the first scroll.
+    if device.wait_for(step.target, min(run._timeout(step), 2.0)) is not None:
+        return
     for _ in range(step.max_scrolls):
-        if device.wait_for(step.target, look) is not None:
-            return
         before = device.screen().source
-        device.scroll(step.direction)
-        if device.screen(fresh=True).source == before:
+        device.scroll(step.direction)  # settles: the screen after the scroll is read
+        if device.wait_for(step.target, 0.0) is not None:  # one look at that screen
+            return
+        if device.screen().source == before:
             break  # the end of the list: nothing moved
-    if device.wait_for(step.target, look) is None:
-        run._missing(step, f"{step.target} not found after scrolling {step.direction}")
+    run._missing(step, f"{step.target} not found after scrolling {step.direction}")
 
 
 def _back(run: FlowRun, step: Back, record: StepRecord) -> None:
