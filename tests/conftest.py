@@ -119,14 +119,11 @@ def sim_grid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, li
     """(grid, phones): three simulated Android phones behind a real Grid 4 hub, phone i
     offered with ``appium:udid`` "sim-<i>" (i = 0, 1, 2) so that a session can target it.
     The hook for running flows on several phones through a Grid."""
-    try:
-        from mobile_optout.sim import SimPhone
-    except ImportError as exc:
-        missing_tool(f"the simulated phone is not available: {exc}")
     from contextlib import ExitStack
 
     from mobile_optout.flow.model import Platform
     from mobile_optout.grid import Grid, Relay
+    from mobile_optout.sim import SimPhone
 
     with ExitStack() as stack:
         phones = [
