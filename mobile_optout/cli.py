@@ -87,6 +87,9 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
         click.option("--sim-variant", "sim_variants", multiple=True, metavar="NAME",
                      help="Variants for simulated phones (see `mobile-optout sim --help`)."),
         click.option("--seed", type=int, help="Seed for a simulated phone's faults."),
+        click.option("--cost-model", is_flag=True,
+                     help="Simulated phones take as long per command as real ones "
+                          "(docs/simulator.md)."),
         click.option("--output", "-o", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT,
                      show_default=True, help="Where runs and history.db are kept."),
         click.option("--no-screenshots", is_flag=True,
@@ -125,8 +128,8 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          devices_file: Path | None, parallel: int, server: str | None, platform: str | None,
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
-         seed: int | None, output: Path, no_screenshots: bool, verbose: int, quiet: bool,
-         as_json: bool) -> int:
+         seed: int | None, cost_model: bool, output: Path, no_screenshots: bool, verbose: int,
+         quiet: bool, as_json: bool) -> int:
     from mobile_optout.job import RunRequest, perform
     from mobile_optout.results.record import Outcome, exit_code_for
     from mobile_optout.results.redact import Redactor
@@ -141,6 +144,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         mode=mode, paths=paths, devices=device, all_devices=all_devices,
         devices_file=devices_file, server=server, platform=platform,
         capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
+        sim_cost_model=cost_model,
         params=_key_values(params, "--param"), tags=tags, exclude_tags=exclude_tags,
         parallel=parallel, output=output,
         keep_screenshots=not no_screenshots,
@@ -450,10 +454,12 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
 @click.option("--latency-ms", default=0, type=click.IntRange(0, 60000),
               help="Delay added to every command (imitates a USB phone or a remote farm).")
 @click.option("--seed", default=0, type=int, help="Seed for popups, slowness and faults.")
+@click.option("--cost-model", is_flag=True,
+              help="Answer each command in the time a real phone takes (docs/simulator.md).")
 @click.option("--state", "state_file", type=click.Path(path_type=Path),
               help="JSON file keeping the phone's app settings across runs.")
 def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool, port: int,
-                latency_ms: int, seed: int, state_file: Path | None) -> int:
+                latency_ms: int, seed: int, cost_model: bool, state_file: Path | None) -> int:
     """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C.
 
     Check a flow before pointing it at a real phone: give the printed URL as a
@@ -471,7 +477,8 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
         raise UsageError(f"--port {port} is one of adb's emulator ports (5554-5585)")
     try:
         phone = SimPhone(platform=platform, variants=variants, seed=seed,
-                         latency_ms=latency_ms, state_file=state_file, port=port)
+                         latency_ms=latency_ms, state_file=state_file, port=port,
+                         cost_model=cost_model)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:
@@ -487,6 +494,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
         console.say(f"simulated {platform} phone at {phone.url}")
         console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
                     + (f"; latency {latency_ms} ms" if latency_ms else "")
+                    + ("; cost model on" if cost_model else "")
                     + (f"; state in {state_file}" if state_file else ""))
         console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  (Ctrl-C stops)")
         try:

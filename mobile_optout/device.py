@@ -23,10 +23,18 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element, Rect
+from mobile_optout.driver import STRATEGIES, Driver, Element, LocatorRejected, Rect
 from mobile_optout.errors import DeniedTap, FlowEnded, Interrupted, TransientDeviceError
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
-from mobile_optout.locate import Node, Screen, needs_server
+from mobile_optout.locate import (
+    Node,
+    Query,
+    Screen,
+    any_shown_query,
+    identity_names,
+    needs_server,
+    server_queries,
+)
 
 T = TypeVar("T")
 IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
@@ -41,6 +49,7 @@ class Target:
     node: Node | None = None
     element: Element | None = None
     value: str = ""  # the locator value a server element was found by
+    screened: bool = False  # found by a query that leaves denylisted labels out
 
 
 class Device:
@@ -60,11 +69,15 @@ class Device:
         self.flow = flow
         self.platform: Platform = driver.platform
         self._screen: Screen | None = None
+        self._clear = False  # no interrupt shows on this screen (until the next action)
+        self._identity_known = False  # the member's name was seen (and is redacted)
+        self._identity_asked = False  # the server was asked for it on this screen
         self._on_event = on_event or (lambda kind, text: None)
         self._on_identity = on_identity
         self._expand = expand or (lambda loc: loc)  # fills in ${NAME} in locators
         self._cancelled = cancelled or (lambda: False)
-        self._deny = tuple(d.casefold() for d in flow.denylist if d not in flow.allow_taps)
+        self._deny_labels = tuple(d for d in flow.denylist if d not in flow.allow_taps)
+        self._deny = tuple(d.casefold() for d in self._deny_labels)
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -83,13 +96,41 @@ class Device:
     def changed(self) -> None:
         """Forget the cached screen: an action may have changed it."""
         self._screen = None
+        self._clear = False
+        self._identity_asked = False
 
     def _notice_identity(self, screen: Screen) -> None:
         if self._on_identity is None:
             return
         for loc in self.flow.identity:
             for name in screen.identity(loc):
+                self._identity_known = True
                 self._on_identity(name)
+
+    def _ask_identity(self) -> None:
+        """Until the member's name has been seen, ask the server for the flow's identity
+        locators once per screen: a run that reads no page source still learns the name,
+        so that everything it stores is redacted."""
+        if self._on_identity is None or self._identity_known or self._identity_asked:
+            return
+        self._identity_asked = True
+        names = ("text", "content-desc") if self.platform is Platform.ANDROID \
+            else ("label", "name")
+        for locator in self.flow.identity:
+            loc = locator.for_platform(self.platform)
+            queries = server_queries(loc, self.platform) if loc is not None else None
+            if loc is None or queries is None:
+                continue  # the tree answers it whenever one is read
+            target = self._ask(queries)
+            if target is None or target.element is None:
+                continue
+            for name in names:
+                said = self._attribute(target.element, name) or ""
+                for found in identity_names(loc, [said]):
+                    self._identity_known = True
+                    self._on_identity(found)
+                if self._identity_known:
+                    return
 
     def pause(self, seconds: float | None = None) -> None:
         """Wait one poll interval between looks; stop here if the run was interrupted."""
@@ -112,66 +153,98 @@ class Device:
 
     # -- finding ------------------------------------------------------------------------
 
-    def look(self, locator: Locator, *, fresh: bool = False) -> Target | None:
-        """One look, no waiting: the target if it is on screen now."""
+    def look(self, locator: Locator, *, fresh: bool = False, tap: bool = False
+             ) -> Target | None:
+        """One look, no waiting: the target if it is on screen now. A page source already
+        read since the last action answers for free; otherwise the server is asked directly
+        when it can answer (``locate.server_queries``), and the page source is read only
+        when it cannot. ``tap``: the target is about to be tapped, so a text query leaves
+        denylisted labels out (and a hit needs no second look at what it says)."""
         locator = self._expand(locator)
-        if needs_server(locator, self.platform) or self._server_is_cheaper(locator):
+        if self._screen is not None and not fresh and not needs_server(locator, self.platform):
+            return self._look_tree(locator)
+        queries = self._queries(locator, tap=tap)
+        if queries is not None:
+            try:
+                return self._ask(queries)
+            except LocatorRejected:
+                if needs_server(locator, self.platform):
+                    raise  # the flow's own locator: its author must hear of it
+                logger.debug("the server refused a query made from {}; reading the tree", locator)
+        if needs_server(locator, self.platform):
             return self._look_server(locator)
+        return self._look_tree(locator, fresh=fresh)
+
+    def _look_tree(self, locator: Locator, *, fresh: bool = False) -> Target | None:
         node = self.screen(fresh=fresh).first(locator)
         return Target(node.describe(), node=node) if node else None
 
-    def _server_is_cheaper(self, locator: Locator) -> bool:
-        """A lone accessibility id, qualified resource id or class, with no interrupts or
-        blockers to watch for: one small server-side find beats reading the whole screen.
-        (A bare resource id stays local: UiAutomator2 would prefix it with the app package
-        and miss WebView ids.)"""
-        if self.flow.interrupts or self.flow.blockers:
-            return False
-        loc = locator.for_platform(self.platform)
-        if loc is None:
-            return False
-        if loc.kind == "resource_id":
-            return loc.resource_id is not None and ":id/" in loc.resource_id
-        return loc.kind in ("accessibility_id", "class_name")
+    def _queries(self, locator: Locator, *, tap: bool) -> list[Query] | None:
+        return server_queries(locator, self.platform, exclude=self._deny_labels if tap else ())
+
+    def _ask(self, queries: list[Query]) -> Target | None:
+        """Server-side finds in order; the first that finds something answers."""
+        for q in queries:
+            found = self._find_all(q.strategy, q.value)
+            if len(found) > q.nth:
+                return Target(f"{q.strategy}={q.value!r}", element=found[q.nth],
+                              value=q.value, screened=q.screened)
+        return None
 
     def _look_server(self, locator: Locator) -> Target | None:
+        """A locator with a server-only part (UiSelector, predicate, class chain) among
+        parts the tree answers: each alternative its own way."""
         loc = locator.for_platform(self.platform)
         if loc is None:
             return None
         for alt in loc.any or (loc,):
             if alt.kind not in STRATEGIES:
-                target = self.look(alt)
+                target = self._look_tree(alt) if not needs_server(alt, self.platform) \
+                    else self._look_server(alt)
             else:
-                value = getattr(alt, alt.kind)
-                found = self._find_all(alt.kind, value)
-                target = (
-                    Target(f"{alt.kind}={value!r}", element=found[alt.index], value=value)
-                    if len(found) > alt.index else None
-                )
+                target = self._ask([Query(alt.kind, getattr(alt, alt.kind), alt.index)])
             if target is not None:
                 return target
         return None
 
+    def _attribute(self, element: Element, name: str) -> str | None:
+        return self._retry(lambda: self.driver.attribute(element, name))
+
     def _find_all(self, strategy: str, value: str) -> list[Element]:
         return self._retry(lambda: self.driver.find_all(strategy, value))
 
-    def wait_for(self, locator: Locator, timeout: float) -> Target | None:
-        """Wait until the locator matches (None at the deadline). On each look that misses,
-        dismiss a declared interrupt if one shows, and end the flow at a blocker."""
+    def wait_for(self, locator: Locator, timeout: float, *, tap: bool = False
+                 ) -> Target | None:
+        """Wait until the locator matches (None at the deadline).
+
+        The first look asks the server directly when it can: on the happy path the target
+        is there and no page source is read. Before a target is handed out for a ``tap``,
+        the flow's interrupts are looked for (one server query per screen, or the tree).
+        A look that misses reads the page source, which answers everything at once: a
+        declared interrupt is dismissed, a blocker ends the flow, the target is looked for
+        again at every poll."""
         locator = self._expand(locator)
         deadline = time.monotonic() + timeout
         dismissed = 0
-        fresh = False
+        cheap = self._screen is None and self._queries(locator, tap=tap) is not None
+        if cheap:
+            self._ask_identity()
         while True:
+            target: Target | None = None
             try:
-                if dismissed < MAX_INTERRUPTS_PER_WAIT and self._dismiss_interrupt(fresh=fresh):
-                    dismissed += 1
-                    fresh = False
-                    continue
-                target = self.look(locator, fresh=False)
+                if cheap:
+                    cheap = False
+                    target = self.look(locator, tap=tap)
+                    if target is not None and tap and self._interrupt_shows():
+                        continue  # deal with it from the page source first
+                else:
+                    if dismissed < MAX_INTERRUPTS_PER_WAIT and self._dismiss_interrupt():
+                        dismissed += 1
+                        continue
+                    target = self._look_server(locator) \
+                        if needs_server(locator, self.platform) else self._look_tree(locator)
             except TransientDeviceError as exc:
                 logger.debug("look failed, looking again: {}", exc)
-                target = None
             if target is not None:
                 return target
             self._check_blockers()
@@ -179,7 +252,6 @@ class Device:
                 return None
             self.pause()
             self.changed()
-            fresh = True
 
     def wait_gone(self, locator: Locator, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -190,10 +262,27 @@ class Device:
                 return False
             self.pause()
 
-    def _dismiss_interrupt(self, *, fresh: bool) -> bool:
+    def _interrupt_shows(self) -> bool:
+        """Is one of the flow's interrupts on screen? Asked once per screen (until the next
+        action): one server query for all of them, or the tree when that cannot be asked."""
+        if not self.flow.interrupts or self._clear:
+            return False
+        whens = [i.when for i in self.flow.interrupts]
+        query = any_shown_query([self._expand(w) for w in whens], self.platform)
+        if query is not None:
+            try:
+                shows = bool(self._find_all(query.strategy, query.value))
+            except LocatorRejected:
+                shows = True  # the tree will tell
+        else:
+            shows = True
+        self._clear = not shows
+        return shows
+
+    def _dismiss_interrupt(self) -> bool:
         if not self.flow.interrupts:
             return False
-        screen = self.screen(fresh=fresh)
+        screen = self.screen()
         for interrupt in self.flow.interrupts:
             if needs_server(interrupt.when, self.platform):
                 shown = self._look_server(interrupt.when) is not None
@@ -208,6 +297,7 @@ class Device:
             self._on_event("interrupt", interrupt.name)
             self.tap(button)  # the denylist holds for interrupts too
             return True
+        self._clear = True
         return False
 
     def _check_blockers(self) -> None:
@@ -223,6 +313,8 @@ class Device:
         self._tap_target(target)
 
     def _check_denylist(self, target: Target) -> None:
+        if target.screened:
+            return  # the server was asked for a text that is not denylisted
         if target.node is not None:
             texts: tuple[str, ...] = target.node.texts
         else:  # a server element: what it was found by, and what it says (one more trip)

@@ -34,6 +34,7 @@ class SimSpec:
     variants: tuple[str, ...] = ()
     seed: int = 0
     latency_ms: int = 0
+    cost_model: bool = False  # answer each command in the time a real phone takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,8 @@ class DeviceProfile:
     server: str | None = None  # Appium / Grid URL; None with ``sim``
     sim: SimSpec | None = None
     capabilities: Mapping[str, Any] = field(default_factory=dict)
+    # Appium settings over the tool's expert defaults (``session.py``); None: the driver's
+    settings: Mapping[str, Any] = field(default_factory=dict)
     timeouts: Timeouts = field(default_factory=Timeouts)
     default: bool = False
     pool: str | None = None  # the pool (grid / farm) this device was declared in
@@ -105,11 +108,14 @@ BUILTIN_DEVICES_NAME = "<built-in devices>"
 DEVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 TOP_KEYS = ("devices", "pools")
 DEVICE_KEYS = (
-    "platform", "server", "sim", "capabilities", "timeouts", "retries", "description", "default",
+    "platform", "server", "sim", "capabilities", "settings", "timeouts", "retries",
+    "description", "default",
 )
-POOL_KEYS = ("server", "capabilities", "timeouts", "retries", "description", "devices")
-POOL_DEVICE_KEYS = ("platform", "capabilities", "timeouts", "retries", "description", "default")
-SIM_KEYS = ("variants", "seed", "latency_ms")
+POOL_KEYS = ("server", "capabilities", "settings", "timeouts", "retries", "description",
+             "devices")
+POOL_DEVICE_KEYS = ("platform", "capabilities", "settings", "timeouts", "retries",
+                    "description", "default")
+SIM_KEYS = ("variants", "seed", "latency_ms", "cost_model")
 TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll")
 
 
@@ -251,7 +257,32 @@ class _DevicesReader:
             seed = self.number(n, "seed", whole=True, positive=False) or 0
         if (n := m.get("latency_ms")) is not None:
             latency = self.number(n, "latency_ms", whole=True, positive=False) or 0
-        return SimSpec(tuple(variants), int(seed), int(latency))
+        cost_model = False
+        if (n := m.get("cost_model")) is not None:
+            cost_model = self.flag(n, "cost_model")
+        return SimSpec(tuple(variants), int(seed), int(latency), cost_model)
+
+    def flag(self, node: RawNode, what: str) -> bool:
+        if isinstance(node, RawScalar) and isinstance(node.value, bool):
+            return node.value
+        self.err(node.where, f"{what} must be true or false, not {describe(node)}")
+        return False
+
+    def settings(self, node: RawNode | None) -> dict[str, Any]:
+        """Appium settings: name -> a scalar (null: leave it at the driver's default)."""
+        if node is None:
+            return {}
+        m = self.mapping(node, "settings")
+        if m is None:
+            return {}
+        values: dict[str, Any] = {}
+        for k, v in m.items:
+            if isinstance(v, RawScalar):
+                values[str(k.value)] = v.value
+            else:
+                self.err(v.where, f"setting '{k.value}' must be a number, string, true/false "
+                         f"or null, not {describe(v)}")
+        return values
 
     def device(self, key: RawScalar, node: RawNode, *, pool: RawMap | None = None,
                pool_name: str = "") -> DeviceProfile | None:
@@ -293,6 +324,8 @@ class _DevicesReader:
                 sim = self.sim(sim_node)
         caps = self.capabilities(pool.get("capabilities") if pool else None)
         caps.update(self.capabilities(m.get("capabilities")))
+        settings = self.settings(pool.get("settings") if pool else None)
+        settings.update(self.settings(m.get("settings")))
         timeouts = self.timeouts(m.get("timeouts")) or (
             self.timeouts(pool.get("timeouts")) if pool else None) or Timeouts()
         retries = 2.0
@@ -304,15 +337,13 @@ class _DevicesReader:
             description = self.text(n, "description") or ""
         default = False
         if (n := m.get("default")) is not None:
-            if isinstance(n, RawScalar) and isinstance(n.value, bool):
-                default = n.value
-            else:
-                self.err(n.where, f"default must be true or false, not {describe(n)}")
+            default = self.flag(n, "default")
         if len(self.errors) > errors or platform is None:
             return None
         return DeviceProfile(
             name=f"{pool_name}/{name}" if pool_name else name, platform=platform,
-            where=key.where, server=server, sim=sim, capabilities=caps, timeouts=timeouts,
+            where=key.where, server=server, sim=sim, capabilities=caps, settings=settings,
+            timeouts=timeouts,
             default=default, pool=pool_name or None, description=description,
             retries=int(retries),
         )

@@ -45,6 +45,7 @@ from mobile_optout.errors import (
     StepFailed,
     TransientDeviceError,
 )
+from mobile_optout.expert import session_capabilities
 from mobile_optout.flow.model import AppId, Platform
 
 T = TypeVar("T")
@@ -98,6 +99,7 @@ class Driver(Protocol):
 
     platform: Platform
     round_trips: int
+    tree_reads: int  # page sources and XPath finds: each walks the whole tree
 
     def page_source(self) -> str: ...
     def find_all(self, strategy: str, value: str) -> list[Element]: ...
@@ -134,7 +136,9 @@ def build_options(profile: DeviceProfile, app: AppId | None) -> AppiumOptions:
     # Keep the user signed in: never clear the app's data unless the device file says so.
     options.no_reset = True
     options.new_command_timeout = 300
-    options.load_capabilities(dict(profile.capabilities))
+    # Expert settings (expert.py), with the device's own capabilities and settings over them.
+    options.load_capabilities(
+        session_capabilities(profile.platform, profile.settings, profile.capabilities))
     return options
 
 
@@ -231,6 +235,7 @@ class AppiumDriver:
         self.platform = platform
         self.url = url
         self.round_trips = 0
+        self.tree_reads = 0
         self._size: tuple[int, int] | None = None
 
     @property
@@ -246,11 +251,14 @@ class AppiumDriver:
             raise _convert(exc, self.url) from exc
 
     def page_source(self) -> str:
+        self.tree_reads += 1
         source: str = self._call(lambda: self._remote.page_source)
         return source
 
     def find_all(self, strategy: str, value: str) -> list[Element]:
         by = STRATEGIES[strategy]
+        if by == AppiumBy.XPATH:
+            self.tree_reads += 1
         found: list[Element] = self._call(lambda: self._remote.find_elements(by, value))
         return found
 

@@ -48,6 +48,7 @@ class RunRequest:
     capabilities: Mapping[str, object] = field(default_factory=dict)
     sim_variants: Sequence[str] = ()  # override the variants of simulated phones
     sim_seed: int | None = None
+    sim_cost_model: bool = False  # simulated phones answer as slowly as real ones
     params: Mapping[str, str] = field(default_factory=dict)
     tags: Sequence[str] = ()  # run only flows with any of these tags
     exclude_tags: Sequence[str] = ()  # and none of these
@@ -91,6 +92,10 @@ def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
         sim = replace(sim, variants=tuple(req.sim_variants))
     if req.sim_seed is not None:
         sim = replace(sim, seed=req.sim_seed)
+    if req.sim_cost_model:
+        sim = replace(sim, cost_model=True)
+    if sim.cost_model:  # it answers as a real phone does: look again as often as there
+        return replace(profile, sim=sim)
     # A simulated phone answers in microseconds: look again often.
     timeouts = replace(profile.timeouts, poll=min(profile.timeouts.poll, 0.05))
     return replace(profile, sim=sim, timeouts=timeouts)

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
 from mobile_optout.driver import Rect
-from mobile_optout.flow.model import Locator, Platform
+from mobile_optout.flow.model import Locator, Platform, TextMatch
 
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain"})
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
@@ -219,17 +220,7 @@ class Screen:
         loc = locator.for_platform(self.platform)
         if loc is None:
             return []
-        names: list[str] = []
-        for node in self.find(loc):
-            for text in node.texts:
-                name = text
-                if loc.text is not None and loc.text.mode == "regex":
-                    m = re.search(loc.text.value, text, 0 if loc.text.case_sensitive else re.I)
-                    if m is None:
-                        continue
-                    name = m.group(1) if m.groups() and m.group(1) else m.group(0)
-                names.append(name.strip())
-        return [n for n in names if n]
+        return [n for node in self.find(loc) for n in identity_names(loc, node.texts)]
 
     def texts(self) -> Iterator[str]:
         for n in self.nodes:
@@ -255,6 +246,21 @@ class Screen:
         ]
         more = f"\n... {len(lines) - limit} more" if len(lines) > limit else ""
         return "\n".join(lines[:limit]) + more
+
+
+def identity_names(loc: Locator, texts: Sequence[str]) -> list[str]:
+    """The name in the texts of an element ``loc`` found; a regex text locator with a
+    group names just that part."""
+    names: list[str] = []
+    for text in texts:
+        name = text
+        if loc.text is not None and loc.text.mode == "regex":
+            m = re.search(loc.text.value, text, 0 if loc.text.case_sensitive else re.I)
+            if m is None:
+                continue
+            name = m.group(1) if m.groups() and m.group(1) else m.group(0)
+        names.append(name.strip())
+    return [n for n in names if n]
 
 
 def _screen_size(root: etree._Element) -> tuple[int, int] | None:
@@ -309,3 +315,139 @@ def needs_server(locator: Locator, platform: Platform) -> bool:
     if loc.switch_for is not None:
         return needs_server(loc.switch_for, platform)
     return any(needs_server(a, platform) for a in loc.any)
+
+
+# ------------------------------------------------------------------ asking the server
+
+class Query(NamedTuple):
+    """One server-side find; ``strategy`` as in ``driver.STRATEGIES``."""
+
+    strategy: str
+    value: str
+    nth: int = 0  # which match (a locator's index)
+    screened: bool = False  # denylisted labels cannot match it (``exclude``)
+
+
+def server_queries(locator: Locator, platform: Platform, *, exclude: Sequence[str] = ()
+                   ) -> list[Query] | None:
+    """The server-side finds that answer ``locator`` as the page source would, tried in
+    order (the first that finds wins); None when some part needs the whole tree
+    (``switch_for``'s row geometry, XPath, which costs a tree read on the server too).
+
+    Texts become ``textMatches``/``descriptionMatches`` (Android, one find with two
+    selectors) or a ``MATCHES`` predicate over label, name and value (iOS), with the same
+    case and whitespace rules as ``TextMatch``; a bare resource id matches with or without
+    the app's package prefix, as in the tree. ``exclude``: labels (a denylist) a text
+    query must not match: the text it matched by neither is nor starts with one."""
+    loc = locator.for_platform(platform)
+    if loc is None:
+        return []
+    if loc.any:
+        out: list[Query] = []
+        for alt in loc.any:
+            more = server_queries(alt, platform, exclude=exclude)
+            if more is None:
+                return None
+            out += more
+        return out
+    kind = loc.kind
+    if kind in SERVER_ONLY or kind in ("accessibility_id", "class_name"):
+        return [Query(kind, str(getattr(loc, kind)), loc.index)]
+    rid = loc.resource_id
+    if rid is not None and (platform is Platform.IOS or ":id/" in rid):
+        return [Query("resource_id", rid, loc.index)]
+    clauses = _clauses(loc, platform, exclude)
+    if clauses is None:
+        return None
+    strategy = "android_uiautomator" if platform is Platform.ANDROID else "ios_predicate"
+    screened = loc.text is not None and bool(exclude)
+    return [Query(strategy, _join(clauses, platform), loc.index, screened)]
+
+
+def any_shown_query(locators: Sequence[Locator], platform: Platform) -> Query | None:
+    """One server-side find that answers "does any of these show?" (for a flow's
+    interrupts); None when one of them cannot be asked that way."""
+    clauses: list[str] = []
+    for locator in locators:
+        loc = locator.for_platform(platform)
+        if loc is None:
+            continue
+        more = _clauses(loc, platform)
+        if more is None:
+            return None
+        clauses += more
+    if not clauses:
+        return None
+    strategy = "android_uiautomator" if platform is Platform.ANDROID else "ios_predicate"
+    return Query(strategy, _join(clauses, platform))
+
+
+def _join(clauses: list[str], platform: Platform) -> str:
+    if platform is Platform.ANDROID:
+        return ";".join(clauses)
+    return clauses[0] if len(clauses) == 1 else " OR ".join(f"({c})" for c in clauses)
+
+
+def _quoted(text: str, quote: str) -> str:
+    return quote + text.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
+
+
+def _words(text: str) -> str:
+    return r"\s+".join(re.escape(w) for w in text.split())
+
+
+def _text_regex(match: TextMatch, exclude: Sequence[str] = ()) -> str:
+    """A whole-string regex (UiSelector ``*Matches``, NSPredicate ``MATCHES``) that says
+    what ``TextMatch.matches`` says, and (``exclude``) that the text does not start with
+    one of those labels (the denylist's rule)."""
+    flags = "(?s)" if match.case_sensitive else "(?is)"
+    if exclude:
+        flags += r"(?!\s*(?i:" + "|".join(_words(e) for e in exclude) + "))"
+    if match.mode == "regex":
+        return f"{flags}.*(?:{match.value}).*"
+    words = _words(match.value)
+    if match.mode == "exact":
+        return rf"{flags}\s*{words}\s*"
+    return f"{flags}.*{words}.*"
+
+
+def _clauses(loc: Locator, platform: Platform, exclude: Sequence[str] = ()
+             ) -> list[str] | None:
+    """UiSelector statements (Android) or predicate clauses (iOS), any of which matching
+    means the locator matches; None when the server cannot be asked this way."""
+    if loc.index:
+        return None
+    if loc.any:
+        out: list[str] = []
+        for alt in loc.any:
+            more = _clauses(alt, platform, exclude)
+            if more is None:
+                return None
+            out += more
+        return out
+    android = platform is Platform.ANDROID
+    if loc.text is not None:
+        rx = _text_regex(loc.text, exclude)
+        if android:
+            return [f"new UiSelector().textMatches({_quoted(rx, chr(34))})",
+                    f"new UiSelector().descriptionMatches({_quoted(rx, chr(34))})"]
+        q = _quoted(rx, "'")
+        return [f"(label MATCHES {q} OR name MATCHES {q} OR (value MATCHES {q} AND type != "
+                f"'XCUIElementTypeSwitch')) AND visible == 1"]
+    if loc.accessibility_id is not None:
+        return [f"new UiSelector().description({_quoted(loc.accessibility_id, chr(34))})"
+                if android else f"name == {_quoted(loc.accessibility_id, chr(39))}"]
+    if loc.resource_id is not None:
+        rid = loc.resource_id
+        if not android:
+            return [f"name == {_quoted(rid, chr(39))}"]
+        rx = re.escape(rid) if ":id/" in rid else f"(.+:id/)?{re.escape(rid)}"
+        return [f"new UiSelector().resourceIdMatches({_quoted(rx, chr(34))})"]
+    if loc.class_name is not None:
+        return [f"new UiSelector().className({_quoted(loc.class_name, chr(34))})"
+                if android else f"type == {_quoted(loc.class_name, chr(39))}"]
+    if loc.android_uiautomator is not None and android:
+        return [loc.android_uiautomator] if ";" not in loc.android_uiautomator else None
+    if loc.ios_predicate is not None and not android:
+        return [loc.ios_predicate]
+    return None  # xpath, class chain, switch_for: the tree answers

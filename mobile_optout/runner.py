@@ -283,7 +283,7 @@ class FlowRun:
             label=step.label or self.vars.expand(step.describe()), kind=step.KIND,
             status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,
         )
-        trips = self.driver.round_trips
+        trips, reads = self.driver.round_trips, self.driver.tree_reads
         started = time.monotonic()
         try:
             if not holds:
@@ -306,6 +306,7 @@ class FlowRun:
         finally:
             record.duration_ms = int((time.monotonic() - started) * 1000)
             record.round_trips = self.driver.round_trips - trips
+            record.tree_reads = self.driver.tree_reads - reads
             self.result.steps.append(record)
             self.sink.step_finished(self.run, self.result, record)
             if self.progress:
@@ -314,6 +315,8 @@ class FlowRun:
     def _failure_evidence(self, record: StepRecord, exc: Exception) -> None:
         if isinstance(exc, SessionLost) or self.device is None:
             return
+        if not self.evidence.keep_screenshots:
+            return  # --no-screenshots: none is taken at all, not just none kept
         with contextlib.suppress(OptoutError):
             shot = self.evidence.screenshot(self.result, "failure", self.device.screenshot())
             if shot:
@@ -334,11 +337,12 @@ class FlowRun:
     def _timeout(self, step: Step) -> float:
         return step.timeout if step.timeout is not None else self.profile.timeouts.step
 
-    def _find(self, step: Step, locator: Locator) -> Target:
-        """Wait for the step's target; a miss is handled as the step's if_missing says."""
+    def _find(self, step: Step, locator: Locator, *, tap: bool = False) -> Target:
+        """Wait for the step's target (``tap``: to tap or type into it); a miss is handled
+        as the step's if_missing says."""
         assert self.device is not None
         locator = self.vars.locator(locator)  # so that a failure names what was looked for
-        target = self.device.wait_for(locator, self._timeout(step))
+        target = self.device.wait_for(locator, self._timeout(step), tap=tap)
         if target is not None:
             return target
         self._missing(step, f"{locator} did not appear within {self._timeout(step):g}s")
@@ -369,6 +373,8 @@ class FlowRun:
 
     def screenshot(self, name: str, record: StepRecord) -> None:
         assert self.device is not None
+        if not self.evidence.keep_screenshots:
+            return  # --no-screenshots: not even asked of the phone
         shot = self.evidence.screenshot(self.result, name, self.device.screenshot())
         if shot:
             record.evidence.append(shot)
@@ -403,12 +409,12 @@ def _launch(run: FlowRun, step: Launch, record: StepRecord) -> None:
 
 def _tap(run: FlowRun, step: Tap, record: StepRecord) -> None:
     assert run.device is not None
-    run.device.tap(run._find(step, step.target))
+    run.device.tap(run._find(step, step.target, tap=True))
 
 
 def _type(run: FlowRun, step: TypeText, record: StepRecord) -> None:
     assert run.device is not None
-    target = run._find(step, step.target)
+    target = run._find(step, step.target, tap=True)
     run.device.type_into(target, run.vars.expand(step.text), clear=step.clear)
 
 
@@ -555,6 +561,7 @@ def endpoint(profile: DeviceProfile, options: RunOptions, environ: Mapping[str, 
     phone = SimPhone(
         platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
         latency_ms=profile.sim.latency_ms, state_file=state_file,
+        cost_model=profile.sim.cost_model,
     )
     with phone:
         yield phone.url

@@ -59,7 +59,8 @@ class StepRecord:
     kind: str
     status: StepStatus
     duration_ms: int
-    round_trips: int = 0
+    round_trips: int = 0  # commands sent to the device
+    tree_reads: int = 0  # of them, page sources and XPath finds (the costly ones)
     line: int = 0  # the step's line in its flow file
     file: str = ""  # the flow file the step came from (an include may differ from the flow)
     message: str = ""

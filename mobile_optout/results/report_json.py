@@ -53,6 +53,7 @@ def _result_dict(r: FlowResult) -> dict[str, Any]:
                 "status": str(s.status),
                 "duration_ms": s.duration_ms,
                 "round_trips": s.round_trips,
+                "tree_reads": s.tree_reads,
                 "file": s.file,
                 "line": s.line,
                 "message": s.message,

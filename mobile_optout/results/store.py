@@ -108,6 +108,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN device_info TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN error_file TEXT NOT NULL DEFAULT ''",
     ),
+    # 3 -> 4: how many of a step's commands read the whole tree
+    ("ALTER TABLE steps ADD COLUMN tree_reads INTEGER NOT NULL DEFAULT 0",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -316,12 +318,12 @@ class Store:
         with self._tx() as c:
             c.execute(
                 "INSERT INTO steps (result_id, seq, label, kind, status, duration_ms,"
-                " round_trips, file, line, message, evidence) VALUES (?,"
+                " round_trips, tree_reads, file, line, message, evidence) VALUES (?,"
                 " (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE result_id = ?),"
-                " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (result_id, result_id, step.label, step.kind, str(step.status),
-                 step.duration_ms, step.round_trips, step.file, step.line, step.message,
-                 json.dumps(step.evidence)),
+                 step.duration_ms, step.round_trips, step.tree_reads, step.file, step.line,
+                 step.message, json.dumps(step.evidence)),
             )
             # What was read so far (the setting's "before") survives a kill.
             self._update_result(c, run, result, final=False)
@@ -475,7 +477,8 @@ class Store:
         steps = [
             StepRecord(
                 label=s["label"], kind=s["kind"], status=StepStatus(s["status"]),
-                duration_ms=s["duration_ms"], round_trips=s["round_trips"], line=s["line"],
+                duration_ms=s["duration_ms"], round_trips=s["round_trips"],
+                tree_reads=s["tree_reads"], line=s["line"],
                 file=s["file"], message=s["message"], evidence=json.loads(s["evidence"]),
             )
             for s in self._conn.execute(

@@ -51,6 +51,7 @@ class ScreenSpec:
     app: bool = True  # False: not the app (the launcher / home screen)
     back: bool = False  # a Back button in the toolbar / navigation bar
     web: bool = False  # Android: the body is a WebView
+    live: bool = False  # content that never stops moving (autoplaying video): never idle
     web_text: str = ""
     container_id: str = ""
     deep_links: tuple[str, ...] = ()
@@ -173,6 +174,7 @@ def load_app(variants: tuple[str, ...] = (), name: str = "linkedin") -> AppModel
             app=bool(raw.get("app", True)),
             back=bool(raw.get("back", False)),
             web=bool(raw.get("web", False)),
+            live=bool(r.value(raw.get("live", False))),
             web_text=str(r.value(raw.get("web_text", ""))),
             container_id=str(raw.get("container_id", "")),
             deep_links=tuple(raw.get("deep_links") or ()),

@@ -3,7 +3,9 @@
 ``SimPhone`` owns one ``Engine`` (the phone) and one ThreadingHTTPServer on 127.0.0.1.
 Routes are a table from (method, path pattern) to a handler; handlers return a JSON
 value or raise ``EngineError``. Every session command passes through the same gate:
-latency, session lookup, the crash and flaky plans, then the handler under the lock.
+latency, session lookup, the crash and flaky plans, the command's cost and idle wait
+(``costs``), then the handler under the lock. Waiting never holds the lock (other
+sessions and phones go on) and ends at once when the phone stops.
 """
 
 from __future__ import annotations
@@ -22,7 +24,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from mobile_optout.expert import settings_from_caps
 from mobile_optout.flow.model import Platform
+from mobile_optout.sim.costs import (
+    DEFAULT_SETTINGS,
+    SCREENSHOT,
+    SOURCE,
+    XPATH,
+    CostModel,
+    command_kind,
+    idle_wait_ms,
+)
 from mobile_optout.sim.engine import Engine, EngineError, Handle, Rendering
 from mobile_optout.sim.faults import Faults
 from mobile_optout.sim.locators import ScrollQuery, SelectorError, find
@@ -102,12 +114,16 @@ class SimPhone:
     def __init__(self, platform: Platform | str = Platform.ANDROID, *,
                  variants: tuple[str, ...] | list[str] = (), seed: int = 0,
                  latency_ms: int = 0, state_file: str | Path | None = None,
-                 port: int = 0) -> None:
+                 port: int = 0, cost_model: CostModel | bool | None = None) -> None:
         self.platform = Platform(platform)
         self.variants = check_variants(variants)
         self.seed = seed
         self.latency_ms = latency_ms
         self.port = port
+        self.costs: CostModel | None = (
+            CostModel() if cost_model is True else (cost_model or None))
+        self.commands: dict[str, int] = {}  # command kind -> how many (all sessions)
+        self._stopping = threading.Event()
         self.engine = Engine(self.platform, self.variants, seed,
                              Path(state_file) if state_file is not None else None)
         self.sessions: dict[str, Session] = {}
@@ -127,6 +143,7 @@ class SimPhone:
 
     def start(self) -> str:
         if self._server is None:
+            self._stopping.clear()
             self._server = _Server(("127.0.0.1", self.port), _Handler)
             self._server.phone = self
             self._thread = threading.Thread(target=self._server.serve_forever,
@@ -139,6 +156,7 @@ class SimPhone:
         server, self._server = self._server, None
         if server is None:
             return
+        self._stopping.set()  # ends every command's wait at once
         server.shutdown()
         server.server_close()
         with self._conns_lock:
@@ -161,11 +179,18 @@ class SimPhone:
         with self.engine.lock:
             state = self.engine.state()
             state["sessions"] = sum(1 for s in self.sessions.values() if not s.dead)
+            state["commands"] = dict(self.commands)
             return state
 
     def events(self) -> list[dict[str, Any]]:
         with self.engine.lock:
             return [dict(e) for e in self.engine.events]
+
+    def wait_ms(self, ms: float) -> None:
+        """Take ``ms`` as a phone would, without holding any lock; a stopping phone ends
+        the wait at once."""
+        if ms > 0:
+            self._stopping.wait(ms / 1000)
 
     # ------------------------------------------------------------------ dispatch
     def handle(self, method: str, path: str, body: dict[str, Any]) -> Any:
@@ -177,7 +202,7 @@ class SimPhone:
         if path == "/sim/events" and method == "GET":
             return self.events()
         if self.latency_ms:
-            time.sleep(self.latency_ms / 1000)
+            self.wait_ms(self.latency_ms)
         if path == "/status" and method == "GET":
             return {"ready": True, "message": "The simulated phone is ready to accept commands",
                     "build": {"version": SIM_VERSION}}
@@ -236,17 +261,20 @@ class SimPhone:
         with self.engine.lock:
             sid = uuid.uuid4().hex
             faults = Faults(self.variants, self.seed, self.session_count)
-            session = Session(sid, self.session_count, dict(caps), faults)
+            session = Session(sid, self.session_count, dict(caps), faults,
+                              settings=self._initial_settings(plain, caps))
             self.session_count += 1
             self.sessions[sid] = session
             engine = self.engine
             engine.new_session(faults)
-            engine.record("session_created", session=sid)
+            engine.record("session_created", session=sid, settings=dict(session.settings))
             wants_app = any(k in plain for k in ("appPackage", "bundleId", "app"))
             if wants_app and not (plain.get("noReset") and engine.app_running):
                 engine.terminate("terminate")
                 engine.launch()
-        echo = dict(plain)  # Appium answers with the "appium:" prefixes stripped
+        # Appium answers with the "appium:" prefixes stripped, and the settings pulled out
+        echo = {k: v for k, v in plain.items()
+                if k != "settings" and not k.startswith("settings[")}
         echo.setdefault("deviceName", "sim-" + self.platform.value)
         echo.setdefault("platformVersion", "14" if self.platform is Platform.ANDROID
                         else "17.5")
@@ -254,6 +282,37 @@ class SimPhone:
             echo.setdefault("deviceManufacturer", "mobile-optout")
             echo.setdefault("deviceModel", "simulated phone")
         return {"sessionId": sid, "capabilities": echo}
+
+    def _initial_settings(self, plain: dict[str, Any], caps: dict[str, Any]) -> dict[str, Any]:
+        """The driver's defaults, then what the capabilities ask for (XCUITest also takes
+        waitForIdleTimeout and animationCoolOffTimeout as plain capabilities)."""
+        settings = dict(DEFAULT_SETTINGS[self.platform])
+        if self.platform is Platform.IOS:
+            for name in ("waitForIdleTimeout", "animationCoolOffTimeout"):
+                if name in plain:
+                    settings[name] = plain[name]
+        settings.update(settings_from_caps(caps))
+        return settings
+
+    def _charge(self, session: Session, method: str, rest: str, body: dict[str, Any]) -> None:
+        """Count the command; with a cost model, take its time; on a live screen that
+        never goes idle, wait as long as the session's idle settings say."""
+        kind = command_kind(method, rest, body)
+        engine = self.engine
+        with engine.lock:
+            self.commands[kind] = self.commands.get(kind, 0) + 1
+            live = "never-idle" in self.variants and engine.app_running and \
+                engine.model.screen(engine.current.screen).live
+            wait = idle_wait_ms(self.platform, session.settings, session.caps, kind) \
+                if live else 0.0
+            if self.costs is not None:
+                nodes = png_kb = 0.0
+                if kind in (SOURCE, XPATH):
+                    nodes = sum(1 for _ in engine.render().page.root.iter())
+                elif kind == SCREENSHOT:
+                    png_kb = len(engine.screenshot()) / 1024
+                wait += self.costs.cost_ms(kind, nodes=int(nodes), png_kb=png_kb)
+        self.wait_ms(wait)
 
     def session_command(self, method: str, sid: str, rest: str, body: dict[str, Any]) -> Any:
         engine = self.engine
@@ -276,6 +335,7 @@ class SimPhone:
                 raise _err(404, "invalid session id",
                            "A session is either terminated or not started "
                            "(the app crashed and the session died)")
+        self._charge(session, method, rest, body)
         for verb, pattern, fn, is_element in ROUTES:
             if verb != method:
                 continue
@@ -317,7 +377,9 @@ class SimPhone:
                 found = self._find_once(session, using, value, context)
             if found or time.monotonic() >= deadline:
                 break
-            time.sleep(min(POLL, max(0.0, deadline - time.monotonic())))
+            self.wait_ms(1000 * min(POLL, max(0.0, deadline - time.monotonic())))
+            if self._stopping.is_set():
+                break
         if many:
             return [{ELEMENT_KEY: eid, "ELEMENT": eid} for eid in found]
         if not found:
@@ -618,9 +680,7 @@ def back(phone: SimPhone, session: Session, body: dict[str, Any]) -> None:
 
 @route("GET", "/appium/settings")
 def get_settings(phone: SimPhone, session: Session, body: dict[str, Any]) -> dict[str, Any]:
-    defaults = {"waitForIdleTimeout": 10000, "waitForSelectorTimeout": 10000,
-                "enableMultiWindows": False, "shouldUseCompactResponses": True}
-    return {**defaults, **session.settings}
+    return dict(session.settings)
 
 
 @route("POST", "/appium/settings")

@@ -16,6 +16,8 @@ VARIANTS: dict[str, str] = {
     "flaky": "About 10% of commands fail with transient errors (500, stale element).",
     "logged-out": "A sign-in wall instead of the feed.",
     "crash": "The session dies once mid-flow (~15th command); a new session works.",
+    "never-idle": "The feed autoplays video: every command there waits the session's "
+                  "waitForIdleTimeout (UiAutomator2: 10 s unless lowered).",
 }
 
 

@@ -1,0 +1,79 @@
+"""The best hand-written Appium-Python-Client script for the LinkedIn Android opt-out.
+
+What an expert writes when they know the app's screens: the fewest commands, targeted
+finds (accessibility id, UiSelector, resource id), the implicit wait instead of polling,
+the expert session settings, and the same settle wait as the runner: after the tap, read
+the switch back until it shows off (and, with ``hold_s``, again that much later: it must
+hold; pass the runner's own hold time).
+No interrupts, blockers, denylist, evidence or redaction: it trusts the happy path.
+
+    .venv/bin/python bench/handwritten.py http://127.0.0.1:PORT
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from appium import webdriver
+from appium.options.android import UiAutomator2Options
+from appium.webdriver.client_config import AppiumClientConfig
+from appium.webdriver.common.appiumby import AppiumBy
+
+PACKAGE = "com.linkedin.android"
+POLL_S = 0.25  # the runner's poll interval on a real phone
+
+
+def opt_out(url: str, hold_s: float = 0.0) -> tuple[bool, int]:
+    """Turn the setting off; (changed, commands sent)."""
+    sent = 0
+    options = UiAutomator2Options()
+    options.app_package = PACKAGE
+    options.no_reset = True
+    options.set_capability("appium:settings", {"waitForIdleTimeout": 100})
+    config = AppiumClientConfig(remote_server_addr=url, direct_connection=False,
+                                keep_alive=True)
+    driver = webdriver.Remote(url, options=options, client_config=config)
+    sent += 1
+    try:
+        driver.implicitly_wait(10)
+        driver.execute_script("mobile: terminateApp", {"appId": PACKAGE})
+        driver.execute_script("mobile: activateApp", {"appId": PACKAGE})
+        sent += 3
+        steps = [
+            (AppiumBy.ACCESSIBILITY_ID, "My Profile and Communities"),
+            (AppiumBy.ANDROID_UIAUTOMATOR, 'new UiSelector().text("Settings")'),
+            (AppiumBy.ANDROID_UIAUTOMATOR, 'new UiSelector().text("Data privacy")'),
+            (AppiumBy.ANDROID_UIAUTOMATOR,
+             'new UiSelector().text("Data for Generative AI Improvement")'),
+        ]
+        for by, value in steps:
+            driver.find_element(by, value).click()
+            sent += 2
+        toggle = driver.find_element(AppiumBy.ANDROID_UIAUTOMATOR,
+                                     'new UiSelector().resourceId("genai-toggle")')
+        sent += 2
+        if toggle.get_attribute("checked") != "true":
+            return False, sent
+        toggle.click()
+        sent += 1
+        deadline = time.monotonic() + 10
+        while True:  # the same settle wait as the runner: shows off, and still a moment later
+            sent += 1
+            if toggle.get_attribute("checked") == "false":
+                if not hold_s:
+                    return True, sent
+                time.sleep(hold_s)
+                sent += 1
+                if toggle.get_attribute("checked") == "false":
+                    return True, sent
+            if time.monotonic() > deadline:
+                return False, sent
+            time.sleep(POLL_S)
+    finally:
+        driver.quit()
+        sent += 1
+
+
+if __name__ == "__main__":
+    print(opt_out(sys.argv[1]))

@@ -1,0 +1,385 @@
+"""Every mobile-optout benchmark in one run; the table goes to bench/RESULTS.md.
+
+    .venv/bin/python bench/run.py            # a few minutes on 2 cores
+    .venv/bin/python bench/run.py --quick    # fewer repetitions (a smoke run)
+
+Simulated phones run in their own processes (``mobile-optout sim``) with the cost model on
+(docs/simulator.md: what a page source, a find, a tap cost on a real phone) and 30 ms per
+round trip (a USB phone). Pairs are alternated so that drift in the machine's load hits
+both sides alike; we report medians, and ratios pair by pair. Commands are counted by the
+phone (GET /sim/state "commands"), so both sides are counted the same way.
+
+1. the runner vs the best hand-written Appium-Python-Client script (bench/handwritten.py)
+   for the LinkedIn Android opt-out;
+2. the same flow on a feed that never goes idle vs a quiet one;
+3. 8 phones at once vs 1;
+4. round trips and tree reads per step kind (from the runs' records);
+5. start-up of ``mobile-optout --help`` and ``mobile-optout validate flows/``;
+6. through a Selenium Grid vs direct.
+
+No thresholds and no pass/fail: the targets are printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import handwritten  # noqa: E402
+
+from mobile_optout import __version__  # noqa: E402
+from mobile_optout.job import RunRequest, perform  # noqa: E402
+from mobile_optout.results.record import FlowResult, Outcome  # noqa: E402
+
+FLOW = ROOT / "flows" / "linkedin" / "android.yaml"
+LATENCY_MS = 30
+BIN = Path(sys.executable).with_name("mobile-optout")
+
+
+# ---------------------------------------------------------------------------- phones
+
+
+@contextlib.contextmanager
+def phones(n: int, variants: Sequence[str] = ()) -> Iterator[list[str]]:
+    """``n`` simulated Android phones, each in its own process, cost model on."""
+    procs = []
+    try:
+        for _ in range(n):
+            args = [sys.executable, "-m", "mobile_optout", "sim", "--platform", "android",
+                    "--cost-model", "--latency-ms", str(LATENCY_MS)]
+            for v in variants:
+                args += ["--variant", v]
+            procs.append(subprocess.Popen(args, stdout=subprocess.PIPE, text=True,
+                                          stderr=subprocess.DEVNULL))
+        urls = []
+        for proc in procs:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            urls.append(line.rsplit(" ", 1)[-1].strip())
+        yield urls
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=10)
+
+
+def sim_get(url: str, what: str) -> Any:
+    with urllib.request.urlopen(f"{url}/sim/{what}", timeout=10) as r:
+        return json.loads(r.read())["value"]
+
+
+def commands(url: str) -> int:
+    return sum(sim_get(url, "state")["commands"].values())
+
+
+# ---------------------------------------------------------------------------- runs
+
+
+@dataclass
+class Sample:
+    seconds: float
+    commands: int
+    results: list[FlowResult] = field(default_factory=list)
+
+
+def runner(url: str, *, mode: str = "apply", caps: dict[str, object] | None = None,
+           devices_file: Path | None = None) -> Sample:
+    """The whole ``mobile-optout run``, in process (no Python start-up): compile, session,
+    steps, store and reports."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if devices_file is not None:
+            request = RunRequest(mode=mode, paths=[FLOW], devices_file=devices_file,
+                                 all_devices=True, parallel=64, output=Path(tmp))
+        else:
+            request = RunRequest(mode=mode, paths=[FLOW], server=url, platform="android",
+                                 capabilities=caps or {}, output=Path(tmp))
+        t0 = time.perf_counter()
+        run, _, store = perform(request)
+        seconds = time.perf_counter() - t0
+        store.close()
+    want = Outcome.WOULD_CHANGE if mode == "check" else Outcome.CHANGED
+    bad = [(r.device, r.outcome, r.error) for r in run.results if r.outcome is not want]
+    assert not bad, bad
+    return Sample(seconds, 0, list(run.results))
+
+
+def fresh_runner(variants: Sequence[str] = ()) -> Sample:
+    with phones(1, variants) as (url,):
+        sample = runner(url)
+        sample.commands = commands(url)
+    return sample
+
+
+def fresh_script() -> Sample:
+    with phones(1) as (url,):
+        t0 = time.perf_counter()
+        changed, _ = handwritten.opt_out(url, hold_s=HOLD_S)
+        seconds = time.perf_counter() - t0
+        assert changed
+        return Sample(seconds, commands(url))
+
+
+HOLD_S = 0.0  # the runner's own hold time after a read-back (none on this branch yet)
+
+
+def med(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+# ---------------------------------------------------------------------------- the six
+
+
+def bench_script(pairs: int, out: list[str]) -> list[Sample]:
+    run_s, script_s = [], []
+    for i in range(pairs):  # alternate which goes first
+        order: list[Callable[[], Sample]] = [fresh_runner, fresh_script]
+        if i % 2:
+            order.reverse()
+        got = {fn.__name__: fn() for fn in order}
+        run_s.append(got["fresh_runner"])
+        script_s.append(got["fresh_script"])
+    ratios = [r.seconds / s.seconds for r, s in zip(run_s, script_s, strict=True)]
+    out += [
+        "## 1. Runner vs the best hand-written script (LinkedIn Android opt-out)",
+        "",
+        f"Cost model on, {LATENCY_MS} ms round trip, {pairs} alternated pairs, fresh phone "
+        "each run. Target: ratio <= 1.10 (moonshot < 1.0).",
+        "",
+        "| | median s | commands sent |",
+        "|---|---|---|",
+        f"| runner (`mobile-optout run`) | {med([s.seconds for s in run_s]):.2f} "
+        f"| {med([s.commands for s in run_s]):.0f} |",
+        f"| hand-written script | {med([s.seconds for s in script_s]):.2f} "
+        f"| {med([s.commands for s in script_s]):.0f} |",
+        "",
+        f"Ratio runner/script, pair by pair: {', '.join(f'{r:.2f}' for r in ratios)}; "
+        f"**median {med(ratios):.2f}**.",
+        "",
+    ]
+    return run_s
+
+
+def bench_never_idle(pairs: int, out: list[str]) -> None:
+    quiet, busy = [], []
+    for i in range(pairs):
+        if i % 2:
+            busy.append(fresh_runner(("never-idle",)))
+            quiet.append(fresh_runner())
+        else:
+            quiet.append(fresh_runner())
+            busy.append(fresh_runner(("never-idle",)))
+    ratios = [b.seconds / q.seconds for b, q in zip(busy, quiet, strict=True)]
+    out += [
+        "## 2. A feed that never goes idle vs a quiet one",
+        "",
+        "The `never-idle` phone makes every command on the feed and the side menu wait the "
+        "session's waitForIdleTimeout (UiAutomator2's default: 10 000 ms; the runner asks "
+        "for 100 ms). Target: <= 1.2x.",
+        "",
+        "| feed | median s | commands |",
+        "|---|---|---|",
+        f"| quiet | {med([s.seconds for s in quiet]):.2f} "
+        f"| {med([s.commands for s in quiet]):.0f} |",
+        f"| never idle | {med([s.seconds for s in busy]):.2f} "
+        f"| {med([s.commands for s in busy]):.0f} |",
+        "",
+        f"Ratio never-idle/quiet, pair by pair: {', '.join(f'{r:.2f}' for r in ratios)}; "
+        f"**median {med(ratios):.2f}**.",
+        "",
+    ]
+
+
+def bench_parallel(rounds: int, out: list[str]) -> None:
+    one, eight = [], []
+    for _ in range(rounds):
+        one.append(fresh_runner().seconds)
+        with phones(8) as urls, tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "devices.yaml"
+            path.write_text("devices:\n" + "".join(
+                f"  phone-{i}: {{platform: android, server: \"{u}\"}}\n"
+                for i, u in enumerate(urls)), encoding="utf-8")
+            eight.append(runner("", devices_file=path).seconds)
+    speedup = [8 * a / b for a, b in zip(one, eight, strict=True)]
+    out += [
+        "## 3. 8 phones at once vs 1",
+        "",
+        f"Each phone in its own process; the runner with `--parallel 8` on one machine; "
+        f"{rounds} rounds. Speed-up = 8 x (one phone's time) / (eight phones' time). "
+        "Target: >= 7x.",
+        "",
+        "| phones | median s |",
+        "|---|---|",
+        f"| 1 | {med(one):.2f} |",
+        f"| 8 at once | {med(eight):.2f} |",
+        "",
+        f"Speed-up, round by round: {', '.join(f'{s:.1f}x' for s in speedup)}; "
+        f"**median {med(speedup):.1f}x**.",
+        "",
+    ]
+
+
+def bench_steps(samples: Sequence[Sample], out: list[str]) -> None:
+    by_kind: dict[str, list[tuple[int, int]]] = {}
+    for sample in samples:
+        for result in sample.results:
+            for step in result.steps:
+                if step.status == "skipped":
+                    continue
+                by_kind.setdefault(step.kind, []).append((step.round_trips, step.tree_reads))
+    out += [
+        "## 4. Round trips and tree reads per step kind",
+        "",
+        "From the run records of benchmark 1 (report.json `round_trips`, `tree_reads`; "
+        "steps that ran). A tree read is a page source or an XPath find.",
+        "",
+        "| step kind | steps | round trips (median) | tree reads (median) | tree reads (max) |",
+        "|---|---|---|---|---|",
+    ]
+    for kind, rows in sorted(by_kind.items()):
+        out.append(f"| {kind} | {len(rows)} | {med([r for r, _ in rows]):.0f} "
+                   f"| {med([t for _, t in rows]):.0f} | {max(t for _, t in rows)} |")
+    out.append("")
+
+
+def bench_startup(times: int, out: list[str]) -> None:
+    def timed(args: list[str]) -> float:
+        values = []
+        for _ in range(times):
+            t0 = time.perf_counter()
+            subprocess.run(args, cwd=ROOT, capture_output=True, check=True)
+            values.append(time.perf_counter() - t0)
+        return med(values)
+
+    rows = [
+        ("python -c pass (the floor)", timed([sys.executable, "-c", "pass"])),
+        ("mobile-optout --help", timed([str(BIN), "--help"])),
+        ("mobile-optout validate flows/", timed([str(BIN), "validate", "flows/"])),
+    ]
+    out += [
+        "## 5. Start-up",
+        "",
+        f"Whole processes, median of {times}. Target: <= 0.3 s.",
+        "",
+        "| command | median s |",
+        "|---|---|",
+        *(f"| `{name}` | {s:.3f} |" for name, s in rows),
+        "",
+    ]
+
+
+def bench_grid(pairs: int, out: list[str]) -> None:
+    from mobile_optout.grid import Grid, Relay
+
+    direct, grid_s = [], []
+    with phones(1) as (url,):
+        relay = Relay(url, {"platformName": "android",
+                            "appium:automationName": "UiAutomator2",
+                            "appium:udid": "bench-1"})
+        caps: dict[str, object] = {"appium:udid": "bench-1"}
+        with Grid([relay], session_timeout=60) as grid:
+            runner(grid.url, mode="check", caps=caps)  # warm the grid up
+            for i in range(pairs):
+                a = runner(url, mode="check", caps=caps).seconds
+                b = runner(grid.url, mode="check", caps=caps).seconds
+                if i % 2:
+                    b = runner(grid.url, mode="check", caps=caps).seconds
+                    a = runner(url, mode="check", caps=caps).seconds
+                direct.append(a)
+                grid_s.append(b)
+    ratios = [g / d for g, d in zip(grid_s, direct, strict=True)]
+    out += [
+        "## 6. Through a Selenium Grid 4 vs direct",
+        "",
+        f"The same phone, `mobile-optout check` (read-only, so every run does the same "
+        f"work), {pairs} alternated pairs after one warm-up. Target: <= 1.15x.",
+        "",
+        "| route | median s |",
+        "|---|---|",
+        f"| direct | {med(direct):.2f} |",
+        f"| through the Grid | {med(grid_s):.2f} |",
+        "",
+        f"Ratio grid/direct, pair by pair: {', '.join(f'{r:.2f}' for r in ratios)}; "
+        f"**median {med(ratios):.2f}**.",
+        "",
+    ]
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def machine() -> list[str]:
+    def version(args: list[str]) -> str:
+        try:
+            done = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
+        except OSError:
+            return "absent"
+        return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 \
+            else "absent"
+
+    import appium.version
+    import selenium
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return [
+        f"- Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.system()} "
+        f"{platform.release()}, {cpu}, {os.cpu_count()} cores (shared with other jobs)",
+        f"- mobile-optout {__version__}, Python {platform.python_version()}, "
+        f"Appium-Python-Client {appium.version.version}, selenium {selenium.__version__}, "
+        f"{version(['java', '-version'])}",
+        f"- git {version(['git', '-C', str(ROOT), 'rev-parse', '--short', 'HEAD'])}",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--skip-grid", action="store_true", help="no Java here")
+    args = parser.parse_args()
+    logger.remove()  # the runner's own log lines would drown the table
+    pairs = 2 if args.quick else 5
+    out = ["# Benchmarks", "", "Written by `.venv/bin/python bench/run.py`; do not edit.", ""]
+    out += machine() + [""]
+    started = time.perf_counter()
+    samples = bench_script(pairs, out)
+    print("\n".join(out), flush=True)
+    mark = len(out)
+    bench_never_idle(max(2, pairs - 2), out)
+    bench_parallel(1 if args.quick else 2, out)
+    bench_steps(samples, out)
+    bench_startup(3 if args.quick else 7, out)
+    if not args.skip_grid:
+        bench_grid(2 if args.quick else 3, out)
+    out.append(f"All of it took {time.perf_counter() - started:.0f} s.")
+    print("\n".join(out[mark:]))
+    args.output.write_text("\n".join(out) + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
