@@ -364,7 +364,7 @@ def main() -> None:
     logger.remove()  # the runner's own log lines would drown the table
     pairs = 2 if args.quick else 5
     out = ["# Benchmarks", "", "Written by `.venv/bin/python bench/run.py`; do not edit.", ""]
-    out += machine() + [""]
+    out += [*machine(), ""]
     started = time.perf_counter()
     samples = bench_script(pairs, out)
     print("\n".join(out), flush=True)

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from mobile_optout.results.record import FlowResult, RunRecord, StepRecord
 
@@ -42,6 +40,8 @@ def raw(text: str) -> None:
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "") -> None:
+    from rich.table import Table  # tables only when one is printed: start-up stays light
+
     t = Table(title=title or None, show_lines=False)
     for c in columns:
         t.add_column(c)
@@ -110,6 +110,9 @@ def state_word(value: bool | None) -> str:
 
 
 def run_summary(run: RunRecord, run_dir: Path) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     t = Table(title=f"run {run.run_id} ({run.mode})")
     for c in ("device", "flow", "outcome", "setting", "before → after", "note"):
         t.add_column(c, overflow="fold")

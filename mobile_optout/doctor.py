@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from mobile_optout.devices import DeviceFile, DeviceProfile, adb_devices, resolve_server
 from mobile_optout.errors import InputError
+from mobile_optout.expert import in_effect
 from mobile_optout.flow.model import Platform
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
@@ -177,7 +178,7 @@ def is_loopback(url: str) -> bool:
 
 def diagnose(profile: DeviceProfile, facts: Facts) -> list[Check]:
     """The checks for ``profile`` given ``facts``. Pure: no I/O."""
-    checks = [_server_check(profile, facts)]
+    checks = [_server_check(profile, facts), _settings_check(profile)]
     if profile.sim is not None:
         checks.extend(_other_devices(facts))
         return checks
@@ -223,6 +224,19 @@ def _server_check(profile: DeviceProfile, facts: Facts) -> Check:
     return Check(f"Appium at {probe.url}", Status.OK,
                  detail + "; Appium 3 does not list its drivers over HTTP: "
                  "`appium driver list --installed` where it runs")  # fmt: skip
+
+
+def _settings_check(profile: DeviceProfile) -> Check:
+    """The Appium settings and capabilities sessions open with, and who chose each."""
+    rows = in_effect(profile.platform, profile.settings, profile.capabilities)
+    shown = ", ".join(
+        f"{r.name}={'driver default' if r.value is None else json.dumps(r.value)}"
+        f"{' (devices file)' if r.source != 'tool default' else ''}"
+        for r in rows
+    )
+    return Check("session settings", Status.OK, shown or "the driver's defaults",
+                 "" if all(r.source == "tool default" for r in rows) else
+                 "set by the devices file; the tool's defaults are in docs/appium-and-grid.md")
 
 
 def _node_check(profile: DeviceProfile, facts: Facts) -> Check:

@@ -20,8 +20,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from mobile_optout.devices import redact_url
 
 MIN_SECRET = 4
@@ -127,6 +125,8 @@ class Redactor:
         The result is parseable whenever the input was. Input that is not XML is
         redacted as plain text (there is no structure left to protect).
         """
+        from lxml import etree  # only when a page source is stored: start-up stays light
+
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
         try:
             root = etree.fromstring(source.encode("utf-8"), parser)

@@ -123,6 +123,9 @@ class SimPhone:
         self.costs: CostModel | None = (
             CostModel() if cost_model is True else (cost_model or None))
         self.commands: dict[str, int] = {}  # command kind -> how many (all sessions)
+        self.idle_ms = 0.0  # waited for an app that never idles (all sessions)
+        self.cost_ms = 0.0  # taken by the cost model (all sessions)
+        self.waiting = 0  # commands waiting right now
         self._stopping = threading.Event()
         self.engine = Engine(self.platform, self.variants, seed,
                              Path(state_file) if state_file is not None else None)
@@ -180,6 +183,9 @@ class SimPhone:
             state = self.engine.state()
             state["sessions"] = sum(1 for s in self.sessions.values() if not s.dead)
             state["commands"] = dict(self.commands)
+            state["idle_ms"] = round(self.idle_ms, 3)
+            state["cost_ms"] = round(self.cost_ms, 3)
+            state["waiting"] = self.waiting
             return state
 
     def events(self) -> list[dict[str, Any]]:
@@ -303,16 +309,24 @@ class SimPhone:
             self.commands[kind] = self.commands.get(kind, 0) + 1
             live = "never-idle" in self.variants and engine.app_running and \
                 engine.model.screen(engine.current.screen).live
-            wait = idle_wait_ms(self.platform, session.settings, session.caps, kind) \
+            idle = idle_wait_ms(self.platform, session.settings, session.caps, kind) \
                 if live else 0.0
+            cost = 0.0
             if self.costs is not None:
                 nodes = png_kb = 0.0
                 if kind in (SOURCE, XPATH):
                     nodes = sum(1 for _ in engine.render().page.root.iter())
                 elif kind == SCREENSHOT:
                     png_kb = len(engine.screenshot()) / 1024
-                wait += self.costs.cost_ms(kind, nodes=int(nodes), png_kb=png_kb)
-        self.wait_ms(wait)
+                cost = self.costs.cost_ms(kind, nodes=int(nodes), png_kb=png_kb)
+            self.idle_ms += idle
+            self.cost_ms += cost
+            self.waiting += 1
+        try:
+            self.wait_ms(idle + cost)
+        finally:
+            with engine.lock:
+                self.waiting -= 1
 
     def session_command(self, method: str, sid: str, rest: str, body: dict[str, Any]) -> Any:
         engine = self.engine
