@@ -30,7 +30,7 @@ def opt_out(url: str, hold_s: float = 0.0) -> tuple[bool, int]:
     options = UiAutomator2Options()
     options.app_package = PACKAGE
     options.no_reset = True
-    options.set_capability("appium:settings", {"waitForIdleTimeout": 100})
+    options.set_capability("appium:settings", {"waitForIdleTimeout": 0})
     config = AppiumClientConfig(remote_server_addr=url, direct_connection=False,
                                 keep_alive=True)
     driver = webdriver.Remote(url, options=options, client_config=config)

@@ -114,16 +114,20 @@ class Device:
         if self._on_identity is None or self._identity_known or self._identity_asked:
             return
         self._identity_asked = True
-        names = ("text", "content-desc") if self.platform is Platform.ANDROID \
-            else ("label", "name")
-        for locator in self.flow.identity:
-            loc = locator.for_platform(self.platform)
-            queries = server_queries(loc, self.platform) if loc is not None else None
-            if loc is None or queries is None:
-                continue  # the tree answers it whenever one is read
-            target = self._ask(queries)
+        locators = [loc for locator in self.flow.identity
+                    if (loc := locator.for_platform(self.platform)) is not None
+                    and server_queries(loc, self.platform) is not None]
+        shown = any_shown_query(locators, self.platform)  # one find while it is not there
+        if shown is None or not self._find_all(shown.strategy, shown.value):
+            return  # (a locator the server cannot be asked: the tree answers it when read)
+        for loc in locators:
+            target = self._ask(server_queries(loc, self.platform) or [])
             if target is None or target.element is None:
                 continue
+            if self.platform is Platform.IOS:
+                names = ("label", "name")
+            else:  # a picture says it in its description, a text in its text
+                names = ("content-desc", "text") if loc.text else ("text", "content-desc")
             for name in names:
                 said = self._attribute(target.element, name) or ""
                 for found in identity_names(loc, [said]):

@@ -27,8 +27,8 @@ from typing import Any
 from mobile_optout.flow.model import Platform
 
 EXPERT_SETTINGS: dict[Platform, dict[str, Any]] = {
-    # ms; 100 rather than 0 lets a transition that is about to end finish first.
-    Platform.ANDROID: {"waitForIdleTimeout": 100},
+    # ms; 0: no idle wait at all (the runner polls for the screen it expects instead).
+    Platform.ANDROID: {"waitForIdleTimeout": 0},
     # seconds; the runner's own settle waits for the screen to stop changing.
     Platform.IOS: {"animationCoolOffTimeout": 0},
 }

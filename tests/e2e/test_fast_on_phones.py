@@ -45,7 +45,7 @@ def run_on(phone: SimPhone, tmp_path: Path, device: str = "", *,
 
 
 @pytest.mark.parametrize(("device", "expected"), [
-    ("", 100),  # the tool's expert default
+    ("", 0),  # the tool's expert default
     ("    settings: {waitForIdleTimeout: 2500}\n", 2500),  # the device's own choice
     ("    settings: {waitForIdleTimeout: null}\n", 10000),  # back to UiAutomator2's default
     ("    capabilities: {\"appium:settings[waitForIdleTimeout]\": 300}\n", 300),
@@ -67,14 +67,18 @@ def test_ios_sessions_do_not_wait_for_quiescence_or_animations(tmp_path: Path) -
         assert created and phone.state()["idle_ms"] == 0
 
 
-def test_a_feed_that_never_idles_costs_the_low_timeout_only(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("device", "per_command"), [
+    ("", 0), ("    settings: {waitForIdleTimeout: 40}\n", 40)], ids=["expert", "device"])
+def test_a_feed_that_never_idles_costs_only_the_timeout_asked_for(
+        tmp_path: Path, device: str, per_command: int) -> None:
     with SimPhone(platform="android", variants=("never-idle",)) as phone:
-        result = run_on(phone, tmp_path)
+        result = run_on(phone, tmp_path, device)
         state = phone.state()
     assert result.outcome is Outcome.CHANGED
-    # Each command on the feed and the side menu waited 100 ms, none UiAutomator2's 10 s.
-    assert 0 < state["idle_ms"] <= 100 * sum(state["commands"].values())
-    assert state["idle_ms"] % 100 == 0
+    # Each command on the feed and the side menu waited what the session asked for, none
+    # UiAutomator2's 10 s.
+    assert state["idle_ms"] % 40 == 0 and state["idle_ms"] <= 40 * sum(state["commands"].values())
+    assert (state["idle_ms"] > 0) == (per_command > 0)
 
 
 @pytest.mark.parametrize("platform", ["android", "ios"])

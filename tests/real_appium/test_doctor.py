@@ -178,7 +178,7 @@ def test_a_simulated_device_checks_nothing_local() -> None:
 
 def test_doctor_shows_the_session_settings_in_effect_and_who_chose_them() -> None:
     plain = by_name(diagnose(android(), ready_facts()))["session settings"]
-    assert plain.detail == "waitForIdleTimeout=100"
+    assert plain.detail == "waitForIdleTimeout=0"
     assert plain.fix == ""
 
     profile = DeviceProfile(

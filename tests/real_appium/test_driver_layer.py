@@ -60,6 +60,26 @@ def test_profile_capabilities_reach_the_server_intact(
     assert echoed["noReset"] is True  # the tool keeps the user signed in by default
 
 
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({}, 0),  # the tool's expert default
+    ({"waitForIdleTimeout": 2500}, 2500),  # the device's own choice
+])
+def test_a_real_appium_server_applies_the_session_settings_asked_for(
+    appium_server: Any, fake_app_caps: Any, settings: dict[str, Any], expected: int
+) -> None:
+    profile = fake_profile(appium_server.url, fake_app_caps())
+    profile = DeviceProfile(
+        name="fake", platform=Platform.ANDROID, where=profile.where, server=profile.server,
+        capabilities=profile.capabilities, settings=settings,
+    )  # fmt: skip
+    d = connect(appium_server.url, profile, None)
+    try:
+        applied = d._remote.get_settings()  # Appium's own Settings API, server side
+    finally:
+        d.quit()
+    assert applied["waitForIdleTimeout"] == expected
+
+
 def test_find_click_and_read_back(driver: AppiumDriver) -> None:
     [switch] = driver.find_all("accessibility_id", "ai_switch")
     driver.click(switch)
