@@ -24,9 +24,8 @@ PACKAGE = "com.linkedin.android"
 POLL_S = 0.25  # the runner's poll interval on a real phone
 
 
-def opt_out(url: str, hold_s: float = 0.0) -> tuple[bool, int]:
-    """Turn the setting off; (changed, commands sent)."""
-    sent = 0
+def opt_out(url: str, hold_s: float = 0.0) -> bool:
+    """Turn the setting off; whether it was changed (the phone counts the commands)."""
     options = UiAutomator2Options()
     options.app_package = PACKAGE
     options.no_reset = True
@@ -34,12 +33,10 @@ def opt_out(url: str, hold_s: float = 0.0) -> tuple[bool, int]:
     config = AppiumClientConfig(remote_server_addr=url, direct_connection=False,
                                 keep_alive=True)
     driver = webdriver.Remote(url, options=options, client_config=config)
-    sent += 1
     try:
         driver.implicitly_wait(10)
         driver.execute_script("mobile: terminateApp", {"appId": PACKAGE})
         driver.execute_script("mobile: activateApp", {"appId": PACKAGE})
-        sent += 3
         steps = [
             (AppiumBy.ACCESSIBILITY_ID, "My Profile and Communities"),
             (AppiumBy.ANDROID_UIAUTOMATOR, 'new UiSelector().text("Settings")'),
@@ -49,30 +46,24 @@ def opt_out(url: str, hold_s: float = 0.0) -> tuple[bool, int]:
         ]
         for by, value in steps:
             driver.find_element(by, value).click()
-            sent += 2
         toggle = driver.find_element(AppiumBy.ANDROID_UIAUTOMATOR,
                                      'new UiSelector().resourceId("genai-toggle")')
-        sent += 2
         if toggle.get_attribute("checked") != "true":
-            return False, sent
+            return False
         toggle.click()
-        sent += 1
         deadline = time.monotonic() + 10
         while True:  # the same settle wait as the runner: shows off, and still a moment later
-            sent += 1
             if toggle.get_attribute("checked") == "false":
                 if not hold_s:
-                    return True, sent
+                    return True
                 time.sleep(hold_s)
-                sent += 1
                 if toggle.get_attribute("checked") == "false":
-                    return True, sent
+                    return True
             if time.monotonic() > deadline:
-                return False, sent
+                return False
             time.sleep(POLL_S)
     finally:
         driver.quit()
-        sent += 1
 
 
 if __name__ == "__main__":

@@ -133,7 +133,7 @@ def fresh_runner(variants: Sequence[str] = ()) -> Sample:
 def fresh_script() -> Sample:
     with phones(1) as (url,):
         t0 = time.perf_counter()
-        changed, _ = handwritten.opt_out(url, hold_s=HOLD_S)
+        changed = handwritten.opt_out(url, hold_s=HOLD_S)
         seconds = time.perf_counter() - t0
         assert changed
         return Sample(seconds, commands(url))
