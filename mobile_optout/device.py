@@ -5,9 +5,16 @@ this module decides how many round trips that takes and which platform rule appl
 Rules kept here (and nowhere else):
 - Nothing sleeps for a fixed time: every wait polls a condition until a deadline, at the
   device's poll interval, and returns as soon as the condition holds.
-- One page-source read answers the target, its alternatives, the interrupts and the
-  blockers of one poll; it is reused until the next action changes the screen.
-- Before a tap, a declared interrupt on screen (a rating dialog...) is dismissed first.
+- Look-ups are cheap on the happy path: the first look of a wait asks the server directly
+  (``locate.server_queries``: a find by id, accessibility id, UiSelector or predicate costs
+  tens of ms on a real phone, a page source hundreds). The page source is read when it
+  pays: when that look misses (one read then answers the target, its alternatives, the
+  interrupts and the blockers of each poll), for what only the tree can answer (a
+  ``switch_for`` row, XPath), and whenever one was read since the last action (free).
+- Before a tap, a declared interrupt on screen (a rating dialog...) is dismissed first:
+  asked of the server once per screen, or seen in the tree.
+- The member's name (the flow's ``identity``) is learned as soon as a screen shows it,
+  from the tree or by asking the server, so that everything stored is redacted.
 - A tap on a denylisted label (Delete account, Sign out...) is refused.
 - A transient failure (a 500, a stale element) is tried again within the deadline; a lost
   session is not handled here but raised for the runner to reopen.
@@ -23,7 +30,7 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element, LocatorRejected, Rect
+from mobile_optout.driver import STRATEGIES, Driver, Element, LocatorRejected, Rect, Unsupported
 from mobile_optout.errors import DeniedTap, FlowEnded, Interrupted, TransientDeviceError
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import (
@@ -39,6 +46,11 @@ from mobile_optout.locate import (
 T = TypeVar("T")
 IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
 MAX_INTERRUPTS_PER_WAIT = 6
+
+
+class _Refused(Exception):
+    """The server would not answer a query the runner made (not the flow's own locator):
+    a regex it cannot compile, a strategy it does not implement. The tree answers instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +82,7 @@ class Device:
         self.platform: Platform = driver.platform
         self._screen: Screen | None = None
         self._clear = False  # no interrupt shows on this screen (until the next action)
+        self._unsupported: set[str] = set()  # strategies this server does not implement
         self._identity_known = False  # the member's name was seen (and is redacted)
         self._identity_asked = False  # the server was asked for it on this screen
         self._on_event = on_event or (lambda kind, text: None)
@@ -117,11 +130,15 @@ class Device:
         locators = [loc for locator in self.flow.identity
                     if (loc := locator.for_platform(self.platform)) is not None
                     and server_queries(loc, self.platform) is not None]
-        shown = any_shown_query(locators, self.platform)  # one find while it is not there
-        if shown is None or not self._find_all(shown.strategy, shown.value):
-            return  # (a locator the server cannot be asked: the tree answers it when read)
-        for loc in locators:
-            target = self._ask(server_queries(loc, self.platform) or [])
+        shown = self._made(any_shown_query(locators, self.platform))
+        try:  # one find while it is not there
+            if shown is None or not self._ask_made(shown):
+                return  # (the tree answers it whenever one is read)
+            targets = [(loc, self._ask_made(self._made(server_queries(loc, self.platform)) or []))
+                       for loc in locators]
+        except _Refused:
+            return
+        for loc, target in targets:
             if target is None or target.element is None:
                 continue
             if self.platform is Platform.IOS:
@@ -165,18 +182,16 @@ class Device:
         when it cannot. ``tap``: the target is about to be tapped, so a text query leaves
         denylisted labels out (and a hit needs no second look at what it says)."""
         locator = self._expand(locator)
-        if self._screen is not None and not fresh and not needs_server(locator, self.platform):
+        if needs_server(locator, self.platform):
+            return self._look_server(locator)  # the flow's own: its errors are its author's
+        if self._screen is not None and not fresh:
             return self._look_tree(locator)
         queries = self._queries(locator, tap=tap)
         if queries is not None:
             try:
-                return self._ask(queries)
-            except LocatorRejected:
-                if needs_server(locator, self.platform):
-                    raise  # the flow's own locator: its author must hear of it
-                logger.debug("the server refused a query made from {}; reading the tree", locator)
-        if needs_server(locator, self.platform):
-            return self._look_server(locator)
+                return self._ask_made(queries)
+            except _Refused:
+                logger.debug("the server cannot answer {}; reading the tree", locator)
         return self._look_tree(locator, fresh=fresh)
 
     def _look_tree(self, locator: Locator, *, fresh: bool = False) -> Target | None:
@@ -184,7 +199,24 @@ class Device:
         return Target(node.describe(), node=node) if node else None
 
     def _queries(self, locator: Locator, *, tap: bool) -> list[Query] | None:
-        return server_queries(locator, self.platform, exclude=self._deny_labels if tap else ())
+        return self._made(
+            server_queries(locator, self.platform, exclude=self._deny_labels if tap else ()))
+
+    def _made(self, queries: list[Query] | Query | None) -> list[Query] | None:
+        """Queries the runner made, unless this server has said it cannot answer one."""
+        if queries is None:
+            return None
+        listed = [queries] if isinstance(queries, Query) else queries
+        return None if any(q.strategy in self._unsupported for q in listed) else listed
+
+    def _ask_made(self, queries: list[Query]) -> Target | None:
+        try:
+            return self._ask(queries)
+        except LocatorRejected as exc:
+            raise _Refused(str(exc)) from exc
+        except Unsupported as exc:  # e.g. a server without UiSelectors: never ask again
+            self._unsupported.update(q.strategy for q in queries)
+            raise _Refused(str(exc)) from exc
 
     def _ask(self, queries: list[Query]) -> Target | None:
         """Server-side finds in order; the first that finds something answers."""
@@ -272,14 +304,11 @@ class Device:
         if not self.flow.interrupts or self._clear:
             return False
         whens = [i.when for i in self.flow.interrupts]
-        query = any_shown_query([self._expand(w) for w in whens], self.platform)
-        if query is not None:
-            try:
-                shows = bool(self._find_all(query.strategy, query.value))
-            except LocatorRejected:
-                shows = True  # the tree will tell
-        else:
-            shows = True
+        query = self._made(any_shown_query([self._expand(w) for w in whens], self.platform))
+        try:
+            shows = query is None or self._ask_made(query) is not None
+        except _Refused:
+            shows = True  # the tree will tell
         self._clear = not shows
         return shows
 
