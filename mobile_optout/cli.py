@@ -50,16 +50,6 @@ DEFAULT_DEVICES = Path("devices.yaml")
 # --------------------------------------------------------------------------- run / check
 
 
-def _key_values(pairs: tuple[str, ...], flag: str) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UsageError(f"{flag} {pair!r}: expected NAME=VALUE")
-        values[key] = value
-    return values
-
-
 def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
@@ -127,48 +117,38 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
          seed: int | None, output: Path, no_screenshots: bool, verbose: int, quiet: bool,
          as_json: bool) -> int:
-    from mobile_optout.job import RunRequest, perform
-    from mobile_optout.results.record import Outcome, exit_code_for
+    from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
+    from mobile_optout.values import Mode
 
     verbosity = -1 if quiet or as_json else verbose
     redactor = Redactor()  # the terminal redacts what the run's files redact
     console.setup_logging(verbosity, redact=redactor.text)
     capabilities: dict[str, object] = {
-        k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()
+        k: _cap_value(v) for k, v in parse_pairs(caps, "--cap").items()
     }
     request = RunRequest(
-        mode=mode, paths=paths, devices=device, all_devices=all_devices,
+        mode=Mode(mode), paths=paths, devices=device, all_devices=all_devices,
         devices_file=devices_file, server=server, platform=platform,
         capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
-        params=_key_values(params, "--param"), tags=tags, exclude_tags=exclude_tags,
+        params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
         parallel=parallel, output=output,
         keep_screenshots=not no_screenshots,
     )
-    run, run_dir, store = perform(
+    done = perform(
         request, progress=console.LiveProgress(-2 if as_json else verbosity), redactor=redactor
     )
-    try:
-        if as_json:
-            from mobile_optout.results.report_json import report_dict
+    if as_json:
+        from mobile_optout.results.report_json import report_dict
 
-            console.raw(json.dumps(report_dict(run), indent=2))
-        else:
-            console.run_summary(run, run_dir)
-        code = exit_code_for([r.outcome for r in run.results])
-        if any(r.outcome is Outcome.INTERRUPTED for r in run.results):
-            console.error("interrupted: what was done so far is recorded")
-            return 130
-        if mode == "check":
-            drift = store.drift()
-            mine = {(r.device, r.setting.id) for r in run.results if r.setting}
-            drift = [d for d in drift if (d.device, d.setting) in mine]
-            if drift:
-                console.drift_warning(drift)
-                code = max(code, 1)
-    finally:
-        store.close()
-    return code
+        console.raw(json.dumps(report_dict(done.run), indent=2))
+    else:
+        console.run_summary(done.run, done.run_dir)
+    if done.run.interrupted_by:
+        console.error("interrupted: what was done so far is recorded")
+    elif done.drift:
+        console.drift_warning(done.drift)
+    return done.exit_code
 
 
 def _cap_value(text: str) -> object:
@@ -522,9 +502,9 @@ def inspect_command(device: str | None, devices_file: Path | None, server: str |
     import os
 
     from mobile_optout.inspect import inspect_device
-    from mobile_optout.job import RunRequest, choose_devices
+    from mobile_optout.job import RunRequest, choose_devices, parse_pairs
 
-    capabilities = {k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()}
+    capabilities = {k: _cap_value(v) for k, v in parse_pairs(caps, "--cap").items()}
     request = RunRequest(
         devices=(device,) if device else (), devices_file=devices_file, server=server,
         platform=platform, capabilities=capabilities, environ=os.environ,

@@ -27,10 +27,6 @@ def say(text: str = "", *, style: str | None = None) -> None:
     out.print(text, style=style, markup=False)
 
 
-def warn(text: str) -> None:
-    err.print(text, style="yellow", markup=False)
-
-
 def error(text: str) -> None:
     err.print(text, style="red", markup=False)
 

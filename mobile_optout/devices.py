@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from mobile_optout.errors import DevicesFileError, InputErrors, LocatedError, UsageError, Where
 from mobile_optout.flow.loader import (
@@ -25,6 +25,7 @@ from mobile_optout.flow.loader import (
 )
 from mobile_optout.flow.model import Platform
 from mobile_optout.flow.params import references, substitute
+from mobile_optout.values import redact_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +70,10 @@ class DeviceProfile:
             return "sim:" + self.platform.value
         return redact_url(self.server or "")
 
-
-def redact_url(url: str) -> str:
-    """``https://user:key@hub.example/wd/hub`` -> ``https://hub.example/wd/hub``."""
-    parts = urlsplit(url)
-    if not parts.username and not parts.password:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    @property
+    def http_timeout(self) -> float:
+        """What one HTTP call may take: opening a session (a busy grid queues) or a command."""
+        return max(self.timeouts.session, self.timeouts.command)
 
 
 # ---------------------------------------------------------------------------- the file

@@ -85,13 +85,14 @@ def inspect_device(
     """Open a session on the device (with ``app_id`` launched, when given), read the
     screen once, close the session. Returns the page source and its rows."""
     from mobile_optout.driver import connect
-    from mobile_optout.runner import RunOptions, endpoint
+    from mobile_optout.job import endpoint
 
     if app_id is None and profile.sim is not None:
         app_id = SIM_APPS[profile.platform]
     app = AppId(profile.platform, app_id) if app_id else None
-    with endpoint(profile, RunOptions(environ=environ), environ) as url:
-        driver = connect(url, profile, app)
+    with endpoint(profile, environ) as url:
+        driver = connect(url, profile.platform, app, capabilities=profile.capabilities,
+                         timeout=profile.http_timeout)
         try:
             source = driver.page_source()
         finally:

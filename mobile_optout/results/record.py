@@ -8,10 +8,11 @@ step, so that a run killed midway leaves what it had done on disk.
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 
 class Outcome(StrEnum):
@@ -118,18 +119,33 @@ class RunRecord:
     finished_at: str = ""
     results: list[FlowResult] = field(default_factory=list)
     tool_version: str = ""
+    drift: int = 0  # check: settings seen changed back since they were last verified
+    interrupted_by: str = ""  # what stopped the run early: "sigint" (Ctrl-C); "" if nothing
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+
+# How a run that was stopped early exits, by what stopped it (the shell's 128 + signal).
+INTERRUPT_EXIT = {"sigint": 130}
 
 
-def exit_code_for(outcomes: list[Outcome]) -> int:
-    """0 when all ok; 1 when any is would_change/blocked/failed; else 3 when any error."""
+def verdict(outcomes: Iterable[Outcome], *, drift: bool = False, interrupted: str = "") -> int:
+    """The exit code of a run, decided here only (the CLI, report.json and the pytest plugin
+    all read it): the interruption's code when the run was stopped early; else 1 when any
+    outcome is would_change/blocked/failed/interrupted or a setting drifted; else 3 when any
+    is an error; else 0."""
+    outcomes = list(outcomes)
+    if interrupted:
+        return INTERRUPT_EXIT.get(interrupted, 130)
     if any(o in FAIL_OUTCOMES for o in outcomes):
         return 1
     if any(o is Outcome.ERROR for o in outcomes):
         return 3
-    return 0
+    return 1 if drift else 0
+
+
+def run_verdict(run: RunRecord) -> int:
+    """The exit code of a recorded run: its outcomes, its drift, its interruption."""
+    return verdict((r.outcome for r in run.results), drift=run.drift > 0,
+                   interrupted=run.interrupted_by)
 
 
 class RecordSink(Protocol):

@@ -16,7 +16,7 @@ from mobile_optout.results.record import (
     SettingObservation,
     StepRecord,
     StepStatus,
-    exit_code_for,
+    run_verdict,
 )
 
 REPORT_JSON = "report.json"
@@ -83,7 +83,7 @@ def report_dict(run: RunRecord) -> dict[str, Any]:
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "tool_version": run.tool_version,
-        "exit_code": exit_code_for(outcomes),
+        "exit_code": run_verdict(run),
         "summary": dict(Counter(str(o) for o in outcomes)),
         "results": [_result_dict(r) for r in run.results],
     }

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mobile_optout.devices import redact_url
 from mobile_optout.errors import UsageError
 from mobile_optout.results.record import (
     ErrorInfo,
@@ -37,6 +36,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
+from mobile_optout.values import redact_url
 
 DB_NAME = "history.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -334,8 +334,9 @@ class Store:
     def run_finished(self, run: RunRecord) -> None:
         with self._tx() as c:
             c.execute(
-                "UPDATE runs SET status = 'finished', finished_at = ? WHERE run_id = ?",
-                (run.finished_at or now_iso(), run.run_id),
+                "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
+                ("interrupted" if run.interrupted_by else "finished",
+                 run.finished_at or now_iso(), run.run_id),
             )
 
     def _result_id(self, run: RunRecord, result: FlowResult) -> int:

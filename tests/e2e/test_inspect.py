@@ -21,7 +21,7 @@ from mobile_optout.sim import SimPhone
 def screen_on_the_setting_page(phone: SimPhone, platform: Platform) -> Screen:
     """Walk to LinkedIn's 'Data for Generative AI Improvement' page with plain taps."""
     profile = DeviceProfile(name="inspect", platform=platform, where=Where("test", 0))
-    driver = connect(phone.url, profile, AppId(platform, SIM_APPS[platform]))
+    driver = connect(phone.url, profile.platform, AppId(platform, SIM_APPS[platform]))
     try:
         for label in ("My Profile and Communities", "Settings", "Data privacy",
                       "Data for Generative AI Improvement"):
