@@ -258,12 +258,12 @@ def history_command(*, output: Path, device: str | None, flow: str | None, limit
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def validate_command(paths: tuple[Path, ...]) -> int:
-    """Check flow files and devices files without running anything.
+    """Check flow files, devices files and simulated app files without running anything.
 
     PATHS are files or folders (default: flows). Prints `ok  PATH` for each valid file
     and every problem as PATH:LINE:COL. Exit 0 when all are valid, 2 otherwise.
     """
-    from mobile_optout.flow import check_files
+    from mobile_optout.validate import check_files
 
     checks = check_files(list(paths) or [Path("flows")])
     if not checks:

@@ -4,6 +4,7 @@
     ├── InputError                   the user's input is wrong (exit 2)
     │   ├── FlowError                a flow file: carries path:line:col and a snippet
     │   ├── DevicesFileError         devices.yaml: same form as FlowError
+    │   ├── AppFileError             a simulated phone's app file: same form
     │   └── UsageError               a command-line mistake (unknown device, bad --param)
     ├── StepFailed                   the app did not look as the flow expected (exit 1);
     │   │                            carries the UI tree at that moment
@@ -84,6 +85,10 @@ class FlowError(LocatedError):
 
 class DevicesFileError(LocatedError):
     """A problem in a devices file."""
+
+
+class AppFileError(LocatedError):
+    """A problem in a simulated phone's app file (``sim/apps/*.yaml``)."""
 
 
 class InputErrors(InputError):

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from mobile_optout.sim.appfile import load_app_file
 
 APPS_DIR = Path(__file__).parent / "apps"
 
@@ -151,17 +151,27 @@ class _Resolver:
 
 
 @cache
-def _read(name: str) -> dict[str, Any]:
-    """The parsed YAML (read once per process; never mutated)."""
-    doc = yaml.safe_load((APPS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
-    if not isinstance(doc, dict):
-        raise ValueError(f"{name}.yaml: not a mapping")
-    return doc
+def _read(path: Path) -> dict[str, Any]:
+    """The checked document (read once per process; never mutated)."""
+    return load_app_file(path).doc
 
 
-def load_app(variants: tuple[str, ...] = (), name: str = "linkedin") -> AppModel:
-    """Read ``apps/<name>.yaml`` with the given variants applied."""
-    doc = _read(name)
+def app_path(name_or_path: str | Path) -> Path:
+    """A built-in app's name (``linkedin``) or an app file's path -> the file."""
+    text = str(name_or_path)
+    if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
+        return Path(text)
+    return APPS_DIR / f"{text}.yaml"
+
+
+def builtin_apps() -> list[str]:
+    """The names of the built-in apps (every file in ``sim/apps``), sorted."""
+    return sorted(p.stem for p in APPS_DIR.glob("*.yaml"))
+
+
+def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> AppModel:
+    """Read an app file (a built-in app's name, or a path) with the variants applied."""
+    doc = _read(app_path(name).resolve())
     r = _Resolver(variants)
     screens: dict[str, ScreenSpec] = {}
     for sid, raw in doc["screens"].items():
