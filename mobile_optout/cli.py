@@ -425,6 +425,9 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
               help="A variant of the app or device (repeat to combine); "
               "see docs/simulator.md or --list-variants.")
 @click.option("--list-variants", is_flag=True, help="List the variants and exit.")
+@click.option("--app", "apps", multiple=True, metavar="NAME_OR_PATH",
+              help="An app installed on the phone: a built-in app's name or an app file "
+              "(repeatable; default: every built-in app).")
 @click.option("--port", default=0, type=click.IntRange(0, 65535),
               help="Port on 127.0.0.1 (default: a free one).")
 @click.option("--latency-ms", default=0, type=click.IntRange(0, 60000),
@@ -432,8 +435,9 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
 @click.option("--seed", default=0, type=int, help="Seed for popups, slowness and faults.")
 @click.option("--state", "state_file", type=click.Path(path_type=Path),
               help="JSON file keeping the phone's app settings across runs.")
-def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool, port: int,
-                latency_ms: int, seed: int, state_file: Path | None) -> int:
+def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool,
+                apps: tuple[str, ...], port: int, latency_ms: int, seed: int,
+                state_file: Path | None) -> int:
     """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C.
 
     Check a flow before pointing it at a real phone: give the printed URL as a
@@ -451,7 +455,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
         raise UsageError(f"--port {port} is one of adb's emulator ports (5554-5585)")
     try:
         phone = SimPhone(platform=platform, variants=variants, seed=seed,
-                         latency_ms=latency_ms, state_file=state_file, port=port)
+                         latency_ms=latency_ms, state_file=state_file, port=port, apps=apps)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:
@@ -466,6 +470,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
     with phone:
         console.say(f"simulated {platform} phone at {phone.url}")
         console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
+                    + f"; apps: {', '.join(phone.engine.apps)}"
                     + (f"; latency {latency_ms} ms" if latency_ms else "")
                     + (f"; state in {state_file}" if state_file else ""))
         console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  (Ctrl-C stops)")
@@ -489,7 +494,8 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
 @click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
               help="An extra capability (repeatable).")
 @click.option("--app", "app_id", metavar="ID", help="Open this app first (Android package "
-              "or iOS bundle id). Default: the screen as it is (LinkedIn on a simulated phone).")
+              "or iOS bundle id). Default: the screen as it is (on a simulated phone: its "
+              "first app).")
 @click.option("--xml", "as_xml", is_flag=True, help="Print the page source as it came.")
 def inspect_command(device: str | None, devices_file: Path | None, server: str | None,
                     platform: str | None, caps: tuple[str, ...], app_id: str | None,

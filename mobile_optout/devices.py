@@ -38,6 +38,7 @@ class SimSpec:
     variants: tuple[str, ...] = ()
     seed: int = 0
     latency_ms: int = 0
+    apps: tuple[str, ...] = ()  # installed apps: built-in names or app files; () = all built-in
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,7 @@ DEVICE_KEYS = (
 )
 POOL_KEYS = ("server", "capabilities", "timeouts", "retries", "description", "devices")
 POOL_DEVICE_KEYS = ("platform", "capabilities", "timeouts", "retries", "description", "default")
-SIM_KEYS = ("variants", "seed", "latency_ms")
+SIM_KEYS = ("variants", "seed", "latency_ms", "apps")
 TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll")
 
 
@@ -146,9 +147,10 @@ class _DevicesReader(Reader):
 
     error_cls = DevicesFileError
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, folder: Path | None = None) -> None:
         super().__init__()
         self.source = source
+        self.folder = folder  # app files in sim: apps: are relative to the devices file
 
     def text(self, node: RawNode, what: str) -> str | None:
         if isinstance(node, RawScalar) and node.value is not None and (node.as_text or ""):
@@ -233,12 +235,42 @@ class _DevicesReader(Reader):
                 variants = [v for item in n.items if (v := self.text(item, "a variant"))]
             else:
                 self.err(self.source, n.where, f"variants must be a list, not {describe(n)}")
+        apps = self.apps(m.get("apps"))
         seed = latency = 0.0
         if (n := m.get("seed")) is not None:
             seed = self.number(n, "seed", whole=True, positive=False) or 0
         if (n := m.get("latency_ms")) is not None:
             latency = self.number(n, "latency_ms", whole=True, positive=False) or 0
-        return SimSpec(tuple(variants), int(seed), int(latency))
+        return SimSpec(tuple(variants), int(seed), int(latency), apps)
+
+    def apps(self, node: RawNode | None) -> tuple[str, ...]:
+        """sim: apps: built-in app names, or app files (relative to this file)."""
+        from mobile_optout.sim.model import builtin_apps, is_app_name
+
+        if node is None:
+            return ()
+        if not isinstance(node, RawSeq):
+            self.err(self.source, node.where, f"apps must be a list, not {describe(node)}")
+            return ()
+        found: list[str] = []
+        for item in node.items:
+            name = self.text(item, "an app")
+            if name is None:
+                continue
+            if not is_app_name(name):
+                path = Path(name)
+                path = (self.folder / path) if self.folder and not path.is_absolute() else path
+                if not path.is_file():
+                    self.err(self.source, item.where, f"no app file {name}")
+                    continue
+                found.append(str(path))
+            elif name in builtin_apps():
+                found.append(name)
+            else:
+                self.err(self.source, item.where, f"no built-in app '{name}' "
+                         f"(built-in: {', '.join(builtin_apps())}; or give an app file's path)",
+                         did_you_mean(name, builtin_apps()))
+        return tuple(found)
 
     def device(self, key: RawScalar, node: RawNode, *, pool: RawMap | None = None,
                pool_name: str = "") -> DeviceProfile | None:
@@ -382,7 +414,7 @@ def load_devices(path: Path) -> DeviceFile:
     """Load a devices file; every problem is reported with path:line:col."""
     display = display_path(path)
     source = read_source(path, display, DevicesFileError)
-    return _DevicesReader(source).read(parse(source, DevicesFileError), display)
+    return _DevicesReader(source, path.parent).read(parse(source, DevicesFileError), display)
 
 
 def builtin_devices() -> DeviceFile:

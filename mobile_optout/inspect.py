@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.flow.model import AppId, Platform
+from mobile_optout.flow.model import AppId
 from mobile_optout.locate import Node, Screen
 
 
@@ -76,9 +76,6 @@ def _suggest(screen: Screen, node: Node, label: Node | None, texts: Counter[str]
     return f"{{xpath: {_yaml_str(path)}}}"
 
 
-SIM_APPS = {Platform.ANDROID: "com.linkedin.android", Platform.IOS: "com.linkedin.LinkedIn"}
-
-
 def inspect_device(
     profile: DeviceProfile, app_id: str | None, environ: Mapping[str, str]
 ) -> tuple[str, list[Row]]:
@@ -87,8 +84,12 @@ def inspect_device(
     from mobile_optout.driver import connect
     from mobile_optout.job import endpoint
 
-    if app_id is None and profile.sim is not None:
-        app_id = SIM_APPS[profile.platform]
+    if app_id is None and profile.sim is not None:  # the simulated phone's first app
+        from mobile_optout.sim.model import app_id as sim_app_id
+        from mobile_optout.sim.model import builtin_apps
+
+        first = (profile.sim.apps or builtin_apps())[0]
+        app_id = sim_app_id(first, profile.platform.value)
     app = AppId(profile.platform, app_id) if app_id else None
     with endpoint(profile, environ) as url:
         driver = connect(url, profile.platform, app, capabilities=profile.capabilities,

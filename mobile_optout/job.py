@@ -182,7 +182,7 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
         state_file = sim_state_dir / f"{profile.name}.json"
     phone = SimPhone(
         platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
-        latency_ms=profile.sim.latency_ms, state_file=state_file,
+        latency_ms=profile.sim.latency_ms, state_file=state_file, apps=profile.sim.apps,
     )
     with phone:
         yield phone.url

@@ -31,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -575,6 +575,7 @@ def _phone_profile(flow: Flow, phone: _Phone) -> DeviceProfile:
     from mobile_optout.devices import DeviceProfile, Timeouts
     from mobile_optout.errors import UsageError, Where
     from mobile_optout.flow.model import Platform
+    from mobile_optout.job import sim_timeouts
 
     raw = getattr(phone, "platform", None)
     if raw is not None:
@@ -586,27 +587,29 @@ def _phone_profile(flow: Flow, phone: _Phone) -> DeviceProfile:
     if not flow.runs_on(platform):
         raise UsageError(f"flow '{flow.name}' does not run on {platform.value}")
     url = phone.url.rstrip("/")
-    # A simulated phone answers in microseconds: look again often.
     return DeviceProfile(
         name=url.split("://", 1)[-1], platform=platform, where=Where("mo_run_flow", 0),
-        server=url, timeouts=replace(Timeouts(), poll=0.05),
+        server=url, timeouts=sim_timeouts(Timeouts()),
     )
 
 
 @pytest.fixture
 def mo_sim() -> Iterator[Callable[..., Any]]:
-    """``mo_sim(platform="android", variants=(), seed=0, latency_ms=0) -> SimPhone``:
-    a simulated phone, started; every phone is stopped when the test ends. It has ``.url``,
-    ``.state()`` and ``.events()`` (the taps it saw)."""
+    """``mo_sim(platform="android", variants=(), seed=0, latency_ms=0, apps=()) -> SimPhone``:
+    a simulated phone, started; every phone is stopped when the test ends. ``apps``: the
+    installed apps, built-in names or app files (default: every built-in app). It has
+    ``.url``, ``.state()`` and ``.events()`` (the taps it saw)."""
     from mobile_optout.flow.model import Platform
     from mobile_optout.sim import SimPhone
 
     with contextlib.ExitStack() as stack:
 
         def start(platform: str = "android", variants: Sequence[str] = (), seed: int = 0,
-                  latency_ms: int = 0) -> SimPhone:
+                  latency_ms: int = 0, apps: Sequence[str | os.PathLike[str]] = ()
+                  ) -> SimPhone:
             phone = SimPhone(platform=Platform(platform), variants=tuple(variants), seed=seed,
-                             latency_ms=latency_ms)
+                             latency_ms=latency_ms, apps=[Path(a) if not isinstance(a, str)
+                                                          else a for a in apps])
             stack.enter_context(phone)
             return phone
 

@@ -49,7 +49,7 @@ KINDS = ("text", "heading", "row", "group", "button", "image_button", "image", "
 TAP_KINDS = ("goto", "back", "dialog", "dismiss", "launch", "none")
 TOP_KEYS = ("mobile-optout", "name", "description", "android", "ios", "settings", "start",
             "dialogs", "screens")
-ANDROID_KEYS = ("package", "activity", "launcher_package")
+ANDROID_KEYS = ("package", "activity")
 IOS_KEYS = ("bundle", "name")
 SCREEN_KEYS = ("title", "app", "back", "web", "web_text", "container_id", "deep_links",
                "toolbar", "body", "bottom", "if", "unless")
@@ -202,7 +202,7 @@ class _AppReader(Reader):
         if pm is None:
             return None
         self.keys(self.source, pm, keys, platform)
-        for k in keys[:2]:
+        for k in keys:
             self.text(self.required(self.source, pm, k, platform), f"{platform}.{k}")
         return self.text(pm.get(key), f"{platform}.{key}")
 
