@@ -64,7 +64,7 @@ class Rendering:
     screen_keys: dict[str, Node]
     dialog_keys: dict[str, Node]
     loading: bool
-    _png: bytes | None = None
+    png: bytes | None = None  # the screenshot, drawn on first ask
 
     def resolve(self, handle: Handle) -> Node | None:
         if handle.layer == "dialog":
@@ -230,10 +230,10 @@ class Engine:
 
     def screenshot(self) -> bytes:
         rendering = self.render()
-        if rendering._png is None:
+        if rendering.png is None:
             roots = [rendering.screen] + ([rendering.dialog] if rendering.dialog else [])
-            rendering._png = screenshot_png(roots, self.builder.m, dim_from=1)
-        return rendering._png
+            rendering.png = screenshot_png(roots, self.builder.m, dim_from=1)
+        return rendering.png
 
     # ------------------------------------------------------------------ app lifecycle
     def _bring_forward(self, name: str | None) -> bool:

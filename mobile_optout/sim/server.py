@@ -156,6 +156,14 @@ class SimPhone:
         self.start()
         return self
 
+    def connection_opened(self, conn: socket.socket) -> None:
+        with self._conns_lock:
+            self._conns.add(conn)
+
+    def connection_closed(self, conn: socket.socket) -> None:
+        with self._conns_lock:
+            self._conns.discard(conn)
+
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
@@ -391,14 +399,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        phone = self.server.phone
-        with phone._conns_lock:
-            phone._conns.add(self.connection)
+        self.server.phone.connection_opened(self.connection)
 
     def finish(self) -> None:
-        phone = self.server.phone
-        with phone._conns_lock:
-            phone._conns.discard(self.connection)
+        self.server.phone.connection_closed(self.connection)
         super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:
