@@ -215,6 +215,7 @@ def history_command(*, output: Path, device: str | None, flow: str | None, limit
                     as_json: bool, drift: bool) -> int:
     """Past runs, newest first (from OUTPUT/history.db)."""
     from mobile_optout.results.store import DB_NAME, Store, device_key, summarize
+    from mobile_optout.values import on_off
 
     if not (output / DB_NAME).exists():
         if as_json:
@@ -232,8 +233,8 @@ def history_command(*, output: Path, device: str | None, flow: str | None, limit
             elif found:
                 console.table(
                     ["device", "setting", "verified", "since", "now", "seen", "run"],
-                    [(d.device, d.setting, "on" if d.verified else "off", d.verified_at,
-                      "on" if d.observed else "off", d.observed_at, d.observed_run)
+                    [(d.device, d.setting, on_off(d.verified), d.verified_at,
+                      on_off(d.observed), d.observed_at, d.observed_run)
                      for d in found],
                     title="Drift: settings no longer as last verified")
             else:

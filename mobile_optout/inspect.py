@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.flow.model import AppId
 from mobile_optout.locate import Node, Screen
+from mobile_optout.values import on_off
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ def describe(screen: Screen) -> list[Row]:
     for n in shown:
         if not (n.texts or n.checkable):
             continue
-        state = "" if n.checked is None else ("on" if n.checked else "off")
+        state = "" if n.checked is None else on_off(n.checked)
         rows.append(Row(
             element=n.cls.rsplit(".", 1)[-1].removeprefix("XCUIElementType"),
             says=n.texts[0] if n.texts else "",

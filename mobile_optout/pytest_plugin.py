@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pytest
 
 from mobile_optout.errors import InputError, OptoutError
-from mobile_optout.values import Mode
+from mobile_optout.values import Mode, on_off
 
 if TYPE_CHECKING:
     from mobile_optout.devices import DeviceProfile
@@ -456,14 +456,11 @@ class FlowItem(pytest.Item):
         return self.path, self.flow.where.line - 1, f"{self.flow.name} on {self.profile.name}"
 
 
-def _on(value: bool | None) -> str:
-    return "unknown" if value is None else ("on" if value else "off")
-
-
 def _setting_text(result: FlowResult) -> str:
     s = result.setting
     assert s is not None
-    return f"{s.id}: before {_on(s.before)}, after {_on(s.after)}, desired {_on(s.desired)}"
+    return (f"{s.id}: before {on_off(s.before)}, after {on_off(s.after)}, "
+            f"desired {on_off(s.desired)}")
 
 
 def describe_failure(result: FlowResult, run_dir: Path | None) -> str:
@@ -482,7 +479,8 @@ def describe_failure(result: FlowResult, run_dir: Path | None) -> str:
         lines.append(f"step:     {err.step} (line {err.line})")
     if result.outcome is Outcome.WOULD_CHANGE and result.setting is not None:
         s = result.setting
-        lines.append(f"setting:  {s.id} is {_on(s.before)}; apply would turn it {_on(s.desired)}")
+        lines.append(f"setting:  {s.id} is {on_off(s.before)}; "
+                     f"apply would turn it {on_off(s.desired)}")
     if result.note:
         lines.append(f"why:      {result.note}")
     if err is not None:

@@ -72,7 +72,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
-from mobile_optout.values import Mode
+from mobile_optout.values import Mode, on_off
 
 
 class Progress(Protocol):
@@ -485,10 +485,10 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     obs.after = state
     run.screenshot("setting-before", record)
     if state == desired:
-        record.message = f"already {'on' if desired else 'off'}"
+        record.message = f"already {on_off(desired)}"
         return
     if run.options.check:
-        record.message = f"is {_on(state)}; would turn it {_on(desired)}"
+        record.message = f"is {on_off(state)}; would turn it {on_off(desired)}"
         return
     device.tap(target)
     run.tapped_setting = True
@@ -498,7 +498,7 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
         after = device.toggle_state(again) if again is not None else None
         obs.after = after
         if after == desired:
-            record.message = f"turned {'on' if desired else 'off'}, verified on screen"
+            record.message = f"turned {on_off(desired)}, verified on screen"
             run.screenshot("setting-after", record)
             return
         if time.monotonic() >= deadline:
@@ -506,17 +506,13 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
             screen = device.screen()
             raise StepFailed(
                 f"{step.where}: tapped {target.description} but it still reads "
-                f"{'unknown' if after is None else ('on' if after else 'off')} "
+                f"{on_off(after)} "
                 f"after {run.timeout_for(step):g}s",
-                expected=f"{step.setting} {'on' if desired else 'off'}",
+                expected=f"{step.setting} {on_off(desired)}",
                 actual=screen.summary(), ui_tree=screen.source,
             )
         device.pause()
         device.changed()  # look again: the toggle may take a moment to turn
-
-
-def _on(state: bool | None) -> str:
-    return "unknown" if state is None else ("on" if state else "off")
 
 
 Handler = Callable[[FlowRun, Any, StepRecord], None]
