@@ -1,8 +1,9 @@
-"""Commands. The only place that parses argv and picks exit codes.
+"""Commands. The only place that parses argv and returns exit codes.
 
 Every command returns an int exit code (or raises an ``OptoutError``); ``main`` turns
 the tool's own errors into a message and their ``exit_code``: 0 success, 1 a flow did
-not reach its desired state, 2 invalid input or usage, 3 device or infrastructure.
+not reach its desired state, 2 invalid input or usage, 3 device or infrastructure. A
+run's code is its verdict (``results.record.verdict``), the one report.json records.
 """
 
 from __future__ import annotations

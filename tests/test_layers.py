@@ -33,6 +33,8 @@ LAYERS = {
     "mobile_optout.results.store": ("mobile_optout.devices", "mobile_optout.driver",
                                     "mobile_optout.flow", *RUN, "mobile_optout.sim"),
     "mobile_optout.devices": (*RESULTS, *RUN, "mobile_optout.driver", *SIM_SERVER),
+    "mobile_optout.runner": ("mobile_optout.job", "mobile_optout.cli",
+                             "mobile_optout.pytest_plugin", "mobile_optout.sim", "PIL"),
     "mobile_optout.sim.appfile": (*RESULTS, *RUN, "mobile_optout.flow",
                                   "mobile_optout.devices", *SIM_SERVER),
 }
