@@ -470,13 +470,14 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
 
     signal.signal(signal.SIGTERM, on_term)
     with phone:
-        console.say(f"simulated {platform} phone at {phone.url}")
-        console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
-                    + f"; apps: {', '.join(phone.engine.apps)}"
-                    + (f"; latency {latency_ms} ms" if latency_ms else "")
-                    + (f"; state in {state_file}" if state_file else ""))
-        console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  (Ctrl-C stops)")
-        try:
+        try:  # Ctrl-C at any moment from here stops the phone cleanly
+            console.say(f"simulated {platform} phone at {phone.url}")
+            console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
+                        + f"; apps: {', '.join(phone.engine.apps)}"
+                        + (f"; latency {latency_ms} ms" if latency_ms else "")
+                        + (f"; state in {state_file}" if state_file else ""))
+            console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  "
+                        "(Ctrl-C stops)")
             threading.Event().wait()
         except KeyboardInterrupt:
             console.say("stopping the simulated phone")

@@ -273,9 +273,12 @@ class RunSession:
         except (DeviceError, InputError) as exc:  # the endpoint or the parameters
             result = endpoint_failed(self.record, self.store, flow, profile, exc)
         else:
-            self._in_flight.append(flow_run.result)
-            result = flow_run.execute()
-            self._in_flight.remove(flow_run.result)
+            self._in_flight.append(flow_run.result)  # until it ends; Ctrl-C leaves it here
+            try:
+                result = flow_run.execute()
+            finally:
+                if flow_run.result.outcome is not Outcome.RUNNING:
+                    self._in_flight.remove(flow_run.result)
         self.record.results.append(result)
         return result
 
