@@ -188,6 +188,26 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
         yield phone.url
 
 
+class Endpoints:
+    """Devices' endpoints kept open until ``close``: a simulated phone is started on first
+    use and serves every later flow (the pytest plugin shares one across its session)."""
+
+    def __init__(self, environ: Mapping[str, str], sim_state_dir: Path | None) -> None:
+        self.environ = environ
+        self.sim_state_dir = sim_state_dir
+        self._stack = contextlib.ExitStack()
+        self._urls: dict[str, str] = {}
+
+    def url_for(self, profile: DeviceProfile) -> str:
+        if profile.name not in self._urls:
+            self._urls[profile.name] = self._stack.enter_context(
+                endpoint(profile, self.environ, self.sim_state_dir))
+        return self._urls[profile.name]
+
+    def close(self) -> None:
+        self._stack.close()
+
+
 # --------------------------------------------------------------------------- the session
 
 
@@ -202,7 +222,8 @@ class RunSession:
     """
 
     def __init__(self, output: Path, options: RunOptions, *, keep_screenshots: bool = True,
-                 redactor: Redactor | None = None, progress: Progress | None = None) -> None:
+                 redactor: Redactor | None = None, progress: Progress | None = None,
+                 endpoints: Endpoints | None = None) -> None:
         self.output = output
         self.options = options
         self.redactor = redactor or Redactor()
@@ -216,7 +237,7 @@ class RunSession:
         self.reports: dict[str, Path] = {}
         self._store: Store | None = None
         self._stack = contextlib.ExitStack()
-        self._urls: dict[str, str] = {}
+        self._endpoints = endpoints  # shared ones are the owner's to close
         self._in_flight: list[FlowResult] = []
 
     @property
@@ -256,10 +277,12 @@ class RunSession:
         return endpoint(profile, self.options.environ, self.output / SIM_STATE)
 
     def url_for(self, profile: DeviceProfile) -> str:
-        """The device's URL, opened on first use and kept until the session ends."""
-        if profile.name not in self._urls:
-            self._urls[profile.name] = self._stack.enter_context(self.endpoint(profile))
-        return self._urls[profile.name]
+        """The device's URL, opened on first use and kept until the session ends (or, when
+        the endpoints were handed in, until their owner closes them)."""
+        if self._endpoints is None:
+            self._endpoints = Endpoints(self.options.environ, self.output / SIM_STATE)
+            self._stack.callback(self._endpoints.close)
+        return self._endpoints.url_for(profile)
 
     def run(self, flow: Flow, profile: DeviceProfile, *, options: RunOptions | None = None,
             url: str | None = None) -> FlowResult:

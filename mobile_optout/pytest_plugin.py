@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from mobile_optout.devices import DeviceProfile
     from mobile_optout.driver import AppiumDriver
     from mobile_optout.flow.model import Flow
-    from mobile_optout.job import RunSession
+    from mobile_optout.job import Endpoints, RunSession
     from mobile_optout.results.record import FlowResult, RunRecord
     from mobile_optout.runner import RunOptions
 
@@ -193,6 +193,7 @@ class MoSession:
         self._devices: list[DeviceProfile] | None = None
         self._markers: set[str] = set()
         self.session: RunSession | None = None
+        self._endpoints: Endpoints | None = None
         self.exit_code: int | None = None  # the run's verdict, once finished
         self.notes: list[tuple[str, str]] = []  # (nodeid, why) of not_offered items
         self.passed_over = 0  # flow files seen but not collected (collection is off)
@@ -262,7 +263,8 @@ class MoSession:
         if self.session is None:
             from mobile_optout.job import RunSession
 
-            self.session = RunSession(self.settings.output, self.options()).__enter__()
+            self.session = RunSession(self.settings.output, self.options(),
+                                      endpoints=self.endpoints()).__enter__()
         return self.session
 
     def options(self, mode: str | None = None, params: Mapping[str, str] | None = None
@@ -273,9 +275,17 @@ class MoSession:
         return RunOptions(mode=Mode(mode or self.settings.mode), params=merged,
                           environ=dict(os.environ))
 
+    def endpoints(self) -> Endpoints:
+        """The session's endpoints: a simulated phone is started once, kept open."""
+        if self._endpoints is None:
+            from mobile_optout.job import SIM_STATE, Endpoints
+
+            self._endpoints = Endpoints(dict(os.environ), self.settings.output / SIM_STATE)
+        return self._endpoints
+
     def url_for(self, profile: DeviceProfile) -> str:
-        """The device's endpoint; a simulated phone is started on first use, kept open."""
-        return self._start().url_for(profile)
+        """The device's endpoint (``mo_device``: no run is recorded for a bare session)."""
+        return self.endpoints().url_for(profile)
 
     def run_flow(self, flow: Flow, profile: DeviceProfile, *, mode: str | None = None,
                  params: Mapping[str, str] | None = None, url: str | None = None
@@ -287,11 +297,14 @@ class MoSession:
         """Finish the run (when anything ran): flows cut short by Ctrl-C read
         ``interrupted``, the reports are written, the phones stop, the store closes."""
         session = self.session
-        if session is None or self.exit_code is not None:
-            return
-        session.close("sigint" if interrupted else "")
-        self.reports = session.reports
-        self.exit_code = session.exit_code
+        try:
+            if session is not None and self.exit_code is None:
+                session.close("sigint" if interrupted else "")
+                self.reports = session.reports
+                self.exit_code = session.exit_code
+        finally:
+            if self._endpoints is not None:
+                self._endpoints.close()
 
 
 _SESSION = pytest.StashKey[MoSession]()
