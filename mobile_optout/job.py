@@ -166,6 +166,7 @@ def load_request_flows(req: RunRequest) -> list[Flow]:
         )
     return chosen
 
+
 @contextlib.contextmanager
 def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
              sim_state_dir: Path | None = None) -> Iterator[str]:
