@@ -12,6 +12,7 @@ from appium.webdriver.common.appiumby import AppiumBy
 from selenium.common.exceptions import SessionNotCreatedException
 from sim.sim_helpers import connect
 
+from mobile_optout.cli import main
 from mobile_optout.errors import InputError
 from mobile_optout.flow.model import Platform
 from mobile_optout.job import RunRequest, perform
@@ -112,3 +113,20 @@ def test_a_devices_file_naming_an_unknown_app_is_an_error_at_its_line(tmp_path: 
     assert problem.where.line == 4
     assert "no built-in app 'linkedn'" in problem.message
     assert problem.hint == "did you mean 'linkedin'?"
+
+
+def test_validate_accepts_app_files_and_names_a_bad_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def validate_cli(*paths: Path) -> int:
+        with pytest.raises(SystemExit) as done:
+            main(["validate", *map(str, paths)])
+        return int(str(done.value.code))
+
+    assert validate_cli(NOTES, ROOT / "mobile_optout" / "sim" / "apps") == 0
+    assert capsys.readouterr().out.count("ok  ") == 2
+
+    assert validate_cli(DATA / "sim_apps_invalid" / "broken.yaml") == 2
+    err = capsys.readouterr().err
+    assert "broken.yaml:11:16: unknown kind 'buton'" in err
+    assert "Traceback" not in err
