@@ -49,6 +49,7 @@ import handwritten  # noqa: E402
 from mobile_optout import __version__  # noqa: E402
 from mobile_optout.job import RunRequest, perform  # noqa: E402
 from mobile_optout.results.record import FlowResult, Outcome  # noqa: E402
+from mobile_optout.values import Mode  # noqa: E402
 
 FLOW = ROOT / "flows" / "linkedin" / "android.yaml"
 LATENCY_MS = 30
@@ -108,16 +109,15 @@ def runner(url: str, *, mode: str = "apply", caps: dict[str, object] | None = No
     steps, store and reports."""
     with tempfile.TemporaryDirectory() as tmp:
         if devices_file is not None:
-            request = RunRequest(mode=mode, paths=[FLOW], devices_file=devices_file,
+            request = RunRequest(mode=Mode(mode), paths=[FLOW], devices_file=devices_file,
                                  all_devices=True, parallel=64, output=Path(tmp))
         else:
-            request = RunRequest(mode=mode, paths=[FLOW], server=url, platform="android",
+            request = RunRequest(mode=Mode(mode), paths=[FLOW], server=url, platform="android",
                                  capabilities=caps or {}, output=Path(tmp),
                                  keep_screenshots=screenshots)
         t0 = time.perf_counter()
-        run, _, store = perform(request)
+        run = perform(request).run
         seconds = time.perf_counter() - t0
-        store.close()
     want = Outcome.WOULD_CHANGE if mode == "check" else Outcome.CHANGED
     bad = [(r.device, r.outcome, r.error) for r in run.results if r.outcome is not want]
     assert not bad, bad

@@ -30,8 +30,15 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element, LocatorRejected, Rect, Unsupported
-from mobile_optout.errors import DeniedTap, FlowEnded, Interrupted, TransientDeviceError
+from mobile_optout.driver import STRATEGIES, Driver, Element
+from mobile_optout.errors import (
+    DeniedTap,
+    FlowEnded,
+    Interrupted,
+    LocatorRejected,
+    TransientDeviceError,
+    Unsupported,
+)
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import (
     Node,
@@ -42,9 +49,9 @@ from mobile_optout.locate import (
     needs_server,
     server_queries,
 )
+from mobile_optout.values import Rect
 
 T = TypeVar("T")
-IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
 MAX_INTERRUPTS_PER_WAIT = 6
 
 

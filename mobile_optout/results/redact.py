@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from mobile_optout.devices import redact_url
+from mobile_optout.values import redact_url
 
 MIN_SECRET = 4
 MIN_NAME_PART = 3

@@ -35,11 +35,10 @@ def run_on(phone: SimPhone, tmp_path: Path, device: str = "", *,
     devices.write_text(
         f"devices:\n  phone:\n    platform: {platform}\n    server: {phone.url}\n{device}",
         encoding="utf-8")
-    record, _, store = perform(RunRequest(
+    record = perform(RunRequest(
         paths=[LINKEDIN[platform]], devices_file=devices, output=tmp_path / "results",
         keep_screenshots=keep_screenshots, environ=dict(os.environ),
-    ))
-    store.close()
+    )).run
     assert len(record.results) == 1
     return record.results[0]
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import AppiumDriver, connect
 from mobile_optout.errors import Where
 from mobile_optout.flow.model import AppId, Locator, Platform, TextMatch
@@ -54,8 +53,7 @@ ROUTE = [
 def driver(request: pytest.FixtureRequest) -> Iterator[AppiumDriver]:
     platform: Platform = request.param
     with SimPhone(platform=platform) as phone:
-        profile = DeviceProfile(name="t", platform=platform, where=W)
-        d = connect(phone.url, profile, APPS[platform])
+        d = connect(phone.url, platform, APPS[platform])
         d.activate_app(APPS[platform])
         yield d
         d.quit()

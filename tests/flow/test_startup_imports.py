@@ -1,6 +1,6 @@
 """`mobile-optout --help` and `validate` start fast: they import none of the heavy parts
-(the Appium client and selenium, lxml, Pillow, rich's tables, the simulated phone). Checked
-in a fresh interpreter, by the modules it ends up holding (no timing)."""
+(the Appium client and selenium, lxml, Pillow, rich's tables, the simulated phone's server).
+Checked in a fresh interpreter, by the modules it ends up holding (no timing)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("appium", "selenium", "urllib3", "lxml", "PIL", "rich.table", "mobile_optout.sim",
-         "mobile_optout.driver")
+HEAVY = ("appium", "selenium", "urllib3", "lxml", "PIL", "rich.table", "mobile_optout.driver",
+         "mobile_optout.sim.server", "mobile_optout.sim.engine", "mobile_optout.sim.render")
 PROBE = """
 import json, sys
 from mobile_optout.cli import main
