@@ -270,13 +270,12 @@ class Device:
         deadline = time.monotonic() + timeout
         dismissed = 0
         cheap = self._screen is None and self._queries(locator, tap=tap) is not None
-        if cheap:
-            self._ask_identity()
         while True:
             target: Target | None = None
             try:
                 if cheap:
                     cheap = False
+                    self._ask_identity()
                     target = self.look(locator, tap=tap)
                     if target is not None and tap and self._interrupt_shows():
                         continue  # deal with it from the page source first
