@@ -364,6 +364,10 @@ def bench_grid(pairs: int, out: list[str]) -> None:
 # ---------------------------------------------------------------------------- report
 
 
+def load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def machine() -> list[str]:
     def version(args: list[str]) -> str:
         try:
@@ -384,7 +388,8 @@ def machine() -> list[str]:
                 break
     return [
         f"- Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.system()} "
-        f"{platform.release()}, {cpu}, {os.cpu_count()} cores (shared with other jobs)",
+        f"{platform.release()}, {cpu}, {os.cpu_count()} cores (shared with other jobs: "
+        f"load average {load()} at the start)",
         f"- mobile-optout {__version__}, Python {platform.python_version()}, "
         f"Appium-Python-Client {appium.version.version}, selenium {selenium.__version__}, "
         f"{version(['java', '-version'])}",
@@ -412,7 +417,8 @@ def main() -> None:
     bench_startup(3 if args.quick else 7, out)
     if not args.skip_grid:
         bench_grid(2 if args.quick else 3, out)
-    out.append(f"All of it took {time.perf_counter() - started:.0f} s.")
+    out.append(f"All of it took {time.perf_counter() - started:.0f} s; load average at the end "
+               f"{load()}. On a loaded machine every figure here is noisy: compare the pairs.")
     print("\n".join(out[mark:]))
     args.output.write_text("\n".join(out) + "\n", encoding="utf-8")
     print(f"wrote {args.output}")
