@@ -141,6 +141,9 @@ def fresh_script() -> Sample:
 
 
 HOLD_S = 0.0  # the runner's own hold time after a read-back (none on this branch yet)
+SUMMARY: list[str] = []  # one row per benchmark, for the README
+README = ROOT / "README.md"
+MARKS = ("<!-- bench:start (bench/run.py writes this table) -->", "<!-- bench:end -->")
 
 
 def med(values: Sequence[float]) -> float:
@@ -193,6 +196,11 @@ def bench_script(pairs: int, out: list[str]) -> list[Sample]:
         "the tap (two tree reads) and the evidence screenshots.",
         "",
     ]
+    SUMMARY.append(
+        f"| 1. runner / best hand-written script, LinkedIn Android, 30 ms round trip | "
+        f"{med(ratios):.2f}x ({med(bare):.2f}x with `--no-screenshots`); "
+        f"{med([s.commands for s in run_s]):.0f} vs {med([s.commands for s in script_s]):.0f}"
+        f" commands | <= 1.10 |")
     return run_s
 
 
@@ -237,6 +245,8 @@ def bench_never_idle(pairs: int, out: list[str]) -> None:
         "flow (counted by the phone with a 1 ms timeout, not sat through).",
         "",
     ]
+    SUMMARY.append(f"| 2. never-idle feed / quiet feed | {med(ratios):.2f}x (the driver's default"
+                   f" would take ~{default_s:.0f} s) | <= 1.2 |")
 
 
 def eight_at_once(screenshots: bool) -> float:
@@ -259,6 +269,8 @@ def bench_parallel(rounds: int, out: list[str]) -> None:
         rows.append(f"| {'evidence screenshots' if screenshots else '`--no-screenshots`'} "
                     f"| {med(one):.2f} | {med(eight):.2f} "
                     f"| {', '.join(f'{s:.1f}x' for s in speedup)} | **{med(speedup):.1f}x** |")
+        if screenshots:
+            SUMMARY.append(f"| 3. 8 phones at once vs 1 | {med(speedup):.1f}x | >= 7 |")
     out += [
         "## 3. 8 phones at once vs 1",
         "",
@@ -296,6 +308,9 @@ def bench_steps(samples: Sequence[Sample], out: list[str]) -> None:
         out.append(f"| {kind} | {len(rows)} | {med([r for r, _ in rows]):.0f} "
                    f"| {med([t for _, t in rows]):.0f} | {max(t for _, t in rows)} |")
     out.append("")
+    taps = by_kind.get("tap", [(0, 0)])
+    SUMMARY.append(f"| 4. a tap step: round trips / tree reads (median) | "
+                   f"{med([r for r, _ in taps]):.0f} / {med([t for _, t in taps]):.0f} | |")
 
 
 def bench_startup(times: int, out: list[str]) -> None:
@@ -322,6 +337,8 @@ def bench_startup(times: int, out: list[str]) -> None:
         *(f"| `{name}` | {s:.3f} |" for name, s in rows),
         "",
     ]
+    SUMMARY.append(f"| 5. start-up: `--help` / `validate flows/` | {rows[1][1]:.2f} s / "
+                   f"{rows[2][1]:.2f} s (`python -c pass`: {rows[0][1]:.2f} s) | <= 0.3 s |")
 
 
 def bench_grid(pairs: int, out: list[str]) -> None:
@@ -359,6 +376,7 @@ def bench_grid(pairs: int, out: list[str]) -> None:
         f"**median {med(ratios):.2f}**.",
         "",
     ]
+    SUMMARY.append(f"| 6. through a Selenium Grid 4 / direct | {med(ratios):.2f}x | <= 1.15 |")
 
 
 # ---------------------------------------------------------------------------- report
@@ -422,6 +440,19 @@ def main() -> None:
     print("\n".join(out[mark:]))
     args.output.write_text("\n".join(out) + "\n", encoding="utf-8")
     print(f"wrote {args.output}")
+    if args.output == ROOT / "bench" / "RESULTS.md":
+        quote_in_readme(out[4].removeprefix("- Measured ").split(" on ")[0])
+
+
+def quote_in_readme(when: str) -> None:
+    """The summary table in README.md, between its marks, with the date of the run."""
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(MARKS[0]), text.index(MARKS[1])
+    table = [MARKS[0], "", f"Latest run, {when} (bench/RESULTS.md has the details, the "
+             "machine and the versions):", "", "| benchmark | result | target |",
+             "|---|---|---|", *SUMMARY, ""]
+    README.write_text(text[:start] + "\n".join(table) + "\n" + text[end:], encoding="utf-8")
+    print(f"quoted the table in {README}")
 
 
 if __name__ == "__main__":
