@@ -196,7 +196,7 @@ class Device:
         queries = self._queries(locator, tap=tap)
         if queries is not None:
             try:
-                return self._ask_made(queries)
+                return self._ask_made(queries, shown_as=str(locator))
             except _Refused:
                 logger.debug("the server cannot answer {}; reading the tree", locator)
         return self._look_tree(locator, fresh=fresh)
@@ -216,21 +216,22 @@ class Device:
         listed = [queries] if isinstance(queries, Query) else queries
         return None if any(q.strategy in self._unsupported for q in listed) else listed
 
-    def _ask_made(self, queries: list[Query]) -> Target | None:
+    def _ask_made(self, queries: list[Query], shown_as: str = "") -> Target | None:
         try:
-            return self._ask(queries)
+            return self._ask(queries, shown_as)
         except LocatorRejected as exc:
             raise _Refused(str(exc)) from exc
         except Unsupported as exc:  # e.g. a server without UiSelectors: never ask again
             self._unsupported.update(q.strategy for q in queries)
             raise _Refused(str(exc)) from exc
 
-    def _ask(self, queries: list[Query]) -> Target | None:
-        """Server-side finds in order; the first that finds something answers."""
+    def _ask(self, queries: list[Query], shown_as: str = "") -> Target | None:
+        """Server-side finds in order; the first that finds something answers.
+        ``shown_as``: how the target is named in messages (the flow's locator)."""
         for q in queries:
             found = self._find_all(q.strategy, q.value)
             if len(found) > q.nth:
-                return Target(f"{q.strategy}={q.value!r}", element=found[q.nth],
+                return Target(shown_as or f"{q.strategy}={q.value!r}", element=found[q.nth],
                               value=q.value, screened=q.screened)
         return None
 
