@@ -143,3 +143,42 @@ def test_no_screenshots_means_none_is_taken(tmp_path: Path, keep: bool) -> None:
     assert result.outcome is Outcome.CHANGED
     assert taken == (2 if keep else 0)  # the setting before and after: the evidence
     assert not keep or all(s.evidence for s in result.steps if s.kind == "ensure_setting")
+
+
+class _WhenFastIsDone:
+    """Progress: when the quick phone's flow ends, note what the slow phone is doing, and
+    stop it (its session then dies: the slow device's result is an error)."""
+
+    def __init__(self, slow: SimPhone) -> None:
+        self.slow = slow
+        self.waiting_then: int | None = None
+
+    def step(self, result: FlowResult, record: Any) -> None:
+        pass
+
+    def finished(self, result: FlowResult) -> None:
+        if result.device == "quick":
+            self.waiting_then = self.slow.state()["waiting"]
+            self.slow.stop()
+
+
+def test_devices_at_once_never_wait_for_each_other(tmp_path: Path) -> None:
+    # The slow phone's feed never idles and its device keeps the driver's 60 s idle wait:
+    # its first command there waits until the phone is stopped.
+    with SimPhone(platform="android", variants=("never-idle",)) as slow, \
+            SimPhone(platform="android") as quick:
+        devices = tmp_path / "devices.yaml"
+        devices.write_text(
+            "devices:\n"
+            f"  slow: {{platform: android, server: \"{slow.url}\", retries: 0,\n"
+            "         settings: {waitForIdleTimeout: 60000}}\n"
+            f"  quick: {{platform: android, server: \"{quick.url}\"}}\n", encoding="utf-8")
+        watcher = _WhenFastIsDone(slow)
+        record = perform(RunRequest(
+            paths=[LINKEDIN["android"]], devices_file=devices, all_devices=True, parallel=2,
+            output=tmp_path / "results", environ=dict(os.environ),
+        ), progress=watcher).run
+    outcomes = {r.device: r.outcome for r in record.results}
+    assert outcomes["quick"] is Outcome.CHANGED
+    assert watcher.waiting_then == 1  # the slow phone was still mid-wait when quick ended
+    assert outcomes["slow"] is Outcome.ERROR
