@@ -68,10 +68,19 @@ class StepRecord:
 
 @dataclass(slots=True)
 class SettingObservation:
+    """What the screen showed of one setting, and how a change was proven to hold."""
+
     id: str
     desired: bool
     before: bool | None = None  # None = never read
     after: bool | None = None
+    taps: int = 0  # taps on the switch (at most the step's attempts)
+    confirmed: list[str] = field(default_factory=list)  # confirm buttons answered
+    held_s: float | None = None  # how long the change held before the fresh re-read
+    reread: str = ""  # what the fresh re-read after the settle window saw
+    flip_back: str = ""  # what happened when a change did not hold
+    evidence: list[str] = field(default_factory=list)  # screenshots of a flip-back
+    attempts: list[str] = field(default_factory=list)  # one line per attempt that failed
 
 
 @dataclass(slots=True)
