@@ -38,15 +38,17 @@ from mobile_optout.errors import (
 )
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
+from mobile_optout.results.record import TapRecord
 
 T = TypeVar("T")
 
 
-def _away_from(node: Node, cover: Node) -> str:
-    """The scroll that moves ``node`` away from what covers it."""
-    assert node.center is not None
+def _away_from(cover: Node, screen: Screen) -> str:
+    """The scroll that moves content away from what covers it: a bar over the lower half
+    of the screen is cleared by scrolling down (the content moves up), one above by up."""
+    height = screen.size[1] if screen.size else 0
     cy = cover.center[1] if cover.center else 0
-    return "down" if cy >= node.center[1] else "up"
+    return "down" if cy * 2 >= height else "up"
 
 IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
 MAX_INTERRUPTS_PER_WAIT = 6
@@ -75,6 +77,7 @@ class Device:
         on_identity: Callable[[str], None] | None = None,
         expand: Callable[[Locator], Locator] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        taps: list[TapRecord] | None = None,
     ) -> None:
         self.driver = driver
         self.profile = profile
@@ -86,6 +89,7 @@ class Device:
         self._expand = expand or (lambda loc: loc)  # fills in ${NAME} in locators
         self._cancelled = cancelled or (lambda: False)
         self._deny = tuple(d.casefold() for d in flow.denylist if d not in flow.allow_taps)
+        self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -278,7 +282,7 @@ class Device:
             if self.dismiss_interrupt(over=under):
                 again = self._find_again(target)
             elif attempt < tries - 1 and target.locator is not None:
-                self.scroll(_away_from(node, under))
+                self.scroll(_away_from(under, screen))
                 again = self._find_again(target)
             else:
                 again = None
@@ -318,9 +322,15 @@ class Device:
 
     def _tap_target(self, target: Target) -> None:
         before = self._screen.source if self._screen is not None else None
-        if target.node is not None and target.node.center is not None:
-            x, y = target.node.center
+        node = target.node
+        bounds = None
+        if node is not None and node.bounds is not None:
+            b = node.bounds
+            bounds = [b.x, b.y, b.width, b.height]
+        if node is not None and node.center is not None:
+            x, y = node.center
             self._retry(lambda: self.driver.tap_at(x, y))
+            self.taps.append(TapRecord(target.description, bounds, [x, y]))
         else:  # a server element, or a node with no geometry: click the element itself
             element = target.element
             if element is None:
@@ -328,6 +338,7 @@ class Device:
                 element = self._element_for(target.node)
             el = element
             self._retry(lambda: self.driver.click(el))
+            self.taps.append(TapRecord(target.description, bounds))
         self._on_event("tap", target.description)
         self._settle(before)
 

@@ -230,6 +230,7 @@ class FlowRun:
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
+                taps=self.result.taps,
             )
 
     def _connect(self) -> AppiumDriver:
@@ -442,15 +443,17 @@ class FlowRun:
                    "called absent"
         alike = [t for t in scan.texts if _resembles(t, step.resembles)]
         if alike:
-            return (f"found {alike[0]!r}, which looks like the setting but does not match; "
-                    "the app may have renamed it")
+            return (f"found {min(alike, key=len)!r}, which looks like the setting but does not "
+                    "match; the app may have renamed it")
         return ""
 
-    def screenshot(self, name: str, record: StepRecord) -> None:
+    def screenshot(self, name: str, record: StepRecord) -> str | None:
+        """Keep a screenshot as the step's evidence; its file name (None when not kept)."""
         assert self.device is not None
         shot = self.evidence.screenshot(self.result, name, self.device.screenshot())
         if shot:
             record.evidence.append(shot)
+        return shot
 
 
 def device_info(caps: Mapping[str, Any]) -> str:

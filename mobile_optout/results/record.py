@@ -84,6 +84,16 @@ class SettingObservation:
 
 
 @dataclass(slots=True)
+class TapRecord:
+    """One tap the runner made: what it meant to tap, and where (evidence of what was
+    tapped; the simulated phone's event log is checked against it)."""
+
+    meant: str  # the element's description
+    bounds: list[int] | None = None  # [x, y, width, height] of the element meant
+    point: list[int] | None = None  # where the finger went; None for an element click
+
+
+@dataclass(slots=True)
 class ErrorInfo:
     type: str
     message: str
@@ -113,6 +123,7 @@ class FlowResult:
     note: str = ""  # e.g. why not_offered / blocked
     attempts: int = 1
     evidence_dir: str = ""  # relative to the run folder
+    taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
 
     @property
     def key(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from mobile_optout.results.record import (
     SettingObservation,
     StepRecord,
     StepStatus,
+    TapRecord,
     exit_code_for,
 )
 
@@ -25,6 +27,7 @@ SCHEMA_VERSION = 1
 
 def _result_dict(r: FlowResult) -> dict[str, Any]:
     files = list(dict.fromkeys(f for s in r.steps for f in s.evidence))
+    files += [f for f in (r.setting.evidence if r.setting else []) if f not in files]
     if r.error and r.error.screen and r.error.screen not in files:
         files.append(r.error.screen)
     return {
@@ -45,7 +48,17 @@ def _result_dict(r: FlowResult) -> dict[str, Any]:
             "desired": r.setting.desired,
             "before": r.setting.before,
             "after": r.setting.after,
+            # the holding check: taps made, dialogs confirmed, how long the change held,
+            # what the fresh re-read saw, and what happened when it did not hold
+            "taps": r.setting.taps,
+            "confirmed": list(r.setting.confirmed),
+            "held_s": r.setting.held_s,
+            "reread": r.setting.reread,
+            "flip_back": r.setting.flip_back,
+            "evidence": list(r.setting.evidence),
+            "attempts": list(r.setting.attempts),
         },
+        "taps": [asdict(t) for t in r.taps],
         "steps": [
             {
                 "label": s.label,
@@ -131,4 +144,5 @@ def _result_from(d: dict[str, Any]) -> FlowResult:
         ],
         error=None if e is None else ErrorInfo(**e),
         evidence_dir=d["evidence"]["dir"],
+        taps=[TapRecord(**t) for t in d.get("taps", [])],
     )
