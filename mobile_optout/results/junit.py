@@ -70,6 +70,8 @@ def _details(r: FlowResult) -> str:
             f"setting {s.id}: desired {_on_off(s.desired)}, before {_on_off(s.before)},"
             f" after {_on_off(s.after)}"
         )
+        if s.holding():
+            lines.append(f"holding check: {s.holding()}")
     if r.note:
         lines.append(f"note: {r.note}")
     return "\n".join(lines)

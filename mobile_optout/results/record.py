@@ -82,6 +82,27 @@ class SettingObservation:
     evidence: list[str] = field(default_factory=list)  # screenshots of a flip-back
     attempts: list[str] = field(default_factory=list)  # one line per attempt that failed
 
+    DETAIL = ("taps", "confirmed", "held_s", "reread", "flip_back", "evidence", "attempts")
+
+    def holding(self) -> str:
+        """The holding check in a person's words ("" when nothing was tapped)."""
+        if not self.taps:
+            return ""
+        parts = [f"tapped {self.taps}x"]
+        if self.confirmed:
+            parts.append("confirmed with " + ", ".join(repr(c) for c in self.confirmed))
+        if self.held_s is not None:
+            parts.append(f"held {self.held_s:g}s; re-read: {self.reread}")
+        if self.flip_back:
+            parts.append(f"did not hold: {self.flip_back}")
+        if len(self.attempts) > 1 or (self.attempts and self.held_s is not None):
+            parts.append("; ".join(self.attempts))
+        return "; ".join(parts)
+
+    def detail(self) -> dict[str, Any]:
+        """The holding check's fields (what the history keeps besides before/after)."""
+        return {k: getattr(self, k) for k in self.DETAIL}
+
 
 @dataclass(slots=True)
 class TapRecord:

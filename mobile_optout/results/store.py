@@ -108,6 +108,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN device_info TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN error_file TEXT NOT NULL DEFAULT ''",
     ),
+    # 3 -> 4: the holding check of a changed setting (taps, confirmations, how long it
+    # held, the re-read, a flip-back), as JSON
+    ("ALTER TABLE results ADD COLUMN setting_detail TEXT NOT NULL DEFAULT '{}'",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -357,6 +360,7 @@ class Store:
             "desired": _int(s.desired) if s else None,
             "before": _int(s.before) if s else None,
             "after": _int(s.after) if s else None,
+            "setting_detail": json.dumps(s.detail() if s else {}),
             "attempts": result.attempts,
             "evidence_dir": result.evidence_dir,
             "note": result.note,
@@ -487,6 +491,7 @@ class Store:
             setting = SettingObservation(
                 id=r["setting_id"], desired=bool(r["desired"]),
                 before=_bool(r["before"]), after=_bool(r["after"]),
+                **json.loads(r["setting_detail"] or "{}"),
             )
         error = None
         if r["error_type"] is not None:
@@ -592,6 +597,8 @@ def report_rows(run: RunRecord) -> list[tuple[str, str, str, str, str]]:
         setting = ""
         if s is not None:
             setting = f"{s.id}: {_shown(s.before)} -> {_shown(s.after)} (want {_shown(s.desired)})"
+            if s.held_s is not None:
+                setting += f", held {s.held_s:g}s"
         detail = f"{r.error.type}: {r.error.message}" if r.error else r.note
         rows.append((r.device, r.flow, str(r.outcome), setting, detail))
     return rows
