@@ -28,6 +28,7 @@ from loguru import logger
 from mobile_optout.job import RunRequest, perform
 from mobile_optout.results.record import FlowResult
 from mobile_optout.sim import SimPhone
+from mobile_optout.values import Mode
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOW = ROOT / "flows" / "linkedin" / "android.yaml"
@@ -36,11 +37,10 @@ FLOW = ROOT / "flows" / "linkedin" / "android.yaml"
 def ensure_step(phone: SimPhone, flow: Path, mode: str, params: dict[str, str]
                 ) -> tuple[float, int, str]:
     with tempfile.TemporaryDirectory() as tmp:
-        record, _, store = perform(RunRequest(
-            mode=mode, paths=[flow], server=phone.url, platform="android",
+        record = perform(RunRequest(
+            mode=Mode(mode), paths=[flow], server=phone.url, platform="android",
             output=Path(tmp), params=params, environ={},
-        ))
-        store.close()
+        )).run
     (result,) = record.results
     return _ensure(result)
 

@@ -28,7 +28,7 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element, Rect
+from mobile_optout.driver import STRATEGIES, Driver, Element
 from mobile_optout.errors import (
     Covered,
     DeniedTap,
@@ -38,7 +38,7 @@ from mobile_optout.errors import (
 )
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
-from mobile_optout.results.record import TapRecord
+from mobile_optout.values import Rect, TapRecord
 
 T = TypeVar("T")
 
@@ -50,7 +50,7 @@ def _away_from(cover: Node, screen: Screen) -> str:
     cy = cover.center[1] if cover.center else 0
     return "down" if cy * 2 >= height else "up"
 
-IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
+
 MAX_INTERRUPTS_PER_WAIT = 6
 
 

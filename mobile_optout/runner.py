@@ -12,7 +12,7 @@ Where things are:
 A setting counts as changed only when it was read back from the screen after the tap and
 still held after the settle window (``mobile_optout.toggle``). A flow ends ``not_offered``
 only with positive evidence: the whole page was seen (scrolled to its end), nothing on it
-was loading, and nothing on it resembles the setting (``_seek``, ``_missing``).
+was loading, and nothing on it resembles the setting (``seek``, ``missing``).
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from loguru import logger
 
-from mobile_optout import __version__
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import AppiumDriver, connect
@@ -74,10 +73,10 @@ from mobile_optout.results.record import (
     SettingObservation,
     StepRecord,
     StepStatus,
-    new_run_id,
     now_iso,
 )
-from mobile_optout.toggle import Toggle, on_off
+from mobile_optout.toggle import Toggle
+from mobile_optout.values import Mode, on_off
 
 
 class Progress(Protocol):
@@ -89,16 +88,15 @@ class Progress(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class RunOptions:
-    mode: str = "apply"  # "apply" | "check"
+    mode: Mode = Mode.APPLY
     params: Mapping[str, str] = field(default_factory=dict)
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     parallel: int = 1
-    sim_state_dir: Path | None = None  # where simulated phones keep their state
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
 
     @property
     def check(self) -> bool:
-        return self.mode == "check"
+        return self.mode is Mode.CHECK
 
 
 class _Skipped(Exception):
@@ -239,7 +237,9 @@ class FlowRun:
         budget = time.monotonic() + self.profile.timeouts.session
         while True:
             try:
-                return connect(self.url, self.profile, self.app)
+                return connect(self.url, self.profile.platform, self.app,
+                               capabilities=self.profile.capabilities,
+                               timeout=self.profile.http_timeout)
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise
@@ -354,33 +354,34 @@ class FlowRun:
             return False
         return cond.not_visible is None or self.device.look(cond.not_visible) is None
 
-    def _timeout(self, step: Step) -> float:
+    def timeout_for(self, step: Step) -> float:
+        """The step's own timeout, else the device's default."""
         return step.timeout if step.timeout is not None else self.profile.timeouts.step
 
-    def _find(self, step: Step, locator: Locator) -> Target:
+    def find(self, step: Step, locator: Locator) -> Target:
         """Wait for the step's target; a miss is handled as the step's if_missing says."""
         assert self.device is not None
         locator = self.vars.locator(locator)  # so that a failure names what was looked for
-        target = self.device.wait_for(locator, self._timeout(step))
+        target = self.device.wait_for(locator, self.timeout_for(step))
         if target is not None:
             return target
-        what = f"{locator} did not appear within {self._timeout(step):g}s"
+        what = f"{locator} did not appear within {self.timeout_for(step):g}s"
         if step.if_missing is IfMissing.NOT_OFFERED:  # only with the whole page seen
-            target = self._seek(step, locator, "down", MAX_SCROLLS_TO_PROVE)
+            target = self.seek(step, locator, "down", MAX_SCROLLS_TO_PROVE)
             if target is not None:
                 return target
             what = f"{locator} is not on the page (scrolled to its end)"
-        self._missing(step, what)
+        self.missing(step, what)
         raise AssertionError("unreachable")
 
-    def _seek(self, step: Step, locator: Locator, direction: str, max_scrolls: int
+    def seek(self, step: Step, locator: Locator, direction: str, max_scrolls: int
               ) -> Target | None:
         """Scroll until the locator shows or the page ends; at the end, wait (up to the
         step's timeout) for whatever is still loading, then go on. Keeps what it saw in
-        ``self.scan`` for ``_missing``: texts, whether the end was reached, what loads."""
+        ``self.scan`` for ``missing``: texts, whether the end was reached, what loads."""
         assert self.device is not None
         device = self.device
-        deadline = time.monotonic() + self._timeout(step)
+        deadline = time.monotonic() + self.timeout_for(step)
         scan = self.scan = Scan()
         scrolls = 0
         while True:
@@ -406,7 +407,9 @@ class FlowRun:
             if not device.screen().loading(self.flow.loading):
                 scan.reached_end = False  # the page grew: scroll on
 
-    def _missing(self, step: Step, what: str) -> None:
+    def missing(self, step: Step, what: str) -> None:
+        """The step's target is not there: skip, end the flow, or fail, as if_missing says;
+        not_offered only with the evidence ``seek`` gathered."""
         assert self.device is not None
         if step.if_missing is IfMissing.SKIP:
             raise _Skipped(what)
@@ -485,25 +488,25 @@ def _launch(run: FlowRun, step: Launch, record: StepRecord) -> None:
 
 def _tap(run: FlowRun, step: Tap, record: StepRecord) -> None:
     assert run.device is not None
-    run.device.tap(run._find(step, step.target))
+    run.device.tap(run.find(step, step.target))
 
 
 def _type(run: FlowRun, step: TypeText, record: StepRecord) -> None:
     assert run.device is not None
-    target = run._find(step, step.target)
+    target = run.find(step, step.target)
     run.device.type_into(target, run.vars.expand(step.text), clear=step.clear)
 
 
 def _wait_for(run: FlowRun, step: WaitFor | AssertVisible, record: StepRecord) -> None:
-    run._find(step, step.target)
+    run.find(step, step.target)
 
 
 def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord) -> None:
     assert run.device is not None
-    if not run.device.wait_gone(step.target, run._timeout(step)):
+    if not run.device.wait_gone(step.target, run.timeout_for(step)):
         screen = run.device.screen()
         raise StepFailed(
-            f"{step.where}: {step.target} is still on screen after {run._timeout(step):g}s",
+            f"{step.where}: {step.target} is still on screen after {run.timeout_for(step):g}s",
             expected=f"no {step.target}", actual=screen.summary(), ui_tree=screen.source,
         )
 
@@ -512,13 +515,13 @@ def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRe
     assert run.device is not None
     target = run.vars.locator(step.target)
     # The page may still be loading: give the target a moment before the first scroll.
-    if run.device.wait_for(target, min(run._timeout(step), 2.0)) is not None:
+    if run.device.wait_for(target, min(run.timeout_for(step), 2.0)) is not None:
         return
-    if run._seek(step, target, step.direction, step.max_scrolls) is not None:
+    if run.seek(step, target, step.direction, step.max_scrolls) is not None:
         return
     scan = run.scan
     ended = "" if scan is not None and scan.reached_end else f" ({step.max_scrolls} scrolls)"
-    run._missing(step, f"{target} not found after scrolling {step.direction}{ended}")
+    run.missing(step, f"{target} not found after scrolling {step.direction}{ended}")
 
 
 def _back(run: FlowRun, step: Back, record: StepRecord) -> None:
@@ -554,8 +557,8 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
     shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
     started = time.monotonic()
-    run._find(step, shown)
-    timeout = run._timeout(step)
+    run.find(step, shown)
+    timeout = run.timeout_for(step)
     switch = Toggle(device, step, toggle, timeout=timeout,
                     settle=step.settle if step.settle is not None else run.flow.settle,
                     shoot=lambda name: run.screenshot(name, record))
@@ -602,27 +605,32 @@ HANDLERS: dict[type[Step], Handler] = {
 # --------------------------------------------------------------------------- many flows
 
 
-@contextlib.contextmanager
-def endpoint(profile: DeviceProfile, options: RunOptions, environ: Mapping[str, str]
-             ) -> Iterator[str]:
-    """The URL to talk to: the device's server, or a simulated phone started here."""
-    if profile.sim is None:
-        from mobile_optout.devices import resolve_server
+Endpoint = Callable[[DeviceProfile], AbstractContextManager[str]]
+"""Opens a device's endpoint for the time of a block; yields its URL (job.endpoint)."""
 
-        yield resolve_server(profile, environ)
-        return
-    from mobile_optout.sim import SimPhone
 
-    state_file = None
-    if options.sim_state_dir is not None:
-        options.sim_state_dir.mkdir(parents=True, exist_ok=True)
-        state_file = options.sim_state_dir / f"{profile.name}.json"
-    phone = SimPhone(
-        platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
-        latency_ms=profile.sim.latency_ms, state_file=state_file,
+def unstarted_result(
+    flow: Flow, profile: DeviceProfile, outcome: Outcome, *,
+    error: Exception | None = None, note: str = "",
+) -> FlowResult:
+    """The result of a flow that never ran: its endpoint failed (``error``) or the run was
+    interrupted first. The one constructor of such results."""
+    return FlowResult(
+        device=profile.name, platform=profile.platform.value, flow=flow.name,
+        flow_path=str(flow.path), server=profile.endpoint, outcome=outcome, note=note,
+        error=None if error is None else ErrorInfo(type=type(error).__name__,
+                                                   message=str(error)),
+        finished_at=now_iso(),
     )
-    with phone:
-        yield phone.url
+
+
+def endpoint_failed(run: RunRecord, sink: RecordSink, flow: Flow, profile: DeviceProfile,
+                    exc: Exception) -> FlowResult:
+    """Record that ``flow`` could not run because the device's endpoint failed."""
+    result = unstarted_result(flow, profile, Outcome.ERROR, error=exc)
+    sink.result_started(run, result)
+    sink.result_finished(run, result)
+    return result
 
 
 def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
@@ -635,20 +643,20 @@ def run_all(
     flows: Sequence[Flow],
     devices: Sequence[DeviceProfile],
     *,
+    run: RunRecord,
     options: RunOptions,
     evidence: Evidence,
     sink: RecordSink,
+    endpoint: Endpoint,
     progress: Progress | None = None,
-    run_id: str | None = None,
 ) -> RunRecord:
-    """Run every matching (device, flow); devices in parallel (one session each at a time)."""
-    run = RunRecord(run_id=run_id or new_run_id(), mode=options.mode, tool_version=__version__)
-    sink.run_started(run)
+    """Run every matching (device, flow) into ``run``; devices in parallel (one session each
+    at a time). The caller (job.RunSession) starts and finishes the run record."""
     lock = threading.Lock()
 
     def one_device(profile: DeviceProfile, device_flows: list[Flow]) -> None:
         try:
-            with endpoint(profile, options, options.environ) as url:
+            with endpoint(profile) as url:
                 for flow in device_flows:
                     if options.cancel.is_set():
                         break
@@ -660,14 +668,7 @@ def run_all(
                         run.results.append(result)
         except (DeviceError, InputError) as exc:  # the endpoint itself failed
             for flow in device_flows:
-                result = FlowResult(
-                    device=profile.name, platform=profile.platform.value, flow=flow.name,
-                    flow_path=str(flow.path), server=profile.endpoint, outcome=Outcome.ERROR,
-                    error=ErrorInfo(type=type(exc).__name__, message=str(exc)),
-                    finished_at=now_iso(),
-                )
-                sink.result_started(run, result)
-                sink.result_finished(run, result)
+                result = endpoint_failed(run, sink, flow, profile, exc)
                 with lock:
                     run.results.append(result)
                 if progress:
@@ -693,13 +694,8 @@ def run_all(
         done = {r.flow for r in run.results if r.device == d.name}
         for flow in fs:
             if options.cancel.is_set() and flow.name not in done:
-                run.results.append(FlowResult(
-                    device=d.name, platform=d.platform.value, flow=flow.name,
-                    flow_path=str(flow.path), server=d.endpoint, outcome=Outcome.INTERRUPTED,
-                    note="not started: interrupted (Ctrl-C)", finished_at=now_iso(),
-                ))
+                run.results.append(unstarted_result(
+                    flow, d, Outcome.INTERRUPTED, note="not started: interrupted (Ctrl-C)"))
     order = {(d.name, f.name): i for i, (d, fs) in enumerate(work) for f in fs}
     run.results.sort(key=lambda r: order.get((r.device, r.flow), 0))
-    run.finished_at = now_iso()
-    sink.run_finished(run)
     return run

@@ -34,6 +34,7 @@ from mobile_optout.errors import StepFailed
 from mobile_optout.flow.model import EnsureSetting, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
 from mobile_optout.results.record import SettingObservation
+from mobile_optout.values import on_off
 
 # Texts that, appearing after a tap, mean the app could not save it.
 ERROR_TEXT = re.compile(
@@ -44,10 +45,6 @@ ERROR_TEXT = re.compile(
 # A confirm locator that finds one of these is a mistake: the runner never cancels.
 CANCEL_TEXT = re.compile(r"^\s*(cancel|keep( it)?( on)?|no|go back|back|not now|dismiss|close)\s*$",
                          re.IGNORECASE)
-
-
-def on_off(state: bool | None) -> str:
-    return "unknown" if state is None else ("on" if state else "off")
 
 
 @dataclass(frozen=True, slots=True)
