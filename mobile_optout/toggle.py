@@ -230,7 +230,8 @@ class Toggle:
         end = turned + self.settle
         interval = max(device.poll, self.settle / 3)
         while True:
-            device.pause(max(0.0, min(interval, end - time.monotonic())))
+            left = end - time.monotonic()
+            device.pause(min(interval, left) if left > 0 else device.poll)
             screen = device.screen(fresh=True)
             held = time.monotonic() - turned
             self._check_errors(screen, baseline, f"{held:.1f}s after it turned "

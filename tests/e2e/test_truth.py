@@ -174,3 +174,58 @@ def test_a_dialog_the_flow_cannot_answer_fails_naming_it(platform: str, tmp_path
     assert result.error is not None
     assert "Turn off data for generative AI improvement?" in result.error.message
     assert state["settings"][SETTING] is True
+
+
+def flow_with_toggle(tmp_path: Path, toggle: str, timeout: float) -> Path:
+    path = tmp_path / "toggle.yaml"
+    path.write_text(MINIMAL.format(extra="").replace(
+        '      toggle: {switch_for: {text: {contains: "training content creation"}}}\n',
+        f"      toggle: {toggle}\n    timeout: {timeout}\n"), encoding="utf-8")
+    return path
+
+
+def test_two_switches_that_could_belong_to_the_label_fail_before_any_tap(
+    platform: str, tmp_path: Path
+) -> None:
+    flow = flow_with_toggle(tmp_path, '{switch_for: {text: {regex: "writing suggestions|'
+                                      'training content"}}}', 1)
+    with SimPhone(platform=Platform(platform), variants=("two-switches",)) as phone:
+        result = run(phone, platform, tmp_path, flow=flow)
+        on_switches = [e for e in taps(phone) if e.get("setting")]
+
+    assert result.outcome is Outcome.FAILED
+    assert result.error is not None and "2 switches could belong to the label" in (
+        result.error.message)
+    assert "nothing was tapped" in result.error.message
+    assert on_switches == []
+
+
+def test_a_switch_that_stays_disabled_is_a_failure_not_a_state(platform: str, tmp_path: Path
+                                                              ) -> None:
+    flow = flow_with_toggle(tmp_path, '{switch_for: {text: {contains: "training content"}}}',
+                            0.5)
+    with SimPhone(platform=Platform(platform), variants=("late-toggle",)) as phone:
+        result = run(phone, platform, tmp_path, flow=flow)
+
+    assert result.outcome is Outcome.FAILED
+    assert result.error is not None and "the switch stayed disabled" in result.error.message
+    assert result.setting is not None and result.setting.before is None  # never read
+
+
+def test_the_suite_wide_check_catches_a_tap_that_reached_another_element() -> None:
+    """The autouse check in tests/conftest.py can fail: a tap meant for the switch that the
+    phone saw land on the banner's button."""
+    from conftest import _tap_problems
+
+    from mobile_optout.values import TapRecord
+
+    result = FlowResult(device="d", platform="android", flow="f", flow_path="f.yaml",
+                        taps=[TapRecord("ToggleButton", [876, 2268, 156, 96], [954, 2316])])
+    button = {"class": "android.widget.Button", "text": "Sign out",
+              "bounds": [540, 2216, 1032, 2360]}
+    toggle = {"class": "android.widget.ToggleButton", "text": "",
+              "bounds": [876, 2268, 1032, 2364]}
+    assert _tap_problems(result, [{"type": "tap", "element": toggle}]) == []
+    (problem,) = _tap_problems(result, [{"type": "tap", "element": button}])
+    assert "the tap reached android.widget.Button 'Sign out'" in problem
+    assert _tap_problems(result, [])  # a tap the phone never saw
