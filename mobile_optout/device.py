@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from loguru import logger
@@ -64,6 +64,7 @@ class Target:
     value: str = ""  # the locator value a server element was found by
     screen: Screen | None = None  # the screen a node was found on (hit-tests use it)
     locator: Locator | None = None  # what found it: to find it again after a scroll
+    point: tuple[int, int] | None = None  # where to tap, when not the centre (it is covered)
 
 
 class Device:
@@ -275,9 +276,12 @@ class Device:
             node, screen = target.node, target.screen
             if node is None or node.center is None or screen is None:
                 return target, None  # an element click: the platform aims it
+            point = screen.tap_point(node)
+            if point is not None:  # its centre, or the middle of a part nothing covers
+                under = screen.hit(*point)
+                return (target if point == node.center else replace(target, point=point)), under
             under = screen.hit(*node.center)
-            if under is None or Screen.inside(under, node) or Screen.inside(node, under):
-                return target, under
+            assert under is not None  # something covers it
             covered = (under, screen)
             if self.dismiss_interrupt(over=under):
                 again = self._find_again(target)
@@ -328,7 +332,7 @@ class Device:
             b = node.bounds
             bounds = [b.x, b.y, b.width, b.height]
         if node is not None and node.center is not None:
-            x, y = node.center
+            x, y = target.point or node.center
             self._retry(lambda: self.driver.tap_at(x, y))
             self.taps.append(TapRecord(target.description, bounds, [x, y]))
         else:  # a server element, or a node with no geometry: click the element itself

@@ -305,6 +305,27 @@ class Screen:
             top = n
         return top
 
+    def reaches(self, x: int, y: int, node: Node) -> bool:
+        """A tap at (x, y) reaches ``node`` (or something inside it) and nothing else."""
+        under = self.hit(x, y)
+        return under is None or self.inside(under, node) or self.inside(node, under)
+
+    def tap_point(self, node: Node) -> tuple[int, int] | None:
+        """Where a tap reaches ``node``: its centre; when something covers that, the first
+        uncovered point of a grid over it (middle first, as the drivers' element clicks aim
+        at the visible part); None when all of it is covered."""
+        b = node.bounds
+        if b is None:
+            return None
+        if self.reaches(*b.center, node):
+            return b.center
+        for fy in (0.5, 0.3, 0.7, 0.15, 0.85):
+            for fx in (0.5, 0.3, 0.7):
+                x, y = b.x + int(b.width * fx), b.y + int(b.height * fy)
+                if self.reaches(x, y, node):
+                    return x, y
+        return None
+
     def _wrapper(self, n: Node) -> bool:
         if n.texts or n.clickable or n.checkable or self.size is None or n.bounds is None:
             return False

@@ -229,3 +229,24 @@ def test_the_suite_wide_check_catches_a_tap_that_reached_another_element() -> No
     (problem,) = _tap_problems(result, [{"type": "tap", "element": button}])
     assert "the tap reached android.widget.Button 'Sign out'" in problem
     assert _tap_problems(result, [])  # a tap the phone never saw
+
+
+def test_what_a_bar_covers_for_good_is_never_tapped(platform: str, tmp_path: Path) -> None:
+    """The last line of the page sits under the sticky bar even when scrolled to the end:
+    the tap is refused, and neither the line nor the bar's "Sign out" is tapped."""
+    flow = tmp_path / "covered.yaml"
+    header = MINIMAL.split("settings:", maxsplit=1)[0].replace("{{", "{").replace("}}", "}")
+    flow.write_text(header + """\
+steps:
+  - launch: {deep_link: "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"}
+  - scroll_until_visible: {text: "Last updated in 2025."}
+  - tap: {text: "Last updated in 2025."}
+""", encoding="utf-8")
+    with SimPhone(platform=Platform(platform), variants=("sticky-banner",)) as phone:
+        result = run(phone, platform, tmp_path, flow=flow)
+        tapped = taps(phone)
+
+    assert result.outcome is Outcome.FAILED
+    assert result.error is not None and result.error.type == "Covered"
+    assert "'Sign out'" in result.error.message and "is on top of it" in result.error.message
+    assert tapped == []

@@ -155,3 +155,16 @@ def test_dialogs_and_loading_texts_are_recognised() -> None:
     assert [n.texts[0] for n in screen.loading()] == ["Loading…"]
     (sheet,) = screen.dialogs()
     assert "Turn off" in screen.dialog_text(sheet)
+
+
+def test_a_partly_covered_element_is_tapped_on_its_visible_part() -> None:
+    bar = ('<node class="android.widget.Button" text="Sign out" clickable="true" '
+           'bounds="[0,2290][1080,2400]"/>')
+    screen = android(a_text("Use my data", 2250), a_switch(2252), bar)  # switch 2252-2348
+    switch = next(n for n in screen.nodes if n.checkable)
+    point = screen.tap_point(switch)
+    assert point is not None and point != switch.center and point[1] < 2290
+    assert screen.hit(*point) is switch
+    hidden = android(a_text("Use my data", 2250), a_switch(2252),
+                     bar.replace("[0,2290]", "[0,2200]"))
+    assert hidden.tap_point(next(n for n in hidden.nodes if n.checkable)) is None
