@@ -215,7 +215,7 @@ def test_a_switch_that_stays_disabled_is_a_failure_not_a_state(platform: str, tm
 def test_the_suite_wide_check_catches_a_tap_that_reached_another_element() -> None:
     """The autouse check in tests/conftest.py can fail: a tap meant for the switch that the
     phone saw land on the banner's button."""
-    from conftest import _tap_problems
+    from truth_helpers import tap_problems
 
     from mobile_optout.values import TapRecord
 
@@ -225,10 +225,10 @@ def test_the_suite_wide_check_catches_a_tap_that_reached_another_element() -> No
               "bounds": [540, 2216, 1032, 2360]}
     toggle = {"class": "android.widget.ToggleButton", "text": "",
               "bounds": [876, 2268, 1032, 2364]}
-    assert _tap_problems(result, [{"type": "tap", "element": toggle}]) == []
-    (problem,) = _tap_problems(result, [{"type": "tap", "element": button}])
+    assert tap_problems(result, [{"type": "tap", "element": toggle}]) == []
+    (problem,) = tap_problems(result, [{"type": "tap", "element": button}])
     assert "the tap reached android.widget.Button 'Sign out'" in problem
-    assert _tap_problems(result, [])  # a tap the phone never saw
+    assert tap_problems(result, [])  # a tap the phone never saw
 
 
 def test_what_a_bar_covers_for_good_is_never_tapped(platform: str, tmp_path: Path) -> None:
