@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import handwritten  # noqa: E402
 
 from mobile_optout import __version__  # noqa: E402
+from mobile_optout.flow.model import DEFAULT_SETTLE  # noqa: E402
 from mobile_optout.job import RunRequest, perform  # noqa: E402
 from mobile_optout.results.record import FlowResult, Outcome  # noqa: E402
 from mobile_optout.values import Mode  # noqa: E402
@@ -155,7 +156,7 @@ def fresh_script() -> Sample:
         return Sample(seconds, commands(url))
 
 
-HOLD_S = 0.0  # the runner's own hold time after a read-back (none on this branch yet)
+HOLD_S = DEFAULT_SETTLE  # the runner's own: a change must hold this long to count
 SUMMARY: list[str] = []  # one row per benchmark, for the README
 README = ROOT / "README.md"
 MARKS = ("<!-- bench:start (bench/run.py writes this table) -->", "<!-- bench:end -->")

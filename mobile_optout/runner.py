@@ -459,7 +459,7 @@ class FlowRun:
         """Keep a screenshot as the step's evidence; its file name (None when not kept)."""
         assert self.device is not None
         if not self.evidence.keep_screenshots:
-            return  # --no-screenshots: not even asked of the phone
+            return None  # --no-screenshots: not even asked of the phone
         shot = self.evidence.screenshot(self.result, name, self.device.screenshot())
         if shot:
             record.evidence.append(shot)
