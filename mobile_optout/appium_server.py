@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -112,8 +113,12 @@ class AppiumServer:
         log_path: Path | None = None,
         startup_timeout: float = 60.0,
         extra_args: tuple[str, ...] = (),
+        env: Mapping[str, str] | None = None,
+        setup_hint: str = SETUP_HINT,
     ) -> None:
         self.home = (home or project_home()).resolve()
+        self.env = dict(os.environ if env is None else env)
+        self.setup_hint = setup_hint
         self.node = node
         self.port = port
         self.startup_timeout = startup_timeout
@@ -138,10 +143,10 @@ class AppiumServer:
 
     def missing_prerequisite(self) -> str | None:
         """Why this server cannot start here (no node, no npm install), or None."""
-        if shutil.which(self.node) is None:
-            return f"node ({self.node!r}) is not on PATH; {SETUP_HINT}"
+        if shutil.which(self.node, path=self.env.get("PATH")) is None:
+            return f"node ({self.node!r}) is not on PATH; {self.setup_hint}"
         if not self.main_js.is_file():
-            return f"Appium is not installed in {self.home / 'node_modules'}; {SETUP_HINT}"
+            return f"Appium is not installed in {self.home / 'node_modules'}; {self.setup_hint}"
         return None
 
     def start(self) -> AppiumServer:
@@ -152,7 +157,7 @@ class AppiumServer:
             raise DeviceError(missing)
         if self.port == 0:
             self.port = free_port()
-        env = dict(os.environ, APPIUM_HOME=str(self.home))
+        env = dict(self.env, APPIUM_HOME=str(self.home))
         args = [
             self.node, str(self.main_js),
             "--address", "127.0.0.1", "--port", str(self.port),
@@ -187,6 +192,27 @@ class AppiumServer:
             f"Appium at {url} was not ready within {self.startup_timeout:.0f} s "
             f"(log: {self.log_path}):\n{log_tail(self.log_path)}"
         )
+
+    def exit_code(self) -> int | None:
+        """None while the server runs (or was stopped by us); its exit code once it died."""
+        if self._proc is None:
+            return None
+        return self._proc.poll()
+
+    def require_driver(self, automation: str) -> None:
+        """A ready /status does not prove a driver loaded: Appium lists the drivers it
+        loaded in its log, before it answers /status. DeviceError when ``automation``
+        (an automationName) is not among them."""
+        wanted = f"(automationName '{automation.lower()}')"
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace").lower()
+        except OSError:
+            text = ""
+        if wanted not in text:
+            raise DeviceError(
+                f"Appium started but did not load a driver for automationName {automation} "
+                f"(log: {self.log_path}):\n{log_tail(self.log_path)}"
+            )
 
     def stop(self) -> None:
         if self._proc is not None:

@@ -35,7 +35,13 @@ from appium.webdriver.client_config import AppiumClientConfig
 from appium.webdriver.common.appiumby import AppiumBy
 from selenium.common import exceptions as se
 
-from mobile_optout.devices import DeviceProfile, redact_url
+from mobile_optout.devices import (
+    NEVER_ON_A_PHONE,
+    PHONE_SAFE,
+    DeviceProfile,
+    is_fake,
+    redact_url,
+)
 from mobile_optout.errors import (
     DeviceError,
     GridBusy,
@@ -48,6 +54,7 @@ from mobile_optout.errors import (
 from mobile_optout.flow.model import AppId, Platform
 
 T = TypeVar("T")
+APP_NOT_INSTALLED = 0  # `mobile: queryAppState`: 0 not installed, 1 not running, ... 4 foreground
 
 
 class StaleElement(TransientDeviceError):
@@ -135,6 +142,12 @@ def build_options(profile: DeviceProfile, app: AppId | None) -> AppiumOptions:
     options.no_reset = True
     options.new_command_timeout = 300
     options.load_capabilities(dict(profile.capabilities))
+    if profile.managed:  # a person's own phone: whatever the capabilities said
+        for name, value in PHONE_SAFE.items():
+            options.set_capability(name, value)
+        if not is_fake(profile.capabilities):
+            for name in NEVER_ON_A_PHONE:
+                options.set_capability(name, None)
     return options
 
 

@@ -90,8 +90,8 @@ def inspect_device(
     if app_id is None and profile.sim is not None:
         app_id = SIM_APPS[profile.platform]
     app = AppId(profile.platform, app_id) if app_id else None
-    with endpoint(profile, RunOptions(environ=environ), environ) as url:
-        driver = connect(url, profile, app)
+    with endpoint(profile, RunOptions(environ=environ), environ) as where:
+        driver = connect(where.url, profile, app)
         try:
             source = driver.page_source()
         finally:

@@ -13,6 +13,7 @@ from pathlib import Path
 from loguru import logger
 
 from mobile_optout.devices import (
+    BUILTIN_DEVICES_NAME,
     DeviceFile,
     DeviceProfile,
     load_devices,
@@ -20,6 +21,7 @@ from mobile_optout.devices import (
     redact_url,
     resolve_capabilities,
     resolve_server,
+    unsafe_on_a_phone,
 )
 from mobile_optout.errors import UsageError, Where
 from mobile_optout.flow import load_flows
@@ -74,13 +76,43 @@ def choose_devices(req: RunRequest) -> list[DeviceProfile]:
     if req.all_devices:
         chosen = list(file.devices.values())
     elif req.devices:
-        chosen = [file.get(name) for name in req.devices]
+        chosen = [named_device(file, name, req.environ) for name in req.devices]
     else:
-        chosen = [file.default()]
+        chosen = [default_device(file, req.environ)]
     return resolved([_with_overrides(p, req) for p in chosen], req.environ)
 
 
+def named_device(file: DeviceFile, name: str, environ: Mapping[str, str]) -> DeviceProfile:
+    """A device of the file, or a phone on USB: ``usb`` (the one connected) or
+    ``usb:SERIAL`` (unless the file has a device of that name)."""
+    from mobile_optout import discover
+
+    prefix, _, serial = name.partition(":")
+    if name in file.devices or prefix != discover.USB:
+        return file.get(name)
+    return discover.choose(discover.connected(environ), serial or None).profile()
+
+
+def default_device(file: DeviceFile, environ: Mapping[str, str]) -> DeviceProfile:
+    """The device marked default in ./devices.yaml; else the phone on USB when one is
+    connected; else the built-in simulated phone (a fresh machine with no phone)."""
+    from mobile_optout import discover
+
+    marked = any(d.default for d in file.devices.values())
+    own_file = file.path != BUILTIN_DEVICES_NAME
+    if own_file and (marked or len(file.devices) == 1):
+        return file.default()
+    phones = discover.connected(environ)
+    if phones:
+        return discover.choose(phones).profile()
+    return file.default()
+
+
 def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
+    unsafe = unsafe_on_a_phone(req.capabilities) if profile.managed else []
+    if unsafe:
+        key, why = unsafe[0]
+        raise UsageError(f"--cap {key} on {profile.name}: {why}")
     if profile.sim is None:
         if req.capabilities:
             caps = {**profile.capabilities, **req.capabilities}
@@ -101,12 +133,23 @@ def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
     """${ENV} in servers and capabilities, resolved before any device is touched: a missing
     variable is a usage error (exit 2), and the values never land in a file."""
     for d in devices:
-        if d.sim is None:
+        if d.sim is None and not d.managed:
             resolve_server(d, environ)
     return [
-        d if d.sim is not None else replace(d, capabilities=resolve_capabilities(d, environ))
+        d if d.sim is not None else replace(d, capabilities=_ports(d, resolve_capabilities(
+            d, environ)))
         for d in devices
     ]
+
+
+def _ports(device: DeviceProfile, caps: dict[str, object]) -> dict[str, object]:
+    """A managed device's Appium runs beside the others': its driver's port forwards get
+    free ports of their own (unless the devices file chose them)."""
+    if not device.managed:
+        return caps
+    from mobile_optout.managed import phone_ports
+
+    return {**phone_ports(device.platform, caps), **caps}
 
 
 def load_request_flows(req: RunRequest) -> list[Flow]:
@@ -164,6 +207,7 @@ def perform(
         options = RunOptions(
             mode=req.mode, params=dict(req.params), environ=req.environ,
             parallel=max(1, req.parallel), sim_state_dir=req.output / SIM_STATE,
+            log_dir=run_dir,
         )
         logger.info("run {}: {} flow(s) on {} device(s)", run_id, len(flows), len(devices))
         run = run_all(

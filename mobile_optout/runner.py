@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,12 +26,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from appium.options.common import AppiumOptions
 from loguru import logger
 
 from mobile_optout import __version__
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import AppiumDriver, connect
+from mobile_optout.driver import (
+    AppiumDriver,
+    build_options,
+    connect,
+)
 from mobile_optout.errors import (
     DeviceError,
     FlowEnded,
@@ -90,6 +97,7 @@ class RunOptions:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     parallel: int = 1
     sim_state_dir: Path | None = None  # where simulated phones keep their state
+    log_dir: Path | None = None  # the run folder: managed Appium servers log there
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
 
     @property
@@ -118,8 +126,10 @@ class FlowRun:
         run: RunRecord,
         sink: RecordSink,
         progress: Progress | None = None,
+        server_gone: Callable[[], str | None] | None = None,
     ) -> None:
         self.flow = flow
+        self.server_gone = server_gone or (lambda: None)
         self.profile = profile
         self.url = url
         self.options = options
@@ -159,7 +169,8 @@ class FlowRun:
             self._record_error(exc)
         except (DeviceError, InputError) as exc:  # the device, or a value only known now
             self.result.outcome = Outcome.ERROR
-            self._record_error(exc)
+            why = self.server_gone()
+            self._record_error(DeviceError(f"{why} ({exc})") if why else exc)
         except Interrupted:
             self.result.outcome = Outcome.INTERRUPTED
             self.result.note = "interrupted (Ctrl-C) before the flow finished"
@@ -187,7 +198,8 @@ class FlowRun:
                 self._steps(self.flow.steps[start:], deadline, top_level_offset=start)
                 return
             except SessionLost as exc:
-                if self.result.attempts > self.profile.retries or time.monotonic() > deadline:
+                if (self.result.attempts > self.profile.retries or time.monotonic() > deadline
+                        or self.server_gone()):
                     raise
                 self.result.attempts += 1
                 logger.warning(
@@ -209,6 +221,22 @@ class FlowRun:
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
             )
+            self._require_app()
+
+    def _require_app(self) -> None:
+        """The app must be on the phone before any step: sessions open with autoLaunch off
+        (a missing app would make the driver refuse the session), so ask the driver.
+        Not installed ends the flow as ``not_installed``; a driver that cannot tell (no
+        ``mobile: queryAppState``) is taken at its word that the app is there. A flow that
+        does not begin with ``launch`` gets the app started, as autoLaunch would have."""
+        assert self.device is not None
+        installed = self.device.installed(self.app)
+        if installed is False:
+            raise FlowEnded("not_installed", f"{self.app.app_id} is not installed on "
+                            f"{self.profile.name}: nothing was read or changed")
+        first = self.flow.steps[0] if self.flow.steps else None
+        if installed and not isinstance(first, Launch) and self.checkpoint == 0:
+            self.device.launch(self.app, restart=False, deep_link=None)
 
     def _connect(self) -> AppiumDriver:
         """A new session. A grid whose devices are all busy queues the request; when its
@@ -216,12 +244,21 @@ class FlowRun:
         budget = time.monotonic() + self.profile.timeouts.session
         while True:
             try:
-                return connect(self.url, self.profile, self.app)
+                return connect(self.url, self.profile, self.app, options=self._options())
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise
                 logger.info("{}: every matching device is busy; still queued ({})",
                             self.result.key, exc)
+
+    def _options(self) -> AppiumOptions:
+        """The session's capabilities, with autoLaunch off: the runner asks whether the app
+        is installed, then launches it itself (a driver told to launch a missing app
+        refuses the whole session instead)."""
+        options = build_options(self.profile, self.app)
+        if options.get_capability("appium:autoLaunch") is None:
+            options.set_capability("appium:autoLaunch", False)
+        return options
 
     def _event(self, kind: str, text: str) -> None:
         if kind in ("interrupt", "retry"):
@@ -537,14 +574,42 @@ HANDLERS: dict[type[Step], Handler] = {
 # --------------------------------------------------------------------------- many flows
 
 
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where a device's sessions go, and (for a server started here) why it is gone."""
+
+    url: str
+    gone: Callable[[], str | None] = lambda: None
+
+
 @contextlib.contextmanager
 def endpoint(profile: DeviceProfile, options: RunOptions, environ: Mapping[str, str]
-             ) -> Iterator[str]:
-    """The URL to talk to: the device's server, or a simulated phone started here."""
+             ) -> Iterator[Endpoint]:
+    """The URL to talk to: the device's server, an Appium started here for the run
+    (``server: managed``: stopped when the block ends, however it ends), or a simulated
+    phone started here."""
+    if profile.managed:
+        from mobile_optout.managed import managed_server
+
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", profile.name)
+        log = (options.log_dir or Path(tempfile.gettempdir())) / f"appium-{name}.log"
+        server = managed_server(profile.platform, profile.capabilities, log, environ)
+
+        def gone() -> str | None:
+            code = server.exit_code()
+            if code is None:
+                return None
+            return f"the managed Appium stopped mid-run (exit code {code}); its log: {log}"
+
+        try:
+            yield Endpoint(server.url, gone)
+        finally:
+            server.stop()
+        return
     if profile.sim is None:
         from mobile_optout.devices import resolve_server
 
-        yield resolve_server(profile, environ)
+        yield Endpoint(resolve_server(profile, environ))
         return
     from mobile_optout.sim import SimPhone
 
@@ -557,7 +622,7 @@ def endpoint(profile: DeviceProfile, options: RunOptions, environ: Mapping[str, 
         latency_ms=profile.sim.latency_ms, state_file=state_file,
     )
     with phone:
-        yield phone.url
+        yield Endpoint(phone.url)
 
 
 def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
@@ -583,13 +648,13 @@ def run_all(
 
     def one_device(profile: DeviceProfile, device_flows: list[Flow]) -> None:
         try:
-            with endpoint(profile, options, options.environ) as url:
+            with endpoint(profile, options, options.environ) as where:
                 for flow in device_flows:
                     if options.cancel.is_set():
                         break
                     result = FlowRun(
-                        flow, profile, url, options=options, evidence=evidence, run=run,
-                        sink=sink, progress=progress,
+                        flow, profile, where.url, options=options, evidence=evidence, run=run,
+                        sink=sink, progress=progress, server_gone=where.gone,
                     ).execute()
                     with lock:
                         run.results.append(result)

@@ -105,6 +105,7 @@ class SimPhone:
                  port: int = 0) -> None:
         self.platform = Platform(platform)
         self.variants = check_variants(variants)
+        self.installed = "not-installed" not in self.variants  # is the app on the phone
         self.seed = seed
         self.latency_ms = latency_ms
         self.port = port
@@ -223,12 +224,12 @@ class SimPhone:
             return (f"Could not find a driver for automationName {automation!r} and "
                     f"platformName {platform!r}; use "
                     f"{'UiAutomator2' if want == 'uiautomator2' else 'XCUITest'}")
-        model = self.engine.model
         app = plain.get("appPackage") if self.platform is Platform.ANDROID else plain.get(
             "bundleId")
-        expected = model.package if self.platform is Platform.ANDROID else model.bundle
-        if app is not None and app != expected:
-            return f"App {app!r} is not installed on the simulated phone (only {expected!r})"
+        # Like UiAutomator2 / XCUITest: a missing app fails the session only when the
+        # driver is asked to launch it (autoLaunch, the default).
+        if app is not None and not _own_app(self, str(app)) and plain.get("autoLaunch", True):
+            return f"Cannot start the {app!r} application: it is not installed on this phone"
         return None
 
     def _open_session(self, caps: dict[str, Any]) -> dict[str, Any]:
@@ -243,6 +244,8 @@ class SimPhone:
             engine.new_session(faults)
             engine.record("session_created", session=sid)
             wants_app = any(k in plain for k in ("appPackage", "bundleId", "app"))
+            if plain.get("autoLaunch", True) is False or not self.installed:
+                wants_app = False
             if wants_app and not (plain.get("noReset") and engine.app_running):
                 engine.terminate("terminate")
                 engine.launch()
@@ -713,8 +716,10 @@ def _app_id(phone: SimPhone, args: dict[str, Any]) -> str:
 
 
 def _own_app(phone: SimPhone, app_id: str) -> bool:
+    """Is ``app_id`` installed: the phone's one app, unless the variant removed it."""
     model = phone.engine.model
-    return app_id == (model.package if phone.platform is Platform.ANDROID else model.bundle)
+    own = app_id == (model.package if phone.platform is Platform.ANDROID else model.bundle)
+    return own and phone.installed
 
 
 def m_activate(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
