@@ -203,7 +203,7 @@ class AppiumServer:
         """A ready /status does not prove a driver loaded: Appium lists the drivers it
         loaded in its log, before it answers /status. DeviceError when ``automation``
         (an automationName) is not among them."""
-        wanted = f"(automationName '{automation.lower()}')"
+        wanted = f"(automationName '{automation}')".lower()
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace").lower()
         except OSError:

@@ -415,7 +415,7 @@ def setup_command(platform: str, dry_run: bool) -> int:
             managed.install(home, packages, environ=env)
         console.say(f"installed {wanted} into {home}", style="green")
     checks = [*tools]
-    if not dry_run:
+    if not dry_run and (can_install or not todo):
         checks.insert(0, doctor.managed_check(plat, doctor.gather_tools(plat, env)))
     _print_checks(checks)
     if doctor.can_run(checks):

@@ -162,7 +162,9 @@ def connected(environ: Mapping[str, str], *, macos: bool | None = None,
               timeout: float = 15.0) -> list[Phone]:
     """Every phone plugged in (or emulator running), usable or not; [] without the tools."""
     phones = parse_adb(_output(["adb", "devices", "-l"], environ, timeout) or "")
-    if host_platform.system() == "Darwin" if macos is None else macos:
+    if macos is None:
+        macos = host_platform.system() == "Darwin"
+    if macos:
         text = _output(["xcrun", "xctrace", "list", "devices"], environ, timeout)
         phones += parse_xctrace(text or "")
     return phones
