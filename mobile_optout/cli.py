@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mobile_optout import __version__, console
 from mobile_optout.errors import OptoutError, UsageError
 from mobile_optout.results import DEFAULT_OUTPUT
+
+if TYPE_CHECKING:
+    from mobile_optout.doctor import Check
+    from mobile_optout.job import RunRequest
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -174,7 +178,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
     return code
 
 
-def _with_phone_chosen(request: Any) -> Any:
+def _with_phone_chosen(request: RunRequest) -> RunRequest:
     """Several phones connected and none named: at a terminal, ask which (by number);
     otherwise the usage error lists them (exit 2). Never a guess."""
     from dataclasses import replace
@@ -365,7 +369,7 @@ def devices_command(devices_file: Path | None) -> int:
     return 0
 
 
-def _print_checks(checks: Any) -> None:
+def _print_checks(checks: Sequence[Check]) -> None:
     from mobile_optout import doctor
 
     styles = {"ok": "green", "warn": "yellow", "fail": "red"}
