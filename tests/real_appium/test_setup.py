@@ -14,7 +14,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,7 +122,7 @@ def test_doctor_reports_the_managed_installation(tmp_path: Path) -> None:
 @pytest.mark.appium
 @pytest.mark.slow
 def test_an_npm_install_into_the_cache_runs_a_managed_appium_and_is_done_once(
-    tmp_path: Path,
+    tmp_path: Path, raw_session: Callable[[str, dict[str, Any]], Any]
 ) -> None:
     if shutil.which("npm") is None:
         pytest.skip("npm is not installed here")
@@ -138,9 +140,7 @@ def test_an_npm_install_into_the_cache_runs_a_managed_appium_and_is_done_once(
             "appium:deviceName": "Fake", "appium:app": str(FAKE_APP)}
     server = managed.managed_server(Platform.ANDROID, caps, tmp_path / "appium.log", env)
     try:
-        from conftest import open_raw_session
-
-        open_raw_session(server.url, caps).quit()
+        raw_session(server.url, caps).quit()
     finally:
         server.stop()
     assert f"The APPIUM_HOME environment variable: {home}" in (
