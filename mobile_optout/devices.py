@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -505,26 +503,3 @@ def resolve_capabilities(profile: DeviceProfile, environ: Mapping[str, str]) -> 
         return value
 
     return {k: one(v, k) for k, v in profile.capabilities.items()}
-
-
-# ---------------------------------------------------------------------------- adb
-
-
-def adb_devices(timeout: float = 10.0) -> list[tuple[str, str]]:
-    """(serial, details) of Android devices ``adb devices -l`` lists; [] without adb."""
-    adb = shutil.which("adb")
-    if adb is None:
-        return []
-    try:
-        done = subprocess.run(  # a fixed argv, no shell
-            [adb, "devices", "-l"], capture_output=True, text=True, timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    out = []
-    for line in done.stdout.splitlines()[1:]:
-        parts = line.split(None, 1)
-        if len(parts) == 2 and not line.startswith("*"):
-            out.append((parts[0], parts[1].strip()))
-    return out

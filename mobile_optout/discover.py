@@ -23,19 +23,19 @@ from mobile_optout.flow.model import Platform
 
 USB = "usb"  # `--device usb`, `--device usb:SERIAL`
 
-# adb's words for a phone it cannot use -> what the person should do
-ADB_STATES: dict[str, str] = {
-    "unauthorized": "not authorised: unlock the phone and tap Allow on 'Allow USB "
-                    "debugging?' (tick 'Always allow from this computer')",
-    "authorizing": "waiting for authorisation: unlock the phone and tap Allow on 'Allow "
-                   "USB debugging?'",
-    "offline": "offline: unplug and replug the cable, unlock the phone; if it stays "
-               "offline, run `adb kill-server` and plug it in again",
-    "no permissions": "no permission to open it (Linux udev rules): add a udev rule for "
-                      "the phone's vendor, or run `adb kill-server && sudo adb start-server`",
-    "recovery": "in recovery mode: restart the phone normally",
-    "sideload": "in sideload mode: restart the phone normally",
-    "bootloader": "in bootloader mode: restart the phone normally",
+# adb's word for a phone it cannot use -> (said plainly, what the person should do)
+ADB_STATES: dict[str, tuple[str, str]] = {
+    "unauthorized": ("not authorised", "unlock the phone and tap Allow on 'Allow USB "
+                     "debugging?' (tick 'Always allow from this computer')"),
+    "authorizing": ("waiting for authorisation", "unlock the phone and tap Allow on 'Allow "
+                    "USB debugging?'"),
+    "offline": ("offline", "unplug and replug the cable, unlock the phone; if it stays "
+                "offline, run `adb kill-server` and plug it in again"),
+    "no permissions": ("not allowed to open it (Linux udev rules)", "add a udev rule for the "
+                       "phone's vendor, or run `adb kill-server && sudo adb start-server`"),
+    "recovery": ("in recovery mode", "restart the phone normally"),
+    "sideload": ("in sideload mode", "restart the phone normally"),
+    "bootloader": ("in bootloader mode", "restart the phone normally"),
 }
 
 
@@ -58,13 +58,19 @@ class Phone:
         return "Android emulator" if self.emulator else "Android phone"
 
     @property
-    def problem(self) -> str:
-        """Why it cannot be used and what to do; "" when it is ready."""
+    def advice(self) -> tuple[str, str]:
+        """(what is wrong, said plainly; what to do); ("", "") when it is ready."""
         if self.ready:
-            return ""
+            return "", ""
         if self.platform is Platform.IOS:
-            return "offline: unlock it, trust this computer, and keep the cable in"
-        return ADB_STATES.get(self.state, f"adb says '{self.state}': replug the cable")
+            return "offline", "unlock it, trust this computer, and keep the cable in"
+        return ADB_STATES.get(self.state, (f"'{self.state}' to adb", "replug the cable"))
+
+    @property
+    def problem(self) -> str:
+        """Why it cannot be used and what to do, in one line; "" when it is ready."""
+        said, todo = self.advice
+        return f"{said}: {todo}" if said else ""
 
     @property
     def name(self) -> str:

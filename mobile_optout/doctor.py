@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from mobile_optout.devices import DeviceFile, DeviceProfile, adb_devices, resolve_server
+from mobile_optout.devices import DeviceFile, DeviceProfile, resolve_server
+from mobile_optout.discover import Phone, connected
 from mobile_optout.errors import InputError
 from mobile_optout.flow.model import Platform
 from mobile_optout.managed import (
@@ -77,7 +78,7 @@ class Facts:
     node: str | None = None  # "v20.19.0"
     npm: str | None = None
     adb: bool = False
-    adb_devices: Sequence[tuple[str, str]] = ()
+    adb_devices: Sequence[Phone] = ()  # Android phones and emulators adb lists
     environ: Mapping[str, str] = field(default_factory=dict)
     existing_paths: frozenset[str] = frozenset()  # which of ANDROID_HOME/JAVA_HOME exist
     macos: bool = False
@@ -165,7 +166,7 @@ def gather(
     return Facts(
         server=server, server_error=server_error,
         node=_version(["node", "--version"]), npm=_version(["npm", "--version"]),
-        adb=has_adb, adb_devices=adb_devices() if android and has_adb else (),
+        adb=has_adb, adb_devices=_android_phones(env) if android and has_adb else (),
         environ={k: env[k] for k in ("ANDROID_HOME", "JAVA_HOME") if k in env},
         existing_paths=existing, macos=macos,
         xcode=_version(["xcodebuild", "-version"]) if ios and macos else None,
@@ -203,7 +204,7 @@ def gather_tools(platform: Platform, environ: Mapping[str, str] | None = None, *
     )  # fmt: skip
     return Facts(
         node=_version(["node", "--version"], path), npm=_version(["npm", "--version"], path),
-        adb=has_adb, adb_devices=adb_devices() if android and has_adb else (),
+        adb=has_adb, adb_devices=_android_phones(env) if android and has_adb else (),
         environ={k: derived[k] for k in ("ANDROID_HOME", "JAVA_HOME") if k in derived},
         existing_paths=existing, macos=macos,
         xcode=_version(["xcodebuild", "-version"], path) if not android and macos else None,
@@ -211,6 +212,10 @@ def gather_tools(platform: Platform, environ: Mapping[str, str] | None = None, *
         managed=installation(appium_home(env)),
         other_devices=_other_problems(profile, devices, env) if profile else (),
     )  # fmt: skip
+
+
+def _android_phones(env: Mapping[str, str]) -> list[Phone]:
+    return [p for p in connected(env, macos=False) if p.platform is Platform.ANDROID]
 
 
 def is_loopback(url: str) -> bool:
@@ -307,22 +312,20 @@ def _android_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
 
 
 def _adb_devices_check(profile: DeviceProfile, facts: Facts) -> Check:
-    if not facts.adb_devices:
+    phones = facts.adb_devices
+    if not phones:
         return Check("adb devices", Status.WARN, "no Android device connected",
                      "plug the phone in with USB debugging on (Developer options)")
-    states = {serial: details.split()[0] if details else "" for serial, details in
-              facts.adb_devices}  # fmt: skip
     wanted = profile.capabilities.get("appium:udid") or profile.capabilities.get("udid")
-    unauthorized = [s for s, state in states.items() if state == "unauthorized"]
-    listing = ", ".join(f"{s} ({state})" for s, state in states.items())
-    if wanted and wanted not in states:
+    listing = ", ".join(f"{p.serial} ({p.state})" for p in phones)
+    if wanted and wanted not in {p.serial for p in phones}:
         return Check("adb devices", Status.WARN, f"udid {wanted} is not connected; adb sees "
                      f"{listing}", "connect that phone or fix appium:udid")  # fmt: skip
-    if (wanted and states.get(str(wanted)) == "unauthorized") or (
-        not wanted and unauthorized
-    ):
-        return Check("adb devices", Status.WARN, f"not authorised: {', '.join(unauthorized)}",
-                     "unlock the phone and accept the 'Allow USB debugging?' prompt")
+    stuck = [p for p in phones if not p.ready and (not wanted or p.serial == wanted)]
+    if stuck:
+        said, todo = stuck[0].advice
+        return Check("adb devices", Status.WARN, f"{stuck[0].serial} is {said}; adb sees "
+                     f"{listing}", todo)  # fmt: skip
     return Check("adb devices", Status.OK, listing)
 
 

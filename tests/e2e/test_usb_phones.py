@@ -239,3 +239,14 @@ def test_a_phone_on_usb_refuses_capabilities_that_would_clear_or_install(adb: An
     code, text = invoke("run", "--device", "usb", "--cap", "appium:app=/tmp/x.apk")
     assert code == 2
     assert "never installs or uninstalls apps" in text
+
+
+def test_doctor_checks_the_phone_on_the_cable_and_its_managed_appium(adb: Any) -> None:
+    adb(HEADER + PHONE + "\n")
+    code, out = invoke("doctor", "--device", "usb")
+    assert code == 3
+    lines = out.splitlines()
+    assert any(line.startswith("fail  managed Appium: not installed in ") for line in lines)
+    assert "      -> run `mobile-optout setup android` once" in lines
+    assert "ok    adb devices: R58M123ABC (device)" in lines
+    assert "fail  node: Node.js is not installed" in lines  # PATH holds only adb here
