@@ -32,11 +32,7 @@ from loguru import logger
 from mobile_optout import __version__
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import (
-    AppiumDriver,
-    build_options,
-    connect,
-)
+from mobile_optout.driver import AppiumDriver, build_options, connect
 from mobile_optout.errors import (
     DeviceError,
     FlowEnded,

@@ -79,6 +79,16 @@ def test_setup_installs_appium_with_the_platforms_driver(
     assert not (tmp_path / "cache").exists()  # a dry run installs nothing
 
 
+def test_scripts_optout_passes_setup_through(tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "optout"), "setup", "android", "--dry-run"],
+        capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "MOBILE_OPTOUT_CACHE": str(tmp_path / "cache"), "COLUMNS": "250"},
+    )  # fmt: skip
+    assert "would install appium@3.8.0 + appium-uiautomator2-driver@8.7.0" in done.stdout, (
+        done.stdout + done.stderr)
+
+
 def test_setup_without_node_says_how_to_get_it_and_installs_nothing(tmp_path: Path) -> None:
     done = setup("android", cache=tmp_path / "cache", cwd=tmp_path,
                  path=str(tmp_path / "empty"))
