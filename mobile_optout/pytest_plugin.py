@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from mobile_optout.results.evidence import Evidence
     from mobile_optout.results.record import FlowResult, RunRecord
     from mobile_optout.results.store import Store
-    from mobile_optout.runner import RunOptions
+    from mobile_optout.runner import Endpoint, RunOptions
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 MODES = ("apply", "check")
@@ -192,7 +192,7 @@ class MoSession:
         self.settings = settings
         self._devices: list[DeviceProfile] | None = None
         self._stack = contextlib.ExitStack()
-        self._urls: dict[str, str] = {}
+        self._endpoints: dict[str, Endpoint] = {}
         self._markers: set[str] = set()
         self.run: RunRecord | None = None
         self.run_dir: Path | None = None
@@ -285,17 +285,21 @@ class MoSession:
         merged = {**self.settings.params, **(params or {})}
         return RunOptions(
             mode=mode or self.settings.mode, params=merged, environ=dict(os.environ),
-            sim_state_dir=self.settings.output / SIM_STATE,
+            sim_state_dir=self.settings.output / SIM_STATE, log_dir=self.run_dir,
         )
 
-    def url_for(self, profile: DeviceProfile, options: RunOptions) -> str:
-        """The device's endpoint; a simulated phone is started on first use, kept open."""
-        if profile.name not in self._urls:
+    def endpoint_for(self, profile: DeviceProfile, options: RunOptions) -> Endpoint:
+        """The device's endpoint; a simulated phone or a managed Appium is started on first
+        use and kept open for the session."""
+        if profile.name not in self._endpoints:
             from mobile_optout.runner import endpoint
 
-            self._urls[profile.name] = self._stack.enter_context(
-                endpoint(profile, options, options.environ)).url
-        return self._urls[profile.name]
+            self._endpoints[profile.name] = self._stack.enter_context(
+                endpoint(profile, options, options.environ))
+        return self._endpoints[profile.name]
+
+    def url_for(self, profile: DeviceProfile, options: RunOptions) -> str:
+        return self.endpoint_for(profile, options).url
 
     def run_flow(self, flow: Flow, profile: DeviceProfile, *, mode: str | None = None,
                  params: Mapping[str, str] | None = None, url: str | None = None
@@ -308,9 +312,12 @@ class MoSession:
         assert self.store is not None and self.evidence is not None
         options = self.options(mode, params)
         try:
-            target = url or self.url_for(profile, options)
-            result = FlowRun(flow, profile, target, options=options, evidence=self.evidence,
-                             run=run, sink=self.store).execute()
+            gone = None
+            if url is None:
+                where = self.endpoint_for(profile, options)
+                url, gone = where.url, where.gone
+            result = FlowRun(flow, profile, url, options=options, evidence=self.evidence,
+                             run=run, sink=self.store, server_gone=gone).execute()
         except (DeviceError, InputError) as exc:  # the endpoint or the parameters
             result = FlowResult(
                 device=profile.name, platform=profile.platform.value, flow=flow.name,
