@@ -362,7 +362,8 @@ def devices_command(devices_file: Path | None) -> int:
     phones = discover.connected(os.environ)
     if not phones:
         console.say("No phone connected. Plug one in with USB debugging on (Android: "
-                    "Developer options > USB debugging) and run this again.")
+                    "Developer options > USB debugging) and run this again."
+                    if discover.has_adb(os.environ) else f"No phone seen: {discover.NO_ADB}.")
         return 0
     console.table(("serial", "kind", "model", "state", "to use it / what to do"),
                   [p.row() for p in phones], title="Connected phones")

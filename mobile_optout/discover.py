@@ -210,8 +210,28 @@ def choose(phones: Sequence[Phone], serial: str | None = None) -> Phone:
     if phones:
         raise DeviceError("no connected phone can be used yet:\n" + "\n".join(
             f"  {p.serial} ({p.kind}): {p.problem}" for p in phones))
-    raise DeviceError(
-        "no phone is connected: plug it in with a USB cable and turn on USB debugging "
-        "(Settings > About phone > tap Build number 7 times; then Developer options > "
-        "USB debugging); `mobile-optout devices` lists what is seen"
-    )
+    raise DeviceError(NO_PHONE)
+
+
+NO_PHONE = (
+    "no phone is connected: plug it in with a USB cable and turn on USB debugging "
+    "(Settings > About phone > tap Build number 7 times; then Developer options > "
+    "USB debugging); `mobile-optout devices` lists what is seen"
+)
+NO_ADB = (
+    "adb (Android platform-tools) is not installed, so no Android phone can be seen: "
+    "`mobile-optout setup android` says how to get it"
+)
+
+
+def has_adb(environ: Mapping[str, str]) -> bool:
+    return shutil.which("adb", path=environ.get("PATH")) is not None
+
+
+def find(environ: Mapping[str, str], serial: str | None = None) -> Phone:
+    """The phone ``--device usb[:SERIAL]`` means (see ``choose``); without adb (and no
+    iPhone seen) the error says so rather than "no phone"."""
+    phones = connected(environ)
+    if not phones and not has_adb(environ):
+        raise DeviceError(NO_ADB)
+    return choose(phones, serial)

@@ -90,7 +90,7 @@ def named_device(file: DeviceFile, name: str, environ: Mapping[str, str]) -> Dev
     prefix, _, serial = name.partition(":")
     if name in file.devices or prefix != discover.USB:
         return file.get(name)
-    return discover.choose(discover.connected(environ), serial or None).profile()
+    return discover.find(environ, serial or None).profile()
 
 
 def default_device(file: DeviceFile, environ: Mapping[str, str]) -> DeviceProfile:

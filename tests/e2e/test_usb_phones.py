@@ -250,3 +250,13 @@ def test_doctor_checks_the_phone_on_the_cable_and_its_managed_appium(adb: Any) -
     assert "      -> run `mobile-optout setup android` once" in lines
     assert "ok    adb devices: R58M123ABC (device)" in lines
     assert "fail  node: Node.js is not installed" in lines  # PATH holds only adb here
+
+
+def test_without_adb_devices_and_device_usb_say_adb_is_missing(adb: Any) -> None:
+    code, out = invoke("devices")  # the fixture's PATH holds no adb
+    assert code == 0
+    assert "No phone seen: adb (Android platform-tools) is not installed" in out
+    assert "mobile-optout setup android" in " ".join(out.split())
+    code, text = invoke("run", "--device", "usb")
+    assert code == 3
+    assert "adb (Android platform-tools) is not installed" in text
