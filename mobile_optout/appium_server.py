@@ -19,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -71,6 +72,18 @@ def status_ready(url: str, timeout: float = 2.0) -> dict[str, Any] | None:
     return None
 
 
+# The server runs in a process group of its own (a Ctrl-C at the terminal reaches us, not
+# it; we stop it). So that it never outlives us, even when we are killed outright, a small
+# watcher holds the read end of a pipe only we write to: when we end, in any way, the pipe
+# closes and the watcher stops the server's group.
+TETHER = (
+    "import os, signal, sys\n"
+    "sys.stdin.buffer.read()\n"
+    "try:\n    os.killpg(int(sys.argv[1]), signal.SIGTERM)\n"
+    "except OSError:\n    pass\n"
+)
+
+
 def stop_process_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
     """SIGTERM the process group ``proc`` leads, then SIGKILL after ``grace`` seconds."""
     if proc.poll() is not None:
@@ -101,7 +114,8 @@ class AppiumServer:
     """A local Appium server on 127.0.0.1, run from ``home/node_modules``.
 
     ``port=0`` picks a free port. ``start()`` returns once ``/status`` says ready
-    (polled against ``startup_timeout``); ``stop()`` ends the whole process group.
+    (polled against ``startup_timeout``); ``stop()`` ends the whole process group, and
+    so does the end of this process, however it ends (see ``TETHER``).
     """
 
     def __init__(
@@ -126,6 +140,7 @@ class AppiumServer:
         default_log = Path(tempfile.gettempdir()) / f"mobile-optout-appium-{os.getpid()}.log"
         self.log_path = log_path or default_log
         self._proc: subprocess.Popen[bytes] | None = None
+        self._tether: subprocess.Popen[bytes] | None = None
 
     @property
     def main_js(self) -> Path:
@@ -169,6 +184,10 @@ class AppiumServer:
                 args, cwd=self.home, env=env, stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
+        self._tether = subprocess.Popen(
+            [sys.executable, "-c", TETHER, str(self._proc.pid)], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
         self._wait_ready()
         return self
 
@@ -179,7 +198,7 @@ class AppiumServer:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 code = self._proc.returncode
-                self._proc = None
+                self.stop()
                 raise DeviceError(
                     f"Appium exited with code {code} before it was ready "
                     f"(log: {self.log_path}):\n{log_tail(self.log_path)}"
@@ -218,6 +237,11 @@ class AppiumServer:
         if self._proc is not None:
             stop_process_group(self._proc)
             self._proc = None
+        if self._tether is not None:
+            assert self._tether.stdin is not None
+            self._tether.stdin.close()  # the watcher finds the group gone and exits
+            self._tether.wait(timeout=10)
+            self._tether = None
 
     def __enter__(self) -> AppiumServer:
         return self.start()

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -240,3 +241,31 @@ def test_a_ready_status_without_the_driver_is_not_ready(tmp_path: Path) -> None:
         server.require_driver("Fake")
         with pytest.raises(DeviceError, match="did not load a driver for automationName"):
             server.require_driver("UiAutomator2")
+
+
+KILLED_OWNER = """\
+import sys, threading
+from pathlib import Path
+from mobile_optout.appium_server import AppiumServer
+server = AppiumServer(log_path=Path(sys.argv[1])).start()
+print(server.port, flush=True)
+threading.Event().wait()
+"""
+
+
+def test_an_appium_never_outlives_a_mobile_optout_killed_outright(tmp_path: Path) -> None:
+    """SIGKILL leaves no chance to clean up: the server's tether stops it all the same."""
+    with subprocess.Popen(
+        [sys.executable, "-c", KILLED_OWNER, str(tmp_path / "appium.log")],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    ) as owner:
+        try:
+            assert owner.stdout is not None
+            port = int(owner.stdout.readline())
+            assert appium_pids(port)
+        finally:
+            owner.kill()
+    deadline = time.monotonic() + 30
+    while appium_pids(port) and time.monotonic() < deadline:
+        time.sleep(0.1)  # polling a condition with a deadline
+    assert_gone(port)
