@@ -4,12 +4,17 @@ tools print, and `devices`, `run --device usb` and the default device act on it.
 from __future__ import annotations
 
 import json
+import os
+import select
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from e2e.e2e_helpers import FLOWS
+from e2e.e2e_helpers import FLOWS, ROOT
 
 from mobile_optout.cli import cli
 from mobile_optout.discover import SeveralPhones, connected, parse_adb, parse_xctrace
@@ -260,3 +265,47 @@ def test_without_adb_devices_and_device_usb_say_adb_is_missing(adb: Any) -> None
     code, text = invoke("run", "--device", "usb")
     assert code == 3
     assert "adb (Android platform-tools) is not installed" in text
+
+
+def read_until(fd: int, wanted: bytes, proc: subprocess.Popen[bytes], seen: bytes = b"",
+               timeout: float = 60) -> bytes:
+    """What the terminal showed, read until ``wanted`` appears or the process ends."""
+    deadline = time.monotonic() + timeout
+    while wanted not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:  # the process closed the terminal
+                break
+        elif proc.poll() is not None:
+            break
+    return seen
+
+
+def test_at_a_terminal_several_phones_are_listed_and_the_person_chooses(
+    tmp_path: Path,
+) -> None:
+    stand_in(tmp_path / "bin", "adb", "devices -l", HEADER + PHONE + EMULATOR + "\n")
+    main, terminal = os.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "mobile_optout", "run", str(FLOWS / "linkedin"),
+         "-o", str(tmp_path / "out"), "-q"],
+        stdin=terminal, stdout=terminal, stderr=terminal, cwd=tmp_path,
+        env={"PATH": str(tmp_path / "bin"), "PYTHONPATH": str(ROOT), "COLUMNS": "200",
+             "MOBILE_OPTOUT_CACHE": str(tmp_path / "cache")},
+    ) as proc:  # fmt: skip
+        os.close(terminal)
+        try:
+            shown = read_until(main, b"Which phone?", proc)
+            assert b"R58M123ABC" in shown and b"emulator-5554" in shown
+            os.write(main, b"2\n")
+            read_until(main, b"Reports:", proc, shown)
+            proc.wait(timeout=60)
+        finally:
+            proc.kill()
+            os.close(main)
+
+    (report,) = (tmp_path / "out").glob("*/report.json")
+    (result,) = json.loads(report.read_text("utf-8"))["results"]
+    assert result["device"] == "sdk_gphone64_x86_64-emulator-5554"  # the one chosen
