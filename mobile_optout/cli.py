@@ -152,8 +152,8 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         keep_screenshots=not no_screenshots,
     )
     run, run_dir, store = perform(
-        _with_phone_chosen(request), progress=console.LiveProgress(-2 if as_json else verbosity),
-        redactor=redactor,
+        _with_phone_chosen(request, may_ask=not as_json),
+        progress=console.LiveProgress(-2 if as_json else verbosity), redactor=redactor,
     )
     try:
         if as_json:
@@ -178,7 +178,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
     return code
 
 
-def _with_phone_chosen(request: RunRequest) -> RunRequest:
+def _with_phone_chosen(request: RunRequest, *, may_ask: bool) -> RunRequest:
     """Several phones connected and none named: at a terminal, ask which (by number);
     otherwise the usage error lists them (exit 2). Never a guess."""
     from dataclasses import replace
@@ -189,12 +189,12 @@ def _with_phone_chosen(request: RunRequest) -> RunRequest:
     try:
         choose_devices(request)
     except SeveralPhones as several:
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if not (may_ask and sys.stdin.isatty() and sys.stdout.isatty()):
             raise
         console.table(("#", "serial", "kind", "model"), [
             (str(n), p.serial, p.kind, p.model) for n, p in enumerate(several.phones, 1)
         ], title="Phones connected")
-        n = click.prompt("Which phone?", type=click.IntRange(1, len(several.phones)))
+        n = console.ask_number("Which phone?", len(several.phones))
         return replace(request, devices=(f"{USB}:{several.phones[n - 1].serial}",))
     return request
 

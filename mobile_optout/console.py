@@ -62,6 +62,14 @@ def working(text: str) -> Iterator[None]:
             ticker.join()
 
 
+def ask_number(question: str, most: int) -> int:
+    """Ask at the terminal for a number from 1 to ``most`` (again until one is given)."""
+    import click
+
+    answer: int = click.prompt(question, type=click.IntRange(1, most))
+    return answer
+
+
 def raw(text: str) -> None:
     """Machine-readable output (JSON, schema): no styling, no wrapping."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
