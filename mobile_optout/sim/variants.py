@@ -16,7 +16,6 @@ VARIANTS: dict[str, str] = {
     "flaky": "About 10% of commands fail with transient errors (500, stale element).",
     "logged-out": "A sign-in wall instead of the feed.",
     "crash": "The session dies once mid-flow (~15th command); a new session works.",
-    "not-installed": "LinkedIn is not on the phone (queryAppState 0, isAppInstalled false).",
 }
 
 

@@ -18,6 +18,7 @@ from mobile_optout.results.record import Outcome
 from mobile_optout.results.store import Store
 from mobile_optout.sim import SimPhone
 
+NOTES = ROOT / "tests" / "data" / "sim_apps" / "notes.yaml"  # an app that is not LinkedIn
 OTHER_APP = """\
 mobile-optout: flow
 name: x-grok-training
@@ -39,7 +40,7 @@ def test_linkedin_missing_ends_not_installed_and_taps_nothing(
     platform: str, tmp_path: Path
 ) -> None:
     flow = FLOWS / "linkedin" / f"{platform}.yaml"
-    with SimPhone(platform=Platform(platform), variants=["not-installed"]) as phone:
+    with SimPhone(platform=Platform(platform), apps=[NOTES]) as phone:  # no LinkedIn
         result = run_one(phone.url, platform, flow, tmp_path / "out")
         events = phone.events()
 
@@ -66,9 +67,12 @@ def test_not_installed_exits_0_and_reports_it_as_skipped_never_as_verified(
     tmp_path: Path,
 ) -> None:
     output = tmp_path / "results"
+    (tmp_path / "devices.yaml").write_text(
+        f"devices:\n  sim-android:\n    platform: android\n    sim: {{apps: [{NOTES}]}}\n",
+        encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "mobile_optout", "run", str(FLOWS / "linkedin"),
-         "--sim-variant", "not-installed", "--output", str(output)],
+         "--output", str(output)],
         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "COLUMNS": "250", "PYTHONPATH": str(ROOT)},
     )  # fmt: skip

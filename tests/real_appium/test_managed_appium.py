@@ -126,12 +126,11 @@ def assert_gone(port: int) -> None:
 
 
 def run_in_process(desk: dict[str, Any], flow: str, **request: Any) -> tuple[Any, Path]:
-    record, run_dir, store = perform(RunRequest(
+    done = perform(RunRequest(
         paths=[desk["dir"] / f"{flow}.yaml"], devices_file=desk["dir"] / "devices.yaml",
         output=desk["output"], environ=desk["env"], **request,
     ))
-    store.close()
-    return record, run_dir
+    return done.run, done.run_dir
 
 
 def start_cli(desk: dict[str, Any], flow: str) -> subprocess.Popen[str]:
