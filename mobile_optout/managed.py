@@ -247,8 +247,13 @@ def managed_server(
     if not found.has(driver):
         what = "Appium" if found.appium is None else f"the {driver.name} driver"
         raise DeviceError(f"{what} is not installed for the managed Appium ({home}): {hint}")
-    server = AppiumServer(home=home, log_path=log_path, env=server_environment(environ),
-                          setup_hint=hint)
+    env = server_environment(environ)
+    if driver is DRIVERS[Platform.ANDROID] and not (
+            env.get("ANDROID_HOME") or env.get("ANDROID_SDK_ROOT")):
+        raise DeviceError("UiAutomator2 needs the Android SDK, and ANDROID_HOME is not set "
+                          "(nor found from adb on PATH): export ANDROID_HOME=<the folder "
+                          f"holding platform-tools/>; {hint} checks all it needs")
+    server = AppiumServer(home=home, log_path=log_path, env=env, setup_hint=hint)
     server.start()
     try:
         server.require_driver(driver.automation)

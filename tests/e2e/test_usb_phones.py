@@ -66,6 +66,8 @@ def adb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     and the managed Appium's cache is an empty folder."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MOBILE_OPTOUT_CACHE", str(tmp_path / "cache"))
+    for name in ("ANDROID_HOME", "ANDROID_SDK_ROOT"):
+        monkeypatch.delenv(name, raising=False)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     monkeypatch.setenv("PATH", str(bin_dir))
@@ -309,3 +311,22 @@ def test_at_a_terminal_several_phones_are_listed_and_the_person_chooses(
     (report,) = (tmp_path / "out").glob("*/report.json")
     (result,) = json.loads(report.read_text("utf-8"))["results"]
     assert result["device"] == "sdk_gphone64_x86_64-emulator-5554"  # the one chosen
+
+
+def test_a_phone_without_the_android_sdk_says_so_before_any_appium_starts(
+    adb: Any, tmp_path: Path
+) -> None:
+    """An installation (as `setup android` leaves it) but no ANDROID_HOME, and adb not in
+    an SDK's platform-tools: UiAutomator2 would refuse the session; we say why first."""
+    for package, version in (("appium", "3.8.0"), ("appium-uiautomator2-driver", "8.7.0")):
+        folder = tmp_path / "cache" / "appium" / "node_modules" / package
+        folder.mkdir(parents=True)
+        (folder / "package.json").write_text(json.dumps({"version": version}), "utf-8")
+    adb(HEADER + PHONE + "\n")
+    code, _ = invoke("run", str(FLOWS / "linkedin"), "--device", "usb",
+                     "-o", str(tmp_path / "out"), "-q")
+    assert code == 3
+    (report,) = (tmp_path / "out").glob("*/report.json")
+    (result,) = json.loads(report.read_text("utf-8"))["results"]
+    assert "export ANDROID_HOME=" in result["error"]["message"]
+    assert not list((tmp_path / "out").glob("*/appium-*.log"))  # no Appium was started
