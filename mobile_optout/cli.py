@@ -234,6 +234,7 @@ def report_command(run_id: str | None, output: Path) -> int:
 def history_command(*, output: Path, device: str | None, flow: str | None, limit: int,
                     as_json: bool, drift: bool) -> int:
     """Past runs, newest first (from OUTPUT/history.db)."""
+    from mobile_optout.results.record import state_text
     from mobile_optout.results.store import DB_NAME, Store, device_key, summarize
 
     if not (output / DB_NAME).exists():
@@ -252,8 +253,8 @@ def history_command(*, output: Path, device: str | None, flow: str | None, limit
             elif found:
                 console.table(
                     ["device", "setting", "verified", "since", "now", "seen", "run"],
-                    [(d.device, d.setting, "on" if d.verified else "off", d.verified_at,
-                      "on" if d.observed else "off", d.observed_at, d.observed_run)
+                    [(d.device, d.setting, state_text(d.verified), d.verified_at,
+                      state_text(d.observed), d.observed_at, d.observed_run)
                      for d in found],
                     title="Drift: settings no longer as last verified")
             else:

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mobile_optout.results.record import FlowResult, RunRecord, StepRecord
+from mobile_optout.results.record import FlowResult, RunRecord, StepRecord, state_text
 
 # Not a terminal (CI logs, pipes): wide enough that tables are not cut.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
@@ -105,8 +105,8 @@ class LiveProgress:
                       markup=False, style=OUTCOME_STYLE.get(outcome))
 
 
-def state_word(value: bool | None) -> str:
-    return "?" if value is None else ("on" if value else "off")
+def state_word(value: bool | str | None) -> str:
+    return state_text(value, unknown="?")
 
 
 def run_summary(run: RunRecord, run_dir: Path) -> None:

@@ -331,10 +331,31 @@ class Device:
         self._on_event("launch", app.app_id)
         self.changed()
 
+    def installed(self, app: AppId) -> bool:
+        """Whether the app is on the device (``mobile: queryAppState`` says 0 when not)."""
+        return self._retry(lambda: self.driver.app_state(app)) != 0
+
     def screenshot(self) -> bytes:
         return self._retry(self.driver.screenshot_png)
 
-    # -- toggles ------------------------------------------------------------------------
+    # -- controls -----------------------------------------------------------------------
+
+    def on_screen(self, locator: Locator) -> Node | None:
+        """The node the locator matches in the page source now (choices and status texts
+        are read from the tree: their state is in the row around them, not in one element)."""
+        return self.screen().first(self._expand(locator))
+
+    def option_selected(self, option: Node) -> bool | None:
+        return self.screen().option_selected(option)
+
+    def status_state(self, status: Node) -> bool | None:
+        return self.screen().status_state(status)
+
+    def last_match(self, locator: Locator) -> Target | None:
+        """The last match in drawing order: the one on top (a dialog's button over the
+        page's button of the same name)."""
+        found = self.screen().find(self._expand(locator))
+        return Target(found[-1].describe(), node=found[-1]) if found else None
 
     def toggle_state(self, target: Target) -> bool | None:
         """On or off as the screen shows it; None when the element is not a toggle."""

@@ -27,6 +27,7 @@ from mobile_optout.flow.model import Locator, Platform
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain"})
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
 _IOS_TOGGLES = frozenset({"XCUIElementTypeSwitch", "XCUIElementTypeToggle"})
+_ON_OFF = re.compile(r"\b(on|off)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -44,6 +45,7 @@ class Node:
     enabled: bool
     checkable: bool
     checked: bool | None
+    selected: bool = False  # Android/iOS ``selected``, or an iOS "Selected" trait
 
     @property
     def center(self) -> tuple[int, int] | None:
@@ -101,6 +103,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
             resource_id=_attr(el, "resource-id"), accessibility_id=desc, bounds=bounds,
             displayed=_attr(el, "displayed") != "false", enabled=_attr(el, "enabled") != "false",
             checkable=checkable, checked=(_attr(el, "checked") == "true") if checkable else None,
+            selected=_attr(el, "selected") == "true",
         )
     cls = _attr(el, "type") or str(el.tag)
     try:
@@ -117,6 +120,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
         el=el, platform=platform, cls=cls, texts=texts, resource_id=name,
         accessibility_id=name, bounds=bounds, displayed=_attr(el, "visible") != "false",
         enabled=_attr(el, "enabled") != "false", checkable=toggle, checked=checked,
+        selected=_attr(el, "selected") == "true" or "Selected" in _attr(el, "traits"),
     )
 
 
@@ -212,6 +216,36 @@ class Screen:
         return level[0] if level else None
 
     # -- reading -------------------------------------------------------------------
+
+    def option_selected(self, option: Node) -> bool | None:
+        """Whether a choice's option reads selected: the radio button or check in its row
+        is checked, or the option (or its row) says ``selected``. None: nothing says."""
+        mark = self.toggle_near(option)
+        if mark is not None and _vertical_distance(option, mark) == 0:
+            return bool(mark.checked)
+        el: etree._Element | None = option.el
+        for _ in range(3):  # the option, or the row that holds it
+            node = self._by_el.get(el) if el is not None else None
+            if node is not None and node.selected:
+                return True
+            el = el.getparent() if el is not None else None
+        return False if mark is None else None
+
+    def status_state(self, status: Node) -> bool | None:
+        """On/off as a status text shows it ("Gemini Apps Activity: Off"), or as the
+        On/Off text in the same row; None when neither says."""
+        for text in status.texts:
+            words: list[str] = _ON_OFF.findall(text)
+            if words:
+                return words[-1].casefold() == "on"
+        for node in self.nodes:
+            if node is status or not self.on_screen(node):
+                continue
+            if _vertical_distance(status, node) == 0 and any(
+                    _ON_OFF.fullmatch(t.strip()) for t in node.texts):
+                word = next(t.strip() for t in node.texts if _ON_OFF.fullmatch(t.strip()))
+                return word.casefold() == "on"
+        return None
 
     def identity(self, locator: Locator) -> list[str]:
         """The account's own name where ``locator`` shows it. A regex text locator with a

@@ -497,8 +497,10 @@ class FlowItem(pytest.Item):
         return self.path, self.flow.where.line - 1, f"{self.flow.name} on {self.profile.name}"
 
 
-def _on(value: bool | None) -> str:
-    return "unknown" if value is None else ("on" if value else "off")
+def _on(value: bool | str | None) -> str:
+    from mobile_optout.results.record import state_text
+
+    return state_text(value, unknown="unknown")
 
 
 def _setting_text(result: FlowResult) -> str:

@@ -54,6 +54,7 @@ from mobile_optout.flow.model import (
     Locator,
     Screenshot,
     ScrollUntilVisible,
+    State,
     Step,
     Stop,
     Tap,
@@ -73,6 +74,7 @@ from mobile_optout.results.record import (
     StepStatus,
     new_run_id,
     now_iso,
+    state_text,
 )
 
 
@@ -135,7 +137,7 @@ class FlowRun:
         self.app = app
         self.result = FlowResult(
             device=profile.name, platform=profile.platform.value, flow=flow.name,
-            flow_path=str(flow.path), server=profile.endpoint,
+            flow_path=str(flow.path), server=profile.endpoint, app=flow.app_name,
         )
         self.setting: SettingObservation | None = None
         self.tapped_setting = False
@@ -209,6 +211,18 @@ class FlowRun:
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
             )
+            self._app_present()
+
+    def _app_present(self) -> None:
+        """End as ``not_installed`` when the app is not on the device (queryAppState 0),
+        then as ``unsupported`` when the app has no control to drive: neither taps anything."""
+        assert self.device is not None
+        if not self.device.installed(self.app):
+            raise FlowEnded("not_installed", f"{self.app.app_id} is not installed on "
+                            f"{self.profile.name}")
+        if self.flow.unsupported is not None:
+            u = self.flow.unsupported
+            raise FlowEnded("unsupported", u.reason + (f" ({u.page})" if u.page else ""))
 
     def _connect(self) -> AppiumDriver:
         """A new session. A grid whose devices are all busy queues the request; when its
@@ -461,14 +475,17 @@ def _stop(run: FlowRun, step: Stop, record: StepRecord) -> None:
 
 def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
     """Read the toggle; tap only if it differs; read it back until it shows the desired state.
-    In check mode, only read. At most one tap per attempt."""
-    assert run.device is not None
+    In check mode, only read. At most one tap per attempt. Choices and button controls have
+    their own functions below, on the same read-back path."""
+    if step.control_kind == "choice":
+        _ensure_choice(run, step, record)
+        return
+    if step.control_kind == "button":
+        _ensure_by_button(run, step, record)
+        return
+    assert run.device is not None and step.toggle is not None
     device = run.device
-    spec = run.flow.setting(step.setting)
-    desired = step.desired if step.desired is not None else (spec.desired if spec else False)
-    if run.setting is None:
-        run.setting = SettingObservation(id=step.setting, desired=desired)
-    obs = run.setting
+    obs, desired = _observation(run, step)
     target = run._find(step, step.toggle)
     state = device.toggle_state(target)
     if state is None:
@@ -491,8 +508,9 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     device.tap(target)
     run.tapped_setting = True
     deadline = time.monotonic() + run._timeout(step)
+    toggle = step.toggle
     while True:  # the tap's settling left a fresh screen: read it first
-        again = device.wait_for(step.toggle, max(0.0, deadline - time.monotonic()))
+        again = device.wait_for(toggle, max(0.0, deadline - time.monotonic()))
         after = device.toggle_state(again) if again is not None else None
         obs.after = after
         if after == desired:
@@ -513,8 +531,176 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
         device.changed()  # look again: the toggle may take a moment to turn
 
 
-def _on(state: bool | None) -> str:
-    return "unknown" if state is None else ("on" if state else "off")
+def _observation(run: FlowRun, step: EnsureSetting) -> tuple[SettingObservation, State]:
+    """The setting's observation (made on first use) and its desired state."""
+    spec = run.flow.setting(step.setting)
+    desired = step.desired if step.desired is not None else (spec.desired if spec else False)
+    if run.setting is None:
+        run.setting = SettingObservation(id=step.setting, desired=desired)
+    return run.setting, desired
+
+
+def _settled_read(run: FlowRun, step: EnsureSetting, read: Callable[[], State | None]
+                  ) -> State | None:
+    """A state two consecutive looks agree on (a page that loads in pieces shows a
+    placeholder first); None when the looks never agree or never read a state."""
+    assert run.device is not None
+    deadline = time.monotonic() + run._timeout(step)
+    last = read()
+    while True:
+        run.device.pause()
+        run.device.changed()
+        now = read()
+        if now is not None and now == last:
+            return now
+        if time.monotonic() >= deadline:
+            return None
+        last = now
+
+
+def _choice_state(run: FlowRun, step: EnsureSetting) -> State | None:
+    """The one option that reads selected; None when none or several do."""
+    assert run.device is not None
+    device = run.device
+    picked = []
+    for name, locator in step.choice:
+        node = device.on_screen(locator)
+        if node is not None and device.option_selected(node):
+            picked.append(name)
+    return picked[0] if len(picked) == 1 else None
+
+
+def _status_state(run: FlowRun, step: EnsureSetting) -> State | None:
+    assert run.device is not None and step.status is not None
+    node = run.device.on_screen(step.status)
+    return run.device.status_state(node) if node is not None else None
+
+
+def _ensure_choice(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
+    """A choice (radio buttons, a picker): read which option is selected; select the
+    desired one only when another is; read it back and check it holds."""
+    assert run.device is not None
+    options = Locator(step.where, any=tuple(loc for _, loc in step.choice))
+    run._find(step, options)  # waits for the options; a miss is the step's if_missing
+    _ensure_read_act_verify(
+        run, step, record, lambda: _choice_state(run, step),
+        lambda desired: dict(step.choice)[str(desired)],
+        unreadable="no single option of the choice reads selected",
+    )
+
+
+def _ensure_by_button(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
+    """Not a switch: the state is read from a status text ("Gemini Apps Activity: Off");
+    the button ("Turn off") changes it, usually behind a confirmation."""
+    assert step.status is not None and step.button is not None
+    run._find(step, step.status)
+    button = step.button
+    _ensure_read_act_verify(
+        run, step, record, lambda: _status_state(run, step), lambda desired: button,
+        unreadable="the status text says neither on nor off",
+    )
+
+
+def _ensure_read_act_verify(
+    run: FlowRun, step: EnsureSetting, record: StepRecord,
+    read: Callable[[], State | None], control_for: Callable[[State], Locator], *,
+    unreadable: str,
+) -> None:
+    """Read a settled state; when it differs (and not in check mode) tap the control that
+    selects the desired state once, answer a confirmation, read back until it shows the
+    desired state, and check that it still does a moment later from a fresh screen."""
+    assert run.device is not None
+    device = run.device
+    obs, desired = _observation(run, step)
+    state = _settled_read(run, step, read)
+    if state is None:
+        screen = device.screen()
+        raise StepFailed(f"{step.where}: {unreadable}", expected=f"{step.setting} readable",
+                         actual=screen.summary(), ui_tree=screen.source)
+    if obs.before is None:
+        obs.before = state
+    obs.after = state
+    run.screenshot("setting-before", record)
+    if state == desired:
+        record.message = f"already {_on(desired)}"
+        return
+    if run.options.check:
+        record.message = f"is {_on(state)}; would make it {_on(desired)}"
+        return
+    tapped = run._find(step, control_for(desired))
+    device.tap(tapped)
+    run.tapped_setting = True
+    confirmed = _read_back(run, step, read, desired, tapped)
+    record.message = (f"made {_on(desired)}{', confirmed' if confirmed else ''}; "
+                      "verified on screen and held")
+    run.screenshot("setting-after", record)
+
+
+def _read_back(run: FlowRun, step: EnsureSetting, read: Callable[[], State | None],
+               desired: State, tapped: Target) -> bool:
+    """After the tap: answer the confirmation once (the match on top, never the control
+    just tapped), read until the desired state shows, then watch it hold. Returns whether a
+    confirmation was answered; raises StepFailed when the state never shows or flips back."""
+    assert run.device is not None and run.setting is not None
+    device, obs = run.device, run.setting
+    deadline = time.monotonic() + run._timeout(step)
+    confirmed = False
+    while True:
+        if step.confirm is not None and not confirmed:
+            button = device.last_match(step.confirm)
+            if button is not None and not _same_place(button, tapped):
+                device.tap(button)
+                confirmed = True
+                continue
+        after = read()
+        obs.after = after
+        if after == desired:
+            held = _holds(run, read, desired)
+            obs.after = held
+            if held == desired:
+                return confirmed
+            screen = device.screen()
+            raise StepFailed(
+                f"{step.where}: {step.setting} read {_on(desired)}, then {_on(held)} a "
+                "moment later: the change did not hold",
+                expected=f"{step.setting} {_on(desired)}", actual=screen.summary(),
+                ui_tree=screen.source)
+        if time.monotonic() >= deadline:
+            screen = device.screen()
+            raise StepFailed(
+                f"{step.where}: tapped {tapped.description} but {step.setting} still reads "
+                f"{_on(after)} after {run._timeout(step):g}s",
+                expected=f"{step.setting} {_on(desired)}", actual=screen.summary(),
+                ui_tree=screen.source)
+        device.pause()
+        device.changed()
+
+
+HOLD_POLLS = 10  # how long a change is watched before it counts: ten poll intervals (<= 1 s)
+
+
+def _holds(run: FlowRun, read: Callable[[], State | None], desired: State) -> State | None:
+    """Watch a state that reads as desired for a moment; what it reads at the end, from a
+    fresh screen (the first different reading, if it flipped back)."""
+    assert run.device is not None
+    until = time.monotonic() + min(1.0, HOLD_POLLS * run.device.poll)
+    while True:
+        run.device.pause()
+        run.device.changed()
+        now = read()
+        if now != desired or time.monotonic() >= until:
+            return now
+
+
+def _same_place(a: Target, b: Target) -> bool:
+    """The same element on screen (by its frame): a confirmation is never the control."""
+    if a.node is None or b.node is None:
+        return a.element is not None and a.element == b.element
+    return a.node.bounds == b.node.bounds and a.node.texts == b.node.texts
+
+
+def _on(state: bool | str | None) -> str:
+    return state_text(state, unknown="unknown")
 
 
 Handler = Callable[[FlowRun, Any, StepRecord], None]

@@ -207,15 +207,30 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
         "required": ["outcome"],
         "additionalProperties": False,
     }),
-    "ensure_setting": ("Read a toggle; tap it only if it differs from the desired state; "
-                       "read it back.", {
+    "ensure_setting": ("Read a control; act only if it differs from the desired state; "
+                       "read it back and check that it holds.", {
         "type": "object",
         "properties": {
             "setting": _string("A setting id declared under settings:."),
-            "toggle": {"description": "The switch.", **_ref("locator")},
-            "desired": {"description": "Override the setting's desired state.", **_BOOL_LIKE},
+            "toggle": {"description": "A switch or checkbox.", **_ref("locator")},
+            "choice": {
+                "description": "Radio buttons or a picker: option name -> the option's "
+                "locator (its label); the setting's desired state names an option.",
+                "type": "object", "minProperties": 2,
+                "additionalProperties": _ref("locator"),
+            },
+            "status": {"description": "A text that shows the state as On/Off (with "
+                       "button:).", **_ref("locator")},
+            "button": {"description": "What to tap to change the state (with status:), "
+                       "e.g. Turn off.", **_ref("locator")},
+            "confirm": {"description": "The button that confirms the change when the app "
+                        "asks (never a cancel).", **_ref("locator")},
+            "desired": {"description": "Override the setting's desired state.",
+                        "type": ["string", "boolean"]},
         },
-        "required": ["setting", "toggle"],
+        "required": ["setting"],
+        "oneOf": [{"required": ["toggle"]}, {"required": ["choice"]},
+                  {"required": ["status", "button"]}],
         "additionalProperties": False,
     }),
 }
@@ -333,8 +348,15 @@ def flow_json_schema() -> dict[str, Any]:
                 "additionalProperties": {
                     "type": "object",
                     "properties": {
-                        "desired": {"description": "The state to reach.", **_BOOL_LIKE},
+                        "desired": {"description": "The state to reach: on/off, or a "
+                                    "choice's option name.", "type": ["string", "boolean"]},
                         "title": _string("The setting's title in the app."),
+                        "resembles": {
+                            "description": "Key words of anything that looks like this "
+                            "setting: a page showing one is no proof it is not offered.",
+                            "oneOf": [{"type": "string"},
+                                      {"type": "array", "items": {"type": "string"}}],
+                        },
                     },
                     "required": ["desired"],
                     "additionalProperties": False,
@@ -358,8 +380,36 @@ def flow_json_schema() -> dict[str, Any]:
             },
             **_NAMED_LOCATORS,
             "steps": _ref("steps"),
+            "catalogue": {
+                "description": "What the catalogue of opt-outs lists for this flow "
+                "(mobile-optout apps, docs/catalogue.md).",
+                "type": "object",
+                "properties": {
+                    "app": _string("The app's catalogue name (default: the folder's).",
+                                   pattern="^[a-z0-9][a-z0-9._-]*$"),
+                    "title": _string("The app's name for people."),
+                    "control": _string("The control as the app labels it."),
+                    "confidence": {"enum": ["H", "M", "L"], "description": "H: an official "
+                                   "help page; M: consistent guides; L: one informal report."},
+                    "sources": {"description": "Where the facts come from.",
+                                "oneOf": [{"type": "string"},
+                                          {"type": "array", "items": {"type": "string"}}]},
+                    "web": _string("The setting's page on the web."),
+                },
+                "additionalProperties": False,
+            },
+            "unsupported": {
+                "description": "The app has no control a flow can drive: runs nothing, "
+                "reports unsupported (instead of steps).",
+                "type": "object",
+                "properties": {"reason": _string("Why, for the person."),
+                               "page": _string("The official page to go to instead.")},
+                "required": ["reason"],
+                "additionalProperties": False,
+            },
         },
-        "required": ["mobile-optout", "name", "platforms", "app", "steps"],
+        "required": ["mobile-optout", "name", "platforms", "app"],
+        "oneOf": [{"required": ["steps"]}, {"required": ["unsupported"]}],
         "additionalProperties": False,
     }
     part: JSON = {

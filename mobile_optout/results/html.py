@@ -19,7 +19,14 @@ from urllib.parse import quote
 
 from mobile_optout.results.evidence import write_atomic
 from mobile_optout.results.junit import result_seconds
-from mobile_optout.results.record import FlowResult, Outcome, RunRecord, StepRecord, StepStatus
+from mobile_optout.results.record import (
+    FlowResult,
+    Outcome,
+    RunRecord,
+    StepRecord,
+    StepStatus,
+    state_text,
+)
 
 REPORT_HTML = "report.html"
 MAX_SOURCE_CHARS = 200_000
@@ -117,8 +124,8 @@ def _src(path: str) -> str | None:
     return _e(quote(path))
 
 
-def _on_off(v: bool | None) -> str:
-    return "?" if v is None else ("on" if v else "off")
+def _on_off(v: bool | str | None) -> str:
+    return state_text(v, unknown="?")
 
 
 def _badge(outcome: Outcome) -> str:

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mobile_optout.results.evidence import write_atomic
-from mobile_optout.results.record import FlowResult, Outcome, RunRecord
+from mobile_optout.results.record import FlowResult, Outcome, RunRecord, state_text
 
 JUNIT_XML = "junit.xml"
 FAILURE_OUTCOMES = frozenset({Outcome.WOULD_CHANGE, Outcome.BLOCKED, Outcome.FAILED})
@@ -46,8 +46,8 @@ def result_seconds(r: FlowResult) -> float:
     return measured if measured is not None else sum(s.duration_ms for s in r.steps) / 1000
 
 
-def _on_off(v: bool | None) -> str:
-    return "unknown" if v is None else ("on" if v else "off")
+def _on_off(v: bool | str | None) -> str:
+    return state_text(v, unknown="unknown")
 
 
 def _details(r: FlowResult) -> str:

@@ -22,6 +22,8 @@ class Outcome(StrEnum):
     WOULD_CHANGE = "would_change"  # check: is not as desired
     PASSED = "passed"  # a flow that governs no setting ran all its steps
     NOT_OFFERED = "not_offered"  # the setting does not exist on this account / region
+    UNSUPPORTED = "unsupported"  # the app has no control to drive (an objection form...)
+    NOT_INSTALLED = "not_installed"  # the app is not on this device
     BLOCKED = "blocked"  # a sign-in wall or a screen the flow cannot get past
     FAILED = "failed"  # the desired state was not verified
     ERROR = "error"  # device or infrastructure
@@ -68,10 +70,12 @@ class StepRecord:
 
 @dataclass(slots=True)
 class SettingObservation:
+    """A setting as read: on (True) / off (False), or a choice's option name."""
+
     id: str
-    desired: bool
-    before: bool | None = None  # None = never read
-    after: bool | None = None
+    desired: bool | str
+    before: bool | str | None = None  # None = never read
+    after: bool | str | None = None
 
 
 @dataclass(slots=True)
@@ -93,6 +97,7 @@ class FlowResult:
     flow: str  # the flow's name
     flow_path: str
     outcome: Outcome = Outcome.RUNNING
+    app: str = ""  # the app's catalogue name (chatgpt, linkedin): results group by it
     started_at: str = field(default_factory=now_iso)
     finished_at: str = ""
     app_version: str = ""  # where the server reports it
@@ -145,3 +150,12 @@ class RecordSink(Protocol):
     def result_finished(self, run: RunRecord, result: FlowResult) -> None: ...
 
     def run_finished(self, run: RunRecord) -> None: ...
+
+
+def state_text(value: bool | str | None, *, unknown: str = "unknown") -> str:
+    """A setting's state for people: on/off, a choice's option as it is named, or unknown."""
+    if value is None:
+        return unknown
+    if isinstance(value, str):
+        return value
+    return "on" if value else "off"

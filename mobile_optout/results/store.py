@@ -36,6 +36,7 @@ from mobile_optout.results.record import (
     StepRecord,
     StepStatus,
     now_iso,
+    state_text,
 )
 
 DB_NAME = "history.db"
@@ -108,11 +109,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN device_info TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN error_file TEXT NOT NULL DEFAULT ''",
     ),
+    # 3 -> 4: the app's catalogue name, to group results by app
+    ("ALTER TABLE results ADD COLUMN app TEXT NOT NULL DEFAULT ''",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 VERIFIED = frozenset({Outcome.CHANGED, Outcome.ALREADY_SET})
-_NOT_OBSERVATIONS = frozenset({Outcome.NOT_OFFERED, Outcome.RUNNING})
+_NOT_OBSERVATIONS = frozenset(
+    {Outcome.NOT_OFFERED, Outcome.RUNNING, Outcome.UNSUPPORTED, Outcome.NOT_INSTALLED}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +155,10 @@ class Drift:
     device: str
     setting: str
     flow: str
-    verified: bool
+    verified: bool | str
     verified_at: str
     verified_run: str
-    observed: bool
+    observed: bool | str
     observed_at: str
     observed_run: str
     observed_outcome: str
@@ -201,12 +206,15 @@ def process_alive(pid: int, started: str = "") -> bool:
     return not started or process_start(pid) in ("", started)
 
 
-def _bool(v: object) -> bool | None:
-    return None if v is None else bool(v)
+def _bool(v: object) -> bool | str | None:
+    """A state as stored: 0/1 for off/on, text for a choice's option."""
+    if v is None or isinstance(v, str):
+        return v
+    return bool(v)
 
 
-def _int(v: bool | None) -> int | None:
-    return None if v is None else int(v)
+def _int(v: bool | str | None) -> int | str | None:
+    return v if v is None or isinstance(v, str) else int(v)
 
 
 class Store:
@@ -350,6 +358,7 @@ class Store:
         result_id = self._result_ids[(run.run_id, device_key(result.device), result.flow)]
         s, e = result.setting, result.error
         values: dict[str, Any] = {
+            "app": result.app,
             "app_version": result.app_version,
             "device_info": result.device_info,
             "server": redact_url(result.server),
@@ -497,7 +506,7 @@ class Store:
             )
         return FlowResult(
             device=r["device"], platform=r["platform"], flow=r["flow"],
-            flow_path=r["flow_path"], outcome=Outcome(r["outcome"]),
+            flow_path=r["flow_path"], outcome=Outcome(r["outcome"]), app=r["app"],
             started_at=r["started_at"], finished_at=r["finished_at"],
             app_version=r["app_version"], device_info=r["device_info"], server=r["server"],
             setting=setting, steps=steps,
@@ -520,8 +529,8 @@ class Store:
             by_key.setdefault((r["device"], r["setting_id"]), []).append(r)
         found = []
         for (device, setting), history in by_key.items():
-            verified: tuple[bool, sqlite3.Row] | None = None
-            latest: tuple[bool, sqlite3.Row] | None = None
+            verified: tuple[bool | str, sqlite3.Row] | None = None
+            latest: tuple[bool | str, sqlite3.Row] | None = None
             for r in history:
                 value = observed_value(Outcome(r["outcome"]), r["desired"], r["before"],
                                        r["after"])
@@ -544,8 +553,9 @@ class Store:
 
 
 def observed_value(
-    outcome: Outcome, desired: int | None, before: int | None, after: int | None
-) -> bool | None:
+    outcome: Outcome, desired: int | str | None, before: int | str | None,
+    after: int | str | None,
+) -> bool | str | None:
     """What a result saw the setting to be, or None when it saw nothing."""
     if outcome in _NOT_OBSERVATIONS:
         return None
@@ -597,5 +607,5 @@ def report_rows(run: RunRecord) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def _shown(v: bool | None) -> str:
-    return "?" if v is None else ("on" if v else "off")
+def _shown(v: bool | str | None) -> str:
+    return state_text(v, unknown="?")
