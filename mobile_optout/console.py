@@ -54,6 +54,7 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
 
 OUTCOME_STYLE = {
     "changed": "green", "already_set": "green", "passed": "green", "not_offered": "cyan",
+    "unsupported": "cyan", "not_installed": "dim",
     "would_change": "yellow", "blocked": "yellow", "failed": "red", "error": "red",
     "interrupted": "red",
 }

@@ -27,6 +27,8 @@ from mobile_optout.flow.model import Locator, Platform
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain"})
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
 _IOS_TOGGLES = frozenset({"XCUIElementTypeSwitch", "XCUIElementTypeToggle"})
+_SPINNERS = frozenset({"android.widget.ProgressBar", "XCUIElementTypeActivityIndicator"})
+_LOADING = re.compile(r"\s*loading\b", re.IGNORECASE)
 _ON_OFF = re.compile(r"\b(on|off)\b", re.IGNORECASE)
 
 
@@ -218,18 +220,16 @@ class Screen:
     # -- reading -------------------------------------------------------------------
 
     def option_selected(self, option: Node) -> bool | None:
-        """Whether a choice's option reads selected: the radio button or check in its row
-        is checked, or the option (or its row) says ``selected``. None: nothing says."""
+        """Whether a choice's option reads selected: the radio button or checkbox in its
+        row is checked (Android), or the option, its row or something in that row says
+        ``selected`` (iOS: the Selected trait). None: a mark is there but unreadable."""
         mark = self.toggle_near(option)
         if mark is not None and _vertical_distance(option, mark) == 0:
-            return bool(mark.checked)
-        el: etree._Element | None = option.el
-        for _ in range(3):  # the option, or the row that holds it
-            node = self._by_el.get(el) if el is not None else None
-            if node is not None and node.selected:
-                return True
-            el = el.getparent() if el is not None else None
-        return False if mark is None else None
+            return mark.checked
+        row = option.el  # a cell that reads out its texts is the row itself
+        if len(row) == 0 and (parent := row.getparent()) is not None and parent in self._by_el:
+            row = parent
+        return any((n := self._by_el.get(el)) is not None and n.selected for el in row.iter())
 
     def status_state(self, status: Node) -> bool | None:
         """On/off as a status text shows it ("Gemini Apps Activity: Off"), or as the
@@ -264,6 +264,16 @@ class Screen:
                     name = m.group(1) if m.groups() and m.group(1) else m.group(0)
                 names.append(name.strip())
         return [n for n in names if n]
+
+    def loading(self) -> bool:
+        """Something on screen says the page is still loading: a spinner or progress bar,
+        or a "Loading…" text."""
+        for n in self.nodes:
+            if not n.displayed:
+                continue
+            if n.cls in _SPINNERS or any(_LOADING.match(t) for t in n.texts):
+                return True
+        return False
 
     def texts(self) -> Iterator[str]:
         for n in self.nodes:

@@ -230,7 +230,9 @@ class FlowRun:
         budget = time.monotonic() + self.profile.timeouts.session
         while True:
             try:
-                return connect(self.url, self.profile, self.app)
+                # No app in the session's capabilities: a driver would refuse the session
+                # for an app that is not installed; the flow launches its app itself.
+                return connect(self.url, self.profile, None)
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise
@@ -363,6 +365,7 @@ class FlowRun:
         if step.if_missing is IfMissing.SKIP:
             raise _Skipped(what)
         if step.if_missing is IfMissing.NOT_OFFERED:
+            self._resembling(step, what)
             raise FlowEnded("not_offered", what)
         if step.if_missing is IfMissing.BLOCKED:
             raise FlowEnded("blocked", what)
@@ -380,6 +383,21 @@ class FlowRun:
             actual=screen.summary(),
             ui_tree=screen.source,
         )
+
+    def _resembling(self, step: Step, what: str) -> None:
+        """``not_offered`` needs the absence of anything that looks like the setting: a
+        text on screen holding one of the setting's ``resembles`` key words is a renamed
+        row more likely than a missing one, and fails the flow naming it."""
+        assert self.device is not None
+        words = [w.casefold() for s in self.flow.settings for w in s.resembles]
+        screen = self.device.screen()
+        for text in dict.fromkeys(screen.texts()):
+            if any(w in text.casefold() for w in words):
+                raise StepFailed(
+                    f"{step.where}: {what}; but found {text!r}, which looks like the "
+                    "setting and does not match: the app may have renamed it",
+                    expected="the setting, or nothing like it", actual=screen.summary(),
+                    ui_tree=screen.source)
 
     def screenshot(self, name: str, record: StepRecord) -> None:
         assert self.device is not None
@@ -443,9 +461,19 @@ def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord
 def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRecord) -> None:
     assert run.device is not None
     device = run.device
-    # The page may still be loading: give the target a moment before the first scroll.
-    if device.wait_for(step.target, min(run._timeout(step), 2.0)) is not None:
-        return
+    # The page may still be loading: give the target until the page has settled (nothing
+    # loading, two looks a moment apart agree), at most 2 s, before the first scroll.
+    deadline = time.monotonic() + min(run._timeout(step), 2.0)
+    previous = None
+    while True:
+        if device.wait_for(step.target, 0.0) is not None:
+            return
+        screen = device.screen()
+        if (screen.source == previous and not screen.loading()) or time.monotonic() >= deadline:
+            break
+        previous = screen.source
+        device.pause()
+        device.changed()
     for _ in range(step.max_scrolls):
         before = device.screen().source
         device.scroll(step.direction)  # settles: the screen after the scroll is read
@@ -584,9 +612,15 @@ def _ensure_choice(run: FlowRun, step: EnsureSetting, record: StepRecord) -> Non
     run._find(step, options)  # waits for the options; a miss is the step's if_missing
     _ensure_read_act_verify(
         run, step, record, lambda: _choice_state(run, step),
-        lambda desired: dict(step.choice)[str(desired)],
+        lambda desired: _option_control(step, dict(step.choice)[str(desired)]),
         unreadable="no single option of the choice reads selected",
     )
+
+
+def _option_control(step: EnsureSetting, option: Locator) -> Locator:
+    """What to tap to select an option: its radio button when the row has one (a label's
+    row is not always clickable), else the option itself."""
+    return Locator(step.where, any=(Locator(step.where, switch_for=option), option))
 
 
 def _ensure_by_button(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
@@ -624,10 +658,16 @@ def _ensure_read_act_verify(
     if state == desired:
         record.message = f"already {_on(desired)}"
         return
+    # In check mode too: is the control offered? The page has settled: a few short looks.
+    control = run.vars.locator(control_for(desired))
+    found = device.wait_for(control, min(run._timeout(step), 4 * device.poll))
+    if found is None:
+        run._missing(step, f"{control} is not on the page")
+    assert found is not None
+    tapped = found
     if run.options.check:
         record.message = f"is {_on(state)}; would make it {_on(desired)}"
         return
-    tapped = run._find(step, control_for(desired))
     device.tap(tapped)
     run.tapped_setting = True
     confirmed = _read_back(run, step, read, desired, tapped)

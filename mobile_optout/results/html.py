@@ -37,6 +37,8 @@ OUTCOME_LOOK: dict[Outcome, tuple[str, str, str]] = {
     Outcome.ALREADY_SET: ("✓", "ok", "already set"),
     Outcome.PASSED: ("✓", "ok", "passed"),
     Outcome.NOT_OFFERED: ("-", "info", "not offered"),
+    Outcome.UNSUPPORTED: ("-", "info", "unsupported (no switch)"),
+    Outcome.NOT_INSTALLED: ("-", "info", "not installed"),
     Outcome.WOULD_CHANGE: ("!", "warn", "would change"),
     Outcome.BLOCKED: ("⛔", "bad", "blocked"),
     Outcome.FAILED: ("✗", "bad", "failed"),

@@ -7,6 +7,7 @@ with ``classname`` = device and ``name`` = flow.
 - ``<error>``: error, interrupted (and a result still running when the report was made)
 - passed: changed, already_set, not_offered (the note in ``<system-out>``); never skipped:
   "not offered here" is an honest answer, not a test that did not run.
+- ``<skipped>``: unsupported (the app has no switch) and not_installed: nothing ran.
 
 ElementTree escapes markup; characters XML 1.0 cannot hold at all are dropped first.
 """
@@ -19,7 +20,13 @@ from datetime import datetime
 from pathlib import Path
 
 from mobile_optout.results.evidence import write_atomic
-from mobile_optout.results.record import FlowResult, Outcome, RunRecord, state_text
+from mobile_optout.results.record import (
+    NOT_RUN_OUTCOMES,
+    FlowResult,
+    Outcome,
+    RunRecord,
+    state_text,
+)
 
 JUNIT_XML = "junit.xml"
 FAILURE_OUTCOMES = frozenset({Outcome.WOULD_CHANGE, Outcome.BLOCKED, Outcome.FAILED})
@@ -104,7 +111,7 @@ def junit_tree(run: RunRecord) -> ET.Element:
         "tests": str(len(run.results)),
         "failures": str(failures),
         "errors": str(errors),
-        "skipped": "0",
+        "skipped": str(sum(r.outcome in NOT_RUN_OUTCOMES for r in run.results)),
         "time": f"{total:.3f}",
     }
     root = ET.Element("testsuites", {"name": "mobile-optout", **counts})
@@ -133,6 +140,8 @@ def junit_tree(run: RunRecord) -> ET.Element:
             el = ET.SubElement(case, tag, {"message": xml_safe(_message(r)),
                                            "type": xml_safe(kind)})
             el.text = xml_safe(_details(r))
+        elif r.outcome in NOT_RUN_OUTCOMES:
+            ET.SubElement(case, "skipped", {"message": xml_safe(f"{r.outcome}: {_message(r)}")})
         out = _steps_text(r)
         if r.outcome not in FAILURE_OUTCOMES and r.outcome not in ERROR_OUTCOMES:
             out = _details(r) + ("\n" + out if out else "")

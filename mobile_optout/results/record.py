@@ -34,6 +34,9 @@ class Outcome(StrEnum):
 OK_OUTCOMES = frozenset(
     {Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.NOT_OFFERED, Outcome.PASSED}
 )
+# Nothing a flow could do on this device: the app has no control, or is not installed.
+# Never counted as done, never a failure (exit 0); JUnit and pytest show them as skipped.
+NOT_RUN_OUTCOMES = frozenset({Outcome.UNSUPPORTED, Outcome.NOT_INSTALLED})
 FAIL_OUTCOMES = frozenset(
     {Outcome.WOULD_CHANGE, Outcome.BLOCKED, Outcome.FAILED, Outcome.INTERRUPTED}
 )

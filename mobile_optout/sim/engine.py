@@ -79,12 +79,12 @@ def element_info(node: Node) -> dict[str, str]:
 
 class Engine:
     def __init__(self, platform: Platform, variants: tuple[str, ...], seed: int,
-                 state_file: Path | None) -> None:
+                 state_file: Path | None, app: str = "linkedin") -> None:
         self.lock = threading.RLock()
         self.platform = platform
         self.variants = variants
         self.seed = seed
-        self.model: AppModel = load_app(variants)
+        self.model: AppModel = load_app(variants, app)
         self.builder = Builder(self.model, platform)
         self.t0 = time.monotonic()
         self.state_file = state_file
@@ -109,7 +109,7 @@ class Engine:
         data = json.loads(self.state_file.read_text(encoding="utf-8"))
         for key, value in (data.get("settings") or {}).items():
             if key in self.settings:
-                self.settings[key] = bool(value)
+                self.settings[key] = value if isinstance(value, str) else bool(value)
 
     def _save_state(self) -> None:
         if self.state_file is None:
@@ -228,7 +228,7 @@ class Engine:
         self.record("deep_link", url=url, target=target)
         if not self.app_running:
             self.launch()
-        if target is None or self.model.start != "feed" or target == self.stack[-1].screen:
+        if target is None or self.model.start != self.model.home or target == self.stack[-1].screen:
             return
         self.goto(target)
 
@@ -280,7 +280,10 @@ class Engine:
         while actor is not None and actor.tap is None and actor.setting is None:
             actor = actor.parent
         if actor is not None and actor.setting is not None:
-            self.settings[actor.setting] = not self.settings[actor.setting]
+            if actor.kind == "radio":
+                self.settings[actor.setting] = actor.option
+            else:
+                self.settings[actor.setting] = not self.settings[actor.setting]
             self.record("tap", node, setting=actor.setting)
             self._save_state()
             return
@@ -298,6 +301,12 @@ class Engine:
             self.dialog = None
         elif tap.kind == "launch":
             self.launch()
+        elif tap.kind == "set":  # a confirmation's button: sets the setting, closes the dialog
+            name, value = tap.assignment()
+            self.settings[name] = value
+            self.dialog = None
+            self.events[-1]["setting"] = name
+            self._save_state()
 
     def tap_at(self, x: float, y: float) -> None:
         rendering = self.render()

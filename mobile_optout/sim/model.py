@@ -16,15 +16,29 @@ APPS_DIR = Path(__file__).parent / "apps"
 
 KINDS = frozenset(
     {"text", "heading", "row", "group", "button", "image_button", "image", "edit", "switch",
-     "link", "tab", "progress"}
+     "link", "tab", "progress", "radio"}
 )
-TAP_KINDS = frozenset({"goto", "back", "dialog", "dismiss", "launch", "none"})
+TAP_KINDS = frozenset({"goto", "back", "dialog", "dismiss", "launch", "none", "set"})
+SettingValue = bool | str  # a switch's on/off, or the option a choice has selected
+
+
+def setting_value(raw: object) -> SettingValue:
+    """on/off/true/false (YAML reads on/off as booleans) -> bool; any other text: an option."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw)
+    return {"on": True, "off": False, "true": True, "false": False}.get(text.lower(), text)
 
 
 @dataclass(frozen=True, slots=True)
 class Tap:
     kind: str  # one of TAP_KINDS
-    target: str = ""  # screen id for goto, dialog id for dialog
+    target: str = ""  # screen id for goto, dialog id for dialog, "setting=value" for set
+
+    def assignment(self) -> tuple[str, SettingValue]:
+        """A ``set`` tap's setting and value (a confirmation dialog's "Turn off")."""
+        name, _, value = self.target.partition("=")
+        return name.strip(), setting_value(value.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +49,10 @@ class ElementSpec:
     desc: str = ""
     id: str = ""
     tap: Tap | None = None
-    setting: str | None = None  # a switch's setting; tapping flips it
-    status_of: str | None = None  # a text showing "On"/"Off" for a setting
+    setting: str | None = None  # a switch's setting (tapping flips it), or a radio's
+    value: str = ""  # a radio's option: tapping it selects that option
+    status_of: str | None = None  # a text showing "On"/"Off" (its {state}) for a setting
+    only_when: tuple[str, SettingValue] | None = None  # shown only while a setting is so
     fill: bool = False
     layout: str = "column"
     children: tuple[ElementSpec, ...] = ()
@@ -75,8 +91,9 @@ class AppModel:
     launcher_package: str
     bundle: str
     app_name: str
-    settings: dict[str, bool]
+    settings: dict[str, SettingValue]
     start: str
+    home: str  # the start screen when signed in: deep links open only from there
     dialogs: dict[str, DialogSpec]
     screens: dict[str, ScreenSpec]
 
@@ -136,13 +153,24 @@ class _Resolver:
             id=str(self.value(raw.get("id", ""))),
             tap=self.tap(raw.get("tap"), key),
             setting=raw.get("setting"),
+            value=str(raw.get("value", "")),
             status_of=raw.get("status_of"),
+            only_when=self.only_when(raw.get("only_when"), key),
             fill=bool(raw.get("fill", False)),
             layout=str(raw.get("layout", "column")),
             children=children,
             android={k: str(self.value(v)) for k, v in (raw.get("android") or {}).items()},
             ios={k: str(self.value(v)) for k, v in (raw.get("ios") or {}).items()},
         )
+
+    def only_when(self, raw: Any, where: str) -> tuple[str, SettingValue] | None:
+        """``only_when: {setting: value}``: the element shows only while the setting is so."""
+        if raw is None:
+            return None
+        if not isinstance(raw, dict) or len(raw) != 1:
+            raise ValueError(f"{where}: only_when takes one setting: value")
+        name, value = next(iter(raw.items()))
+        return str(name), setting_value(value)
 
     def elements(self, raws: list[dict[str, Any]], prefix: str) -> tuple[ElementSpec, ...]:
         return tuple(
@@ -189,7 +217,7 @@ def load_app(variants: tuple[str, ...] = (), name: str = "linkedin") -> AppModel
         )
         for did, raw in doc.get("dialogs", {}).items()
     }
-    settings = {k: bool(r.value(v)) for k, v in doc["settings"].items()}
+    settings = {k: setting_value(r.value(v)) for k, v in doc["settings"].items()}
     model = AppModel(
         name=doc["name"],
         package=doc["android"]["package"],
@@ -199,6 +227,7 @@ def load_app(variants: tuple[str, ...] = (), name: str = "linkedin") -> AppModel
         app_name=doc["ios"]["name"],
         settings=settings,
         start=str(r.value(doc["start"])),
+        home=str(doc["start"]["default"] if isinstance(doc["start"], dict) else doc["start"]),
         dialogs=dialogs,
         screens=screens,
     )

@@ -102,14 +102,14 @@ class SimPhone:
     def __init__(self, platform: Platform | str = Platform.ANDROID, *,
                  variants: tuple[str, ...] | list[str] = (), seed: int = 0,
                  latency_ms: int = 0, state_file: str | Path | None = None,
-                 port: int = 0) -> None:
+                 port: int = 0, app: str = "linkedin") -> None:
         self.platform = Platform(platform)
         self.variants = check_variants(variants)
         self.seed = seed
         self.latency_ms = latency_ms
         self.port = port
         self.engine = Engine(self.platform, self.variants, seed,
-                             Path(state_file) if state_file is not None else None)
+                             Path(state_file) if state_file is not None else None, app=app)
         self.sessions: dict[str, Session] = {}
         self.session_count = 0
         self.crashed = False
