@@ -23,13 +23,19 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element, Rect
-from mobile_optout.errors import DeniedTap, FlowEnded, Interrupted, TransientDeviceError
+from mobile_optout.driver import STRATEGIES, Driver, Element
+from mobile_optout.errors import (
+    DeniedTap,
+    FlowEnded,
+    Interrupted,
+    TransientDeviceError,
+    Unsupported,
+)
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
+from mobile_optout.values import Rect
 
 T = TypeVar("T")
-IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
 MAX_INTERRUPTS_PER_WAIT = 6
 
 
@@ -332,8 +338,13 @@ class Device:
         self.changed()
 
     def installed(self, app: AppId) -> bool:
-        """Whether the app is on the device (``mobile: queryAppState`` says 0 when not)."""
-        return self._retry(lambda: self.driver.app_state(app)) != 0
+        """Whether the app is on the device (``mobile: queryAppState`` says 0 when not). A
+        driver that cannot tell (no such command) is taken at its word that it has the app:
+        launching a missing one then fails, as it would have."""
+        try:
+            return self._retry(lambda: self.driver.app_state(app)) != 0
+        except Unsupported:
+            return True
 
     def screenshot(self) -> bytes:
         return self._retry(self.driver.screenshot_png)

@@ -2,8 +2,10 @@
 
 Written by hand as data, next to the compiler that enforces the same rules; the step
 kinds come from ``model.STEP_KINDS`` so that a new kind without a schema fails the
-test that compares the two. The compiler stays the authority: the schema cannot say
-everything (for example that every ${NAME} is declared).
+test that compares the two, and tests/flow/test_schema_agrees.py proves every key set,
+choice and name pattern equal to the compiler's constants (only the prose is kept here
+alone). The compiler stays the authority: the schema cannot say everything (for example
+that every ${NAME} is declared).
 
 ``schema/flow.schema.json`` in the repository is ``mobile-optout schema`` output.
 """
@@ -30,6 +32,11 @@ def _string(description: str, **extra: Any) -> JSON:
 _BOOL_LIKE: JSON = {
     "description": "On or off: true/false, or the words on/off (YAML 1.1 booleans).",
     "anyOf": [{"type": "boolean"}, {"enum": ["on", "off", "true", "false"]}],
+}
+
+_DESIRED: JSON = {
+    "description": "The state to reach: on/off, or (for a choice) the name of an option.",
+    "anyOf": [*_BOOL_LIKE["anyOf"], {"type": "string", "description": "A choice's option."}],
 }
 
 _LOCATOR_STRINGS: dict[str, str] = {
@@ -225,8 +232,7 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
                        "e.g. Turn off.", **_ref("locator")},
             "confirm": {"description": "The button that confirms the change when the app "
                         "asks (never a cancel).", **_ref("locator")},
-            "desired": {"description": "Override the setting's desired state.",
-                        "type": ["string", "boolean"]},
+            "desired": {**_DESIRED, "description": "Override the setting's desired state."},
         },
         "required": ["setting"],
         "oneOf": [{"required": ["toggle"]}, {"required": ["choice"]},
@@ -348,8 +354,7 @@ def flow_json_schema() -> dict[str, Any]:
                 "additionalProperties": {
                     "type": "object",
                     "properties": {
-                        "desired": {"description": "The state to reach: on/off, or a "
-                                    "choice's option name.", "type": ["string", "boolean"]},
+                        "desired": _DESIRED,
                         "title": _string("The setting's title in the app."),
                         "resembles": {
                             "description": "Key words of anything that looks like this "
