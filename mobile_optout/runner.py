@@ -38,8 +38,10 @@ from mobile_optout.errors import (
     OptoutError,
     SessionLost,
     StepFailed,
+    Unsupported,
 )
 from mobile_optout.flow.model import (
+    AppId,
     AssertNotVisible,
     AssertVisible,
     Back,
@@ -90,6 +92,7 @@ class RunOptions:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     parallel: int = 1
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
+    only_installed: bool = False  # skip (do not report) flows whose app is not installed
 
     @property
     def check(self) -> bool:
@@ -482,7 +485,8 @@ def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRe
             return
         if device.screen().source == before:
             break  # the end of the list: nothing moved
-    run.missing(step, f"{step.target} not found after scrolling {step.direction}")
+    run.missing(step, f"{run.vars.locator(step.target)} not found after scrolling "
+                f"{step.direction}")
 
 
 def _back(run: FlowRun, step: Back, record: StepRecord) -> None:
@@ -794,6 +798,26 @@ def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
     return [(d, [f for f in flows if f.runs_on(d.platform)]) for d in devices]
 
 
+def installed_apps(url: str, profile: DeviceProfile, apps: Sequence[AppId | None]
+                   ) -> set[AppId]:
+    """Which of the apps are on the device (``mobile: queryAppState``), asked in one session.
+    A driver that cannot tell is taken to have them all (as ``Device.installed`` does)."""
+    wanted = {a for a in apps if a is not None}
+    driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
+                     timeout=profile.http_timeout)
+    try:
+        present = set()
+        for app in sorted(wanted, key=lambda a: a.app_id):
+            try:
+                if driver.app_state(app) != 0:
+                    present.add(app)
+            except Unsupported:
+                return wanted
+        return present
+    finally:
+        driver.quit()
+
+
 def run_all(
     flows: Sequence[Flow],
     devices: Sequence[DeviceProfile],
@@ -812,6 +836,11 @@ def run_all(
     def one_device(profile: DeviceProfile, device_flows: list[Flow]) -> None:
         try:
             with endpoint(profile) as url:
+                if options.only_installed:
+                    present = installed_apps(url, profile, [f.app_for(profile.platform)
+                                                            for f in device_flows])
+                    device_flows = [f for f in device_flows
+                                    if f.app_for(profile.platform) in present]
                 for flow in device_flows:
                     if options.cancel.is_set():
                         break
