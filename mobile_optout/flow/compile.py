@@ -547,10 +547,12 @@ class Compiler(Reader):
             desired = self.desired(f, n, [name for name, _ in kw.get("choice", ())])
             if desired is None:
                 return None
+        if None in kw.values() or kw.get("choice") == ():
+            return None
         if setting is not None:
             options = tuple(name for name, _ in kw.get("choice", ()))
             self.setting_uses.append((setting, setting_node.where, f.source, options))
-        if setting is None or None in kw.values() or kw.get("choice") == ():
+        if setting is None:
             return None
         return model.EnsureSetting(where=where, setting=setting, desired=desired, **kw,
                                    **common)
@@ -763,11 +765,9 @@ class Compiler(Reader):
         self.header_lists(f, m)
         catalogue = self.catalogue(f, m, path)
         unsupported = self.unsupported(f, m)
-        if unsupported is not None:
+        if "unsupported" in m:
             steps: tuple[Step, ...] = ()
-            if (n := m.get("steps")) is not None:
-                key = m.key_node("steps")
-                assert key is not None
+            if (key := m.key_node("steps")) is not None:
                 self.err(f, key.where, "an unsupported entry runs nothing: it has no steps")
         else:
             steps = self.steps(f, self.required(f, m, "steps", "a flow"), "steps")

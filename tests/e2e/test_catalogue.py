@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from e2e.e2e_helpers import FLOWS
 
+from mobile_optout.catalogue import entries, markdown
+from mobile_optout.cli import main
+from mobile_optout.flow import load_flows
 from mobile_optout.job import SIM_STATE, RunRequest, perform
 from mobile_optout.results.record import Outcome, RunRecord
 from mobile_optout.sim.model import builtin_apps, load_app
@@ -164,3 +167,50 @@ def test_an_app_that_is_not_installed_is_said_so_and_can_be_left_out(
     left_out = perform(RunRequest(paths=[*flows, FLOWS / "linkedin"], devices_file=devices,
                                   output=tmp_path, only_installed=True))
     assert outcomes(left_out.run) == {"linkedin-genai-training-android": Outcome.CHANGED}
+
+
+def test_docs_catalogue_is_the_catalogue_of_the_shipped_flows() -> None:
+    documented = (FLOWS.parent / "docs" / "catalogue.md").read_text(encoding="utf-8")
+    assert documented == markdown(entries(load_flows([FLOWS]))), (
+        "docs/catalogue.md drifted: mobile-optout apps --markdown > docs/catalogue.md")
+
+
+def test_apps_lists_every_flow_and_what_the_phone_has(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    devices = tmp_path / "devices.yaml"
+    devices.write_text("devices:\n  two-apps:\n    platform: ios\n"
+                       "    sim: {apps: [linkedin, gemini]}\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["catalog", str(FLOWS), "--devices", str(devices), "--json"])
+    assert done.value.code == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["device"] == "two-apps"
+    rows = {row["flow"]: row for row in listed["apps"]}
+    assert set(rows) >= set(CONTROLS) | UNSUPPORTED
+    gemini = rows["gemini-apps-activity"]
+    assert (gemini["app"], gemini["kind"], gemini["desired"], gemini["confidence"]) == (
+        "gemini", "button", "off", "H")
+    assert gemini["installed"] is True and rows["chatgpt-improve-model"]["installed"] is False
+    assert rows["deepseek-improve-model"]["platforms"] == ["android"]
+    assert rows["deepseek-improve-model"]["installed"] is None  # no iOS flow to ask about
+    assert rows["medium-third-party-ai"]["desired"] == "minimize_training"
+    assert rows["tumblr-prevent-third-party-sharing"]["desired"] == "on"
+    assert rows["slack-ai-training"]["unsupported"] and rows["slack-ai-training"]["page"]
+    assert rows["linkedin-social-research"]["app"] == "linkedin"
+
+
+def test_reports_group_by_app_and_skip_what_could_not_run(tmp_path: Path) -> None:
+    record = run("android", tmp_path, "apply",
+                 paths=[FLOWS / "slack", FLOWS / "tumblr", FLOWS / "medium"])
+    by_app = {r.app: r.outcome for r in record.results}
+    assert by_app == {"slack": Outcome.UNSUPPORTED, "tumblr": Outcome.CHANGED,
+                      "medium": Outcome.CHANGED}
+    run_dir = next(p for p in tmp_path.iterdir() if (p / "report.json").exists())
+    report = json.loads((run_dir / "report.json").read_text())
+    assert {r["app"] for r in report["results"]} == {"slack", "tumblr", "medium"}
+    assert report["exit_code"] == 0
+    medium = next(r for r in report["results"] if r["app"] == "medium")
+    assert (medium["setting"]["before"], medium["setting"]["after"]) == (
+        "maximum_reach", "minimize_training")
+    junit = (run_dir / "junit.xml").read_text()
+    assert 'skipped="1"' in junit and "<skipped message=\"unsupported: " in junit
