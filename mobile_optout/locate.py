@@ -224,12 +224,14 @@ class Screen:
         row is checked (Android), or the option, its row or something in that row says
         ``selected`` (iOS: the Selected trait). None: a mark is there but unreadable."""
         mark = self.toggle_near(option)
-        if mark is not None and _vertical_distance(option, mark) == 0:
+        if mark is not None and _same_row(option, mark):
             return mark.checked
-        row = option.el  # a cell that reads out its texts is the row itself
-        if len(row) == 0 and (parent := row.getparent()) is not None and parent in self._by_el:
-            row = parent
-        return any((n := self._by_el.get(el)) is not None and n.selected for el in row.iter())
+        # Geometry decides belonging: a selected element level with the option, no taller
+        # than two of its rows (a list that holds every option is not this option's row).
+        tall = 2 * option.bounds.height if option.bounds else 0
+        return any(
+            n.selected and self.on_screen(n) and _same_row(option, n)
+            and (n.bounds is None or n.bounds.height <= tall) for n in self.nodes)
 
     def status_state(self, status: Node) -> bool | None:
         """On/off as a status text shows it ("Gemini Apps Activity: Off"), or as the
@@ -241,7 +243,7 @@ class Screen:
         for node in self.nodes:
             if node is status or not self.on_screen(node):
                 continue
-            if _vertical_distance(status, node) == 0 and any(
+            if _same_row(status, node) and any(
                     _ON_OFF.fullmatch(t.strip()) for t in node.texts):
                 word = next(t.strip() for t in node.texts if _ON_OFF.fullmatch(t.strip()))
                 return word.casefold() == "on"
@@ -309,6 +311,14 @@ def _screen_size(root: etree._Element) -> tuple[int, int] | None:
         if w and h and w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0:
             return int(w), int(h)
     return None
+
+
+def _same_row(a: Node, b: Node) -> bool:
+    """The frames overlap vertically (rows that only touch are two rows)."""
+    if not a.bounds or not b.bounds:
+        return False
+    return (a.bounds.y < b.bounds.y + b.bounds.height
+            and b.bounds.y < a.bounds.y + a.bounds.height)
 
 
 def _vertical_distance(a: Node, b: Node) -> int:
