@@ -9,7 +9,10 @@ Where things are:
 - Platform rules (toggle attributes, back buttons, scrolling) live in ``device.py`` and
   ``locate.py``; device errors are converted in ``driver.py``.
 
-A setting counts as changed only when it was read back from the screen after the tap.
+A setting counts as changed only when it was read back from the screen after the tap and
+still held after the settle window (``mobile_optout.toggle``). A flow ends ``not_offered``
+only with positive evidence: the whole page was seen (scrolled to its end), nothing on it
+was loading, and nothing on it resembles the setting (``seek``, ``missing``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any, Protocol
 
 from loguru import logger
 
+from mobile_optout.controls import control_for
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import AppiumDriver, connect
@@ -75,6 +79,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
+from mobile_optout.toggle import Toggle
 from mobile_optout.values import Mode, on_off
 
 
@@ -101,6 +106,23 @@ class RunOptions:
 
 class _Skipped(Exception):
     """The step's target was missing and the step is optional."""
+
+
+MAX_SCROLLS_TO_PROVE = 10  # a not_offered step scrolls at most this far to see the page
+
+
+@dataclass(slots=True)
+class Scan:
+    """What a search through a page saw: the evidence a not_offered needs."""
+
+    texts: dict[str, None] = field(default_factory=dict)  # every text seen, in order
+    reached_end: bool = False  # a scroll moved nothing: the whole page was seen
+    loading: list[str] = field(default_factory=list)  # what still loaded at the end
+
+
+def _resembles(text: str, words: Sequence[str]) -> bool:
+    folded = " ".join(text.split()).casefold()
+    return any(" ".join(w.split()).casefold() in folded for w in words if w.strip())
 
 
 # --------------------------------------------------------------------------- one flow
@@ -141,6 +163,7 @@ class FlowRun:
         )
         self.setting: SettingObservation | None = None
         self.tapped_setting = False
+        self.scan: Scan | None = None  # the last page search (not_offered's evidence)
         self.checkpoint = 0  # top-level step index to resume at after a lost session
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
@@ -210,6 +233,7 @@ class FlowRun:
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
+                taps=self.result.taps,
             )
             self._app_present()
 
@@ -349,6 +373,13 @@ class FlowRun:
             return False
         return cond.not_visible is None or self.device.look(cond.not_visible) is None
 
+    def settle_for(self, step: EnsureSetting) -> float:
+        """How long a change must hold: the step's, else the flow's, else the device's."""
+        for seconds in (step.settle, self.flow.settle):
+            if seconds is not None:
+                return seconds
+        return self.profile.timeouts.settle
+
     def timeout_for(self, step: Step) -> float:
         """The step's own timeout, else the device's default."""
         return step.timeout if step.timeout is not None else self.profile.timeouts.step
@@ -360,17 +391,59 @@ class FlowRun:
         target = self.device.wait_for(locator, self.timeout_for(step))
         if target is not None:
             return target
-        self.missing(step, f"{locator} did not appear within {self.timeout_for(step):g}s")
+        what = f"{locator} did not appear within {self.timeout_for(step):g}s"
+        if step.if_missing is IfMissing.NOT_OFFERED:  # only with the whole page seen
+            target = self.seek(step, locator, "down", MAX_SCROLLS_TO_PROVE)
+            if target is not None:
+                return target
+            what = f"{locator} is not on the page (scrolled to its end)"
+        self.missing(step, what)
         raise AssertionError("unreachable")
 
+    def seek(self, step: Step, locator: Locator, direction: str, max_scrolls: int
+              ) -> Target | None:
+        """Scroll until the locator shows or the page ends; at the end, wait (up to the
+        step's timeout) for whatever is still loading, then go on. Keeps what it saw in
+        ``self.scan`` for ``missing``: texts, whether the end was reached, what loads."""
+        assert self.device is not None
+        device = self.device
+        deadline = time.monotonic() + self.timeout_for(step)
+        scan = self.scan = Scan()
+        scrolls = 0
+        while True:
+            screen = device.screen()
+            scan.texts.update(dict.fromkeys(screen.texts()))
+            loading = screen.loading(self.flow.loading)
+            at_end = scan.reached_end
+            if not at_end and scrolls < max_scrolls:
+                device.scroll(direction)  # settles: the screen after the scroll is read
+                scrolls += 1
+                if (found := device.wait_for(locator, 0.0)) is not None:
+                    return found
+                scan.reached_end = device.screen().source == screen.source
+                continue
+            scan.loading = [n.describe() for n in loading]
+            if not at_end or not loading or time.monotonic() >= deadline:
+                return None
+            # The end of the page is still loading: wait for it, then look and go on.
+            device.pause()
+            device.changed()
+            if (found := device.wait_for(locator, 0.0)) is not None:
+                return found
+            if not device.screen().loading(self.flow.loading):
+                scan.reached_end = False  # the page grew: scroll on
+
     def missing(self, step: Step, what: str) -> None:
-        """The step's target is not there: skip, end the flow, or fail, as if_missing says."""
+        """The step's target is not there: skip, end the flow, or fail, as if_missing says;
+        not_offered only with the evidence ``seek`` gathered."""
         assert self.device is not None
         if step.if_missing is IfMissing.SKIP:
             raise _Skipped(what)
         if step.if_missing is IfMissing.NOT_OFFERED:
-            self._resembling(step, what)
-            raise FlowEnded("not_offered", what)
+            problem = self._not_offered_doubt(step)
+            if not problem:
+                raise FlowEnded("not_offered", what)
+            what = f"{what}, but {problem}"
         if step.if_missing is IfMissing.BLOCKED:
             raise FlowEnded("blocked", what)
         screen = self.device.screen()  # what the last look saw: no extra round trip
@@ -388,26 +461,29 @@ class FlowRun:
             ui_tree=screen.source,
         )
 
-    def _resembling(self, step: Step, what: str) -> None:
-        """``not_offered`` needs the absence of anything that looks like the setting: a
-        text on screen holding one of the setting's ``resembles`` key words is a renamed
-        row more likely than a missing one, and fails the flow naming it."""
-        assert self.device is not None
-        words = [w.casefold() for s in self.flow.settings for w in s.resembles]
-        screen = self.device.screen()
-        for text in dict.fromkeys(screen.texts()):
-            if any(w in text.casefold() for w in words):
-                raise StepFailed(
-                    f"{step.where}: {what}; but found {text!r}, which looks like the "
-                    "setting and does not match: the app may have renamed it",
-                    expected="the setting, or nothing like it", actual=screen.summary(),
-                    ui_tree=screen.source)
+    def _not_offered_doubt(self, step: Step) -> str:
+        """Why a miss is not yet proof that the setting is not offered ("" when it is):
+        the page's end was not reached, something still loads, or a text looks like it."""
+        scan = self.scan
+        if scan is None or not scan.reached_end:
+            return "the end of the page was never reached, so it cannot be called absent"
+        if scan.loading:
+            return f"the page was still loading ({scan.loading[0]}), so it cannot be " \
+                   "called absent"
+        words = [self.vars.expand(w) for w in step.resembles]  # a part's ${PARAM} too
+        alike = [t for t in scan.texts if _resembles(t, words)]
+        if alike:
+            return (f"found {min(alike, key=len)!r}, which looks like the setting but does not "
+                    "match; the app may have renamed it")
+        return ""
 
-    def screenshot(self, name: str, record: StepRecord) -> None:
+    def screenshot(self, name: str, record: StepRecord) -> str | None:
+        """Keep a screenshot as the step's evidence; its file name (None when not kept)."""
         assert self.device is not None
         shot = self.evidence.screenshot(self.result, name, self.device.screenshot())
         if shot:
             record.evidence.append(shot)
+        return shot
 
 
 def device_info(caps: Mapping[str, Any]) -> str:
@@ -464,29 +540,28 @@ def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord
 
 def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRecord) -> None:
     assert run.device is not None
-    device = run.device
+    target = run.vars.locator(step.target)
     # The page may still be loading: give the target until the page has settled (nothing
     # loading, two looks a moment apart agree), at most 2 s, before the first scroll.
+    device = run.device
     deadline = time.monotonic() + min(run.timeout_for(step), 2.0)
     previous = None
-    while True:
-        if device.wait_for(step.target, 0.0) is not None:
-            return
+    while device.wait_for(target, 0.0) is None:
         screen = device.screen()
-        if (screen.source == previous and not screen.loading()) or time.monotonic() >= deadline:
+        if screen.source == previous and not screen.loading(run.flow.loading):
+            break
+        if time.monotonic() >= deadline:
             break
         previous = screen.source
         device.pause()
         device.changed()
-    for _ in range(step.max_scrolls):
-        before = device.screen().source
-        device.scroll(step.direction)  # settles: the screen after the scroll is read
-        if device.wait_for(step.target, 0.0) is not None:  # one look at that screen
-            return
-        if device.screen().source == before:
-            break  # the end of the list: nothing moved
-    run.missing(step, f"{run.vars.locator(step.target)} not found after scrolling "
-                f"{step.direction}")
+    else:
+        return
+    if run.seek(step, target, step.direction, step.max_scrolls) is not None:
+        return
+    scan = run.scan
+    ended = "" if scan is not None and scan.reached_end else f" ({step.max_scrolls} scrolls)"
+    run.missing(step, f"{target} not found after scrolling {step.direction}{ended}")
 
 
 def _back(run: FlowRun, step: Back, record: StepRecord) -> None:
@@ -507,61 +582,47 @@ def _stop(run: FlowRun, step: Stop, record: StepRecord) -> None:
 
 
 def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """Read the toggle; tap only if it differs; read it back until it shows the desired state.
-    In check mode, only read. At most one tap per attempt. Choices and button controls have
-    their own functions below, on the same read-back path."""
-    if step.control_kind == "choice":
-        _ensure_choice(run, step, record)
-        return
-    if step.control_kind == "button":
-        _ensure_by_button(run, step, record)
+    """Read the toggle on a settled screen; tap only if it differs; read it back and watch
+    that the change holds (``mobile_optout.toggle`` keeps the rules). In check mode, only
+    read. At most one tap per declared attempt. A choice and a status + button control go
+    the same way (``mobile_optout.controls``)."""
+    if step.control_kind != "toggle":
+        _ensure_control(run, step, record)
         return
     assert run.device is not None and step.toggle is not None
     device = run.device
     obs, desired = _observation(run, step)
-    target = run.find(step, step.toggle)
-    state = device.toggle_state(target)
-    if state is None:
-        screen = device.screen()
-        raise StepFailed(
-            f"{step.where}: {target.description} is not a toggle; cannot read its state",
-            expected="a switch with an on/off state", actual=target.description,
-            ui_tree=screen.source,
-        )
+    toggle = run.vars.locator(step.toggle)
+    loc = toggle.for_platform(device.platform)
+    # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
+    shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
+    started = time.monotonic()
+    run.find(step, shown)
+    timeout = run.timeout_for(step)
+    switch = Toggle(device, step, toggle, timeout=timeout,
+                    settle=run.settle_for(step),
+                    shoot=lambda name: run.screenshot(name, record))
+    reading = switch.read(max(started + timeout, time.monotonic() + device.poll))
     if obs.before is None:
-        obs.before = state
-    obs.after = state
+        obs.before = reading.state
+    obs.after = reading.state
     run.screenshot("setting-before", record)
-    if state == desired:
+    if reading.state == desired:
         record.message = f"already {on_off(desired)}"
         return
     if run.options.check:
-        record.message = f"is {on_off(state)}; would turn it {on_off(desired)}"
+        record.message = f"is {on_off(reading.state)}; would turn it {on_off(desired)}"
         return
-    device.tap(target)
     run.tapped_setting = True
-    deadline = time.monotonic() + run.timeout_for(step)
-    toggle = step.toggle
-    while True:  # the tap's settling left a fresh screen: read it first
-        again = device.wait_for(toggle, max(0.0, deadline - time.monotonic()))
-        after = device.toggle_state(again) if again is not None else None
-        obs.after = after
-        if after == desired:
-            record.message = f"turned {on_off(desired)}, verified on screen"
+    try:
+        switch.change(reading, desired, obs)
+    finally:
+        if obs.taps:
             run.screenshot("setting-after", record)
-            return
-        if time.monotonic() >= deadline:
-            run.screenshot("setting-after", record)
-            screen = device.screen()
-            raise StepFailed(
-                f"{step.where}: tapped {target.description} but it still reads "
-                f"{on_off(after)} "
-                f"after {run.timeout_for(step):g}s",
-                expected=f"{step.setting} {on_off(desired)}",
-                actual=screen.summary(), ui_tree=screen.source,
-            )
-        device.pause()
-        device.changed()  # look again: the toggle may take a moment to turn
+    confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
+        if obs.confirmed else ""
+    record.message = (f"turned {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
+                      f"back on a fresh screen")
 
 
 def _observation(run: FlowRun, step: EnsureSetting) -> tuple[SettingObservation, State]:
@@ -573,176 +634,46 @@ def _observation(run: FlowRun, step: EnsureSetting) -> tuple[SettingObservation,
     return run.setting, desired
 
 
-def _settled_read(run: FlowRun, step: EnsureSetting, read: Callable[[], State | None]
-                  ) -> State | None:
-    """A state two consecutive looks agree on (a page that loads in pieces shows a
-    placeholder first); None when the looks never agree or never read a state."""
-    assert run.device is not None
-    deadline = time.monotonic() + run.timeout_for(step)
-    last = read()
-    while True:
-        run.device.pause()
-        run.device.changed()
-        now = read()
-        if now is not None and now == last:
-            return now
-        if time.monotonic() >= deadline:
-            return None
-        last = now
-
-
-def _choice_state(run: FlowRun, step: EnsureSetting) -> State | None:
-    """The one option that reads selected; None when none or several do."""
-    assert run.device is not None
-    device = run.device
-    picked = []
-    for name, locator in step.choice:
-        node = device.on_screen(locator)
-        if node is not None and device.option_selected(node):
-            picked.append(name)
-    return picked[0] if len(picked) == 1 else None
-
-
-def _status_state(run: FlowRun, step: EnsureSetting) -> State | None:
-    assert run.device is not None and step.status is not None
-    node = run.device.on_screen(step.status)
-    return run.device.status_state(node) if node is not None else None
-
-
-def _ensure_choice(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """A choice (radio buttons, a picker): read which option is selected; select the
-    desired one only when another is; read it back and check it holds."""
-    assert run.device is not None
-    options = Locator(step.where, any=tuple(loc for _, loc in step.choice))
-    run.find(step, options)  # waits for the options; a miss is the step's if_missing
-    _ensure_read_act_verify(
-        run, step, record, lambda: _choice_state(run, step),
-        lambda desired: _option_control(step, dict(step.choice)[str(desired)]),
-        unreadable="no single option of the choice reads selected",
-    )
-
-
-def _option_control(step: EnsureSetting, option: Locator) -> Locator:
-    """What to tap to select an option: its radio button when the row has one (a label's
-    row is not always clickable), else the option itself."""
-    return Locator(step.where, any=(Locator(step.where, switch_for=option), option))
-
-
-def _ensure_by_button(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """Not a switch: the state is read from a status text ("Gemini Apps Activity: Off");
-    the button ("Turn off") changes it, usually behind a confirmation."""
-    assert step.status is not None and step.button is not None
-    run.find(step, step.status)
-    button = step.button
-    _ensure_read_act_verify(
-        run, step, record, lambda: _status_state(run, step), lambda desired: button,
-        unreadable="the status text says neither on nor off",
-    )
-
-
-def _ensure_read_act_verify(
-    run: FlowRun, step: EnsureSetting, record: StepRecord,
-    read: Callable[[], State | None], control_for: Callable[[State], Locator], *,
-    unreadable: str,
-) -> None:
-    """Read a settled state; when it differs (and not in check mode) tap the control that
-    selects the desired state once, answer a confirmation, read back until it shows the
-    desired state, and check that it still does a moment later from a fresh screen."""
+def _ensure_control(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
+    """A choice or a status + button: read the state on a settled screen; when it differs
+    (and the page offers the control: else the step's if_missing, e.g. not_offered) tap the
+    control once and let ``Toggle.change`` answer the confirmation and watch it hold."""
     assert run.device is not None
     device = run.device
     obs, desired = _observation(run, step)
-    state = _settled_read(run, step, read)
-    if state is None:
-        screen = device.screen()
-        raise StepFailed(f"{step.where}: {unreadable}", expected=f"{step.setting} readable",
-                         actual=screen.summary(), ui_tree=screen.source)
+    timeout = run.timeout_for(step)
+    control = control_for(device, step, desired, timeout=timeout,
+                          settle=run.settle_for(step),
+                          shoot=lambda name: run.screenshot(name, record))
+    started = time.monotonic()
+    run.find(step, control.shown(step))
+    reading = control.read(max(started + timeout, time.monotonic() + device.poll))
     if obs.before is None:
-        obs.before = state
-    obs.after = state
+        obs.before = reading.state
+    obs.after = reading.state
     run.screenshot("setting-before", record)
-    if state == desired:
+    if reading.state == desired:
         record.message = f"already {on_off(desired)}"
         return
-    # In check mode too: is the control offered? The page has settled: a few short looks.
-    control = run.vars.locator(control_for(desired))
-    found = device.wait_for(control, min(run.timeout_for(step), 4 * device.poll))
-    if found is None:
-        run.missing(step, f"{control} is not on the page")
-    assert found is not None
-    tapped = found
+    if not control.actionable(reading):  # in check mode too: is it offered here?
+        button = run.vars.locator(control.shown(step) if step.button is None else step.button)
+        if run.seek(step, button, "down", MAX_SCROLLS_TO_PROVE) is None:
+            run.missing(step, f"{button} is not on the page (seen to its end): nothing "
+                        "changes it here")
+        reading = control.read(time.monotonic() + timeout)  # it was further down
     if run.options.check:
-        record.message = f"is {on_off(state)}; would make it {on_off(desired)}"
+        record.message = f"is {on_off(reading.state)}; would make it {on_off(desired)}"
         return
-    device.tap(tapped)
     run.tapped_setting = True
-    confirmed = _read_back(run, step, read, desired, tapped)
-    record.message = (f"made {on_off(desired)}{', confirmed' if confirmed else ''}; "
-                      "verified on screen and held")
-    run.screenshot("setting-after", record)
-
-
-def _read_back(run: FlowRun, step: EnsureSetting, read: Callable[[], State | None],
-               desired: State, tapped: Target) -> bool:
-    """After the tap: answer the confirmation once (the match on top, never the control
-    just tapped), read until the desired state shows, then watch it hold. Returns whether a
-    confirmation was answered; raises StepFailed when the state never shows or flips back."""
-    assert run.device is not None and run.setting is not None
-    device, obs = run.device, run.setting
-    deadline = time.monotonic() + run.timeout_for(step)
-    confirmed = False
-    while True:
-        if step.confirm is not None and not confirmed:
-            button = device.last_match(step.confirm)
-            if button is not None and not _same_place(button, tapped):
-                device.tap(button)
-                confirmed = True
-                continue
-        after = read()
-        obs.after = after
-        if after == desired:
-            held = _holds(run, read, desired)
-            obs.after = held
-            if held == desired:
-                return confirmed
-            screen = device.screen()
-            raise StepFailed(
-                f"{step.where}: {step.setting} read {on_off(desired)}, then {on_off(held)} a "
-                "moment later: the change did not hold",
-                expected=f"{step.setting} {on_off(desired)}", actual=screen.summary(),
-                ui_tree=screen.source)
-        if time.monotonic() >= deadline:
-            screen = device.screen()
-            raise StepFailed(
-                f"{step.where}: tapped {tapped.description} but {step.setting} still reads "
-                f"{on_off(after)} after {run.timeout_for(step):g}s",
-                expected=f"{step.setting} {on_off(desired)}", actual=screen.summary(),
-                ui_tree=screen.source)
-        device.pause()
-        device.changed()
-
-
-HOLD_POLLS = 10  # how long a change is watched before it counts: ten poll intervals (<= 1 s)
-
-
-def _holds(run: FlowRun, read: Callable[[], State | None], desired: State) -> State | None:
-    """Watch a state that reads as desired for a moment; what it reads at the end, from a
-    fresh screen (the first different reading, if it flipped back)."""
-    assert run.device is not None
-    until = time.monotonic() + min(1.0, HOLD_POLLS * run.device.poll)
-    while True:
-        run.device.pause()
-        run.device.changed()
-        now = read()
-        if now != desired or time.monotonic() >= until:
-            return now
-
-
-def _same_place(a: Target, b: Target) -> bool:
-    """The same element on screen (by its frame): a confirmation is never the control."""
-    if a.node is None or b.node is None:
-        return a.element is not None and a.element == b.element
-    return a.node.bounds == b.node.bounds and a.node.texts == b.node.texts
-
+    try:
+        control.change(reading, desired, obs)
+    finally:
+        if obs.taps:
+            run.screenshot("setting-after", record)
+    confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
+        if obs.confirmed else ""
+    record.message = (f"made {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
+                      f"back on a fresh screen")
 
 Handler = Callable[[FlowRun, Any, StepRecord], None]
 HANDLERS: dict[type[Step], Handler] = {

@@ -142,3 +142,77 @@ def sim_grid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, li
             missing_tool(missing)
         stack.enter_context(grid)
         yield grid, phones
+
+
+# ------------------------------ every run on a simulated phone tells the truth (autouse)
+
+
+def _tap_problems(result: Any, events: list[dict[str, Any]]) -> list[str]:
+    """Taps the phone saw that the run did not mean: another element under the finger, or
+    a tap the run did not record making."""
+    taps = [e for e in events if e["type"] == "tap"]
+    meant = list(result.taps)
+    problems = []
+    if len(taps) != len(meant):
+        problems.append(f"the phone saw {len(taps)} taps, the run made {len(meant)}")
+    for event, tap in zip(taps, meant, strict=False):
+        element = event.get("element") or {}
+        if tap.point is None or tap.bounds is None or "bounds" not in element:
+            continue  # an element click: the phone tapped that very element
+        left, top, right, bottom = element["bounds"]
+        x, y, w, h = tap.bounds
+        if not (x <= left and y <= top and right <= x + w and bottom <= y + h):
+            said = element.get("text") or element.get("label")
+            problems.append(f"meant {tap.meant} at {tap.point}, but the tap reached "
+                            f"{element.get('class')} {said!r}")
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def sim_runs_tell_the_truth(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Suite-wide, for every run on a simulated phone this test starts: no result says
+    changed/already_set while the phone's own state disagrees, and no run taps an element
+    other than the one it meant (the phone's event log against the run's taps).
+
+    It observes only: SimPhone.start registers the phone by URL; the store's result hooks
+    look at the phone when a result starts and when it is final."""
+    from mobile_optout.results.record import Outcome
+    from mobile_optout.results.store import Store
+    from mobile_optout.sim import SimPhone
+
+    phones: dict[str, SimPhone] = {}
+    marks: dict[int, int] = {}
+    problems: list[str] = []
+    start, started, finished = SimPhone.start, Store.result_started, Store.result_finished
+
+    def tracking_start(self: SimPhone) -> str:
+        url = start(self)
+        phones[url] = self
+        return url
+
+    def result_started(self: Store, run: Any, result: Any) -> None:
+        phone = phones.get(result.server)
+        if phone is not None and id(result) not in marks:
+            marks[id(result)] = len(phone.events())
+        started(self, run, result)
+
+    def result_finished(self: Store, run: Any, result: Any) -> None:
+        finished(self, run, result)
+        phone = phones.get(result.server)
+        if phone is None or id(result) not in marks:
+            return
+        where = f"{result.flow} on {result.server}"
+        s = result.setting
+        if result.outcome in (Outcome.CHANGED, Outcome.ALREADY_SET) and s is not None:
+            actual = phone.state()["settings"].get(s.id)
+            if actual is not s.desired:
+                problems.append(f"{where}: reported {result.outcome} for {s.id} "
+                                f"but the phone has it {actual}")
+        events = phone.events()[marks.pop(id(result)):]
+        problems.extend(f"{where}: {p}" for p in _tap_problems(result, events))
+
+    monkeypatch.setattr(SimPhone, "start", tracking_start)
+    monkeypatch.setattr(Store, "result_started", result_started)
+    monkeypatch.setattr(Store, "result_finished", result_finished)
+    yield
+    assert not problems, "\n".join(problems)

@@ -42,15 +42,17 @@ SHORT_NAME = re.compile(r"[a-z0-9_-]+\Z")  # screenshot and checkpoint names
 
 FLOW_KEYS = (
     MARKER, "name", "description", "platforms", "app", "tags", "settings", "params",
-    "secrets", "allow_taps", "identity", "interrupts", "blockers", "steps", "catalogue",
-    "unsupported",
+    "secrets", "allow_taps", "identity", "interrupts", "blockers", "loading", "settle",
+    "steps", "catalogue", "unsupported",
 )
 CATALOGUE_KEYS = ("app", "title", "control", "confidence", "sources", "web")
 CONFIDENCES = ("H", "M", "L")
-ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "confirm", "desired")
+PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps")
+COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when", "resembles")
+ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
+               "settle", "attempts", "errors")
 CONTROL_KEYS = ("toggle", "choice", "status")
-PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "steps")
-COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when")
+MAX_ATTEMPTS = 3
 NO_PAYLOAD_KINDS = ("launch", "back")
 CONDITION_KEYS = ("platform", "visible", "not_visible", "param")
 APP_KEYS = {"android": ("package", "activity"), "ios": ("bundle_id",)}
@@ -104,6 +106,7 @@ class Compiler(Reader):
         self.secrets: list[str] = []
         self.interrupts: list[model.Interrupt] = []
         self.blockers: list[model.Blocker] = []
+        self.loading: list[Locator] = []
         self.stack: list[Path] = []  # files being compiled, for include cycles
 
     # ------------------------------------------------------------------ errors
@@ -404,6 +407,13 @@ class Compiler(Reader):
             value = self.choice(f, if_missing, "if_missing", [i.value for i in IfMissing])
             if value:
                 out["if_missing"] = IfMissing(value)
+        if (n := m.get("resembles")) is not None:
+            out["resembles"] = tuple(self.strings(f, n, "resembles", single_ok=True))
+            if out.get("if_missing") is not IfMissing.NOT_OFFERED:
+                key = m.key_node("resembles")
+                assert key is not None
+                self.err(f, key.where, "resembles: only applies to a step with "
+                         "if_missing: not_offered", "it names what looks like the setting")
         return out if len(self.errors) == errors else None
 
     def payload_map(self, f: _File, node: RawNode, kind: str, keys: Sequence[str],
@@ -547,6 +557,12 @@ class Compiler(Reader):
             desired = self.desired(f, n, [name for name, _ in kw.get("choice", ())])
             if desired is None:
                 return None
+        if (n := m.get("errors")) is not None:
+            kw["errors"] = self.locator(f, n, "errors")
+        if (n := m.get("settle")) is not None:
+            kw["settle"] = self.number(f, n, "settle")
+        if (n := m.get("attempts")) is not None:
+            kw["attempts"] = self.integer(f, n, "attempts", 1, MAX_ATTEMPTS)
         if None in kw.values() or kw.get("choice") == ():
             return None
         if setting is not None:
@@ -716,6 +732,8 @@ class Compiler(Reader):
                     self.blockers.append(model.Blocker(name, when, bm.where))
             if not isinstance(n, RawSeq):
                 self.err(f, n.where, f"blockers must be a list, not {describe(n)}")
+        if (n := m.get("loading")) is not None:
+            self.loading.extend(self.locators(f, n, "loading"))
 
     def flow(self, path: Path) -> model.Flow:  # noqa: PLR0915
         """Compile the flow at ``path``; raise FlowError / InputErrors listing every problem."""
@@ -763,6 +781,9 @@ class Compiler(Reader):
         if (n := m.get("identity")) is not None:
             identity = self.locators(f, n, "identity")
         self.header_lists(f, m)
+        settle = None
+        if (n := m.get("settle")) is not None:
+            settle = self.number(f, n, "settle")
         catalogue = self.catalogue(f, m, path)
         unsupported = self.unsupported(f, m)
         if "unsupported" in m:
@@ -800,8 +821,8 @@ class Compiler(Reader):
             steps=steps, description=description, tags=tuple(tags),
             settings=settings, params=tuple(self.params.items()), secrets=tuple(self.secrets),
             interrupts=tuple(self.interrupts), blockers=tuple(self.blockers),
-            allow_taps=tuple(allow), identity=identity, catalogue=catalogue,
-            unsupported=unsupported,
+            allow_taps=tuple(allow), identity=identity, loading=tuple(self.loading),
+            settle=settle, catalogue=catalogue, unsupported=unsupported,
         )
 
     def catalogue(self, f: _File, m: RawMap, path: Path) -> model.Catalogue | None:
@@ -927,7 +948,7 @@ class Compiler(Reader):
             spec = self.mapping(f, value, f"setting {sid}")
             if spec is None:
                 continue
-            self.keys(f, spec, ("desired", "title", "resembles"), f"setting {sid}")
+            self.keys(f, spec, ("desired", "title"), f"setting {sid}")
             desired_node = self.required(f, spec, "desired", f"setting {sid}")
             desired: model.State | None = None
             if isinstance(desired_node, RawScalar) and isinstance(desired_node.value, str) \
@@ -938,12 +959,8 @@ class Compiler(Reader):
             title = ""
             if (n := spec.get("title")) is not None:
                 title = self.text(f, n, "title") or ""
-            resembles: list[str] = []
-            if (n := spec.get("resembles")) is not None:
-                resembles = self.strings(f, n, "resembles", single_ok=True)
             if desired is not None:
-                out.append(model.SettingSpec(sid, desired, title, key.where,
-                                             tuple(resembles)))
+                out.append(model.SettingSpec(sid, desired, title, key.where))
         return tuple(out)
 
 

@@ -153,6 +153,9 @@ class Step:
     timeout: float | None = None  # seconds; None = the device's default
     if_missing: IfMissing = IfMissing.FAIL
     when: Condition | None = None
+    # With if_missing: not_offered: words that make a text on the page look like the
+    # setting; a look-alike turns "not offered" into a failure naming it.
+    resembles: tuple[str, ...] = ()
 
     @property
     def optional(self) -> bool:
@@ -299,7 +302,8 @@ State = bool | str
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EnsureSetting(Step):
-    """Read a control; act only if it differs from the desired state; read it back.
+    """Read a control; act only if it differs from the desired state; read it back; watch
+    that the change holds (``mobile_optout.toggle`` keeps the rules).
 
     The control is one of three kinds (exactly one is set; ``control_kind`` names it):
     - ``toggle``: a switch/checkbox, read on or off;
@@ -317,8 +321,11 @@ class EnsureSetting(Step):
     choice: tuple[tuple[str, Locator], ...] = ()
     status: Locator | None = None
     button: Locator | None = None
-    confirm: Locator | None = None
     desired: State | None = None
+    confirm: Locator | None = None  # the button that confirms "Turn off ...?" (never cancel)
+    settle: float | None = None  # seconds a change must hold; None = the flow's
+    attempts: int = 1  # taps allowed when a change does not hold (one per attempt)
+    errors: Locator | None = None  # texts that mean the app could not save the change
 
     @property
     def control_kind(self) -> str:
@@ -358,15 +365,12 @@ class SettingSpec:
     """A setting the flow governs, e.g. ``generative_ai_training`` desired off.
 
     ``desired`` is on/off, or for a choice the name of the option to select.
-    ``resembles``: key words of anything that looks like this setting; a page that shows
-    one of them is not evidence that the setting is not offered.
     """
 
     id: str
     desired: State
     title: str = ""
     where: Where | None = None
-    resembles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,6 +417,8 @@ class Blocker:
     where: Where
 
 
+DEFAULT_SETTLE = 3.0  # seconds a changed setting must hold before it counts as changed
+
 DEFAULT_DENYLIST: tuple[str, ...] = (
     "Delete account", "Close account", "Close your account", "Deactivate account",
     "Sign out", "Log out", "Logout", "Remove account", "Erase all", "Delete all",
@@ -440,6 +446,8 @@ class Flow:
     allow_taps: tuple[str, ...] = ()  # denylisted labels this flow may tap anyway
     identity: tuple[Locator, ...] = ()  # where the account's own name shows: redacted when stored
     denylist: tuple[str, ...] = field(default=DEFAULT_DENYLIST)
+    loading: tuple[Locator, ...] = ()  # texts that say a page is still loading
+    settle: float | None = None  # seconds a change must hold; None: the device's (default 3)
     catalogue: Catalogue | None = None
     unsupported: Unsupported | None = None
 

@@ -141,7 +141,15 @@ _COMMON: JSON = {
     "timeout": {"description": "Seconds to wait for the target (default: the device's).",
                 "type": "number", "exclusiveMinimum": 0},
     "when": _ref("condition"),
+    "resembles": {
+        "description": "With if_missing: not_offered: words that make a text on the page look "
+        "like the setting (e.g. \"generative AI\"); a look-alike fails the flow, naming it, "
+        "instead of ending it as not_offered.",
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    },
 }
+
+_SECONDS: JSON = {"type": "number", "exclusiveMinimum": 0}
 
 _SCROLL: JSON = {
     "type": "object",
@@ -215,7 +223,7 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
         "additionalProperties": False,
     }),
     "ensure_setting": ("Read a control; act only if it differs from the desired state; "
-                       "read it back and check that it holds.", {
+                       "read it back on a settled screen and watch that the change holds.", {
         "type": "object",
         "properties": {
             "setting": _string("A setting id declared under settings:."),
@@ -230,9 +238,17 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
                        "button:).", **_ref("locator")},
             "button": {"description": "What to tap to change the state (with status:), "
                        "e.g. Turn off.", **_ref("locator")},
-            "confirm": {"description": "The button that confirms the change when the app "
-                        "asks (never a cancel).", **_ref("locator")},
+            "confirm": {"description": "The button that confirms a \"Turn off ...?\" dialog "
+                        "or sheet (use any: for several wordings); never a cancel.",
+                        **_ref("locator")},
             "desired": {**_DESIRED, "description": "Override the setting's desired state."},
+            "settle": {"description": "Seconds the change must hold before it counts "
+                       "(default: the flow's settle, 3).", **_SECONDS},
+            "attempts": {"description": "Taps allowed when a change does not hold: one per "
+                         "attempt (1).", "type": "integer", "minimum": 1, "maximum": 3},
+            "errors": {"description": "Texts that mean the app could not save the change "
+                       "(besides toasts, snackbars and \"couldn't save\"-like texts).",
+                       **_ref("locator")},
         },
         "required": ["setting"],
         "oneOf": [{"required": ["toggle"]}, {"required": ["choice"]},
@@ -258,7 +274,7 @@ def _step() -> JSON:
         })
     return {
         "description": "One step: a bare kind (launch, back) or a mapping with exactly one "
-        "kind key plus the common keys label, optional, if_missing, timeout, when.",
+        "kind key plus the common keys label, optional, if_missing, timeout, when, resembles.",
         "oneOf": variants,
     }
 
@@ -293,6 +309,11 @@ _NAMED_LOCATORS: JSON = {
             "required": ["name", "when"],
             "additionalProperties": False,
         },
+    },
+    "loading": {
+        "description": "Texts that say a page is still loading, besides spinners, progress "
+        "bars and \"Loading...\": a setting is read, and judged absent, only when none shows.",
+        "oneOf": [_ref("locator"), {"type": "array", "items": _ref("locator")}],
     },
 }
 
@@ -356,12 +377,6 @@ def flow_json_schema() -> dict[str, Any]:
                     "properties": {
                         "desired": _DESIRED,
                         "title": _string("The setting's title in the app."),
-                        "resembles": {
-                            "description": "Key words of anything that looks like this "
-                            "setting: a page showing one is no proof it is not offered.",
-                            "oneOf": [{"type": "string"},
-                                      {"type": "array", "items": {"type": "string"}}],
-                        },
                     },
                     "required": ["desired"],
                     "additionalProperties": False,
@@ -384,6 +399,8 @@ def flow_json_schema() -> dict[str, Any]:
                 "oneOf": [_ref("locator"), {"type": "array", "items": _ref("locator")}],
             },
             **_NAMED_LOCATORS,
+            "settle": {"description": "Seconds a changed setting must hold before it counts "
+                       "as changed (3).", **_SECONDS},
             "steps": _ref("steps"),
             "catalogue": {
                 "description": "What the catalogue of opt-outs lists for this flow "
