@@ -147,7 +147,7 @@ class Engine:
         self.stack: list[ScreenInst] = []
         self.dialog: tuple[str, int] | None = None
         self.asking: str | None = None  # the setting a confirm dialog asks about
-        self.shown: dict[str, tuple[bool, float]] = {}  # setting -> (shown state, until)
+        self.shown: dict[str, tuple[SettingValue, float]] = {}  # setting -> (shown, until)
         self.notice: tuple[str, float, float] | None = None  # (text, from, until)
         self.events: list[dict[str, Any]] = []
         self.taps = 0
@@ -401,8 +401,7 @@ class Engine:
             actor = actor.parent
         if actor is not None and actor.setting is not None:
             if actor.kind == "radio":  # a choice's option: selecting it sets the choice
-                self.record("tap", node, setting=actor.setting, result="selected")
-                self._set(actor.setting, actor.option)
+                self._save(actor.setting, actor.option, self._spec(actor.key), node)
             else:
                 self._tap_switch(actor, node)
             return
@@ -426,11 +425,13 @@ class Engine:
             self.dialog, self.asking = None, None
         elif tap.kind == "launch":
             self.launch(tap.target or None)
-        elif tap.kind == "set":  # a confirmation's button: sets the setting, closes the dialog
-            name, value = tap.assignment()
+        elif tap.kind == "set":  # a confirmation's button (or an option's row): sets the
+            name, value = tap.assignment()  # setting, closes the dialog
+            assert actor is not None
+            spec = self._spec(actor.key)
             self.dialog, self.asking = None, None
-            self.events[-1]["setting"] = name
-            self._set(name, value)
+            self.events.pop()  # recorded once, by _save, with what became of it
+            self._save(name, value, spec, node)
 
     def _tap_switch(self, switch: Node, node: Node) -> None:
         """A tap on a setting's switch: it flips, asks first, or fails to save."""
@@ -458,6 +459,20 @@ class Engine:
         self.record("tap", node, setting=setting, result="flipped")
         self._set(setting, value)
 
+    def _save(self, setting: str, value: SettingValue, spec: ElementSpec | None,
+              node: Node) -> None:
+        """A control that sets a setting to a value (a choice's option, a confirmation's
+        button): it is saved, or, with ``save_fails``, shows the value and flips back."""
+        if spec is not None and spec.save_fails:
+            now = time.monotonic()
+            self.record("tap", node, setting=setting, result="save-failed")
+            self.shown[setting] = (value, now + FLIP_BACK_SECONDS)
+            self.notice = (SAVE_ERROR, now + FLIP_BACK_SECONDS,
+                           now + FLIP_BACK_SECONDS + NOTICE_SECONDS)
+            return
+        self.record("tap", node, setting=setting, result="set")
+        self._set(setting, value)
+
     def _close_dialog(self) -> None:
         """Close the dialog; a question left unanswered changes nothing."""
         if self.asking is not None:  # the switch shows the truth again
@@ -471,6 +486,8 @@ class Engine:
     def _spec(self, key: str) -> ElementSpec | None:
         """The model element a node was built from (its key is the spec's key)."""
         todo = list(self.spec(self.current.screen).body)
+        if self.dialog is not None and self.dialog[0] in self.model.dialogs:
+            todo += self.model.dialogs[self.dialog[0]].buttons
         while todo:
             spec = todo.pop()
             if spec.key == key:

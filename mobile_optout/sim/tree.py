@@ -154,7 +154,7 @@ class ViewState:
     scroll: int = 0
     loading: bool = False
     fields: dict[str, str] = field(default_factory=dict)  # edit key -> typed text
-    shown: dict[str, bool] = field(default_factory=dict)  # a switch showing another state
+    shown: dict[str, SettingValue] = field(default_factory=dict)  # showing another state
     pending: bool = False  # late switches still show their placeholder / spinner
     lazy: bool = False  # lazy body items are still "Loading…"
     notice: str = ""  # a snackbar at the bottom of the screen
@@ -217,7 +217,8 @@ class Builder:
 
     def text_of(self, spec: ElementSpec, view: ViewState) -> str:
         if spec.status_of is not None:
-            state = "On" if view.settings.get(spec.status_of, False) else "Off"
+            on = view.shown.get(spec.status_of, view.settings.get(spec.status_of, False))
+            state = "On" if on else "Off"
             return spec.text.replace("{state}", state) if "{state}" in spec.text else state
         if spec.kind == "edit":
             return view.fields.get(spec.key, spec.text)
@@ -232,7 +233,8 @@ class Builder:
                     desc=spec.desc, tap=spec.tap, setting=spec.setting, web=web, package=package)
         if spec.setting is not None and spec.kind == "radio":
             node.option = spec.value
-            node.checked = view.settings.get(spec.setting) == spec.value
+            node.checked = view.shown.get(spec.setting,
+                                          view.settings.get(spec.setting)) == spec.value
         elif spec.setting is not None:
             node.checked = bool(view.shown.get(spec.setting,
                                                view.settings.get(spec.setting, False)))

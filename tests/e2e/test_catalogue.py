@@ -226,3 +226,22 @@ def test_reports_group_by_app_and_skip_what_could_not_run(tmp_path: Path) -> Non
         "maximum_reach", "minimize_training")
     junit = (run_dir / "junit.xml").read_text()
     assert 'skipped="1"' in junit and "<skipped message=\"unsupported: " in junit
+
+
+def test_a_choice_or_a_button_whose_change_does_not_hold_is_failed(tmp_path: Path) -> None:
+    """save-fails: Medium's option and Gemini's "Turn off" show the new state, then the app
+    refuses the save and they flip back. The built-in phone's 3 s settle window sees it."""
+    done = perform(RunRequest(paths=[FLOWS / "medium", FLOWS / "gemini"],
+                              devices=("sim-android",), sim_variants=("save-fails",),
+                              output=tmp_path))
+    assert outcomes(done.run) == {"medium-third-party-ai": Outcome.FAILED,
+                                  "gemini-apps-activity": Outcome.FAILED}
+    medium, gemini = sorted(done.run.results, key=lambda r: r.flow, reverse=True)
+    assert medium.setting is not None and gemini.setting is not None
+    assert "Couldn't save" in medium.setting.flip_back
+    assert "read on again" in gemini.setting.flip_back
+    assert (medium.setting.taps, gemini.setting.taps) == (1, 1)  # one tap each, no retry
+    assert gemini.setting.confirmed == ["Turn off"]
+    assert phone_settings(tmp_path, "android", "save-fails")["medium_third_party_ai"] == (
+        "maximum_reach")
+    assert done.exit_code == 1
