@@ -80,6 +80,7 @@ class Toggle:
         self.timeout = timeout
         self.shoot = shoot  # saves a screenshot as evidence; returns its file name
         self.loading = device.flow.loading
+        self.taps = 0  # taps made on the switch by this step
 
     # -- one look ----------------------------------------------------------------------
 
@@ -160,10 +161,15 @@ class Toggle:
                 if device.dismiss_interrupt():
                     fresh = False
                     continue
-            if time.monotonic() >= deadline and previous is None:
+            # At the deadline, fail, unless a second look may still confirm the first
+            # (a look that keeps changing is given two polls more, then fails too).
+            late = time.monotonic() - deadline
+            if late >= 0 and (previous is None or late >= 2 * device.poll):
+                problem = problem if previous is None else "it kept changing between looks"
+                untouched = "; nothing was tapped" if not self.taps else ""
                 raise StepFailed(
                     f"{self.step.where}: cannot read {self.step.setting}: {problem} "
-                    f"(waited {self.timeout:g}s); nothing was tapped" if tapped is None else
+                    f"(waited {self.timeout:g}s){untouched}" if tapped is None else
                     f"{self.step.where}: cannot read {self.step.setting} back: {problem}",
                     expected=f"{self.locator} enabled, on a settled screen",
                     actual=screen.summary(), ui_tree=screen.source,
@@ -181,6 +187,7 @@ class Toggle:
                 if reading.state != desired:
                     baseline = set(self.device.screen().texts())
                     tapped = self.device.tap(reading.target)
+                    self.taps += 1
                     obs.taps += 1
                     turned = self._turn(tapped, desired, baseline, obs)
                 else:  # it came back to the desired state on its own: watch it hold

@@ -147,27 +147,6 @@ def sim_grid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, li
 # ------------------------------ every run on a simulated phone tells the truth (autouse)
 
 
-def _tap_problems(result: Any, events: list[dict[str, Any]]) -> list[str]:
-    """Taps the phone saw that the run did not mean: another element under the finger, or
-    a tap the run did not record making."""
-    taps = [e for e in events if e["type"] == "tap"]
-    meant = list(result.taps)
-    problems = []
-    if len(taps) != len(meant):
-        problems.append(f"the phone saw {len(taps)} taps, the run made {len(meant)}")
-    for event, tap in zip(taps, meant, strict=False):
-        element = event.get("element") or {}
-        if tap.point is None or tap.bounds is None or "bounds" not in element:
-            continue  # an element click: the phone tapped that very element
-        left, top, right, bottom = element["bounds"]
-        x, y, w, h = tap.bounds
-        if not (x <= left and y <= top and right <= x + w and bottom <= y + h):
-            said = element.get("text") or element.get("label")
-            problems.append(f"meant {tap.meant} at {tap.point}, but the tap reached "
-                            f"{element.get('class')} {said!r}")
-    return problems
-
-
 @pytest.fixture(autouse=True)
 def sim_runs_tell_the_truth(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Suite-wide, for every run on a simulated phone this test starts: no result says
@@ -176,6 +155,8 @@ def sim_runs_tell_the_truth(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     It observes only: SimPhone.start registers the phone by URL; the store's result hooks
     look at the phone when a result starts and when it is final."""
+    from truth_helpers import tap_problems
+
     from mobile_optout.results.record import Outcome
     from mobile_optout.results.store import Store
     from mobile_optout.sim import SimPhone
@@ -209,7 +190,7 @@ def sim_runs_tell_the_truth(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
                 problems.append(f"{where}: reported {result.outcome} for {s.id} "
                                 f"but the phone has it {actual}")
         events = phone.events()[marks.pop(id(result)):]
-        problems.extend(f"{where}: {p}" for p in _tap_problems(result, events))
+        problems.extend(f"{where}: {p}" for p in tap_problems(result, events))
 
     monkeypatch.setattr(SimPhone, "start", tracking_start)
     monkeypatch.setattr(Store, "result_started", result_started)

@@ -212,16 +212,10 @@ def test_a_switch_that_stays_disabled_is_a_failure_not_a_state(platform: str, tm
     assert result.setting is not None and result.setting.before is None  # never read
 
 
-def test_the_suite_wide_check_catches_a_tap_that_reached_another_element(
-        request: pytest.FixtureRequest) -> None:
+def test_the_suite_wide_check_catches_a_tap_that_reached_another_element() -> None:
     """The autouse check in tests/conftest.py can fail: a tap meant for the switch that the
     phone saw land on the banner's button."""
-    # tests/conftest.py as pytest loaded it (several folders have a conftest.py: a bare
-    # `from conftest import` gets whichever was imported last)
-    root = Path(__file__).resolve().parents[1] / "conftest.py"
-    conftest = next(p for p in request.config.pluginmanager.get_plugins()
-                    if Path(str(getattr(p, "__file__", ""))).resolve() == root)
-    tap_problems = conftest._tap_problems  # noqa: SLF001
+    from truth_helpers import tap_problems
 
     from mobile_optout.values import TapRecord
 
