@@ -43,11 +43,6 @@ class _Control(Toggle):
         """What shows that the control is on the page (waited for before reading)."""
         raise NotImplementedError
 
-    def actionable(self, reading: Reading) -> bool:
-        """Whether the reading's target is what would change the state (False: the page
-        offers nothing to change it with, e.g. an admin-managed setting)."""
-        return True
-
     def _find(self, screen: Screen, locator: Locator) -> Node | None:
         return screen.first(self.device.expand(locator))
 

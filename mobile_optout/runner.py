@@ -582,27 +582,34 @@ def _stop(run: FlowRun, step: Stop, record: StepRecord) -> None:
 
 
 def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """Read the toggle on a settled screen; tap only if it differs; read it back and watch
-    that the change holds (``mobile_optout.toggle`` keeps the rules). In check mode, only
-    read. At most one tap per declared attempt. A choice and a status + button control go
-    the same way (``mobile_optout.controls``)."""
-    if step.control_kind != "toggle":
-        _ensure_control(run, step, record)
-        return
-    assert run.device is not None and step.toggle is not None
+    """Read the control on a settled screen; act only if it differs; read it back and watch
+    that the change holds (``mobile_optout.toggle`` keeps the rules; a choice and a status
+    + button control read and tap their own way: ``mobile_optout.controls``). In check
+    mode, only read. At most one tap per declared attempt."""
+    assert run.device is not None
     device = run.device
     obs, desired = _observation(run, step)
-    toggle = run.vars.locator(step.toggle)
-    loc = toggle.for_platform(device.platform)
-    # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
-    shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
+    timeout = run.timeout_for(step)
+    settle = run.settle_for(step)
+
+    def shoot(name: str) -> str | None:
+        return run.screenshot(name, record)
+
+    control: Toggle
+    if step.toggle is not None:
+        toggle = run.vars.locator(step.toggle)
+        loc = toggle.for_platform(device.platform)
+        # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
+        shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
+        control = Toggle(device, step, toggle, timeout=timeout, settle=settle, shoot=shoot)
+        verb, did = "turn", "turned"
+    else:
+        control = control_for(device, step, desired, timeout=timeout, settle=settle,
+                              shoot=shoot)
+        shown, verb, did = control.shown(step), "make", "made"
     started = time.monotonic()
     run.find(step, shown)
-    timeout = run.timeout_for(step)
-    switch = Toggle(device, step, toggle, timeout=timeout,
-                    settle=run.settle_for(step),
-                    shoot=lambda name: run.screenshot(name, record))
-    reading = switch.read(max(started + timeout, time.monotonic() + device.poll))
+    reading = control.read(max(started + timeout, time.monotonic() + device.poll))
     if obs.before is None:
         obs.before = reading.state
     obs.after = reading.state
@@ -610,18 +617,24 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     if reading.state == desired:
         record.message = f"already {on_off(desired)}"
         return
+    if not control.actionable(reading):  # in check mode too: is it offered here?
+        button = run.vars.locator(step.button or shown)
+        if run.seek(step, button, "down", MAX_SCROLLS_TO_PROVE) is None:
+            run.missing(step, f"{button} is not on the page (seen to its end): nothing "
+                        "changes it here")
+        reading = control.read(time.monotonic() + timeout)  # it was further down
     if run.options.check:
-        record.message = f"is {on_off(reading.state)}; would turn it {on_off(desired)}"
+        record.message = f"is {on_off(reading.state)}; would {verb} it {on_off(desired)}"
         return
     run.tapped_setting = True
     try:
-        switch.change(reading, desired, obs)
+        control.change(reading, desired, obs)
     finally:
         if obs.taps:
             run.screenshot("setting-after", record)
     confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
         if obs.confirmed else ""
-    record.message = (f"turned {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
+    record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
                       f"back on a fresh screen")
 
 
@@ -633,47 +646,6 @@ def _observation(run: FlowRun, step: EnsureSetting) -> tuple[SettingObservation,
         run.setting = SettingObservation(id=step.setting, desired=desired)
     return run.setting, desired
 
-
-def _ensure_control(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """A choice or a status + button: read the state on a settled screen; when it differs
-    (and the page offers the control: else the step's if_missing, e.g. not_offered) tap the
-    control once and let ``Toggle.change`` answer the confirmation and watch it hold."""
-    assert run.device is not None
-    device = run.device
-    obs, desired = _observation(run, step)
-    timeout = run.timeout_for(step)
-    control = control_for(device, step, desired, timeout=timeout,
-                          settle=run.settle_for(step),
-                          shoot=lambda name: run.screenshot(name, record))
-    started = time.monotonic()
-    run.find(step, control.shown(step))
-    reading = control.read(max(started + timeout, time.monotonic() + device.poll))
-    if obs.before is None:
-        obs.before = reading.state
-    obs.after = reading.state
-    run.screenshot("setting-before", record)
-    if reading.state == desired:
-        record.message = f"already {on_off(desired)}"
-        return
-    if not control.actionable(reading):  # in check mode too: is it offered here?
-        button = run.vars.locator(control.shown(step) if step.button is None else step.button)
-        if run.seek(step, button, "down", MAX_SCROLLS_TO_PROVE) is None:
-            run.missing(step, f"{button} is not on the page (seen to its end): nothing "
-                        "changes it here")
-        reading = control.read(time.monotonic() + timeout)  # it was further down
-    if run.options.check:
-        record.message = f"is {on_off(reading.state)}; would make it {on_off(desired)}"
-        return
-    run.tapped_setting = True
-    try:
-        control.change(reading, desired, obs)
-    finally:
-        if obs.taps:
-            run.screenshot("setting-after", record)
-    confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
-        if obs.confirmed else ""
-    record.message = (f"made {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
-                      f"back on a fresh screen")
 
 Handler = Callable[[FlowRun, Any, StepRecord], None]
 HANDLERS: dict[type[Step], Handler] = {

@@ -94,6 +94,11 @@ class Toggle:
             return None, None, f"a dialog is open: {screen.dialog_text(dialogs[0])!r}"
         return self._read(screen, tapped)
 
+    def actionable(self, reading: Reading) -> bool:
+        """Whether the reading's target is what changes the state (a switch always is; a
+        status + button control may show its state with no button to change it)."""
+        return True
+
     def _read(self, screen: Screen, tapped: Target | None
               ) -> tuple[Target | None, State | None, str]:
         """The control and its state on a settled screen with nothing on top (a kind of

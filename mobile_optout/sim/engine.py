@@ -449,19 +449,11 @@ class Engine:
                 self.shown[setting] = (value, float("inf"))
             self.dialog = (spec.confirm, next(self._numbers))
             return
-        if spec is not None and spec.save_fails:
-            now = time.monotonic()
-            self.record("tap", node, setting=setting, result="save-failed")
-            self.shown[setting] = (value, now + FLIP_BACK_SECONDS)
-            self.notice = (SAVE_ERROR, now + FLIP_BACK_SECONDS,
-                           now + FLIP_BACK_SECONDS + NOTICE_SECONDS)
-            return
-        self.record("tap", node, setting=setting, result="flipped")
-        self._set(setting, value)
+        self._save(setting, value, spec, node, done="flipped")
 
     def _save(self, setting: str, value: SettingValue, spec: ElementSpec | None,
-              node: Node) -> None:
-        """A control that sets a setting to a value (a choice's option, a confirmation's
+              node: Node, done: str = "set") -> None:
+        """A control that sets a setting (a switch, a choice's option, a confirmation's
         button): it is saved, or, with ``save_fails``, shows the value and flips back."""
         if spec is not None and spec.save_fails:
             now = time.monotonic()
@@ -470,7 +462,7 @@ class Engine:
             self.notice = (SAVE_ERROR, now + FLIP_BACK_SECONDS,
                            now + FLIP_BACK_SECONDS + NOTICE_SECONDS)
             return
-        self.record("tap", node, setting=setting, result="set")
+        self.record("tap", node, setting=setting, result=done)
         self._set(setting, value)
 
     def _close_dialog(self) -> None:
