@@ -159,7 +159,7 @@ class FlowRun:
         self.app = app
         self.result = FlowResult(
             device=profile.name, platform=profile.platform.value, flow=flow.name,
-            flow_path=str(flow.path), server=profile.endpoint, app=flow.app_name,
+            flow_path=str(flow.path), server=profile.endpoint, app_name=flow.app_name,
         )
         self.setting: SettingObservation | None = None
         self.tapped_setting = False

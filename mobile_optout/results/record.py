@@ -133,7 +133,7 @@ class FlowResult:
     flow: str  # the flow's name
     flow_path: str
     outcome: Outcome = Outcome.RUNNING
-    app: str = ""  # the app's catalogue name (chatgpt, linkedin): results group by it
+    app_name: str = ""  # the app's catalogue name (chatgpt, linkedin): results group by it
     started_at: str = field(default_factory=now_iso)
     finished_at: str = ""
     app_version: str = ""  # where the server reports it

@@ -112,8 +112,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 3 -> 4: the holding check of a changed setting (taps, confirmations, how long it
     # held, the re-read, a flip-back), as JSON
     ("ALTER TABLE results ADD COLUMN setting_detail TEXT NOT NULL DEFAULT '{}'",),
-    # 4 -> 5: the app's catalogue name, to group results by app
-    ("ALTER TABLE results ADD COLUMN app TEXT NOT NULL DEFAULT ''",),
+    # 4 -> 5: the app's catalogue name (chatgpt, linkedin), to group results by app
+    ("ALTER TABLE results ADD COLUMN app_name TEXT NOT NULL DEFAULT ''",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -362,7 +362,7 @@ class Store:
         result_id = self._result_ids[(run.run_id, device_key(result.device), result.flow)]
         d = result_dict(result)  # the one mapping; columns are named after its keys
         s = d["setting"] or {}
-        values: dict[str, Any] = {k: d[k] for k in ("app", "app_version", "device_info",
+        values: dict[str, Any] = {k: d[k] for k in ("app_name", "app_version", "device_info",
                                                     "attempts", "note")}
         values |= {
             "server": redact_url(result.server),

@@ -102,8 +102,8 @@ def test_check_then_run_then_run_again_over_the_whole_catalogue(
         name: (Outcome.UNSUPPORTED if name in UNSUPPORTED else Outcome.ALREADY_SET
                if name in ALREADY_PRIVATE else Outcome.WOULD_CHANGE)
         for name in flows_on(platform)}
-    assert check.results and all(r.app for r in check.results)  # results group by app
-    assert {r.app for r in check.results} >= {"chatgpt", "gemini", "medium", "slack"}
+    assert check.results and all(r.app_name for r in check.results)  # results group by app
+    assert {r.app_name for r in check.results} >= {"chatgpt", "gemini", "medium", "slack"}
 
     first = run(platform, tmp_path)
     assert outcomes(first) == {
@@ -214,14 +214,14 @@ def test_apps_lists_every_flow_and_what_the_phone_has(
 def test_reports_group_by_app_and_skip_what_could_not_run(tmp_path: Path) -> None:
     record = run("android", tmp_path, "apply",
                  paths=[FLOWS / "slack", FLOWS / "tumblr", FLOWS / "medium"])
-    by_app = {r.app: r.outcome for r in record.results}
+    by_app = {r.app_name: r.outcome for r in record.results}
     assert by_app == {"slack": Outcome.UNSUPPORTED, "tumblr": Outcome.CHANGED,
                       "medium": Outcome.CHANGED}
     run_dir = next(p for p in tmp_path.iterdir() if (p / "report.json").exists())
     report = json.loads((run_dir / "report.json").read_text())
-    assert {r["app"] for r in report["results"]} == {"slack", "tumblr", "medium"}
+    assert {r["app_name"] for r in report["results"]} == {"slack", "tumblr", "medium"}
     assert report["exit_code"] == 0
-    medium = next(r for r in report["results"] if r["app"] == "medium")
+    medium = next(r for r in report["results"] if r["app_name"] == "medium")
     assert (medium["setting"]["before"], medium["setting"]["after"]) == (
         "maximum_reach", "minimize_training")
     junit = (run_dir / "junit.xml").read_text()
