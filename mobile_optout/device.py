@@ -28,7 +28,7 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element
+from mobile_optout.driver import APP_NOT_INSTALLED, STRATEGIES, Driver, Element
 from mobile_optout.errors import (
     Covered,
     DeniedTap,
@@ -423,14 +423,14 @@ class Device:
         self._on_event("launch", app.app_id)
         self.changed()
 
-    def installed(self, app: AppId) -> bool:
-        """Whether the app is on the device (``mobile: queryAppState`` says 0 when not). A
-        driver that cannot tell (no such command) is taken at its word that it has the app:
-        launching a missing one then fails, as it would have."""
+    def installed(self, app: AppId) -> bool | None:
+        """Is the app on the device (``mobile: queryAppState`` is not 0); None when the
+        driver cannot tell."""
         try:
-            return self._retry(lambda: self.driver.app_state(app)) != 0
+            state = self._retry(lambda: self.driver.app_state(app))
         except Unsupported:
-            return True
+            return None
+        return state != APP_NOT_INSTALLED
 
     def screenshot(self) -> bytes:
         return self._retry(self.driver.screenshot_png)

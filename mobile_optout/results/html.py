@@ -32,7 +32,7 @@ OUTCOME_LOOK: dict[Outcome, tuple[str, str, str]] = {
     Outcome.PASSED: ("✓", "ok", "passed"),
     Outcome.NOT_OFFERED: ("-", "info", "not offered"),
     Outcome.UNSUPPORTED: ("-", "info", "unsupported (no switch)"),
-    Outcome.NOT_INSTALLED: ("-", "info", "not installed"),
+    Outcome.NOT_INSTALLED: ("-", "info", "app not installed"),
     Outcome.WOULD_CHANGE: ("!", "warn", "would change"),
     Outcome.BLOCKED: ("⛔", "bad", "blocked"),
     Outcome.FAILED: ("✗", "bad", "failed"),

@@ -5,9 +5,10 @@ with ``classname`` = device and ``name`` = flow.
 
 - ``<failure>``: would_change, blocked, failed (the step, expected and actual in its body)
 - ``<error>``: error, interrupted (and a result still running when the report was made)
-- passed: changed, already_set, not_offered (the note in ``<system-out>``); never skipped:
+- passed: changed, already_set, not_offered (the note in ``<system-out>``); not skipped:
   "not offered here" is an honest answer, not a test that did not run.
-- ``<skipped>``: unsupported (the app has no switch) and not_installed: nothing ran.
+- ``<skipped>``: unsupported (the app has no switch to drive) and not_installed (the app
+  is not on this phone): the flow did not run.
 
 ElementTree escapes markup; characters XML 1.0 cannot hold at all are dropped first.
 """

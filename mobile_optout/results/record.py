@@ -27,7 +27,7 @@ class Outcome(StrEnum):
     PASSED = "passed"  # a flow that governs no setting ran all its steps
     NOT_OFFERED = "not_offered"  # the setting does not exist on this account / region
     UNSUPPORTED = "unsupported"  # the app has no control to drive (an objection form...)
-    NOT_INSTALLED = "not_installed"  # the app is not on this device
+    NOT_INSTALLED = "not_installed"  # the app is not on this phone: nothing was run or read
     BLOCKED = "blocked"  # a sign-in wall or a screen the flow cannot get past
     FAILED = "failed"  # the desired state was not verified
     ERROR = "error"  # device or infrastructure
@@ -35,8 +35,13 @@ class Outcome(StrEnum):
     RUNNING = "running"  # not finished yet (only ever seen in the store)
 
 
+# not_installed and unsupported are "ok" for the exit code only: like not_offered there is
+# nothing to do on this phone, and a catalogue of flows run on one phone must not fail for
+# every app it lacks or that has no switch. They are never done: no setting was read, and
+# the history records no observation.
 OK_OUTCOMES = frozenset(
-    {Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.NOT_OFFERED, Outcome.PASSED}
+    {Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.NOT_OFFERED, Outcome.NOT_INSTALLED,
+     Outcome.UNSUPPORTED, Outcome.PASSED}
 )
 # Nothing a flow could do on this device: the app has no control, or is not installed.
 # Never counted as done, never a failure (exit 0); JUnit and pytest show them as skipped.
