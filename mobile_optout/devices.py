@@ -25,6 +25,7 @@ from mobile_optout.flow.loader import (
 )
 from mobile_optout.flow.model import Platform
 from mobile_optout.flow.params import references, substitute
+from mobile_optout.sim.variants import VARIANTS, unknown_variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +244,12 @@ class _DevicesReader:
         variants: list[str] = []
         if (n := m.get("variants")) is not None:
             if isinstance(n, RawSeq):
-                variants = [v for item in n.items if (v := self.text(item, "a variant"))]
+                for item in n.items:
+                    if (v := self.text(item, "a variant")) is None:
+                        continue
+                    if v not in VARIANTS:
+                        self.err(item.where, unknown_variant(v))
+                    variants.append(v)
             else:
                 self.err(n.where, f"variants must be a list, not {describe(n)}")
         seed = latency = 0.0

@@ -21,16 +21,17 @@ from mobile_optout.devices import (
     resolve_capabilities,
     resolve_server,
 )
-from mobile_optout.errors import UsageError, Where
+from mobile_optout.errors import UsageError, Where, did_you_mean
 from mobile_optout.flow import load_flows
 from mobile_optout.flow.model import Flow, Platform
-from mobile_optout.flow.params import Vars
+from mobile_optout.flow.params import Vars, check_param_names
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import RunRecord, new_run_id
 from mobile_optout.results.redact import Redactor
 from mobile_optout.results.store import Store
 from mobile_optout.runner import Progress, RunOptions, run_all
+from mobile_optout.sim.variants import VARIANTS, unknown_variant
 
 DEFAULT_FLOWS = Path("flows/linkedin")
 SIM_STATE = ".sim-state"  # inside the output folder: simulated phones remember settings
@@ -61,6 +62,9 @@ def choose_devices(req: RunRequest) -> list[DeviceProfile]:
     """The devices a request names: --server, --device NAME..., --all-devices, or the default;
     with their ${ENV} resolved (a missing variable is a usage error, before any device is
     touched)."""
+    for name in req.sim_variants:  # before any run is recorded: a typo is a usage error
+        if name not in VARIANTS:
+            raise UsageError(f"--sim-variant: {unknown_variant(name)}")
     if req.server:
         if req.platform not in ("android", "ios"):
             raise UsageError("--server needs --platform android or --platform ios")
@@ -113,16 +117,24 @@ def load_request_flows(req: RunRequest) -> list[Flow]:
     """The flows under the request's paths, filtered by --tag / --exclude-tag."""
     paths = list(req.paths) or [DEFAULT_FLOWS]
     flows = load_flows(paths)
+    present = sorted({t for f in flows for t in f.tags})
+    for flag, asked in (("--tag", req.tags), ("--exclude-tag", req.exclude_tags)):
+        for tag in asked:  # a misspelt tag would silently choose nothing (or skip nothing)
+            if flows and tag not in present:
+                hint = did_you_mean(tag, present)
+                raise UsageError(
+                    f"{flag} {tag}: no flow under {', '.join(map(str, paths))} has this tag"
+                    + (f" ({hint})" if hint else "") + "; tags there: "
+                    + (", ".join(present) or "none"))
     chosen = [
         f for f in flows
         if (not req.tags or set(f.tags) & set(req.tags))
         and not set(f.tags) & set(req.exclude_tags)
     ]
     if flows and not chosen:
-        present = ", ".join(sorted({t for f in flows for t in f.tags})) or "none"
         raise UsageError(
             f"no flow under {', '.join(map(str, paths))} matches the tags asked for "
-            f"(tags there: {present})"
+            f"(tags there: {', '.join(present) or 'none'})"
         )
     return chosen
 
@@ -138,6 +150,7 @@ def perform(
         names = ", ".join(f"{d.name} ({d.platform})" for d in devices)
         plats = ", ".join(sorted({str(p) for f in flows for p in f.platforms}))
         raise UsageError(f"no flow runs on {names}: the flows are for {plats}")
+    check_param_names(flows, req.params)
     for flow in flows:  # a --param for a secret, an unset secret: usage errors, before anything
         Vars(flow, req.params, req.environ)
         unset = [name for name in flow.secrets if not req.environ.get(name)]

@@ -198,6 +198,7 @@ class MoSession:
         self.store: Store | None = None
         self.evidence: Evidence | None = None
         self.notes: list[tuple[str, str]] = []  # (nodeid, why) of not_offered items
+        self.flows: list[Flow] = []  # the flows collected
         self.passed_over = 0  # flow files seen but not collected (collection is off)
         self.collected = 0
         self.reports: dict[str, Path] = {}
@@ -373,7 +374,17 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    mo_session(session.config).collected = len(session.items)
+    state = mo_session(session.config)
+    state.collected = len(session.items)
+    if state.flows:  # a misspelt --mo-param, a value outside its choices: before any runs
+        from mobile_optout.flow.params import Vars, check_param_names
+
+        try:
+            check_param_names(state.flows, state.settings.params, "--mo-param")
+            for flow in state.flows:
+                Vars(flow, state.settings.params, os.environ)
+        except InputError as exc:
+            raise pytest.UsageError(f"mobile-optout: {exc}") from exc
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -431,6 +442,7 @@ class FlowFile(pytest.File):
 
         flow = load_flow(self.path)
         state = mo_session(self.config)
+        state.flows.append(flow)
         for tag in flow.tags:
             state.register_marker(self.config, tag)
         for profile in state.devices():

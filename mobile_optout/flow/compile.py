@@ -10,15 +10,14 @@ The format is documented in docs/flow-format.md; schema.py exports it as JSON Sc
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mobile_optout.errors import FlowError, InputErrors, LocatedError, Where
+from mobile_optout.errors import FlowError, InputErrors, LocatedError, Where, did_you_mean
 from mobile_optout.flow import model
 from mobile_optout.flow.loader import (
     RawMap,
@@ -58,11 +57,6 @@ LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index")
 TEXT_MODES = ("exact", "contains", "regex")
 BOOL_WORDS = {"on": True, "off": False, "true": True, "false": False}
 STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def display_path(path: Path) -> str:
@@ -105,6 +99,8 @@ class Compiler:
         self.uses: list[_Use] = []
         self.setting_uses: list[tuple[str, Where, Source]] = []
         self.params: dict[str, str] = {}
+        self.choices: list[model.ParamChoices] = []  # params that declare their values
+        self.param_values: list[tuple[str, str, Where, Source]] = []  # values given in files
         self.secrets: list[str] = []
         self.interrupts: list[model.Interrupt] = []
         self.blockers: list[model.Blocker] = []
@@ -359,6 +355,7 @@ class Compiler:
                     self.err(f, key.where, f"'{key.value}' is not a variable name")
                 if expected is not None:
                     param = (str(key.value), expected)
+                    self.param_values.append((*param, value_node.where, f.source))
         return model.Condition(m.where, platform, visible, not_visible, param)
 
     # ------------------------------------------------------------------ steps
@@ -588,6 +585,7 @@ class Compiler:
                     elif (text := self.text(f, value, f"param {key.value}",
                                             empty_ok=True)) is not None:
                         params[str(key.value)] = text
+                        self.param_values.append((str(key.value), text, value.where, f.source))
         else:
             path_node = node
         rel = self.text(f, path_node, "include path")
@@ -658,12 +656,14 @@ class Compiler:
                     self.err(f, key.where,
                              f"param name '{name}' must match {VAR_NAME.pattern[:-2]}")
                     continue
-                if not isinstance(value, RawScalar) or value.value is None:
-                    self.err(f, value.where, f"the default of param {name} must be a text or "
-                             f"number, not {describe(value)}", 'use "" for empty')
+                spec = self.param_spec(f, name, value, key.where)
+                if spec is None:
                     continue
                 declared.add(name)
-                self.params.setdefault(name, value.as_text or "")
+                if name not in self.params:
+                    self.params[name] = spec.default
+                    if spec.choices:
+                        self.choices.append(spec)
         if (n := m.get("secrets")) is not None:
             for name in self.strings(f, n, "secrets"):
                 if not VAR_NAME.match(name):
@@ -674,6 +674,33 @@ class Compiler:
                     self.secrets.append(name)
                     declared.add(name)
         return declared
+
+    def param_spec(self, f: _File, name: str, node: RawNode, where: Where
+                   ) -> model.ParamChoices | None:
+        """``NAME: default`` or ``NAME: {default: d, choices: [a, b]}``."""
+        if isinstance(node, RawScalar) and node.value is not None:
+            return model.ParamChoices(name, node.as_text or "", (), where)
+        if not isinstance(node, RawMap):
+            self.err(f, node.where, f"the default of param {name} must be a text or "
+                     f"number, not {describe(node)}", 'use "" for empty')
+            return None
+        self.keys(f, node, ("default", "choices"), f"param {name}")
+        default_node = self.required(f, node, "default", f"param {name}")
+        if default_node is None:
+            return None
+        default = self.text(f, default_node, f"the default of param {name}", empty_ok=True)
+        choices: list[str] = []
+        if (n := node.get("choices")) is not None:
+            choices = self.strings(f, n, f"choices of param {name}")
+            if not choices and isinstance(n, RawSeq):
+                self.err(f, n.where, f"choices of param {name} must not be empty")
+        if default is None:
+            return None
+        if choices and default not in choices:
+            self.err(f, default_node.where, f"the default of param {name}, {default!r}, is "
+                     f"not one of its choices ({', '.join(choices)})")
+            return None
+        return model.ParamChoices(name, default, tuple(choices), where)
 
     def header_lists(self, f: _File, m: RawMap) -> None:
         """interrupts: and blockers: of a flow or part."""
@@ -777,12 +804,20 @@ class Compiler:
             if use.name not in names:
                 self.err(use.source, use.where, f"undeclared variable ${{{use.name}}}; "
                          "declare it under params: or secrets:", did_you_mean(use.name, names))
+        choices = {c.name: c for c in self.choices}
+        for param_name, value, where, src in self.param_values:
+            spec = choices.get(param_name)
+            if spec is not None and value not in spec.choices:
+                hint = did_you_mean(value, spec.choices)
+                self.err(src, where, f"{spec.refusal(value)} (declared at {spec.where})",
+                         hint)
         self.raise_errors()
         assert name is not None
         return model.Flow(
             path=path, name=name, where=m.where, platforms=platforms, apps=apps,
             steps=steps, description=description, tags=tuple(tags),
             settings=settings, params=tuple(self.params.items()), secrets=tuple(self.secrets),
+            param_choices=tuple(self.choices),
             interrupts=tuple(self.interrupts), blockers=tuple(self.blockers),
             allow_taps=tuple(allow), identity=identity,
         )

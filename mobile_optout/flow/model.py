@@ -368,6 +368,20 @@ DEFAULT_DENYLIST: tuple[str, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class ParamChoices:
+    """A param that declares its allowed values (``NAME: {default: d, choices: [...]}``)."""
+
+    name: str
+    default: str
+    choices: tuple[str, ...]
+    where: Where  # where the param is declared
+
+    def refusal(self, value: str) -> str:
+        """The message for a value outside the choices."""
+        return f"param {self.name}: {value!r} is not one of {', '.join(self.choices)}"
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
     """One compiled flow file."""
 
@@ -382,6 +396,7 @@ class Flow:
     settings: tuple[SettingSpec, ...] = ()
     params: tuple[tuple[str, str], ...] = ()  # declared names with defaults
     secrets: tuple[str, ...] = ()  # names whose values come from the environment only
+    param_choices: tuple[ParamChoices, ...] = ()  # params whose values are a closed list
     interrupts: tuple[Interrupt, ...] = ()
     blockers: tuple[Blocker, ...] = ()
     allow_taps: tuple[str, ...] = ()  # denylisted labels this flow may tap anyway
