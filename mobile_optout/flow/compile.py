@@ -56,6 +56,7 @@ PLATFORM_KEYS = tuple(p.value for p in Platform)
 LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index")
 TEXT_MODES = ("exact", "contains", "regex")
 BOOL_WORDS = {"on": True, "off": False, "true": True, "false": False}
+MAX_INCLUDES = 1000
 STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
 
 
@@ -105,6 +106,7 @@ class Compiler:
         self.interrupts: list[model.Interrupt] = []
         self.blockers: list[model.Blocker] = []
         self.stack: list[Path] = []  # files being compiled, for include cycles
+        self.includes = 0
 
     # ------------------------------------------------------------------ errors
 
@@ -590,6 +592,12 @@ class Compiler:
             path_node = node
         rel = self.text(f, path_node, "include path")
         if rel is None:
+            return None
+        self.includes += 1
+        if self.includes > MAX_INCLUDES:  # parts including parts twice grow exponentially
+            if self.includes == MAX_INCLUDES + 1:
+                self.err(f, path_node.where, f"too many includes (more than {MAX_INCLUDES} "
+                         "in one flow, counting each include of an include)")
             return None
         rel = os.path.normpath(rel)
         target = (f.folder / rel).resolve()
