@@ -126,7 +126,9 @@ def run_case(case: Case, flow: Flow, workdir: Path) -> Verdict:
         (result,) = run.results
         with urllib.request.urlopen(f"{phone.url}/sim/state", timeout=10) as answer:
             state = json.loads(answer.read())["value"]
-    note = result.error.message.splitlines()[0] if result.error else (result.note or "")
+    note = result.note or ""
+    if result.error:
+        note = f"at {result.error.step!r}: {result.error.message.splitlines()[0]}"
     return judge(case, result.outcome, state, note)
 
 

@@ -75,8 +75,8 @@ class Device:
     def screen(self, *, fresh: bool = False) -> Screen:
         """The current UI tree; read again only after an action or when asked."""
         if self._screen is None or fresh:
-            source = self._retry(self.driver.page_source)
-            self._screen = Screen(source, self.platform)
+            # read and parse together: a garbled source is read again, like a failed read
+            self._screen = self._retry(lambda: Screen(self.driver.page_source(), self.platform))
             self._notice_identity(self._screen)
         return self._screen
 
