@@ -251,7 +251,7 @@ class FlowRun:
         last = self.result.steps[-1] if self.result.steps else None
         info = ErrorInfo(type=type(exc).__name__, message=self.evidence.redactor.text(str(exc)))
         if isinstance(exc, StepFailed):
-            info.expected = exc.expected
+            info.expected = self.evidence.redactor.text(exc.expected)
             info.actual = self.evidence.redactor.text(exc.actual)
             if exc.ui_tree:
                 info.screen = self.evidence.page_source(self.result, "failure", exc.ui_tree)
@@ -280,7 +280,7 @@ class FlowRun:
             self._steps(step.steps, deadline)
             return
         record = StepRecord(
-            label=step.label or self.vars.expand(step.describe()), kind=step.KIND,
+            label=self.vars.shown(step.label or step.describe()), kind=step.KIND,
             status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,
         )
         trips = self.driver.round_trips

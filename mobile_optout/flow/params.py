@@ -117,6 +117,12 @@ class Vars:
 
         return _REF.sub(one, text)
 
+    def shown(self, text: str) -> str:
+        """``text`` for people to read (labels, reports): params filled in, secrets left
+        as ``${NAME}`` so that their values never reach a screen or a file."""
+        public = {k: v for k, v in self.values.items() if k not in self.secrets}
+        return substitute(text, public)
+
     def secret_values(self) -> list[str]:
         """The values of the secrets that are set (for the redactor); empty ones left out."""
         return [self.values[n] for n in sorted(self.secrets) if self.values.get(n)]
