@@ -361,7 +361,7 @@ class Blocker:
 
 
 DEFAULT_DENYLIST: tuple[str, ...] = (
-    "Delete account", "Close account", "Close your account", "Deactivate account",
+    "Delete account", "Close account", "Close your account", "Deactivate",
     "Sign out", "Log out", "Logout", "Remove account", "Erase all", "Delete all",
     "Factory reset",
 )
