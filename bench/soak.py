@@ -39,7 +39,7 @@ from mobile_optout.flow.model import Flow, Platform
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord, StepRecord
 from mobile_optout.results.redact import Redactor
-from mobile_optout.runner import RunOptions, run_all
+from mobile_optout.runner import FlowRun, RunOptions
 from mobile_optout.sim import VARIANTS, SimPhone
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,9 +121,9 @@ def run_case(case: Case, flow: Flow, workdir: Path) -> Verdict:
         )
         run_dir = workdir / f"run-{case.n}"
         evidence = Evidence(run_dir, Redactor(), keep_screenshots=False)
-        run = run_all([flow], [profile], options=RunOptions(), evidence=evidence,
-                      sink=_NoSink())
-        (result,) = run.results
+        run = RunRecord(run_id=f"soak-{case.n}", mode="apply")
+        result = FlowRun(flow, profile, phone.url, options=RunOptions(), evidence=evidence,
+                         run=run, sink=_NoSink()).execute()
         with urllib.request.urlopen(f"{phone.url}/sim/state", timeout=10) as answer:
             state = json.loads(answer.read())["value"]
     note = result.note or ""

@@ -1,6 +1,7 @@
-"""Hostile input files, through the real entry point: flows, parts, devices files and
-report.json holding wrong types, unknown keys, bad YAML, huge or deeply nested documents,
-include cycles, non-UTF-8 bytes, object-building YAML tags, alias bombs and NUL bytes.
+"""Hostile input files, through the real entry point: flows, parts, devices files,
+simulated phones' app files and report.json holding wrong types, unknown keys, bad YAML,
+huge or deeply nested documents, include cycles, non-UTF-8 bytes, object-building YAML
+tags, alias bombs and NUL bytes.
 
 Each one ends the same way: our own message starting ``path:line:col:`` and naming the
 file at fault, exit 2, no traceback; bombs stay small in memory (measured, not timed).
@@ -82,6 +83,17 @@ DEVICES_CASES: dict[str, str | bytes] = {
     "devices-nul": "devices:\n  a: {platform: android, server: \"http://h\\0ost\"}\n",
     "devices-literal-password": "devices:\n  a: {platform: android, "
                                 "server: 'http://u:secret@h:4723'}\n",
+}
+APP = "mobile-optout: sim-app\nname: hostile\n"
+APP_CASES: dict[str, str | bytes] = {
+    **{k: (APP.encode() + v if isinstance(v, bytes) else APP + v)
+       for k, v in YAML_CASES.items() if k not in ("list-root", "scalar-root")},
+    "app-wrong-types": APP + "android: [1]\nsettings: {tracking: maybe}\nscreens: 3\n",
+    "app-unknown-keys": APP + "colour: red\nscreens: {home: {title: Home, bodyy: []}}\n",
+    "app-deep-elements": APP + "start: home\nscreens:\n  home:\n    title: Home\n"
+                         "    body:\n" + "".join(
+                             "      " + "  " * i + "- kind: group\n"
+                             + "      " + "  " * i + "  children:\n" for i in range(150)),
 }
 REPORT_CASES: dict[str, str | bytes] = {
     "not-json": "{'schema_version': 1,",
@@ -181,6 +193,15 @@ def test_a_hostile_devices_file_is_our_error(
     devices = write(tmp_path / "devices.yaml", DEVICES_CASES[case])
     code, err = cli(capsys, "devices", "--devices", str(devices))
     assert_our_error(code, err, "devices.yaml")
+
+
+@pytest.mark.parametrize("case", sorted(APP_CASES))
+def test_a_hostile_sim_app_file_is_our_error(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = write(tmp_path / "app.yaml", APP_CASES[case])
+    code, err = cli(capsys, "validate", str(app))
+    assert_our_error(code, err, "app.yaml")
 
 
 @pytest.mark.parametrize("case", sorted(REPORT_CASES))
