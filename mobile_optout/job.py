@@ -347,8 +347,11 @@ class RunSession:
             self.drift = [d for d in self.store.drift() if (d.device, d.setting) in mine]
             run.drift = len(self.drift)
         run.finished_at = now_iso()
-        self.store.run_finished(run)
+        # Reports first, then the store's "finished": a run killed in between reads
+        # interrupted (its reports can be written again from history by `report`), never
+        # finished without its reports.
         self.reports = finish_run(run, self.run_dir)
+        self.store.run_finished(run)
         return self.reports
 
     @property
