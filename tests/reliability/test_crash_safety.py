@@ -94,6 +94,10 @@ def cli_run(output: Path) -> Callable[[], int]:
 
 def plugin_run(output: Path) -> Callable[[], int]:
     def job() -> int:
+        from loguru import logger
+
+        logger.remove()  # the run's debug lines, as they happen: what the kills count
+        logger.add(sys.stderr, level="DEBUG")
         return int(pytest.main([
             str(ROOT / "flows" / "linkedin"), "--mo-device", "sim-android",
             "--mo-output", str(output), "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
