@@ -10,7 +10,12 @@ the Appium protocol, then asks the phone itself (GET /sim/state) what the settin
   ``not_offered`` while the setting exists. Never acceptable.
 - anything else (``failed``, ``error``, ``blocked``) is honest but not verified.
 
-Target: >= 99.5 % verified, 0 false claims. Figures go to bench/RESULTS.md.
+Where the phone never lets the setting be turned off (``UNSETTABLE``: the save fails, the
+row's title is unknown to the flows) the right answer is ``failed``: those runs are counted
+as honest or not, apart from the verified share.
+
+Target: >= 99.5 % verified (where it can be set), 0 false claims. Figures go to
+bench/RESULTS.md.
 
     .venv/bin/python bench/soak.py [--runs 1000] [--processes 2] [--threads 16] [--seed 0]
 """
@@ -53,6 +58,13 @@ SITUATIONS = (
     "save-fails", "confirm", "optimistic-confirm", "two-switches", "late-toggle",
     "loading-toggle", "lazy-section", "sticky-banner", "renamed-unknown",
 )
+# Situations in which no flow can end with the setting off, whatever it does: there the
+# honest answer is failed (or error), never changed; these runs count apart from the
+# verified share, and any claim of success is a false claim as everywhere.
+UNSETTABLE = {
+    "save-fails": "the app never keeps the change",
+    "renamed-unknown": "the setting's row has a title no flow knows",
+}
 # A simulated phone answers at once: short polls; timeouts still cover the slow variant's
 # 3 s spinner and a crash's reconnect.
 TIMEOUTS = Timeouts(step=8.0, flow=120.0, command=10.0, session=10.0, poll=0.1)
@@ -74,6 +86,16 @@ class Verdict:
     verified: bool
     false_claim: bool
     note: str
+
+    @property
+    def settable(self) -> bool:
+        """The phone lets a flow turn the setting off here (see UNSETTABLE)."""
+        return not set(self.case.variants) & set(UNSETTABLE)
+
+    @property
+    def honest(self) -> bool:
+        """Where it cannot be set: the run said so (failed, error), claimed nothing."""
+        return not self.settable and self.outcome in (Outcome.FAILED, Outcome.ERROR)
 
 
 def cases(runs: int, seed: int) -> list[Case]:
@@ -150,16 +172,27 @@ def soak(runs: int, *, seed: int = 0, processes: int = 1, threads: int = 8) -> l
         return sorted((v for part in done for v in part), key=lambda v: v.case.n)
 
 
+def verified_share(verdicts: Sequence[Verdict]) -> float:
+    """Verified runs among those where the setting can be set (the target: >= 99.5 %)."""
+    settable = [v for v in verdicts if v.settable]
+    return sum(v.verified for v in settable) / max(len(settable), 1)
+
+
 def summary(verdicts: Sequence[Verdict], seconds: float) -> str:
     runs = len(verdicts)
-    verified = sum(v.verified for v in verdicts)
+    settable = [v for v in verdicts if v.settable]
+    unsettable = [v for v in verdicts if not v.settable]
+    verified = sum(v.verified for v in settable)
     false_claims = [v for v in verdicts if v.false_claim]
     outcomes = Counter(v.outcome for v in verdicts)
     lines = [
         f"runs: {runs} (android {sum(v.case.platform is Platform.ANDROID for v in verdicts)}, "
         f"ios {sum(v.case.platform is Platform.IOS for v in verdicts)}); "
         f"chaos: {'+'.join(CHAOS)}; wall {seconds:.0f} s",
-        f"verified: {verified}/{runs} = {100 * verified / max(runs, 1):.2f} %",
+        f"verified: {verified}/{len(settable)} = {100 * verified_share(verdicts):.2f} % "
+        "(runs where the setting can be set)",
+        f"honest where it cannot be set ({', '.join(UNSETTABLE)}): "
+        f"{sum(v.honest for v in unsettable)}/{len(unsettable)}",
         f"false claims: {len(false_claims)}",
         "outcomes: " + ", ".join(f"{k} {n}" for k, n in outcomes.most_common()),
     ]
@@ -168,9 +201,10 @@ def summary(verdicts: Sequence[Verdict], seconds: float) -> str:
         by_situation.setdefault("+".join(v.case.variants[len(CHAOS):]) or "default", []
                                 ).append(v)
     for name, group in by_situation.items():
-        ok = sum(v.verified for v in group)
-        lines.append(f"  {name:<20} {ok}/{len(group)} verified")
-    for v in [v for v in verdicts if not v.verified][:20]:
+        ok = sum(v.verified or v.honest for v in group)
+        word = "verified" if group[0].settable else "honest"
+        lines.append(f"  {name:<20} {ok}/{len(group)} {word}")
+    for v in [v for v in verdicts if not (v.verified or v.honest)][:20]:
         lines.append(f"  not verified: #{v.case.n} {v.case.platform.value} "
                      f"{'+'.join(v.case.variants)} seed {v.case.seed}: {v.outcome} "
                      f"(phone: {v.phone_setting}) {v.note[:160]}")
@@ -187,8 +221,8 @@ def main() -> None:
     t0 = time.perf_counter()
     verdicts = soak(args.runs, seed=args.seed, processes=args.processes, threads=args.threads)
     print(summary(verdicts, time.perf_counter() - t0))
-    verified = sum(v.verified for v in verdicts) / max(len(verdicts), 1)
-    sys.exit(0 if verified >= 0.995 and not any(v.false_claim for v in verdicts) else 1)
+    ok = verified_share(verdicts) >= 0.995 and not any(v.false_claim for v in verdicts)
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -32,5 +32,6 @@ def test_a_short_chaos_soak_makes_no_false_claim() -> None:
     assert all(set(soak.CHAOS) <= set(v.case.variants) for v in verdicts)
     false_claims = [v for v in verdicts if v.false_claim]
     assert false_claims == [], soak.summary(verdicts, 0)
-    # Honest failures are allowed, but rare: the full soak verifies >= 99.5 %.
-    assert sum(v.verified for v in verdicts) >= RUNS - 1, soak.summary(verdicts, 0)
+    # Where the setting can be set, honest failures are allowed but rare (the full soak
+    # verifies >= 99.5 %); where it cannot, the run says failed.
+    assert sum(not (v.verified or v.honest) for v in verdicts) <= 1, soak.summary(verdicts, 0)
