@@ -102,3 +102,29 @@ def test_a_second_signal_ends_the_run_at_once(
         capture_output=True, text=True, check=True)
     (run,) = json.loads(history.stdout)  # ...and the next look marks the run interrupted
     assert run["status"] == "interrupted"
+
+
+def test_sigterm_stops_a_pytest_plugin_session_as_ctrl_c_does(
+    tmp_path: Path, proc_cleanup: list[subprocess.Popen[str]]
+) -> None:
+    (tmp_path / "devices.yaml").write_text(
+        "devices:\n  slow-phone: {platform: android, sim: {variants: [slow, popups]}}\n",
+        encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", str(ROOT / "flows" / "linkedin" / "android.yaml"),
+         "--mo-devices", "devices.yaml", "--mo-device", "slow-phone", "--mo-output", "runs",
+         "-s", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-c", os.devnull,
+         "--rootdir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    proc_cleanup.append(proc)
+    wait_for_line(proc.stderr, "dismissing interrupt")  # mid-flow: a popup was dismissed
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+
+    assert proc.returncode == 2, (out, err)  # pytest's own code for an interrupted session
+    (report,) = (tmp_path / "runs").glob("*/report.json")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["exit_code"] == 143
+    assert [r["outcome"] for r in data["results"]] == ["interrupted"]
