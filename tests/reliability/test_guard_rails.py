@@ -93,3 +93,67 @@ steps:
 """)
     assert result.outcome is Outcome.PASSED, result.error
     assert tapped[-2:] == ["Close account", "Cancel"]
+
+
+# An app whose switch asks before it turns off, with a dangerous word on the confirm button.
+DANGEROUS_CONFIRM_APP = """\
+mobile-optout: sim-app
+name: club
+android: {package: com.example.club, activity: com.example.club.Main}
+ios: {bundle: com.example.Club, name: Club}
+settings:
+  membership: true
+start: settings
+dialogs:
+  leave:
+    title: "Turn off membership?"
+    message: "This closes your account."
+    buttons:
+      - {text: "Cancel", id: "android:id/button2", tap: dismiss}
+      - {text: "Deactivate", id: "android:id/button1", tap: confirm}
+screens:
+  settings:
+    title: Settings
+    body:
+      - kind: group
+        layout: row
+        children:
+          - {kind: text, fill: true, text: "Membership", id: membership_label}
+          - {kind: switch, id: membership_toggle, setting: membership, confirm: leave}
+"""
+CONFIRM_FLOW = """\
+mobile-optout: flow
+name: club-membership
+platforms: [android]
+app:
+  android: {package: com.example.club}
+settings:
+  membership: {desired: off, title: Membership}
+steps:
+  - launch
+  - ensure_setting:
+      setting: membership
+      toggle: {switch_for: {text: Membership}}
+      confirm: {text: Deactivate}
+"""
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_a_confirmation_of_a_setting_is_checked_too(allowed: bool, tmp_path: Path) -> None:
+    app = tmp_path / "club.yaml"
+    app.write_text(DANGEROUS_CONFIRM_APP, encoding="utf-8")
+    flow = tmp_path / "flow.yaml"
+    flow.write_text(CONFIRM_FLOW.replace("steps:", 'allow_taps: ["Deactivate"]\nsteps:')
+                    if allowed else CONFIRM_FLOW, encoding="utf-8")
+    with SimPhone(platform=Platform.ANDROID, apps=[str(app)]) as phone:
+        result = run_one(phone.url, "android", flow, tmp_path / "results", environ={})
+        tapped = [str((e.get("element") or {}).get("text", "")) for e in phone.events()
+                  if e["type"] == "tap"]
+        membership = phone.state()["settings"]["membership"]
+
+    if allowed:
+        assert result.outcome is Outcome.CHANGED, result.error
+        assert "Deactivate" in tapped and membership is False
+    else:
+        assert_refused(result, tapped, "Deactivate")
+        assert membership is True  # the question was never answered
