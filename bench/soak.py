@@ -52,11 +52,11 @@ FLOWS = ROOT / "flows" / "linkedin"
 SETTING = "generative_ai_training"
 CHAOS = ("flaky", "popups", "slow", "crash")
 # Situations of the app itself, each combined with the chaos above in turn (those the
-# simulated phone knows: the truth issue adds more, picked up here when they exist).
+# simulated phone knows; a name it does not know yet is left out).
 SITUATIONS = (
     "default", "already-off", "not-offered", "gear-route", "renamed", "scroll",
-    "save-fails", "confirm", "optimistic-confirm", "two-switches", "late-toggle",
-    "loading-toggle", "lazy-section", "sticky-banner", "renamed-unknown",
+    "save-fails", "confirm", "optimistic-confirm", "two-switches", "flat-rows",
+    "late-toggle", "loading-toggle", "lazy-section", "sticky-banner", "renamed-unknown",
 )
 # Situations in which no flow can end with the setting off, whatever it does: there the
 # honest answer is failed (or error), never changed; these runs count apart from the
