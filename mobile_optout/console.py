@@ -86,8 +86,8 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
 
 OUTCOME_STYLE = {
     "changed": "green", "already_set": "green", "passed": "green", "not_offered": "cyan",
-    "not_installed": "cyan", "would_change": "yellow", "blocked": "yellow", "failed": "red",
-    "error": "red", "interrupted": "red",
+    "unsupported": "cyan", "not_installed": "cyan", "would_change": "yellow",
+    "blocked": "yellow", "failed": "red", "error": "red", "interrupted": "red",
 }
 STEP_MARK = {"passed": "✓", "skipped": "-", "failed": "✗", "error": "!"}
 
