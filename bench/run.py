@@ -463,10 +463,20 @@ def main() -> None:
     out.append(f"All of it took {time.perf_counter() - started:.0f} s; load average at the end "
                f"{load()}. On a loaded machine every figure here is noisy: compare the pairs.")
     print("\n".join(out[mark:]))
-    args.output.write_text("\n".join(out) + "\n", encoding="utf-8")
+    args.output.write_text("\n".join(out) + "\n" + kept_sections(args.output), encoding="utf-8")
     print(f"wrote {args.output}")
     if args.output == ROOT / "bench" / "RESULTS.md":
         quote_in_readme(out[4].removeprefix("- Measured ").split(" on ")[0])
+
+
+def kept_sections(path: Path) -> str:
+    """The chaos soak's section (bench/soak.py, written by hand from its output), kept when
+    this script rewrites the file."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    at = text.find("\n## Chaos soak")
+    return "" if at < 0 else text[at:]
 
 
 def quote_in_readme(when: str) -> None:

@@ -43,9 +43,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         code = 2
-    except KeyboardInterrupt:
-        console.error("interrupted")
-        code = 130
+    except KeyboardInterrupt as exc:  # before a run started, or after it was recorded
+        from mobile_optout.results.record import INTERRUPT_EXIT
+        from mobile_optout.signals import stop_reason
+
+        console.error(f"interrupted ({stop_reason(exc).upper()})")
+        code = INTERRUPT_EXIT[stop_reason(exc)]
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -133,6 +136,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          quiet: bool, as_json: bool, only_installed: bool) -> int:
     from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
+    from mobile_optout.signals import stop_on_signals
     from mobile_optout.values import Mode
 
     verbosity = -1 if quiet or as_json else verbose
@@ -150,10 +154,10 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         parallel=parallel, output=output, only_installed=only_installed,
         keep_screenshots=not no_screenshots,
     )
-    done = perform(
-        _with_phone_chosen(request, may_ask=not as_json),
-        progress=console.LiveProgress(-2 if as_json else verbosity), redactor=redactor,
-    )
+    request = _with_phone_chosen(request, may_ask=not as_json)
+    with stop_on_signals():  # SIGTERM and SIGHUP stop a run as Ctrl-C does
+        done = perform(request, progress=console.LiveProgress(-2 if as_json else verbosity),
+                       redactor=redactor)
     if as_json:
         from mobile_optout.results.report_json import report_dict
 
@@ -161,7 +165,8 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
     else:
         console.run_summary(done.run, done.run_dir)
     if done.run.interrupted_by:
-        console.error("interrupted: what was done so far is recorded")
+        console.error(f"interrupted ({done.run.interrupted_by.upper()}): what was done so "
+                      "far is recorded")
     elif done.drift:
         console.drift_warning(done.drift)
     return done.exit_code

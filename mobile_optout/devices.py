@@ -290,7 +290,14 @@ class _DevicesReader(Reader):
         variants: list[str] = []
         if (n := m.get("variants")) is not None:
             if isinstance(n, RawSeq):
-                variants = [v for item in n.items if (v := self.text(item, "a variant"))]
+                from mobile_optout.sim.variants import VARIANTS, unknown_variant
+
+                for item in n.items:
+                    if (v := self.text(item, "a variant")) is None:
+                        continue
+                    if v not in VARIANTS:
+                        self.err(self.source, item.where, unknown_variant(v))
+                    variants.append(v)
             else:
                 self.err(self.source, n.where, f"variants must be a list, not {describe(n)}")
         apps = self.apps(m.get("apps"))

@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from mobile_optout.errors import TransientDeviceError
 from mobile_optout.flow.model import Locator, Platform, TextMatch
 from mobile_optout.values import Rect
 
@@ -149,14 +150,29 @@ def _node(el: etree._Element, platform: Platform) -> Node:
     )
 
 
+def _parse(source: str) -> etree._Element:
+    """A page source as XML: entities and DTDs are never loaded or expanded. One that is
+    not XML (a server that sent control characters, a cut-off answer) is a device error,
+    worth one more read."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
+                             load_dtd=False)
+    try:
+        root = etree.fromstring(source.encode("utf-8", "replace"), parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise TransientDeviceError(f"the page source is not readable XML ({reason})") from None
+    if root is None:
+        raise TransientDeviceError("the page source is empty")
+    return root
+
+
 class Screen:
     """A parsed page source. Cheap to query many times."""
 
     def __init__(self, source: str, platform: Platform) -> None:
         self.source = source
         self.platform = platform
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-        self.root = etree.fromstring(source.encode("utf-8"), parser)
+        self.root = _parse(source)
         self.size = _screen_size(self.root)
         self.nodes: list[Node] = []
         self._by_el: dict[etree._Element, Node] = {}

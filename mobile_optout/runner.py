@@ -80,6 +80,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
+from mobile_optout.signals import stop_reason
 from mobile_optout.toggle import Toggle
 from mobile_optout.values import Mode, on_off
 
@@ -314,7 +315,7 @@ class FlowRun:
         last = self.result.steps[-1] if self.result.steps else None
         info = ErrorInfo(type=type(exc).__name__, message=self.evidence.redactor.text(str(exc)))
         if isinstance(exc, StepFailed):
-            info.expected = exc.expected
+            info.expected = self.evidence.redactor.text(exc.expected)
             info.actual = self.evidence.redactor.text(exc.actual)
             if exc.ui_tree:
                 info.screen = self.evidence.page_source(self.result, "failure", exc.ui_tree)
@@ -343,7 +344,7 @@ class FlowRun:
             self._steps(step.steps, deadline)
             return
         record = StepRecord(
-            label=step.label or self.vars.expand(step.describe()), kind=step.KIND,
+            label=self.vars.shown(step.label or step.describe()), kind=step.KIND,
             status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,
         )
         trips, reads = self.driver.round_trips, self.driver.tree_reads
@@ -808,9 +809,12 @@ def run_all(
         try:
             for future in futures:
                 future.result()
-        except KeyboardInterrupt:
-            # Ctrl-C: every device stops at its next step or poll; what it did is kept.
-            logger.warning("interrupted: stopping every device at its next step")
+        except KeyboardInterrupt as exc:
+            # Ctrl-C (or SIGTERM, SIGHUP): every device stops at its next step or poll;
+            # what it did is kept.
+            run.interrupted_by = stop_reason(exc)
+            logger.warning("interrupted ({}): stopping every device at its next step",
+                           run.interrupted_by.upper())
             options.cancel.set()
             for future in futures:
                 future.cancel()

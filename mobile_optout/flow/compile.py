@@ -67,6 +67,7 @@ PLATFORM_KEYS = tuple(p.value for p in Platform)
 LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index")
 TEXT_MODES = ("exact", "contains", "regex")
 BOOL_WORDS = {"on": True, "off": False, "true": True, "false": False}
+MAX_INCLUDES = 1000
 STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
 
 
@@ -103,11 +104,14 @@ class Compiler(Reader):
         # (setting id, where, file, the choice's option names or () for on/off controls)
         self.setting_uses: list[tuple[str, Where, Source, tuple[str, ...]]] = []
         self.params: dict[str, str] = {}
+        self.choices: list[model.ParamChoices] = []  # params that declare their values
+        self.param_values: list[tuple[str, str, Where, Source]] = []  # values given in files
         self.secrets: list[str] = []
         self.interrupts: list[model.Interrupt] = []
         self.blockers: list[model.Blocker] = []
         self.loading: list[Locator] = []
         self.stack: list[Path] = []  # files being compiled, for include cycles
+        self.includes = 0
 
     # ------------------------------------------------------------------ errors
 
@@ -329,6 +333,7 @@ class Compiler(Reader):
                     self.err(f, key.where, f"'{key.value}' is not a variable name")
                 if expected is not None:
                     param = (str(key.value), expected)
+                    self.param_values.append((*param, value_node.where, f.source))
         return model.Condition(m.where, platform, visible, not_visible, param)
 
     # ------------------------------------------------------------------ steps
@@ -611,10 +616,17 @@ class Compiler(Reader):
                     elif (text := self.text(f, value, f"param {key.value}",
                                             empty_ok=True)) is not None:
                         params[str(key.value)] = text
+                        self.param_values.append((str(key.value), text, value.where, f.source))
         else:
             path_node = node
         rel = self.text(f, path_node, "include path")
         if rel is None:
+            return None
+        self.includes += 1
+        if self.includes > MAX_INCLUDES:  # parts including parts twice grow exponentially
+            if self.includes == MAX_INCLUDES + 1:
+                self.err(f, path_node.where, f"too many includes (more than {MAX_INCLUDES} "
+                         "in one flow, counting each include of an include)")
             return None
         rel = os.path.normpath(rel)
         target = (f.folder / rel).resolve()
@@ -681,12 +693,14 @@ class Compiler(Reader):
                     self.err(f, key.where,
                              f"param name '{name}' must match {VAR_NAME.pattern[:-2]}")
                     continue
-                if not isinstance(value, RawScalar) or value.value is None:
-                    self.err(f, value.where, f"the default of param {name} must be a text or "
-                             f"number, not {describe(value)}", 'use "" for empty')
+                spec = self.param_spec(f, name, value, key.where)
+                if spec is None:
                     continue
                 declared.add(name)
-                self.params.setdefault(name, value.as_text or "")
+                if name not in self.params:
+                    self.params[name] = spec.default
+                    if spec.choices:
+                        self.choices.append(spec)
         if (n := m.get("secrets")) is not None:
             for name in self.strings(f, n, "secrets"):
                 if not VAR_NAME.match(name):
@@ -697,6 +711,33 @@ class Compiler(Reader):
                     self.secrets.append(name)
                     declared.add(name)
         return declared
+
+    def param_spec(self, f: _File, name: str, node: RawNode, where: Where
+                   ) -> model.ParamChoices | None:
+        """``NAME: default`` or ``NAME: {default: d, choices: [a, b]}``."""
+        if isinstance(node, RawScalar) and node.value is not None:
+            return model.ParamChoices(name, node.as_text or "", (), where)
+        if not isinstance(node, RawMap):
+            self.err(f, node.where, f"the default of param {name} must be a text or "
+                     f"number, not {describe(node)}", 'use "" for empty')
+            return None
+        self.keys(f, node, ("default", "choices"), f"param {name}")
+        default_node = self.required(f, node, "default", f"param {name}")
+        if default_node is None:
+            return None
+        default = self.text(f, default_node, f"the default of param {name}", empty_ok=True)
+        choices: list[str] = []
+        if (n := node.get("choices")) is not None:
+            choices = self.strings(f, n, f"choices of param {name}")
+            if not choices and isinstance(n, RawSeq):
+                self.err(f, n.where, f"choices of param {name} must not be empty")
+        if default is None:
+            return None
+        if choices and default not in choices:
+            self.err(f, default_node.where, f"the default of param {name}, {default!r}, is "
+                     f"not one of its choices ({', '.join(choices)})")
+            return None
+        return model.ParamChoices(name, default, tuple(choices), where)
 
     def header_lists(self, f: _File, m: RawMap) -> None:
         """interrupts: and blockers: of a flow or part."""
@@ -814,12 +855,20 @@ class Compiler(Reader):
             if use.name not in names:
                 self.err(use.source, use.where, f"undeclared variable ${{{use.name}}}; "
                          "declare it under params: or secrets:", did_you_mean(use.name, names))
+        choices = {c.name: c for c in self.choices}
+        for param_name, value, where, src in self.param_values:
+            spec = choices.get(param_name)
+            if spec is not None and value not in spec.choices:
+                hint = did_you_mean(value, spec.choices)
+                self.err(src, where, f"{spec.refusal(value)} (declared at {spec.where})",
+                         hint)
         self.raise_errors()
         assert name is not None
         return model.Flow(
             path=path, name=name, where=m.where, platforms=platforms, apps=apps,
             steps=steps, description=description, tags=tuple(tags),
             settings=settings, params=tuple(self.params.items()), secrets=tuple(self.secrets),
+            param_choices=tuple(self.choices),
             interrupts=tuple(self.interrupts), blockers=tuple(self.blockers),
             allow_taps=tuple(allow), identity=identity, loading=tuple(self.loading),
             settle=settle, catalogue=catalogue, unsupported=unsupported,

@@ -420,10 +420,24 @@ class Blocker:
 DEFAULT_SETTLE = 3.0  # seconds a changed setting must hold before it counts as changed
 
 DEFAULT_DENYLIST: tuple[str, ...] = (
-    "Delete account", "Close account", "Close your account", "Deactivate account",
+    "Delete account", "Close account", "Close your account", "Deactivate",
     "Sign out", "Log out", "Logout", "Remove account", "Erase all", "Delete all",
     "Factory reset",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ParamChoices:
+    """A param that declares its allowed values (``NAME: {default: d, choices: [...]}``)."""
+
+    name: str
+    default: str
+    choices: tuple[str, ...]
+    where: Where  # where the param is declared
+
+    def refusal(self, value: str) -> str:
+        """The message for a value outside the choices."""
+        return f"param {self.name}: {value!r} is not one of {', '.join(self.choices)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,6 +455,7 @@ class Flow:
     settings: tuple[SettingSpec, ...] = ()
     params: tuple[tuple[str, str], ...] = ()  # declared names with defaults
     secrets: tuple[str, ...] = ()  # names whose values come from the environment only
+    param_choices: tuple[ParamChoices, ...] = ()  # params whose values are a closed list
     interrupts: tuple[Interrupt, ...] = ()
     blockers: tuple[Blocker, ...] = ()
     allow_taps: tuple[str, ...] = ()  # denylisted labels this flow may tap anyway

@@ -322,7 +322,22 @@ _PARAMS: JSON = {
     "environment variable NAME override them.",
     "type": "object",
     "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
-    "additionalProperties": {"type": ["string", "number", "boolean"]},
+    "additionalProperties": {
+        "oneOf": [
+            {"type": ["string", "number", "boolean"], "description": "The default."},
+            {
+                "type": "object",
+                "description": "A default and the only values the param may take.",
+                "properties": {
+                    "default": {"type": ["string", "number", "boolean"]},
+                    "choices": {"type": "array", "minItems": 1,
+                                "items": {"type": ["string", "number", "boolean"]}},
+                },
+                "required": ["default"],
+                "additionalProperties": False,
+            },
+        ],
+    },
 }
 
 

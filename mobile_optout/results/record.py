@@ -167,7 +167,7 @@ class RunRecord:
     results: list[FlowResult] = field(default_factory=list)
     tool_version: str = ""
     drift: int = 0  # check: settings seen changed back since they were last verified
-    interrupted_by: str = ""  # what stopped the run early: "sigint" (Ctrl-C); "" if nothing
+    interrupted_by: str = ""  # what stopped the run early: sigint (Ctrl-C), sigterm, sighup
 
 
 # ---------------------------------------------------------------- records <-> plain data
@@ -207,8 +207,9 @@ def result_from_dict(d: Mapping[str, Any]) -> FlowResult:
     return FlowResult(**values)
 
 
-# How a run that was stopped early exits, by what stopped it (the shell's 128 + signal).
-INTERRUPT_EXIT = {"sigint": 130}
+# How a run that was stopped early exits, by what stopped it (the shell's 128 + signal):
+# Ctrl-C, SIGHUP (the terminal closed), SIGTERM (docker stop, a cancelled CI job).
+INTERRUPT_EXIT = {"sigint": 130, "sighup": 129, "sigterm": 143}
 
 
 def verdict(outcomes: Iterable[Outcome], *, drift: bool = False, interrupted: str = "") -> int:

@@ -19,7 +19,7 @@ import socket
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -183,6 +183,29 @@ class Drift:
         }
 
 
+class _Conn:
+    """The connection as writes see it: every text is stored as valid UTF-8 (a lone
+    surrogate that came from a server's JSON becomes "?" instead of failing the write)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+                ) -> sqlite3.Cursor:
+        if isinstance(params, Mapping):
+            return self._conn.execute(sql, {k: _utf8(v) for k, v in params.items()})
+        return self._conn.execute(sql, [_utf8(v) for v in params])
+
+
+def _utf8(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
 def device_key(device: str) -> str:
     """How a device is named in history: a URL loses its credentials."""
     return redact_url(device) if "://" in device else device
@@ -281,11 +304,11 @@ class Store:
         self.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self) -> Iterator[_Conn]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield _Conn(self._conn)
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
@@ -359,7 +382,7 @@ class Store:
         return self._result_ids[key]
 
     def _update_result(
-        self, c: sqlite3.Connection, run: RunRecord, result: FlowResult, *, final: bool
+        self, c: _Conn, run: RunRecord, result: FlowResult, *, final: bool
     ) -> None:
         result_id = self._result_ids[(run.run_id, device_key(result.device), result.flow)]
         d = result_dict(result)  # the one mapping; columns are named after its keys

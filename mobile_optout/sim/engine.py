@@ -210,6 +210,7 @@ class Engine:
         return {
             "screen": self.current.screen,
             "settings": dict(self.settings),
+            "offered": self.model.offered(),  # settings that exist on some screen
             "taps": self.taps,
             "app_running": self.app_running,
             "dialog": self.dialog[0] if self.dialog and not rendering.loading else None,

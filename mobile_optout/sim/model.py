@@ -115,6 +115,20 @@ class AppModel:
     def screen(self, screen_id: str) -> ScreenSpec:
         return self.screens[screen_id]
 
+    def offered(self) -> list[str]:
+        """The settings a switch on some screen governs: the others do not exist here."""
+        found: set[str] = set()
+
+        def walk(elements: tuple[ElementSpec, ...]) -> None:
+            for el in elements:
+                if el.setting is not None:
+                    found.add(el.setting)
+                walk(el.children)
+
+        for screen in self.screens.values():
+            walk(screen.toolbar + screen.body + screen.bottom)
+        return sorted(found)
+
     def deep_link_target(self, url: str) -> str | None:
         for screen in self.screens.values():
             if url in screen.deep_links:
