@@ -106,7 +106,8 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
 def run_command(**kw: Any) -> int:
     """Run flows and change settings to their desired state, verified on screen.
 
-    PATHS are flow files or folders (default: flows/linkedin). Exit 0 when every setting
+    PATHS are flow files or folders, or built-in flows by name (`mobile-optout flows`
+    lists them; default: linkedin), from any folder. Exit 0 when every setting
     is as desired (changed, already set) or not offered; 1 when any flow failed or was
     blocked; 3 on device or infrastructure errors; 2 for invalid input.
     """
@@ -280,14 +281,17 @@ def history_command(*, output: Path, device: str | None, flow: str | None, limit
 def validate_command(paths: tuple[Path, ...]) -> int:
     """Check flow files and devices files without running anything.
 
-    PATHS are files or folders (default: flows). Prints `ok  PATH` for each valid file
-    and every problem as PATH:LINE:COL. Exit 0 when all are valid, 2 otherwise.
+    PATHS are files or folders (default: flows), or built-in flows by name. Prints
+    `ok  PATH` for each valid file and every problem as PATH:LINE:COL. Exit 0 when all
+    are valid, 2 otherwise.
     """
     from mobile_optout.flow import check_files
+    from mobile_optout.job import flow_paths
 
-    checks = check_files(list(paths) or [Path("flows")])
+    paths = paths or (Path("flows"),)
+    checks = check_files(flow_paths(paths))
     if not checks:
-        console.error(f"no flow files found in {', '.join(map(str, paths or ('flows',)))}")
+        console.error(f"no flow files found in {', '.join(map(str, paths))}")
         return 2
     for check in checks:
         if check.ok:
@@ -299,6 +303,35 @@ def validate_command(paths: tuple[Path, ...]) -> int:
         problems = sum(len(c.errors) for c in checks)
         console.error(f"{problems} problem(s) in {bad} of {len(checks)} file(s)")
         return 2
+    return 0
+
+
+@cli.command("flows")
+def flows_command() -> int:
+    """List the built-in flows: `mobile-optout run NAME` runs one from any folder."""
+    from mobile_optout import catalogue
+    from mobile_optout.flow import load_flows
+
+    root = catalogue.flows_dir()
+    rows = []
+    for name in catalogue.names():
+        for flow in load_flows([root / name]):
+            rows.append((name, flow.name, ", ".join(str(p) for p in flow.platforms),
+                         str(flow.path.relative_to(root))))
+    console.table(("name", "flow", "platforms", "file"), rows, title=str(root))
+    return 0
+
+
+@cli.command("init")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def init_command(force: bool) -> int:
+    """Start a project here: a devices.yaml and an example flow (flows/example.yaml)."""
+    from mobile_optout.scaffold import init
+
+    for path in init(Path.cwd(), force=force):
+        console.say(f"wrote {path.relative_to(Path.cwd())}")
+    console.say("next: mobile-optout check flows/example.yaml   "
+                "(then `mobile-optout studio` to write your own)")
     return 0
 
 
@@ -511,13 +544,21 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
 @click.option("--app", "app_id", metavar="ID", help="Open this app first (Android package "
               "or iOS bundle id). Default: the screen as it is (LinkedIn on a simulated phone).")
 @click.option("--xml", "as_xml", is_flag=True, help="Print the page source as it came.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the elements, their attributes and suggestions as JSON.")
+@click.option("--after", metavar="FLOW[:STEP]", help="First run this flow (a path or a "
+              "built-in flow's name) up to STEP (a step's label or line), or to its end; "
+              "then show the screen it reached.")
 def inspect_command(device: str | None, devices_file: Path | None, server: str | None,
                     platform: str | None, caps: tuple[str, ...], app_id: str | None,
-                    as_xml: bool) -> int:
+                    as_xml: bool, as_json: bool, after: str | None) -> int:
     """Show what is on the device's screen and the locator to write for each element.
 
     For writing or mending a flow: the suggestions follow the rules the runner matches by,
-    preferring what a person sees (texts, labels) over ids that change between builds.
+    preferring what a person sees (texts, labels) over ids that change between builds;
+    each one finds exactly its element. On a running phone or server (--server, or a
+    device that is not simulated) the screen is shown as it is; --after reaches a deeper
+    screen first.
     """
     import os
 
@@ -530,13 +571,32 @@ def inspect_command(device: str | None, devices_file: Path | None, server: str |
         platform=platform, capabilities=capabilities, environ=os.environ,
     )
     (profile,) = choose_devices(request)
-    source, rows = inspect_device(profile, app_id, os.environ)
+    flow, stop = _flow_and_step(after, profile.platform) if after else (None, None)
+    source, rows = inspect_device(profile, app_id, os.environ, after=flow, stop=stop)
     if as_xml:
         console.raw(source)
-        return 0
-    console.table(
-        ("element", "says", "state", "locator to write"),
-        ((r.element, r.says, r.state, r.locator) for r in rows),
-        title=f"{profile.name}: {len(rows)} elements on screen",
-    )
+    elif as_json:
+        console.raw(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
+    else:
+        console.inspect_listing(
+            f"{profile.name}: {len(rows)} elements on screen",
+            [(r.locator, ", ".join(p for p in (r.element, r.state) if p)) for r in rows])
     return 0
+
+
+def _flow_and_step(text: str, platform: Any) -> tuple[Any, str | None]:
+    """--after FLOW[:STEP]: the flow for the device's platform, and where to stop."""
+    from mobile_optout.flow import load_flows
+    from mobile_optout.job import flow_paths
+
+    where, sep, stop = text.rpartition(":")
+    if not sep or not where:
+        where, stop = text, ""
+    flows = [f for f in load_flows(flow_paths([Path(where)])) if f.runs_on(platform)]
+    if not flows:
+        raise UsageError(f"--after {where}: no flow there runs on {platform}")
+    if len(flows) > 1:
+        names = ", ".join(str(f.path) for f in flows)
+        raise UsageError(f"--after {where}: several flows run on {platform} ({names}); "
+                         "name one file")
+    return flows[0], stop or None

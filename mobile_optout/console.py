@@ -50,6 +50,15 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
     out.print(t)
 
 
+def inspect_listing(title: str, rows: Sequence[tuple[str, str]]) -> None:
+    """One element a line: the locator to paste (never cut, however wide), then what it is
+    as a YAML comment, so a whole line can be pasted after ``tap:``."""
+    out.print(title, markup=False, style="bold")
+    width = min(60, max((len(loc) for loc, _ in rows), default=0))
+    for locator, what in rows:  # soft wrap: the terminal wraps, nothing is cropped
+        out.print(f"{locator:<{width}}  # {what}", markup=False, soft_wrap=True)
+
+
 # --------------------------------------------------------------------------- runs
 
 OUTCOME_STYLE = {

@@ -145,8 +145,8 @@ class Device:
                 value = getattr(alt, alt.kind)
                 found = self._find_all(alt.kind, value)
                 target = (
-                    Target(f"{alt.kind}={value!r}", element=found[alt.index], value=value)
-                    if len(found) > alt.index else None
+                    Target(f"{alt.kind}={value!r}", element=found[alt.index or 0], value=value)
+                    if len(found) > (alt.index or 0) else None
                 )
             if target is not None:
                 return target

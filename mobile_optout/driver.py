@@ -73,6 +73,9 @@ class Rect:
     def center(self) -> tuple[int, int]:
         return self.x + self.width // 2, self.y + self.height // 2
 
+    def contains(self, x: int, y: int) -> bool:
+        return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
+
 
 class Element(Protocol):
     """An element reference handed out by the driver; opaque above it."""

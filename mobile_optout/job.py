@@ -12,6 +12,7 @@ from pathlib import Path
 
 from loguru import logger
 
+from mobile_optout import catalogue
 from mobile_optout.devices import (
     DeviceFile,
     DeviceProfile,
@@ -32,7 +33,6 @@ from mobile_optout.results.redact import Redactor
 from mobile_optout.results.store import Store
 from mobile_optout.runner import Progress, RunOptions, run_all
 
-DEFAULT_FLOWS = Path("flows/linkedin")
 SIM_STATE = ".sim-state"  # inside the output folder: simulated phones remember settings
 
 
@@ -109,9 +109,15 @@ def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
     ]
 
 
+def flow_paths(paths: Sequence[Path]) -> list[Path]:
+    """Flow arguments as paths: a path that exists here, else a built-in flow by name
+    (``linkedin``); none: the default built-in flows."""
+    return catalogue.resolve_all(paths)
+
+
 def load_request_flows(req: RunRequest) -> list[Flow]:
     """The flows under the request's paths, filtered by --tag / --exclude-tag."""
-    paths = list(req.paths) or [DEFAULT_FLOWS]
+    paths = flow_paths(req.paths)
     flows = load_flows(paths)
     chosen = [
         f for f in flows

@@ -146,7 +146,7 @@ class Screen:
         if loc is None:
             return []
         found = self._find(loc)
-        if loc.index:
+        if loc.index is not None:
             return found[loc.index : loc.index + 1]
         return found
 
@@ -190,10 +190,14 @@ class Screen:
         return 0 <= x < self.size[0] and 0 <= y < self.size[1] and node.bounds.height > 0
 
     def toggle_near(self, label: Node) -> Node | None:
-        """The checkable node in the same row as ``label`` (label and switch are siblings,
-        or cousins inside one row container). The label itself when it is the toggle."""
+        """The checkable node in the same row as ``label``: first by geometry (frames that
+        share the row, the nearest one), else inside the label's row container. The label
+        itself when it is the toggle."""
         if label.checkable:
             return label
+        level = [n for n in self.nodes if n.checkable and n.displayed and same_row(label, n)]
+        if level:
+            return min(level, key=lambda t: _horizontal_gap(label, t))
         el: etree._Element | None = label.el.getparent()
         for _ in range(4):
             if el is None:
@@ -204,12 +208,25 @@ class Screen:
             if toggles:
                 return min(toggles, key=lambda t: _vertical_distance(label, t))
             el = el.getparent()
-        # No common row container: fall back to geometry, a toggle level with the label.
-        level = [
+        return None
+
+    def label_of_switch(self, toggle: Node) -> Node | None:
+        """The text that names ``toggle``: the nearest text on screen whose frame shares the
+        toggle's row (never a toolbar or a heading above it), and that ``switch_for`` would
+        lead back to this toggle. None when no text shares its row."""
+        if toggle.bounds is None:
+            return None
+        cx, cy = toggle.bounds.center
+        candidates = [
             n for n in self.nodes
-            if n.checkable and n.displayed and _vertical_distance(label, n) == 0
+            if n is not toggle and n.texts and not n.checkable and self.on_screen(n)
+            and same_row(n, toggle) and n.bounds is not None
+            and not n.bounds.contains(cx, cy)  # a container around the switch is not its label
+            and self.toggle_near(n) is toggle
         ]
-        return level[0] if level else None
+        if not candidates:
+            return None
+        return min(candidates, key=lambda n: (_horizontal_gap(n, toggle), _area(n)))
 
     # -- reading -------------------------------------------------------------------
 
@@ -265,6 +282,23 @@ def _screen_size(root: etree._Element) -> tuple[int, int] | None:
         if w and h and w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0:
             return int(w), int(h)
     return None
+
+
+def same_row(a: Node, b: Node) -> bool:
+    """Two elements belong to one row when their frames overlap vertically."""
+    return a.bounds is not None and b.bounds is not None and _vertical_distance(a, b) == 0
+
+
+def _horizontal_gap(a: Node, b: Node) -> int:
+    if not a.bounds or not b.bounds:
+        return 10**6
+    a_left, a_right = a.bounds.x, a.bounds.x + a.bounds.width
+    b_left, b_right = b.bounds.x, b.bounds.x + b.bounds.width
+    return max(0, b_left - a_right, a_left - b_right)
+
+
+def _area(n: Node) -> int:
+    return n.bounds.width * n.bounds.height if n.bounds else 10**12
 
 
 def _vertical_distance(a: Node, b: Node) -> int:

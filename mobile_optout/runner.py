@@ -175,6 +175,27 @@ class FlowRun:
             self.progress.finished(self.result)
         return self.result
 
+    # -- a few steps at a time (inspect --after, studio) ---------------------------------
+
+    def run_steps(self, steps: Sequence[Step], flow: Flow | None = None) -> list[StepRecord]:
+        """Run ``steps`` on this run's session (opened on first use, kept open until
+        ``close``) with the runner's own handlers; ``flow``: the flow they came from
+        (its settings, interrupts). Returns their records; a failing step raises."""
+        if flow is not None:
+            self.flow = flow
+            if self.device is not None:
+                self.device.flow = flow
+        self._open()
+        first = len(self.result.steps)
+        self._steps(steps, time.monotonic() + self.profile.timeouts.flow)
+        return self.result.steps[first:]
+
+    def close(self) -> None:
+        if self.driver is not None:
+            self.driver.quit()
+            self.driver = None
+            self.device = None
+
     def _attempts(self) -> None:
         deadline = time.monotonic() + self.profile.timeouts.flow
         while True:
@@ -372,6 +393,18 @@ class FlowRun:
         shot = self.evidence.screenshot(self.result, name, self.device.screenshot())
         if shot:
             record.evidence.append(shot)
+
+
+def scratch_run(flow: Flow, profile: DeviceProfile, url: str, *, options: RunOptions,
+                workdir: Path, progress: Progress | None = None) -> FlowRun:
+    """A FlowRun that keeps no record (its screenshots go under ``workdir``): for running a
+    few steps to reach a screen or try a locator (``inspect --after``, the studio)."""
+    from mobile_optout.results.record import NoRecord
+    from mobile_optout.results.redact import Redactor
+
+    run = RunRecord(run_id=new_run_id(), mode=options.mode, tool_version=__version__)
+    return FlowRun(flow, profile, url, options=options, progress=progress, run=run,
+                   evidence=Evidence(workdir, Redactor()), sink=NoRecord())
 
 
 def device_info(caps: Mapping[str, Any]) -> str:

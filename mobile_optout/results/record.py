@@ -132,6 +132,25 @@ def exit_code_for(outcomes: list[Outcome]) -> int:
     return 0
 
 
+class NoRecord:
+    """A sink that keeps nothing: steps run only to reach a screen or try a locator."""
+
+    def run_started(self, run: RunRecord) -> None:
+        pass
+
+    def result_started(self, run: RunRecord, result: FlowResult) -> None:
+        pass
+
+    def step_finished(self, run: RunRecord, result: FlowResult, step: StepRecord) -> None:
+        pass
+
+    def result_finished(self, run: RunRecord, result: FlowResult) -> None:
+        pass
+
+    def run_finished(self, run: RunRecord) -> None:
+        pass
+
+
 class RecordSink(Protocol):
     """Where the runner writes as it goes (the history store implements it). Devices run
     in threads: a sink must take calls from several threads at once."""

@@ -3,6 +3,7 @@ element it was suggested for, on both platforms."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from mobile_optout.flow.model import AppId, AssertVisible, Platform
 from mobile_optout.inspect import SIM_APPS, describe
 from mobile_optout.locate import Screen
 from mobile_optout.sim import SimPhone
+
+LINKEDIN_ANDROID = str(Path(__file__).resolve().parents[2] / "flows/linkedin/android.yaml")
 
 
 def screen_on_the_setting_page(phone: SimPhone, platform: Platform) -> Screen:
@@ -72,3 +75,75 @@ def test_inspect_command_on_the_built_in_phone(capsys: pytest.CaptureFixture[str
     assert code.value.code == 0
     assert "sim-android" in out
     assert '"My Profile and Communities"' in out
+
+
+def test_a_toggle_is_named_by_the_label_in_its_own_row() -> None:
+    """Not the toolbar's Back button, not the page title: the text beside the switch."""
+    for platform in Platform:
+        with SimPhone(platform=platform) as phone:
+            screen = screen_on_the_setting_page(phone, platform)
+        (toggle,) = [n for n in screen.nodes if n.checkable]
+        label = screen.label_of_switch(toggle)
+        assert label is not None
+        assert label.texts[0] == "Use my data for training content creation AI models"
+        assert screen.toggle_near(label) is toggle  # switch_for leads back to it
+        (row,) = [r for r in describe(screen) if r.state]
+        assert "Use my data for training content creation AI models" in row.locator
+
+
+def test_inspect_json_lists_every_element_with_its_suggestion(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as code:
+        main(["inspect", "--json"])
+    assert code.value.code == 0
+    elements = json.loads(capsys.readouterr().out)
+    me = next(e for e in elements if e["says"] == "My Profile and Communities")
+    assert me["locator"] == '"My Profile and Communities"'
+    assert me["bounds"]["width"] > 0 and me["class"] == "android.widget.ImageView"
+    assert all(e["locator"] for e in elements)
+
+
+def test_inspect_after_a_flow_step_shows_the_screen_it_reached(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as code:
+        main(["inspect", "--after", f"{LINKEDIN_ANDROID}:Data privacy page is open"])
+    out = capsys.readouterr().out
+    assert code.value.code == 0, out
+    assert '"Manage your data and activity"' in out
+    assert '"My Profile and Communities"' not in out  # not the feed a fresh phone shows
+
+
+def test_inspect_after_a_whole_flow_shows_its_last_screen(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as code:
+        main(["inspect", "--json", "--after", "linkedin-more/social-research.yaml"])
+    assert code.value.code == 0
+    toggles = [e for e in json.loads(capsys.readouterr().out) if e["checkable"]]
+    assert [t["state"] for t in toggles] == ["off"]  # the flow turned it off
+    assert toggles[0]["locator"].startswith("{switch_for:")
+
+
+def test_inspect_after_names_the_steps_when_the_step_is_unknown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as code:
+        main(["inspect", "--after", f"{LINKEDIN_ANDROID}:No such step"])
+    err = capsys.readouterr().err
+    assert code.value.code == 2
+    assert "no step labelled 'No such step'" in err and "'Data privacy'" in err
+
+
+def test_inspect_on_a_running_phone_shows_the_screen_as_it_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with SimPhone(platform=Platform.ANDROID) as phone:
+        screen_on_the_setting_page(phone, Platform.ANDROID)
+        with pytest.raises(SystemExit) as code:
+            main(["inspect", "--server", phone.url, "--platform", "android"])
+        assert phone.state()["screen"] == "genai"  # inspecting moved nothing
+    out = capsys.readouterr().out
+    assert code.value.code == 0
+    assert '{switch_for: "Use my data for training content creation AI models"}' in out
