@@ -529,7 +529,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
     return 0
 
 
-# --------------------------------------------------------------------------- inspect
+# --------------------------------------------------------------------------- inspect / studio
 
 
 @cli.command("inspect")
@@ -600,3 +600,72 @@ def _flow_and_step(text: str, platform: Any) -> tuple[Any, str | None]:
         raise UsageError(f"--after {where}: several flows run on {platform} ({names}); "
                          "name one file")
     return flows[0], stop or None
+
+
+@cli.command("studio")
+@click.option("--device", "-d", metavar="NAME", help="A device from the devices file "
+              "(default: the one marked default, the simulated Android phone).")
+@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+              help="The devices file (default: ./devices.yaml, else the built-in one).")
+@click.option("--server", metavar="URL", help="Any Appium endpoint (needs --platform).")
+@click.option("--platform", type=click.Choice(["android", "ios"]))
+@click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
+              help="An extra capability (repeatable).")
+@click.option("--app", "app_id", metavar="ID", help="The app the flow is for (Android "
+              "package or iOS bundle id); launch starts it. Default on a simulated phone: "
+              "its app; elsewhere the screen is left as it is.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+def studio_command(device: str | None, devices_file: Path | None, server: str | None,
+                   platform: str | None, caps: tuple[str, ...], app_id: str | None,
+                   port: int, open_browser: bool) -> int:
+    """Write a flow in a browser: the device's screen with its elements, their locators,
+    buttons that run a step on the device, and the steps that worked as YAML to paste.
+
+    Serves a page on 127.0.0.1 until Ctrl-C. ensure_setting only reads (check mode).
+    """
+    import os
+    import signal
+    import tempfile
+    import threading
+
+    from mobile_optout.flow.model import AppId
+    from mobile_optout.inspect import SIM_APPS
+    from mobile_optout.job import RunRequest, choose_devices
+    from mobile_optout.runner import RunOptions, endpoint
+    from mobile_optout.studio import Studio
+    from mobile_optout.studio.server import StudioServer
+
+    capabilities = {k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()}
+    request = RunRequest(
+        devices=(device,) if device else (), devices_file=devices_file, server=server,
+        platform=platform, capabilities=capabilities, environ=os.environ,
+    )
+    (profile,) = choose_devices(request)
+    if app_id is None and profile.sim is not None:
+        app_id = SIM_APPS[profile.platform]
+    app = AppId(profile.platform, app_id) if app_id else None
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops the studio as cleanly as Ctrl-C
+
+    signal.signal(signal.SIGTERM, on_term)
+    with (tempfile.TemporaryDirectory(prefix="mobile-optout-studio-") as tmp,
+          endpoint(profile, RunOptions(environ=os.environ), os.environ) as url):
+        studio = Studio(profile, url, app, Path(tmp), os.environ)
+        try:
+            web = StudioServer(studio, port)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+        with web:
+            console.say(f"studio for {profile.name} at {web.url}  (Ctrl-C stops it)")
+            if open_browser:
+                import webbrowser
+
+                webbrowser.open(web.url)
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                console.say("stopping the studio")
+    return 0

@@ -142,6 +142,7 @@ class FlowRun:
         self.checkpoint = 0  # top-level step index to resume at after a lost session
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
+        self.open_app = True  # False: the session leaves the screen as it is (the studio)
 
     # -- the whole flow -----------------------------------------------------------------
 
@@ -237,7 +238,7 @@ class FlowRun:
         budget = time.monotonic() + self.profile.timeouts.session
         while True:
             try:
-                return connect(self.url, self.profile, self.app)
+                return connect(self.url, self.profile, self.app if self.open_app else None)
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise

@@ -1,0 +1,123 @@
+"""The studio in real headless Chromium, driving the simulated phone: click an element, see
+its locator, run a tap, see the screen change, copy the flow."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from mobile_optout.devices import DeviceProfile
+from mobile_optout.errors import Where
+from mobile_optout.flow.model import AppId, Platform
+from mobile_optout.inspect import SIM_APPS
+from mobile_optout.sim import SimPhone
+from mobile_optout.studio import Studio
+from mobile_optout.studio.server import StudioServer
+
+pytestmark = pytest.mark.browser
+
+
+def _need(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    reason = f"no {name} on PATH (bash scripts/setup --test installs it)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI must run this test, but: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def studio(tmp_path: Path) -> Iterator[tuple[StudioServer, SimPhone]]:
+    with SimPhone(platform=Platform.ANDROID) as phone:
+        profile = DeviceProfile(name="sim-android", platform=Platform.ANDROID,
+                                where=Where("test", 0), server=phone.url)
+        app = AppId(Platform.ANDROID, SIM_APPS[Platform.ANDROID])
+        with StudioServer(Studio(profile, phone.url, app, tmp_path, {})) as server:
+            yield server, phone
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    _need("chromium")
+    options = webdriver.ChromeOptions()
+    options.binary_location = _need("chromium")
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(_need("chromedriver")), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _look(browser: Any) -> int:
+    return int(browser.find_element(By.TAG_NAME, "body").get_attribute("data-look") or 0)
+
+
+def test_click_an_element_run_a_tap_see_the_screen_change_copy_the_flow(
+    studio: tuple[StudioServer, SimPhone], browser: Any
+) -> None:
+    server, phone = studio
+    wait = WebDriverWait(browser, 20)
+    browser.get(server.url)
+    wait.until(lambda b: _look(b) >= 1)
+    shot = browser.find_element(By.ID, "shot")
+    assert browser.execute_script("return arguments[0].naturalWidth", shot) > 0
+
+    me = browser.find_element(By.CSS_SELECTOR, '.box[title="My Profile and Communities"]')
+    me.click()
+    assert browser.find_element(By.ID, "locator").get_attribute("value") == (
+        '"My Profile and Communities"')
+    assert "android.widget.ImageView" in browser.find_element(By.ID, "attrs").text
+
+    browser.find_element(By.CSS_SELECTOR, 'button[data-kind="tap"]').click()
+    wait.until(lambda b: _look(b) >= 2)
+    assert phone.state()["screen"] == "side_menu"
+    assert browser.find_elements(By.CSS_SELECTOR, '.box[title="Settings"]')
+    assert "tap: done" in browser.find_element(By.ID, "status").text
+
+    flow = browser.find_element(By.ID, "yaml").get_attribute("value")
+    assert flow.endswith('steps:\n  - tap: "My Profile and Communities"\n')
+
+    browser.find_element(By.ID, "copy").click()
+    wait.until(lambda b: "the flow" in b.find_element(By.ID, "status").text)
+
+
+def _get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def test_only_the_page_it_served_may_use_the_api(
+    studio: tuple[StudioServer, SimPhone],
+) -> None:
+    server, _ = studio
+    status, headers, page = _get(server.url, {})
+    assert status == 200
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert b"<script>" not in page and b"http" not in page.replace(b"http-equiv", b"")
+
+    assert _get(server.url + "api/screen", {})[0] == 403  # no token
+    status, _, body = _get(server.url + "api/screen", {"X-Studio-Token": server.token})
+    assert status == 200 and json.loads(body)["elements"]
+    host = {"X-Studio-Token": server.token, "Host": "evil.example:80"}
+    assert _get(server.url + "api/screen", host)[0] == 403  # DNS rebinding
