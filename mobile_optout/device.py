@@ -54,6 +54,7 @@ class Device:
         on_identity: Callable[[str], None] | None = None,
         expand: Callable[[Locator], Locator] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        on_wait: Callable[[Locator, float], None] | None = None,
     ) -> None:
         self.driver = driver
         self.profile = profile
@@ -64,6 +65,7 @@ class Device:
         self._on_identity = on_identity
         self._expand = expand or (lambda loc: loc)  # fills in ${NAME} in locators
         self._cancelled = cancelled or (lambda: False)
+        self._on_wait = on_wait or (lambda loc, seconds: None)  # still waiting, so far
         self._deny = tuple(d.casefold() for d in flow.denylist if d not in flow.allow_taps)
 
     # -- reading the screen --------------------------------------------------------------
@@ -159,7 +161,8 @@ class Device:
         """Wait until the locator matches (None at the deadline). On each look that misses,
         dismiss a declared interrupt if one shows, and end the flow at a blocker."""
         locator = self._expand(locator)
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         dismissed = 0
         fresh = False
         while True:
@@ -175,19 +178,24 @@ class Device:
             if target is not None:
                 return target
             self._check_blockers()
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 return None
+            self._on_wait(locator, now - started)
             self.pause()
             self.changed()
             fresh = True
 
     def wait_gone(self, locator: Locator, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         while True:
             if self.look(locator, fresh=True) is None:
                 return True
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 return False
+            self._on_wait(locator, now - started)
             self.pause()
 
     def _dismiss_interrupt(self, *, fresh: bool) -> bool:

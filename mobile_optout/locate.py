@@ -253,15 +253,16 @@ class Screen:
             if n.displayed:
                 yield from n.texts
 
-    def near_misses(self, locator: Locator, limit: int = 3) -> list[str]:
-        """Texts on screen close to what a text locator asked for (for failure messages)."""
+    def near_misses(self, locator: Locator, limit: int = 3, cutoff: float = 0.6) -> list[str]:
+        """Texts on screen close to what a text locator asked for (for failure messages),
+        the closest first; ``cutoff``: how alike (0-1) a text must be to count."""
         loc = locator.for_platform(self.platform)
         wanted = [t.text.value for t in _text_locators(loc) if t.text] if loc else []
         pool = list(dict.fromkeys(self.texts()))
         misses: list[str] = []
         for w in wanted:
             lowered = {p.casefold(): p for p in pool}
-            close = difflib.get_close_matches(w.casefold(), list(lowered), n=limit, cutoff=0.6)
+            close = difflib.get_close_matches(w.casefold(), list(lowered), n=limit, cutoff=cutoff)
             misses.extend(lowered[c] for c in close)
         return list(dict.fromkeys(misses))[:limit]
 

@@ -80,6 +80,7 @@ class Progress(Protocol):
     """Live progress for the person watching (the CLI prints it through console.py)."""
 
     def step(self, result: FlowResult, record: StepRecord) -> None: ...
+    def waiting(self, result: FlowResult, what: str, seconds: float) -> None: ...
     def finished(self, result: FlowResult) -> None: ...
 
 
@@ -230,6 +231,7 @@ class FlowRun:
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
+                on_wait=self._waiting,
             )
 
     def _connect(self) -> AppiumDriver:
@@ -244,6 +246,10 @@ class FlowRun:
                     raise
                 logger.info("{}: every matching device is busy; still queued ({})",
                             self.result.key, exc)
+
+    def _waiting(self, locator: Locator, seconds: float) -> None:
+        if self.progress is not None and seconds >= 1.0:
+            self.progress.waiting(self.result, str(locator), seconds)
 
     def _event(self, kind: str, text: str) -> None:
         if kind in ("interrupt", "retry"):
@@ -275,6 +281,7 @@ class FlowRun:
         if isinstance(exc, StepFailed):
             info.expected = exc.expected
             info.actual = self.evidence.redactor.text(exc.actual)
+            info.closest = [self.evidence.redactor.text(c) for c in exc.closest]
             if exc.ui_tree:
                 info.screen = self.evidence.page_source(self.result, "failure", exc.ui_tree)
         if last is not None:
@@ -379,14 +386,17 @@ class FlowRun:
         if isinstance(locator, Locator):
             locator = self.vars.locator(locator)
         hint = ""
+        closest: list[str] = []
         if isinstance(locator, Locator):
             close = screen.near_misses(locator)
             hint = f"; on screen instead: {', '.join(repr(c) for c in close)}" if close else ""
+            closest = screen.near_misses(locator, cutoff=0.3)
         raise StepFailed(
             f"{step.where}: {what}{hint}",
             expected=str(locator) if locator is not None else step.describe(),
             actual=screen.summary(),
             ui_tree=screen.source,
+            closest=tuple(closest),
         )
 
     def screenshot(self, name: str, record: StepRecord) -> None:

@@ -84,6 +84,7 @@ class ErrorInfo:
     expected: str = ""
     actual: str = ""
     screen: str = ""  # file name of the page source (redacted) at that moment
+    closest: list[str] = field(default_factory=list)  # texts on screen close to the wanted one
 
 
 @dataclass(slots=True)
