@@ -359,9 +359,14 @@ def devices_command(devices_file: Path | None) -> int:
     ]
     console.table(("name", "platform", "where", "default", "description"), rows,
                   title=file.path)
+    import shutil
+
     attached = adb_devices()
     if attached:
         console.table(("serial", "details"), attached, title="adb devices")
+    elif shutil.which("adb") is None:
+        console.say("adb is not installed here (not found on PATH): Android phones on USB "
+                    "are not listed. Install Android platform-tools to see them.")
     return 0
 
 

@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from mobile_optout.devices import DeviceFile, DeviceProfile, adb_devices, resolve_server
+from mobile_optout.devices import (
+    DeviceFile,
+    DeviceProfile,
+    adb_devices,
+    resolve_capabilities,
+    resolve_server,
+)
 from mobile_optout.errors import InputError
 from mobile_optout.flow.model import Platform
 
@@ -64,6 +70,8 @@ class Facts:
 
     server: ServerProbe | None = None  # None: the device is simulated, or the URL unresolved
     server_error: str = ""  # the server URL could not be resolved (unset ${ENV})
+    capabilities: Mapping[str, Any] = field(default_factory=dict)  # with ${ENV} filled in
+    capabilities_error: str = ""  # a capability uses a ${ENV} that is not set
     node: str | None = None  # "v20.19.0"
     npm: str | None = None
     adb: bool = False
@@ -131,7 +139,8 @@ def gather(
     device needs them."""
     env = dict(os.environ if environ is None else environ)
     server: ServerProbe | None = None
-    server_error = ""
+    server_error = capabilities_error = ""
+    capabilities: dict[str, Any] = {}
     if profile.sim is None:
         try:
             url = resolve_server(profile, env)
@@ -139,6 +148,10 @@ def gather(
             server_error = str(exc)
         else:
             server = probe_server(url, profile.endpoint)
+        try:
+            capabilities = resolve_capabilities(profile, env)
+        except InputError as exc:
+            capabilities_error = str(exc)
     local = profile.sim is None and is_loopback(profile.server or "")
     android = local and profile.platform is Platform.ANDROID
     ios = local and profile.platform is Platform.IOS
@@ -158,7 +171,8 @@ def gather(
             except InputError as exc:
                 others.append((other.name, str(exc)))
     return Facts(
-        server=server, server_error=server_error,
+        server=server, server_error=server_error, capabilities=capabilities,
+        capabilities_error=capabilities_error,
         node=_version(["node", "--version"]), npm=_version(["npm", "--version"]),
         adb=has_adb, adb_devices=adb_devices() if android and has_adb else (),
         environ={k: env[k] for k in ("ANDROID_HOME", "JAVA_HOME") if k in env},
@@ -181,6 +195,9 @@ def diagnose(profile: DeviceProfile, facts: Facts) -> list[Check]:
     if profile.sim is not None:
         checks.extend(_other_devices(facts))
         return checks
+    if facts.capabilities_error:
+        checks.append(Check("capabilities", Status.FAIL, facts.capabilities_error,
+                            "export the variable (run refuses to start without it)"))
     checks.append(_node_check(profile, facts))
     if is_loopback(profile.server or ""):
         if profile.platform is Platform.ANDROID:
@@ -237,8 +254,11 @@ def _node_check(profile: DeviceProfile, facts: Facts) -> Check:
 def _android_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
     checks: list[Check] = []
     if not facts.adb:
-        checks.append(Check("adb", Status.WARN, "adb is not on PATH",
-                            "install Android platform-tools and add them to PATH"))
+        checks.append(Check(
+            "adb", Status.WARN, "adb is not installed here (not found on PATH): Appium on "
+            "this machine cannot reach an Android phone or emulator without it",
+            "install Android platform-tools (Android Studio's SDK Manager, or "
+            "`apt install adb`) and put the platform-tools folder on PATH"))
     else:
         checks.append(_adb_devices_check(profile, facts))
     for var in ("ANDROID_HOME", "JAVA_HOME"):
@@ -260,7 +280,8 @@ def _adb_devices_check(profile: DeviceProfile, facts: Facts) -> Check:
                      "plug the phone in with USB debugging on (Developer options)")
     states = {serial: details.split()[0] if details else "" for serial, details in
               facts.adb_devices}  # fmt: skip
-    wanted = profile.capabilities.get("appium:udid") or profile.capabilities.get("udid")
+    caps = facts.capabilities or profile.capabilities  # ${ENV} filled in when it could be
+    wanted = caps.get("appium:udid") or caps.get("udid")
     unauthorized = [s for s, state in states.items() if state == "unauthorized"]
     listing = ", ".join(f"{s} ({state})" for s, state in states.items())
     if wanted and wanted not in states:

@@ -165,12 +165,22 @@ def connect(
     try:
         remote = webdriver.Remote(shown, options=opts, client_config=config)
     except Exception as exc:  # converted right here; nothing else may escape
-        raise _convert(exc, shown, opening=True) from exc
+        raise _convert(exc, shown, opening=True, doctor=doctor_command(profile, shown)
+                       ) from exc
     return AppiumDriver(remote, profile.platform, shown)
 
 
-def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exception:
-    """Third-party exception -> the tool's own. The only place that knows their classes."""
+def doctor_command(profile: DeviceProfile, shown_url: str) -> str:
+    """The doctor command that checks this very device (or ad-hoc --server)."""
+    if profile.where.path == "--server":
+        return f"mobile-optout doctor --server {shown_url} --platform {profile.platform}"
+    return f"mobile-optout doctor --device {profile.name}"
+
+
+def _convert(exc: BaseException, url: str, *, opening: bool = False,
+             doctor: str = "mobile-optout doctor") -> Exception:
+    """Third-party exception -> the tool's own. The only place that knows their classes.
+    ``doctor``: the command that checks the device, named in errors opening a session."""
     msg = _short(exc)
     if isinstance(exc, DeviceError | StepFailed):
         return exc
@@ -179,7 +189,8 @@ def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exceptio
     if isinstance(exc, se.SessionNotCreatedException):
         if "request timed out" in msg.lower():
             return GridBusy(f"{url}: every matching device stayed busy: {msg}")
-        return SessionNotCreated(f"{url} did not create a session: {msg}")
+        hint = f"; try `{doctor}`" if opening else ""
+        return SessionNotCreated(f"{url} did not create a session: {msg}{hint}")
     if isinstance(exc, se.StaleElementReferenceException):
         return StaleElement(f"element went stale: {msg}")
     if isinstance(exc, se.InvalidSelectorException):
@@ -196,7 +207,7 @@ def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exceptio
         if opening:
             return ServerUnreachable(
                 f"no Appium server answers at {url} ({_reason(exc)}); is it running? "
-                "Try `mobile-optout doctor`."
+                f"Try `{doctor}`."
             )
         return SessionLost(f"lost the connection to {url}: {_reason(exc)}")
     if isinstance(
