@@ -209,7 +209,7 @@ def report_command(run_id: str | None, output: Path) -> int:
             record = store.run_record(run_dir.name) if store else None
             if record is None:
                 raise UsageError(f"{run_dir}: no report.json and no record in history")
-            finish_run(record, run_dir)
+            finish_run(record, run_dir, store)
             run = record
             console.say(f"wrote the missing reports of {run.run_id} from history")
     finally:

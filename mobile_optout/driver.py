@@ -252,6 +252,16 @@ class AppiumDriver:
         caps: Mapping[str, Any] = self._remote.capabilities or {}
         return caps
 
+    def server_version(self) -> str:
+        """The server's version from GET /status ("3.1.0"); "" when it does not say."""
+        try:
+            status = self._call(self._remote.get_status)
+        except DeviceError:
+            return ""
+        build = status.get("build") if isinstance(status, dict) else None
+        version = build.get("version") if isinstance(build, dict) else None
+        return str(version) if version else ""
+
     def _call(self, fn: Callable[[], T]) -> T:
         self.round_trips += 1
         try:

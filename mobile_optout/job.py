@@ -176,7 +176,7 @@ def perform(
             flows, devices, options=options, evidence=evidence, sink=store,
             progress=progress, run_id=run_id,
         )
-        finish_run(run, run_dir)
+        finish_run(run, run_dir, store)
     finally:
         logger.remove(handler)
     return run, run_dir, store

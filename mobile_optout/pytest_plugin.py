@@ -333,7 +333,7 @@ class MoSession:
                 self.run.finished_at = now_iso()
                 assert self.store is not None
                 self.store.run_finished(self.run)
-                self.reports = finish_run(self.run, self.run_dir)
+                self.reports = finish_run(self.run, self.run_dir, self.store)
 
 
 _SESSION = pytest.StashKey[MoSession]()

@@ -52,6 +52,7 @@ from mobile_optout.flow.model import (
     IfMissing,
     Launch,
     Locator,
+    Platform,
     Screenshot,
     ScrollUntilVisible,
     Step,
@@ -136,7 +137,7 @@ class FlowRun:
         self.app = app
         self.result = FlowResult(
             device=profile.name, platform=profile.platform.value, flow=flow.name,
-            flow_path=str(flow.path), server=profile.endpoint,
+            flow_path=str(flow.path), server=profile.endpoint, app=app.app_id,
         )
         self.setting: SettingObservation | None = None
         self.tapped_setting = False
@@ -227,6 +228,10 @@ class FlowRun:
                 caps.get("appium:appVersion") or caps.get("appVersion") or ""
             )
             self.result.device_info = device_info(caps)
+            self.result.automation = str(
+                caps.get("appium:automationName") or caps.get("automationName") or "")
+            if not self.result.server_version:
+                self.result.server_version = self.driver.server_version()
             self.device = Device(
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
@@ -390,7 +395,7 @@ class FlowRun:
         if isinstance(locator, Locator):
             close = screen.near_misses(locator)
             hint = f"; on screen instead: {', '.join(repr(c) for c in close)}" if close else ""
-            closest = screen.near_misses(locator, cutoff=0.3)
+            closest = screen.near_misses(locator, cutoff=0.5)
         raise StepFailed(
             f"{step.where}: {what}{hint}",
             expected=str(locator) if locator is not None else step.describe(),
@@ -604,6 +609,11 @@ def endpoint(profile: DeviceProfile, options: RunOptions, environ: Mapping[str, 
         yield phone.url
 
 
+def _app_id(flow: Flow, platform: Platform) -> str:
+    app = flow.app_for(platform)
+    return app.app_id if app else ""
+
+
 def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
           ) -> list[tuple[DeviceProfile, list[Flow]]]:
     """Each device with the flows written for its platform."""
@@ -642,6 +652,7 @@ def run_all(
                 result = FlowResult(
                     device=profile.name, platform=profile.platform.value, flow=flow.name,
                     flow_path=str(flow.path), server=profile.endpoint, outcome=Outcome.ERROR,
+                    app=_app_id(flow, profile.platform),
                     error=ErrorInfo(type=type(exc).__name__, message=str(exc)),
                     finished_at=now_iso(),
                 )
@@ -675,6 +686,7 @@ def run_all(
                 run.results.append(FlowResult(
                     device=d.name, platform=d.platform.value, flow=flow.name,
                     flow_path=str(flow.path), server=d.endpoint, outcome=Outcome.INTERRUPTED,
+                    app=_app_id(flow, d.platform),
                     note="not started: interrupted (Ctrl-C)", finished_at=now_iso(),
                 ))
     order = {(d.name, f.name): i for i, (d, fs) in enumerate(work) for f in fs}

@@ -93,12 +93,15 @@ class FlowResult:
     platform: str
     flow: str  # the flow's name
     flow_path: str
+    app: str = ""  # the app the flow is for: Android package or iOS bundle id
     outcome: Outcome = Outcome.RUNNING
     started_at: str = field(default_factory=now_iso)
     finished_at: str = ""
     app_version: str = ""  # where the server reports it
     device_info: str = ""  # model and OS as the server reports them: "Pixel 7 · Android 14"
     server: str = ""  # endpoint without credentials
+    server_version: str = ""  # the version GET /status gave: "3.1.0" ("" when it did not say)
+    automation: str = ""  # the session's automationName: "UiAutomator2", "XCUITest"
     setting: SettingObservation | None = None
     steps: list[StepRecord] = field(default_factory=list)
     error: ErrorInfo | None = None

@@ -108,6 +108,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN device_info TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN error_file TEXT NOT NULL DEFAULT ''",
     ),
+    # 3 -> 4: the environment a report shows (the app, the server's version, the
+    # automation), and a failure's closest texts on screen
+    (
+        "ALTER TABLE results ADD COLUMN app TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN server_version TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN automation TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN error_closest TEXT NOT NULL DEFAULT '[]'",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -171,6 +179,16 @@ class Drift:
             "observed_run": self.observed_run,
             "observed_outcome": self.observed_outcome,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One run's look at a setting on a device (for a report's recent history)."""
+
+    run_id: str
+    when: str
+    outcome: str
+    value: bool | None  # what the run saw the setting to be; None: it saw nothing
 
 
 def device_key(device: str) -> str:
@@ -352,6 +370,9 @@ class Store:
         values: dict[str, Any] = {
             "app_version": result.app_version,
             "device_info": result.device_info,
+            "app": result.app,
+            "server_version": result.server_version,
+            "automation": result.automation,
             "server": redact_url(result.server),
             "setting_id": s.id if s else None,
             "desired": _int(s.desired) if s else None,
@@ -373,6 +394,7 @@ class Store:
                 "error_expected": e.expected if e else "",
                 "error_actual": e.actual if e else "",
                 "error_screen": e.screen if e else "",
+                "error_closest": json.dumps(e.closest if e else []),
             }
         assignments = ", ".join(f"{k} = :{k}" for k in values)
         c.execute(f"UPDATE results SET {assignments} WHERE id = :id", values | {"id": result_id})
@@ -494,17 +516,33 @@ class Store:
                 type=r["error_type"], message=r["error_message"] or "", step=r["error_step"],
                 line=r["error_line"], file=r["error_file"], expected=r["error_expected"],
                 actual=r["error_actual"], screen=r["error_screen"],
+                closest=json.loads(r["error_closest"]),
             )
         return FlowResult(
             device=r["device"], platform=r["platform"], flow=r["flow"],
             flow_path=r["flow_path"], outcome=Outcome(r["outcome"]),
             started_at=r["started_at"], finished_at=r["finished_at"],
             app_version=r["app_version"], device_info=r["device_info"], server=r["server"],
+            app=r["app"], server_version=r["server_version"], automation=r["automation"],
             setting=setting, steps=steps,
             error=error, note=r["note"], attempts=r["attempts"], evidence_dir=r["evidence_dir"],
         )
 
     # ------------------------------------------------------------------ drift
+
+    def setting_history(self, device: str, setting: str, limit: int = 6) -> list[Seen]:
+        """The latest runs that looked at ``setting`` on ``device``, newest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT run_id, outcome, desired, before, after, started_at, finished_at"
+                " FROM results WHERE device = ? AND setting_id = ?"
+                " ORDER BY started_at DESC, id DESC LIMIT ?",
+                (device_key(device), setting, limit),
+            ).fetchall()
+        return [Seen(run_id=r["run_id"], when=_when(r), outcome=r["outcome"],
+                     value=observed_value(Outcome(r["outcome"]), r["desired"], r["before"],
+                                          r["after"]))
+                for r in rows]
 
     def drift(self) -> list[Drift]:
         """Every (device, setting) whose latest observation differs from the latest

@@ -4,8 +4,6 @@ its locator, run a tap, see the screen change, copy the flow."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -13,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -29,16 +25,6 @@ from mobile_optout.studio.server import StudioServer
 pytestmark = pytest.mark.browser
 
 
-def _need(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    reason = f"no {name} on PATH (bash scripts/setup --test installs it)"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"CI must run this test, but: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def studio(tmp_path: Path) -> Iterator[tuple[StudioServer, SimPhone]]:
     with SimPhone(platform=Platform.ANDROID) as phone:
@@ -49,30 +35,15 @@ def studio(tmp_path: Path) -> Iterator[tuple[StudioServer, SimPhone]]:
             yield server, phone
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    _need("chromium")
-    options = webdriver.ChromeOptions()
-    options.binary_location = _need("chromium")
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(_need("chromedriver")), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
 def _look(browser: Any) -> int:
     return int(browser.find_element(By.TAG_NAME, "body").get_attribute("data-look") or 0)
 
 
 def test_click_an_element_run_a_tap_see_the_screen_change_copy_the_flow(
-    studio: tuple[StudioServer, SimPhone], browser: Any
+    studio: tuple[StudioServer, SimPhone], chrome: Any
 ) -> None:
     server, phone = studio
+    browser = chrome
     wait = WebDriverWait(browser, 20)
     browser.get(server.url)
     wait.until(lambda b: _look(b) >= 1)
