@@ -11,13 +11,16 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mobile_optout import __version__, console
 from mobile_optout.errors import OptoutError, UsageError
 from mobile_optout.results import DEFAULT_OUTPUT
+
+if TYPE_CHECKING:
+    from mobile_optout.devices import DeviceProfile
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -526,7 +529,10 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
         console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
                     + (f"; latency {latency_ms} ms" if latency_ms else "")
                     + (f"; state in {state_file}" if state_file else ""))
-        console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  (Ctrl-C stops)")
+        console.say(f"its screen: mobile-optout inspect --server {phone.url} --platform "
+                    f"{platform}  (or: mobile-optout studio --server ... --platform ...)")
+        console.say(f"its state: {phone.url}/sim/state  {phone.url}/sim/events  "
+                    "(Ctrl-C stops)")
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
@@ -537,15 +543,41 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
 # --------------------------------------------------------------------------- inspect / studio
 
 
+def _one_device_options(fn: Callable[..., int]) -> Callable[..., int]:
+    """--device / --devices / --server / --platform / --cap: one device to look at."""
+    options = [
+        click.option("--device", "-d", metavar="NAME", help="A device from the devices "
+                     "file (default: the one marked default, the simulated Android phone)."),
+        click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+                     help="The devices file (default: ./devices.yaml, else the built-in one)."),
+        click.option("--server", metavar="URL", help="Any Appium endpoint (needs --platform)."),
+        click.option("--platform", type=click.Choice(["android", "ios"])),
+        click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
+                     help="An extra capability (repeatable)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _one_device(device: str | None, devices_file: Path | None, server: str | None,
+                platform: str | None, caps: tuple[str, ...]) -> DeviceProfile:
+    """The DeviceProfile those options name (${ENV} resolved)."""
+    import os
+
+    from mobile_optout.job import RunRequest, choose_devices
+
+    capabilities = {k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()}
+    request = RunRequest(
+        devices=(device,) if device else (), devices_file=devices_file, server=server,
+        platform=platform, capabilities=capabilities, environ=os.environ,
+    )
+    (profile,) = choose_devices(request)
+    return profile
+
+
 @cli.command("inspect")
-@click.option("--device", "-d", metavar="NAME", help="A device from the devices file "
-              "(default: the one marked default, the simulated Android phone).")
-@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
-              help="The devices file (default: ./devices.yaml, else the built-in one).")
-@click.option("--server", metavar="URL", help="Any Appium endpoint (needs --platform).")
-@click.option("--platform", type=click.Choice(["android", "ios"]))
-@click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
-              help="An extra capability (repeatable).")
+@_one_device_options
 @click.option("--app", "app_id", metavar="ID", help="Open this app first (Android package "
               "or iOS bundle id). Default: the screen as it is (LinkedIn on a simulated phone).")
 @click.option("--xml", "as_xml", is_flag=True, help="Print the page source as it came.")
@@ -568,14 +600,8 @@ def inspect_command(device: str | None, devices_file: Path | None, server: str |
     import os
 
     from mobile_optout.inspect import inspect_device
-    from mobile_optout.job import RunRequest, choose_devices
 
-    capabilities = {k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()}
-    request = RunRequest(
-        devices=(device,) if device else (), devices_file=devices_file, server=server,
-        platform=platform, capabilities=capabilities, environ=os.environ,
-    )
-    (profile,) = choose_devices(request)
+    profile = _one_device(device, devices_file, server, platform, caps)
     flow, stop = _flow_and_step(after, profile.platform) if after else (None, None)
     source, rows = inspect_device(profile, app_id, os.environ, after=flow, stop=stop)
     if as_xml:
@@ -608,14 +634,7 @@ def _flow_and_step(text: str, platform: Any) -> tuple[Any, str | None]:
 
 
 @cli.command("studio")
-@click.option("--device", "-d", metavar="NAME", help="A device from the devices file "
-              "(default: the one marked default, the simulated Android phone).")
-@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
-              help="The devices file (default: ./devices.yaml, else the built-in one).")
-@click.option("--server", metavar="URL", help="Any Appium endpoint (needs --platform).")
-@click.option("--platform", type=click.Choice(["android", "ios"]))
-@click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
-              help="An extra capability (repeatable).")
+@_one_device_options
 @click.option("--app", "app_id", metavar="ID", help="The app the flow is for (Android "
               "package or iOS bundle id); launch starts it. Default on a simulated phone: "
               "its app; elsewhere the screen is left as it is.")
@@ -637,17 +656,11 @@ def studio_command(device: str | None, devices_file: Path | None, server: str | 
 
     from mobile_optout.flow.model import AppId
     from mobile_optout.inspect import SIM_APPS
-    from mobile_optout.job import RunRequest, choose_devices
     from mobile_optout.runner import RunOptions, endpoint
     from mobile_optout.studio import Studio
     from mobile_optout.studio.server import StudioServer
 
-    capabilities = {k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()}
-    request = RunRequest(
-        devices=(device,) if device else (), devices_file=devices_file, server=server,
-        platform=platform, capabilities=capabilities, environ=os.environ,
-    )
-    (profile,) = choose_devices(request)
+    profile = _one_device(device, devices_file, server, platform, caps)
     if app_id is None and profile.sim is not None:
         app_id = SIM_APPS[profile.platform]
     app = AppId(profile.platform, app_id) if app_id else None

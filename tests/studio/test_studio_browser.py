@@ -6,33 +6,16 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from mobile_optout.devices import DeviceProfile
-from mobile_optout.errors import Where
-from mobile_optout.flow.model import AppId, Platform
-from mobile_optout.inspect import SIM_APPS
 from mobile_optout.sim import SimPhone
-from mobile_optout.studio import Studio
 from mobile_optout.studio.server import StudioServer
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def studio(tmp_path: Path) -> Iterator[tuple[StudioServer, SimPhone]]:
-    with SimPhone(platform=Platform.ANDROID) as phone:
-        profile = DeviceProfile(name="sim-android", platform=Platform.ANDROID,
-                                where=Where("test", 0), server=phone.url)
-        app = AppId(Platform.ANDROID, SIM_APPS[Platform.ANDROID])
-        with StudioServer(Studio(profile, phone.url, app, tmp_path, {})) as server:
-            yield server, phone
 
 
 def _look(browser: Any) -> int:

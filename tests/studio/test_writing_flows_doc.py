@@ -5,7 +5,6 @@ flow the page then holds is the one the page prints; that flow validates, checks
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from mobile_optout.cli import main
-from mobile_optout.devices import DeviceProfile
-from mobile_optout.errors import Where
-from mobile_optout.flow.model import AppId, Platform
-from mobile_optout.inspect import SIM_APPS
 from mobile_optout.sim import SimPhone
-from mobile_optout.studio import Studio
 from mobile_optout.studio.server import StudioServer
 
 pytestmark = pytest.mark.browser
@@ -36,18 +30,6 @@ def walk_through() -> tuple[list[list[str]], str]:
     found = re.search(r"Press \*\*Copy\*\*.*?```yaml\n(.*?)```", text, re.S)
     assert found, "the doc lost its flow"
     return rows, found.group(1)
-
-
-@pytest.fixture
-def studio(tmp_path: Path) -> Iterator[tuple[StudioServer, SimPhone]]:
-    with SimPhone(platform=Platform.ANDROID) as phone:
-        profile = DeviceProfile(name="sim-android", platform=Platform.ANDROID,
-                                where=Where("test", 0), server=phone.url)
-        app = AppId(Platform.ANDROID, SIM_APPS[Platform.ANDROID])
-        work = tmp_path / "work"
-        work.mkdir()
-        with StudioServer(Studio(profile, phone.url, app, work, {})) as server:
-            yield server, phone
 
 
 def _invoke(*args: str) -> int:
@@ -79,9 +61,9 @@ def test_the_walk_through_writes_a_flow_that_runs(
         field = chrome.find_element(By.ID, "setting")
         field.clear()
         field.send_keys(setting)
-        before = look()
+        looks = look()
         chrome.find_element(By.CSS_SELECTOR, f'button[data-kind="{press}"]').click()
-        wait.until(lambda _, b=before: look() > b)  # ran, and the screen was read again
+        wait.until(lambda _: look() > looks)  # ran, and the screen was read again  # noqa: B023
         assert chrome.find_element(By.ID, "status").text == says
 
     flow_text = chrome.find_element(By.ID, "yaml").get_attribute("value")
