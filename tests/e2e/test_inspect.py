@@ -117,3 +117,16 @@ def test_inspect_on_a_running_phone_shows_the_screen_as_it_is(
     out = capsys.readouterr().out
     assert code.value.code == 0
     assert '{switch_for: "Use my data for training content creation AI models"}' in out
+
+
+def test_no_suggestion_is_cut_short(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every locator is printed whole, on its own line, ready to paste after `tap:`."""
+    args = ["inspect", "--after", f"{LINKEDIN_ANDROID}:Data privacy page is open"]
+    with pytest.raises(SystemExit):
+        main([*args, "--json"])
+    locators = [e["locator"] for e in json.loads(capsys.readouterr().out)]
+    with pytest.raises(SystemExit):
+        main(args)
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert [line.split("  # ", 1)[0].rstrip() for line in lines] == locators
+    assert max(len(loc) for loc in locators) > 40
