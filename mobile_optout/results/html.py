@@ -21,12 +21,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from mobile_optout.results.evidence import write_atomic
 from mobile_optout.results.junit import result_seconds
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord, StepRecord, StepStatus
-from mobile_optout.results.store import Drift, Seen
+
+if TYPE_CHECKING:
+    from mobile_optout.results.store import Drift, Seen
 
 REPORT_HTML = "report.html"
 MAX_SOURCE_CHARS = 200_000
