@@ -23,13 +23,13 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element, Rect
+from mobile_optout.driver import STRATEGIES, Driver, Element
 from mobile_optout.errors import DeniedTap, FlowEnded, Interrupted, TransientDeviceError
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
+from mobile_optout.values import Rect
 
 T = TypeVar("T")
-IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
 MAX_INTERRUPTS_PER_WAIT = 6
 
 

@@ -22,7 +22,6 @@ import contextlib
 import http.client
 import socket
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
 
@@ -35,46 +34,36 @@ from appium.webdriver.client_config import AppiumClientConfig
 from appium.webdriver.common.appiumby import AppiumBy
 from selenium.common import exceptions as se
 
-from mobile_optout.devices import DeviceProfile, redact_url
 from mobile_optout.errors import (
     DeviceError,
     GridBusy,
+    LocatorRejected,
     ServerUnreachable,
     SessionLost,
     SessionNotCreated,
+    StaleElement,
     StepFailed,
     TransientDeviceError,
+    Unsupported,
 )
 from mobile_optout.flow.model import AppId, Platform
+from mobile_optout.values import Rect, redact_url
+
+# The error classes are defined in errors.py; they stay importable from here.
+__all__ = [
+    "STRATEGIES",
+    "AppiumDriver",
+    "Driver",
+    "Element",
+    "LocatorRejected",
+    "Rect",
+    "StaleElement",
+    "Unsupported",
+    "build_options",
+    "connect",
+]
 
 T = TypeVar("T")
-
-
-class StaleElement(TransientDeviceError):
-    """The element left the screen; find it again."""
-
-
-class LocatorRejected(StepFailed):
-    """The server refused a locator (bad XPath, predicate, UiSelector)."""
-
-
-class Unsupported(DeviceError):
-    """The server does not implement a command the flow needs."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rect:
-    x: int
-    y: int
-    width: int
-    height: int
-
-    @property
-    def center(self) -> tuple[int, int]:
-        return self.x + self.width // 2, self.y + self.height // 2
-
-    def contains(self, x: int, y: int) -> bool:
-        return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
 
 
 class Element(Protocol):
@@ -114,17 +103,18 @@ class Driver(Protocol):
     def window_size(self) -> tuple[int, int]: ...
     def activate_app(self, app: AppId) -> None: ...
     def terminate_app(self, app: AppId) -> None: ...
-    def app_state(self, app: AppId) -> int: ...
     def deep_link(self, url: str, app: AppId) -> None: ...
     def scroll(self, direction: str, area: Rect | None = None) -> None: ...
     def quit(self) -> None: ...
 
 
-def build_options(profile: DeviceProfile, app: AppId | None) -> AppiumOptions:
+def build_options(
+    platform: Platform, app: AppId | None, capabilities: Mapping[str, object] | None = None
+) -> AppiumOptions:
     """Capabilities for a session: platform defaults, the flow's app, then the device's own
     capabilities (which win: a device file may name another automation or platform)."""
     options: AppiumOptions
-    if profile.platform is Platform.ANDROID:
+    if platform is Platform.ANDROID:
         options = UiAutomator2Options()
         if app is not None:
             options.app_package = app.app_id
@@ -137,27 +127,34 @@ def build_options(profile: DeviceProfile, app: AppId | None) -> AppiumOptions:
     # Keep the user signed in: never clear the app's data unless the device file says so.
     options.no_reset = True
     options.new_command_timeout = 300
-    options.load_capabilities(dict(profile.capabilities))
+    options.load_capabilities(dict(capabilities or {}))
     return options
 
 
 def connect(
     url: str,
-    profile: DeviceProfile,
+    platform: Platform,
     app: AppId | None,
     *,
+    capabilities: Mapping[str, object] | None = None,
+    timeout: float = 300.0,
     options: AppiumOptions | None = None,
+    doctor: str = "mobile-optout doctor",
 ) -> AppiumDriver:
-    """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone)."""
+    """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone).
+
+    ``capabilities`` are the device's own (they win over the defaults); ``timeout`` bounds
+    one HTTP call, session creation included; ``doctor``: the command that checks this
+    device, named when the session cannot be opened."""
     shown = redact_url(url)
-    opts = options or build_options(profile, app)
+    opts = options or build_options(platform, app, capabilities)
     # Credentials in the URL (device farms) travel as HTTP basic auth, never in the URL.
     parts = urlsplit(url)
     config = AppiumClientConfig(
         remote_server_addr=shown,
         direct_connection=False,
         keep_alive=True,
-        timeout=int(max(profile.timeouts.session, profile.timeouts.command)),
+        timeout=int(timeout),
         init_args_for_pool_manager={"retries": urllib3.util.Retry(total=1, connect=1, read=0)},
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
@@ -165,16 +162,8 @@ def connect(
     try:
         remote = webdriver.Remote(shown, options=opts, client_config=config)
     except Exception as exc:  # converted right here; nothing else may escape
-        raise _convert(exc, shown, opening=True, doctor=doctor_command(profile, shown)
-                       ) from exc
-    return AppiumDriver(remote, profile.platform, shown)
-
-
-def doctor_command(profile: DeviceProfile, shown_url: str) -> str:
-    """The doctor command that checks this very device (or ad-hoc --server)."""
-    if profile.where.path == "--server":
-        return f"mobile-optout doctor --server {shown_url} --platform {profile.platform}"
-    return f"mobile-optout doctor --device {profile.name}"
+        raise _convert(exc, shown, opening=True, doctor=doctor) from exc
+    return AppiumDriver(remote, platform, shown)
 
 
 def _convert(exc: BaseException, url: str, *, opening: bool = False,
@@ -324,9 +313,6 @@ class AppiumDriver:
 
     def terminate_app(self, app: AppId) -> None:
         self._mobile("terminateApp", self._app_args(app))
-
-    def app_state(self, app: AppId) -> int:
-        return int(self._mobile("queryAppState", self._app_args(app)))
 
     def deep_link(self, url: str, app: AppId) -> None:
         key = "package" if self.platform is Platform.ANDROID else "bundleId"

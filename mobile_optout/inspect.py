@@ -19,8 +19,9 @@ from pathlib import Path
 
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.errors import UsageError, Where
-from mobile_optout.flow.model import AppId, Flow, Group, Locator, Platform, Step, TextMatch
+from mobile_optout.flow.model import AppId, Flow, Group, Locator, Step, TextMatch
 from mobile_optout.locate import Node, Screen
+from mobile_optout.values import on_off
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def describe(screen: Screen) -> list[Row]:
     for n in screen.nodes:
         if not screen.on_screen(n) or not (n.texts or n.checkable):
             continue
-        state = "" if n.checked is None else ("on" if n.checked else "off")
+        state = "" if n.checked is None else on_off(n.checked)
         rows.append(Row(
             element=n.cls.rsplit(".", 1)[-1].removeprefix("XCUIElementType"),
             says=n.texts[0] if n.texts else "",
@@ -121,7 +122,15 @@ def _only(found: list[Node], node: Node) -> bool:
     return len(found) == 1 and found[0] is node
 
 
-SIM_APPS = {Platform.ANDROID: "com.linkedin.android", Platform.IOS: "com.linkedin.LinkedIn"}
+def default_app(profile: DeviceProfile) -> str | None:
+    """The app to open on a device when none is named: a simulated phone's first app;
+    on any other device none (its screen is shown as it is)."""
+    if profile.sim is None:
+        return None
+    from mobile_optout.sim.model import app_id, builtin_apps
+
+    first = (profile.sim.apps or builtin_apps())[0]
+    return app_id(first, profile.platform.value)
 
 
 def steps_until(flow: Flow, stop: str | None) -> tuple[Step, ...]:
@@ -170,7 +179,8 @@ def read_screen(url: str, profile: DeviceProfile, app: AppId | None) -> str:
     screen as it is."""
     from mobile_optout.driver import connect
 
-    driver = connect(url, profile, app)
+    driver = connect(url, profile.platform, app, capabilities=profile.capabilities,
+                     timeout=profile.http_timeout)
     try:
         return driver.page_source()
     finally:
@@ -185,14 +195,15 @@ def inspect_device(
     page source and its rows. ``app_id``: launch that app first (a simulated phone: its
     app). ``after``: first run that flow up to ``stop`` (see ``steps_until``), then read
     the screen it left. Otherwise the screen as it is."""
-    from mobile_optout.runner import RunOptions, endpoint, scratch_run
+    from mobile_optout.job import endpoint
+    from mobile_optout.runner import RunOptions, scratch_run
 
-    options = RunOptions(mode="apply", environ=environ)
+    options = RunOptions(environ=environ)
     steps = steps_until(after, stop) if after is not None else ()
-    if app_id is None and profile.sim is not None and after is None:
-        app_id = SIM_APPS[profile.platform]
+    if app_id is None and after is None:
+        app_id = default_app(profile)
     app = AppId(profile.platform, app_id) if app_id else None
-    with endpoint(profile, options, environ) as url:
+    with endpoint(profile, environ) as url:
         if after is not None:
             with tempfile.TemporaryDirectory(prefix="mobile-optout-inspect-") as tmp:
                 run = scratch_run(after, profile, url, options=options, workdir=Path(tmp))

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from mobile_optout.results.evidence import write_atomic
 from mobile_optout.results.junit import result_seconds
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord, StepRecord, StepStatus
+from mobile_optout.values import on_off
 
 if TYPE_CHECKING:
     from mobile_optout.results.store import Drift, Seen
@@ -160,10 +161,6 @@ def _src(path: str) -> str | None:
     return _e(quote(path))
 
 
-def _on_off(v: bool | None) -> str:
-    return "?" if v is None else ("on" if v else "off")
-
-
 def _badge(outcome: Outcome) -> str:
     symbol, css, words = OUTCOME_LOOK[outcome]
     return f'<span class="badge {css}">{symbol} {_e(words)}</span>'
@@ -173,8 +170,8 @@ def _setting_text(r: FlowResult) -> str:
     s = r.setting
     if s is None:
         return '<span class="muted">—</span>'
-    return (f"<code>{_e(s.id)}</code> {_e(_on_off(s.before))} → <b>{_e(_on_off(s.after))}</b>"
-            f' <span class="muted">(want {_e(_on_off(s.desired))})</span>')
+    return (f"<code>{_e(s.id)}</code> {_e(on_off(s.before))} → <b>{_e(on_off(s.after))}</b>"
+            f' <span class="muted">(want {_e(on_off(s.desired))})</span>')
 
 
 def _pngs(r: FlowResult) -> list[tuple[StepRecord, str]]:
@@ -265,15 +262,15 @@ def _history(h: SettingHistory | None) -> str:
     drift = ""
     if h.drift is not None:
         d = h.drift
-        drift = (f'<p class="drift">Drift: verified {_e(_on_off(d.verified))} at '
+        drift = (f'<p class="drift">Drift: verified {_e(on_off(d.verified))} at '
                  f"{_e(d.verified_at)} (run {_e(d.verified_run)}), since seen "
-                 f"{_e(_on_off(d.observed))} at {_e(d.observed_at)} (run {_e(d.observed_run)})"
+                 f"{_e(on_off(d.observed))} at {_e(d.observed_at)} (run {_e(d.observed_run)})"
                  "</p>")
     if not h.seen:
         return drift
     rows = "".join(
         f"<tr><td>{_e(s.when)}</td><td><code>{_e(s.run_id)}</code></td>"
-        f"<td>{_badge(Outcome(s.outcome))}</td><td>{_e(_on_off(s.value))}</td></tr>"
+        f"<td>{_badge(Outcome(s.outcome))}</td><td>{_e(on_off(s.value))}</td></tr>"
         for s in h.seen
     )
     return (f"{drift}<h3>Recent history of this setting on this device</h3>"
@@ -364,7 +361,7 @@ def render_html(run: RunRecord, run_dir: Path, *, screenshots_kept: bool | None 
     by_setting = {(h.device, h.setting): h for h in history or []}
     drift_banner = "".join(
         f'<p class="drift">Drift: {_e(h.setting)} on {_e(h.device)} was verified '
-        f"{_e(_on_off(h.drift.verified))} and is now seen {_e(_on_off(h.drift.observed))}</p>"
+        f"{_e(on_off(h.drift.verified))} and is now seen {_e(on_off(h.drift.observed))}</p>"
         for h in history or [] if h.drift is not None)
 
     numbered = list(enumerate(run.results, 1))

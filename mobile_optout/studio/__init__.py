@@ -27,6 +27,7 @@ from mobile_optout.flow import load_flow
 from mobile_optout.flow.model import AppId, Flow, Platform
 from mobile_optout.inspect import describe
 from mobile_optout.runner import FlowRun, RunOptions, scratch_run
+from mobile_optout.values import Mode
 
 STEP_KINDS = ("tap", "wait_for", "scroll_until_visible", "back", "launch", "ensure_setting")
 NEEDS_LOCATOR = frozenset({"tap", "wait_for", "scroll_until_visible", "ensure_setting"})
@@ -94,7 +95,7 @@ class Studio:
 
     def _session(self, flow: Flow) -> FlowRun:
         if self._run is None:
-            options = RunOptions(mode="check", environ=self.environ)  # never sets a setting
+            options = RunOptions(mode=Mode.CHECK, environ=self.environ)  # never sets a setting
             self._run = scratch_run(flow, self.profile, self.url, options=options,
                                     workdir=self.workdir)
             self._run.open_app = self.app is not None

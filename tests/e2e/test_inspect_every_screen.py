@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import AppiumDriver, connect
-from mobile_optout.errors import Where
 from mobile_optout.flow import load_flow
 from mobile_optout.flow.model import AssertVisible, Platform
 from mobile_optout.inspect import Row, describe
@@ -30,8 +28,7 @@ def phone_at(platform: Platform, variants: tuple[str, ...], taps: Path_
              ) -> Iterator[tuple[SimPhone, AppiumDriver]]:
     """A fresh phone on its launcher, with ``taps`` done."""
     with SimPhone(platform=platform, variants=variants) as phone:
-        profile = DeviceProfile(name="explore", platform=platform, where=Where("test", 0))
-        driver = connect(phone.url, profile, None)
+        driver = connect(phone.url, platform, None)
         try:
             for x, y in taps:
                 driver.tap_at(x, y)

@@ -10,8 +10,8 @@ import pytest
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.errors import Where
 from mobile_optout.flow.model import AppId, Platform
-from mobile_optout.inspect import SIM_APPS
 from mobile_optout.sim import SimPhone
+from mobile_optout.sim.model import app_id
 from mobile_optout.studio import Studio
 from mobile_optout.studio.server import StudioServer
 
@@ -22,7 +22,7 @@ def studio(tmp_path: Path) -> Iterator[tuple[StudioServer, SimPhone]]:
     with SimPhone(platform=Platform.ANDROID) as phone:
         profile = DeviceProfile(name="sim-android", platform=Platform.ANDROID,
                                 where=Where("test", 0), server=phone.url)
-        app = AppId(Platform.ANDROID, SIM_APPS[Platform.ANDROID])
+        app = AppId(Platform.ANDROID, app_id("linkedin", "android"))
         work = tmp_path / "studio"
         work.mkdir()
         with StudioServer(Studio(profile, phone.url, app, work, {})) as server:

@@ -10,8 +10,8 @@ import pytest
 from mobile_optout.devices import DeviceProfile, Timeouts
 from mobile_optout.errors import Where
 from mobile_optout.flow.model import AppId, Platform
-from mobile_optout.inspect import SIM_APPS
 from mobile_optout.sim import SimPhone
+from mobile_optout.sim.model import app_id
 from mobile_optout.studio import Studio
 
 ROUTE = ("My Profile and Communities", "Settings", "Data privacy",
@@ -26,7 +26,8 @@ def test_steps_build_a_flow_and_ensure_setting_only_reads(
         profile = DeviceProfile(name=f"sim-{platform}", platform=platform,
                                 where=Where("test", 0), server=phone.url,
                                 timeouts=Timeouts(step=1.0, poll=0.05))
-        studio = Studio(profile, phone.url, AppId(platform, SIM_APPS[platform]), tmp_path, {})
+        app = AppId(platform, app_id("linkedin", platform.value))
+        studio = Studio(profile, phone.url, app, tmp_path, {})
         try:
             assert studio.step("launch")["ok"]
             for text in ROUTE:

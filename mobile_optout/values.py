@@ -1,0 +1,52 @@
+"""Value types several layers share, at the bottom of the import graph.
+
+Imports nothing of the tool's own but ``errors``: the driver seam, the locator, the devices
+file and the results all use these without importing one another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit, urlunsplit
+
+
+class Mode(StrEnum):
+    """What a run may do: ``apply`` taps settings to their desired state; ``check`` only
+    reads them (a read-only audit)."""
+
+    APPLY = "apply"
+    CHECK = "check"
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """An element's frame on screen, in device pixels (points on iOS)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def center(self) -> tuple[int, int]:
+        return self.x + self.width // 2, self.y + self.height // 2
+
+    def contains(self, x: int, y: int) -> bool:
+        return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
+
+
+def redact_url(url: str) -> str:
+    """``https://user:key@hub.example/wd/hub`` -> ``https://hub.example/wd/hub``."""
+    parts = urlsplit(url)
+    if not parts.username and not parts.password:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def on_off(state: bool | None) -> str:
+    """A setting's state as every report and message spells it: on, off or unknown."""
+    return "unknown" if state is None else ("on" if state else "off")
