@@ -572,8 +572,8 @@ def _one_device(device: str | None, devices_file: Path | None, server: str | Non
 @click.option("--json", "as_json", is_flag=True,
               help="Print the elements, their attributes and suggestions as JSON.")
 @click.option("--after", metavar="FLOW[:STEP]", help="First run this flow (a path or a "
-              "built-in flow's name) up to STEP (a step's label or line), or to its end; "
-              "then show the screen it reached.")
+              "built-in flow's name) up to STEP (a step's label or line), or to its end, "
+              "as a check (ensure_setting only reads); then show the screen it reached.")
 def inspect_command(device: str | None, devices_file: Path | None, server: str | None,
                     platform: str | None, caps: tuple[str, ...], app_id: str | None,
                     as_xml: bool, as_json: bool, after: str | None) -> int:

@@ -21,7 +21,7 @@ from mobile_optout.devices import DeviceProfile
 from mobile_optout.errors import UsageError, Where
 from mobile_optout.flow.model import AppId, Flow, Group, Locator, Step, TextMatch
 from mobile_optout.locate import Node, Screen
-from mobile_optout.values import on_off
+from mobile_optout.values import Mode, on_off
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,12 +193,13 @@ def inspect_device(
 ) -> tuple[str, list[Row]]:
     """Open a session on the device, read the screen once, close the session. Returns the
     page source and its rows. ``app_id``: launch that app first (a simulated phone: its
-    app). ``after``: first run that flow up to ``stop`` (see ``steps_until``), then read
-    the screen it left. Otherwise the screen as it is."""
+    app). ``after``: first run that flow up to ``stop`` (see ``steps_until``) in check
+    mode (its taps reach the screen; ``ensure_setting`` only reads), then read the screen
+    it left. Otherwise the screen as it is."""
     from mobile_optout.job import endpoint
     from mobile_optout.runner import RunOptions, scratch_run
 
-    options = RunOptions(environ=environ)
+    options = RunOptions(mode=Mode.CHECK, environ=environ)  # reaching a screen sets nothing
     steps = steps_until(after, stop) if after is not None else ()
     if app_id is None and after is None:
         app_id = default_app(profile)

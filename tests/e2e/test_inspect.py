@@ -90,7 +90,7 @@ def test_inspect_after_a_whole_flow_shows_its_last_screen(
         main(["inspect", "--json", "--after", "linkedin-more/social-research.yaml"])
     assert code.value.code == 0
     toggles = [e for e in json.loads(capsys.readouterr().out) if e["checkable"]]
-    assert [t["state"] for t in toggles] == ["off"]  # the flow turned it off
+    assert [t["state"] for t in toggles] == ["on"]  # reached, read, and left as it was
     assert toggles[0]["locator"].startswith("{switch_for:")
 
 
