@@ -45,4 +45,8 @@ def resolve(path: Path) -> Path:
 
 
 def resolve_all(paths: Sequence[Path]) -> list[Path]:
-    return [resolve(p) for p in paths] if paths else [resolve(Path(DEFAULT))]
+    """Each argument resolved; none: ./flows/linkedin when this folder has it (a copy being
+    edited), else the built-in one."""
+    if paths:
+        return [resolve(p) for p in paths]
+    return [resolve(Path("flows") / DEFAULT)]

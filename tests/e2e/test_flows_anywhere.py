@@ -83,3 +83,17 @@ def test_init_writes_a_devices_file_and_an_example_that_runs(
 
     code, shown = invoke(capsys, "init")  # never overwrites a user's files
     assert code == 2 and "already exist" in shown
+
+
+def test_without_paths_a_local_copy_of_the_default_flows_wins(
+    elsewhere: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = elsewhere / "flows" / "linkedin"
+    copy.mkdir(parents=True)
+    (copy / "mine.yaml").write_text(
+        "mobile-optout: flow\nname: my-edited-copy\nplatforms: [android]\n"
+        "app: {android: {package: com.linkedin.android}}\nsteps:\n  - launch\n",
+        encoding="utf-8")
+    code, shown = invoke(capsys, "run", "-o", "out")
+    assert code == 0, shown
+    assert "my-edited-copy" in shown and "linkedin-genai-training" not in shown
