@@ -79,7 +79,8 @@ _Candidate = tuple[str, Locator]  # (YAML without index, locator without index)
 def _candidates(screen: Screen, node: Node) -> list[_Candidate]:
     """Locators for ``node`` in the order a person would rather read them."""
     found: list[_Candidate] = []
-    if node.checkable and (label := screen.label_of_switch(node)) is not None:
+    label = screen.label_of_switch(node) if node.checkable else None
+    if label is not None and label is not node:  # a switch with its own text: that text
         named = _suggestion(screen, label)
         if named is not None:
             found.append((f"{{switch_for: {named[0]}}}", Locator(_HERE, switch_for=named[1])))
