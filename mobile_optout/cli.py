@@ -574,9 +574,12 @@ def _one_device(device: str | None, devices_file: Path | None, server: str | Non
 @click.option("--after", metavar="FLOW[:STEP]", help="First run this flow (a path or a "
               "built-in flow's name) up to STEP (a step's label or line), or to its end, "
               "as a check (ensure_setting only reads); then show the screen it reached.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="With --after: set a flow parameter (repeatable).")
 def inspect_command(device: str | None, devices_file: Path | None, server: str | None,
                     platform: str | None, caps: tuple[str, ...], app_id: str | None,
-                    as_xml: bool, as_json: bool, after: str | None) -> int:
+                    as_xml: bool, as_json: bool, after: str | None,
+                    params: tuple[str, ...]) -> int:
     """Show what is on the device's screen and the locator to write for each element.
 
     For writing or mending a flow: the suggestions follow the rules the runner matches by,
@@ -588,10 +591,12 @@ def inspect_command(device: str | None, devices_file: Path | None, server: str |
     import os
 
     from mobile_optout.inspect import inspect_device
+    from mobile_optout.job import parse_pairs
 
     profile = _one_device(device, devices_file, server, platform, caps)
     flow, stop = _flow_and_step(after, profile.platform) if after else (None, None)
-    source, rows = inspect_device(profile, app_id, os.environ, after=flow, stop=stop)
+    source, rows = inspect_device(profile, app_id, os.environ, after=flow, stop=stop,
+                                  params=parse_pairs(params, "--param"))
     if as_xml:
         console.raw(source)
     elif as_json:

@@ -191,16 +191,18 @@ def read_screen(url: str, profile: DeviceProfile, app: AppId | None) -> str:
 def inspect_device(
     profile: DeviceProfile, app_id: str | None, environ: Mapping[str, str], *,
     after: Flow | None = None, stop: str | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> tuple[str, list[Row]]:
     """Open a session on the device, read the screen once, close the session. Returns the
     page source and its rows. ``app_id``: launch that app first (a simulated phone: its
     app). ``after``: first run that flow up to ``stop`` (see ``steps_until``) in check
     mode (its taps reach the screen; ``ensure_setting`` only reads), then read the screen
-    it left. Otherwise the screen as it is."""
+    it left (``params``: the flow's parameters). Otherwise the screen as it is."""
     from mobile_optout.job import endpoint
     from mobile_optout.runner import RunOptions, scratch_run
 
-    options = RunOptions(mode=Mode.CHECK, environ=environ)  # reaching a screen sets nothing
+    # Reaching a screen sets nothing: a check (ensure_setting only reads).
+    options = RunOptions(mode=Mode.CHECK, params=dict(params or {}), environ=environ)
     steps = steps_until(after, stop) if after is not None else ()
     if app_id is None and after is None:
         app_id = default_app(profile)

@@ -128,3 +128,18 @@ def test_no_suggestion_is_cut_short(capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.splitlines()[1:]
     assert [line.split("  # ", 1)[0].rstrip() for line in lines] == locators
     assert max(len(loc) for loc in locators) > 40
+
+
+def test_inspect_after_takes_the_flows_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    """With ROUTE=link the menus are skipped: up to them, the phone is still on its home
+    screen; with the default route the same stop is the setting's page."""
+    def says(*extra: str) -> list[str]:
+        with pytest.raises(SystemExit) as code:
+            main(["inspect", "--json", "--after", f"{LINKEDIN_ANDROID}:Through the app's menus",
+                  *extra])
+        assert code.value.code == 0
+        return [e["says"] for e in json.loads(capsys.readouterr().out)]
+
+    toggle_label = "Use my data for training content creation AI models"
+    assert toggle_label in says()
+    assert toggle_label not in says("--param", "ROUTE=link")

@@ -78,3 +78,7 @@ def test_the_walk_through_writes_a_flow_that_runs(
     assert _invoke("check", str(flow), "-o", out, "-q") == 1  # would change
     assert _invoke("run", str(flow), "-o", out, "-q") == 0
     assert "CHANGED" in capsys.readouterr().out
+
+    # Mending it later: the screen after the step on line 12, as the doc says.
+    assert _invoke("inspect", "--after", f"{flow}:12") == 0
+    assert '"Social, economic, and workplace research"' in capsys.readouterr().out
