@@ -15,6 +15,7 @@ a flow will do. The studio keeps no record, and never changes a setting:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Mapping
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.errors import DeviceError, FlowEnded, InputError, StepFailed
+from mobile_optout.errors import DeviceError, FlowEnded, InputError, SessionLost, StepFailed
 from mobile_optout.flow import load_flow
 from mobile_optout.flow.model import AppId, Flow, Platform
 from mobile_optout.inspect import describe
@@ -111,10 +112,14 @@ class Studio:
         (kept for ``/api/screenshot.png``)."""
         with self._lock:
             run = self._session(self._compile(self.flow_yaml(steps=["  - checkpoint: studio\n"])))
-            run.run_steps(())  # opens the session on first use
-            assert run.device is not None and run.driver is not None
-            screen = run.device.screen(fresh=True)
-            self.screenshot = run.device.screenshot()
+            try:
+                run.run_steps(())  # opens the session on first use
+                assert run.device is not None and run.driver is not None
+                screen = run.device.screen(fresh=True)
+                self.screenshot = run.device.screenshot()
+            except SessionLost:
+                self._drop()  # said on the page; Refresh opens a new session
+                raise
             self.looks += 1
             size = screen.size or run.driver.window_size()
             return {
@@ -146,6 +151,8 @@ class Studio:
             try:
                 records = run.run_steps(flow.steps, flow)
             except (StepFailed, DeviceError, FlowEnded) as exc:
+                if isinstance(exc, SessionLost):
+                    self._drop()  # the next look or step opens a new session
                 message = str(exc) if not isinstance(exc, FlowEnded) else exc.reason
                 return {"ok": False, "flow": self.flow_yaml(),
                         "message": message.replace(str(self.workdir) + "/", "")}
@@ -155,8 +162,12 @@ class Studio:
             return {"ok": True, "step": text, "flow": self.flow_yaml(),
                     "message": f"{kind}: done" + (f" ({said})" if said else "")}
 
+    def _drop(self) -> None:
+        if self._run is not None:
+            with contextlib.suppress(DeviceError):
+                self._run.close()
+            self._run = None
+
     def close(self) -> None:
         with self._lock:
-            if self._run is not None:
-                self._run.close()
-                self._run = None
+            self._drop()

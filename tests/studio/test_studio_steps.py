@@ -72,3 +72,24 @@ def test_bad_input_is_said_not_run(tmp_path: Path) -> None:
             assert phone.state()["taps"] == 0
         finally:
             studio.close()
+
+
+def test_a_lost_session_is_said_and_the_next_look_opens_a_new_one(tmp_path: Path) -> None:
+    from mobile_optout.errors import SessionLost
+
+    with SimPhone(platform=Platform.ANDROID, variants=("crash",)) as phone:
+        profile = DeviceProfile(name="sim", platform=Platform.ANDROID, where=Where("t", 0),
+                                server=phone.url)
+        app = AppId(Platform.ANDROID, app_id("linkedin", "android"))
+        studio = Studio(profile, phone.url, app, tmp_path, {})
+        try:
+            lost = 0
+            for _ in range(40):  # the phone drops its session once, mid-way
+                try:
+                    studio.look()
+                except SessionLost:
+                    lost += 1
+            assert lost == 1
+            assert studio.look()["elements"]  # and the studio carries on
+        finally:
+            studio.close()
