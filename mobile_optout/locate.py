@@ -10,6 +10,17 @@ Platform differences live here and in ``device.py`` only:
 - visible text: Android ``text`` and ``content-desc``; iOS ``label``, ``name`` and ``value``;
 - a toggle's state: Android ``checked`` on a checkable node; iOS ``value`` "1"/"0";
 - geometry: Android ``bounds="[l,t][r,b]"``; iOS ``x``/``y``/``width``/``height``.
+
+Geometry decides belonging and what a finger reaches, because trees differ between
+platforms, builds and web views while frames do not:
+- ``Screen.row_of`` / ``Screen.switch_for`` / ``Screen.label_of_switch``: a label and a
+  switch belong together when their frames share a row on screen (they overlap vertically
+  by at least half the shorter one), with or without a row container, named or not. A
+  switch is never borrowed from another row; two candidates is ambiguity, not a choice.
+- ``Screen.hit``: the element a tap at a point reaches is the last one in drawing order
+  whose frame contains it (layout wrappers that cover the whole screen excepted).
+- ``Screen.loading`` / ``Screen.dialogs`` / ``Screen.notices``: spinners, progress bars and
+  "Loading..." texts; alerts, sheets and dialogs; toasts and snackbars.
 """
 
 from __future__ import annotations
@@ -25,6 +36,16 @@ from mobile_optout.flow.model import Locator, Platform
 from mobile_optout.values import Rect
 
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain"})
+# What says "still loading": spinner classes, and texts such as "Loading...".
+LOADING_CLASSES = ("ProgressBar", "XCUIElementTypeActivityIndicator",
+                   "XCUIElementTypeProgressIndicator")
+LOADING_TEXT = re.compile(r"^\s*(loading|please wait|one moment)\b.{0,40}$", re.IGNORECASE)
+# What is a dialog or sheet on top: iOS alert/sheet types, Android dialog windows (their
+# framework ids) and web-page dialogs (Chromium exposes role=dialog as android.app.Dialog).
+DIALOG_CLASSES = frozenset({"XCUIElementTypeAlert", "XCUIElementTypeSheet", "android.app.Dialog"})
+DIALOG_IDS = ("id/alertTitle", "id/parentPanel", "id/design_bottom_sheet", "id/bottom_sheet")
+# Toasts and snackbars: the transient notes an app shows after a failed save.
+NOTICE_IDS = ("id/snackbar_text", "id/snackbar", "id/toast")
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
 _IOS_TOGGLES = frozenset({"XCUIElementTypeSwitch", "XCUIElementTypeToggle"})
 
@@ -44,6 +65,7 @@ class Node:
     enabled: bool
     checkable: bool
     checked: bool | None
+    clickable: bool = False
 
     @property
     def center(self) -> tuple[int, int] | None:
@@ -101,6 +123,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
             resource_id=_attr(el, "resource-id"), accessibility_id=desc, bounds=bounds,
             displayed=_attr(el, "displayed") != "false", enabled=_attr(el, "enabled") != "false",
             checkable=checkable, checked=(_attr(el, "checked") == "true") if checkable else None,
+            clickable=_attr(el, "clickable") == "true",
         )
     cls = _attr(el, "type") or str(el.tag)
     try:
@@ -117,6 +140,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
         el=el, platform=platform, cls=cls, texts=texts, resource_id=name,
         accessibility_id=name, bounds=bounds, displayed=_attr(el, "visible") != "false",
         enabled=_attr(el, "enabled") != "false", checkable=toggle, checked=checked,
+        clickable=toggle or cls.endswith(("Button", "Cell", "Link")),
     )
 
 
@@ -166,7 +190,8 @@ class Screen:
             return []
         if kind == "switch_for":
             assert loc.switch_for is not None
-            return [t for label in self.find(loc.switch_for) if (t := self.toggle_near(label))]
+            switch = self.switch_for(loc.switch_for).switch
+            return [switch] if switch is not None else []
         if kind == "xpath":
             assert loc.xpath is not None
             try:
@@ -189,44 +214,180 @@ class Screen:
         x, y = node.bounds.center
         return 0 <= x < self.size[0] and 0 <= y < self.size[1] and node.bounds.height > 0
 
-    def toggle_near(self, label: Node) -> Node | None:
-        """The checkable node in the same row as ``label``: first by geometry (frames that
-        share the row, the nearest one), else inside the label's row container. The label
-        itself when it is the toggle."""
-        if label.checkable:
-            return label
-        level = [n for n in self.nodes if n.checkable and n.displayed and same_row(label, n)]
-        if level:
-            return min(level, key=lambda t: _horizontal_gap(label, t))
-        el: etree._Element | None = label.el.getparent()
-        for _ in range(4):
-            if el is None:
-                break
-            toggles = [
-                n for d in el.iter() if (n := self._by_el.get(d)) and n.checkable and n.displayed
+    # -- rows: which switch belongs to which label ------------------------------------
+
+    def row_of(self, node: Node) -> list[Node]:
+        """Every displayed node in the same row as ``node`` on screen (their frames overlap
+        vertically by at least half the shorter one), in drawing order, ``node`` excepted.
+        The tree is not consulted: a row container may or may not exist."""
+        return [n for n in self.nodes if n is not node and n.displayed and _same_row(node, n)]
+
+    def switch_for(self, label: Locator) -> SwitchMatch:
+        """The switch that belongs to the label ``label`` finds: the checkable element in the
+        same row, or the label itself (or its ancestor) when it is checkable. Never another
+        row's switch. ``SwitchMatch.switch`` is None when there is none yet, or when two
+        could belong to it (``candidates`` names them; ``pending`` says what is still
+        loading in the row)."""
+        labels = self.find(label)
+        found: dict[int, Node] = {}
+        pending: list[Node] = []
+        for node in labels:
+            own = self._checkable_self(node)
+            row = [own] if own is not None else [
+                n for n in self.row_of(node) if n.checkable and n.bounds and n.bounds.height > 0
             ]
-            if toggles:
-                return min(toggles, key=lambda t: _vertical_distance(label, t))
+            for switch in row:
+                found.setdefault(id(switch.el), switch)
+            if own is None and not row:
+                pending.extend(n for n in self.row_of(node) if _is_loading(n))
+        candidates = tuple(found.values())
+        return SwitchMatch(
+            switch=candidates[0] if len(candidates) == 1 else None,
+            candidates=candidates, labels=tuple(labels), pending=tuple(pending),
+        )
+
+    def _checkable_self(self, node: Node) -> Node | None:
+        el: etree._Element | None = node.el
+        while el is not None:
+            n = self._by_el.get(el)
+            if n is not None and n.checkable:
+                return n
             el = el.getparent()
         return None
 
-    def label_of_switch(self, toggle: Node) -> Node | None:
-        """The text that names ``toggle``: the nearest text on screen whose frame shares the
-        toggle's row (never a toolbar or a heading above it), and that ``switch_for`` would
-        lead back to this toggle. None when no text shares its row."""
-        if toggle.bounds is None:
-            return None
-        cx, cy = toggle.bounds.center
-        candidates = [
-            n for n in self.nodes
-            if n is not toggle and n.texts and not n.checkable and self.on_screen(n)
-            and same_row(n, toggle) and n.bounds is not None
-            and not n.bounds.contains(cx, cy)  # a container around the switch is not its label
-            and self.toggle_near(n) is toggle
+    def label_of_switch(self, switch: Node) -> Node | None:
+        """The text that names ``switch``: its own text, else the nearest text in its row
+        that no other switch in that row could also claim (None when none, or two). A
+        frame drawn around the switch (a row container, a web view, a toolbar spanning the
+        screen) is not its label, even when it says something."""
+        if switch.texts:
+            return switch
+        labels = [
+            n for n in self.row_of(switch)
+            if n.texts and not n.checkable and self._checkable_self(n) is None
+            and not _covers(n, switch)
+            and [s for s in self.row_of(n) if s.checkable] == [switch]
         ]
-        if not candidates:
+        return min(labels, key=lambda n: _horizontal_gap(n, switch), default=None)
+
+    def toggle_near(self, label: Node) -> Node | None:
+        """The one switch in ``label``'s row (kept for callers that hold a node)."""
+        own = self._checkable_self(label)
+        if own is not None:
+            return own
+        row = [n for n in self.row_of(label) if n.checkable]
+        return row[0] if len(row) == 1 else None
+
+    def same_node(self, node: Node) -> Node | None:
+        """The node on this screen that is ``node`` from an earlier screen: same class and
+        ids, at the same place (or at the same place in the tree)."""
+        path = node.el.getroottree().getpath(node.el)
+        for n in self.nodes:
+            if (n.cls, n.resource_id, n.accessibility_id) != (
+                    node.cls, node.resource_id, node.accessibility_id):
+                continue
+            if n.bounds == node.bounds or self.root.getroottree().getpath(n.el) == path:
+                return n
+        return None
+
+    # -- what is on top, what is loading ---------------------------------------------
+
+    def hit(self, x: int, y: int) -> Node | None:
+        """The element a tap at (x, y) reaches: the last in drawing order whose frame
+        contains the point. Wrappers with nothing to say that cover the whole screen are
+        passed through (they are layout, not something drawn on top)."""
+        top: Node | None = None
+        for n in self.nodes:
+            b = n.bounds
+            if not n.displayed or b is None or b.width <= 0 or b.height <= 0:
+                continue
+            if not (b.x <= x < b.x + b.width and b.y <= y < b.y + b.height):
+                continue
+            if self._wrapper(n):
+                continue
+            top = n
+        return top
+
+    def reaches(self, x: int, y: int, node: Node) -> bool:
+        """A tap at (x, y) reaches ``node`` (or something inside it) and nothing else."""
+        under = self.hit(x, y)
+        return under is None or self.inside(under, node) or self.inside(node, under)
+
+    def tap_point(self, node: Node) -> tuple[int, int] | None:
+        """Where a tap reaches ``node``: its centre; when something covers that, the first
+        uncovered point of a grid over it (middle first, as the drivers' element clicks aim
+        at the visible part); None when all of it is covered."""
+        b = node.bounds
+        if b is None:
             return None
-        return min(candidates, key=lambda n: (_horizontal_gap(n, toggle), _area(n)))
+        if self.reaches(*b.center, node):
+            return b.center
+        for fy in (0.5, 0.3, 0.7, 0.15, 0.85):
+            for fx in (0.5, 0.3, 0.7):
+                x, y = b.x + int(b.width * fx), b.y + int(b.height * fy)
+                if self.reaches(x, y, node):
+                    return x, y
+        return None
+
+    def _wrapper(self, n: Node) -> bool:
+        if n.texts or n.clickable or n.checkable or self.size is None or n.bounds is None:
+            return False
+        w, h = self.size
+        return n.bounds.width * n.bounds.height >= 0.8 * w * h
+
+    @staticmethod
+    def inside(node: Node, outer: Node) -> bool:
+        """``node`` is ``outer`` or drawn within it (a descendant in the tree)."""
+        el: etree._Element | None = node.el
+        while el is not None:
+            if el is outer.el:
+                return True
+            el = el.getparent()
+        return False
+
+    def loading(self, declared: tuple[Locator, ...] = ()) -> list[Node]:
+        """What on screen says the page is still loading: spinners and progress bars,
+        "Loading..." texts, and the loading texts a flow declares."""
+        found = [n for n in self.nodes if self.on_screen(n) and _is_loading(n)]
+        for loc in declared:
+            found.extend(n for n in self.find(loc) if n not in found)
+        return found
+
+    def dialogs(self) -> list[Node]:
+        """Dialogs, alerts and sheets on top (the outermost node of each)."""
+        out: list[Node] = []
+        for n in self.nodes:
+            if not n.displayed or not (
+                n.cls in DIALOG_CLASSES or n.resource_id.endswith(DIALOG_IDS)
+            ):
+                continue
+            if not any(self.inside(n, o) for o in out):
+                out.append(n)
+        return out
+
+    def dialog_text(self, dialog: Node) -> str:
+        """What a dialog says (an Android dialog window: the whole window's texts)."""
+        root = dialog
+        if dialog.resource_id.endswith(("id/alertTitle", "id/parentPanel")):
+            root = self.nodes[0] if self.nodes else dialog
+        texts = [t for el in root.el.iter() if (n := self._by_el.get(el)) for t in n.texts]
+        return " / ".join(dict.fromkeys(texts))
+
+    def notices(self) -> list[str]:
+        """Texts of toasts and snackbars on screen."""
+        return [
+            t for n in self.nodes
+            if n.displayed and ("Toast" in n.cls or n.resource_id.endswith(NOTICE_IDS))
+            for t in n.texts
+        ]
+
+    def resembling(self, words: tuple[str, ...]) -> list[str]:
+        """Texts on screen that contain any of ``words`` (case and spacing ignored)."""
+        folded = [" ".join(w.split()).casefold() for w in words if w.strip()]
+        return [
+            t for t in dict.fromkeys(self.texts())
+            if any(w in " ".join(t.split()).casefold() for w in folded)
+        ]
 
     # -- reading -------------------------------------------------------------------
 
@@ -254,8 +415,7 @@ class Screen:
                 yield from n.texts
 
     def near_misses(self, locator: Locator, limit: int = 3, cutoff: float = 0.6) -> list[str]:
-        """Texts on screen close to what a text locator asked for (for failure messages),
-        the closest first; ``cutoff``: how alike (0-1) a text must be to count."""
+        """Texts on screen close to what a text locator asked for (for failure messages)."""
         loc = locator.for_platform(self.platform)
         wanted = [t.text.value for t in _text_locators(loc) if t.text] if loc else []
         pool = list(dict.fromkeys(self.texts()))
@@ -285,31 +445,59 @@ def _screen_size(root: etree._Element) -> tuple[int, int] | None:
     return None
 
 
-def same_row(a: Node, b: Node) -> bool:
-    """Two elements belong to one row when their frames overlap vertically."""
-    return a.bounds is not None and b.bounds is not None and _vertical_distance(a, b) == 0
+@dataclass(frozen=True, slots=True)
+class SwitchMatch:
+    """What ``Screen.switch_for`` found: the switch, or why there is none."""
+
+    switch: Node | None
+    candidates: tuple[Node, ...] = ()  # every switch that could belong to the label
+    labels: tuple[Node, ...] = ()  # the nodes the label locator found
+    pending: tuple[Node, ...] = ()  # spinners in the label's row, where a switch will be
+
+    def problem(self) -> str:
+        """Why there is no switch, in a person's words ("" when there is one)."""
+        if self.switch is not None:
+            return ""
+        if not self.labels:
+            return "the label is not on screen"
+        if len(self.candidates) > 1:
+            names = ", ".join(c.describe() for c in self.candidates)
+            return f"{len(self.candidates)} switches could belong to the label: {names}"
+        if self.pending:
+            return "the switch is not drawn yet (something is loading where it will be)"
+        return f"no switch in the same row as {self.labels[0].describe()}"
+
+
+def _covers(outer: Node, inner: Node) -> bool:
+    """``outer``'s frame holds ``inner``'s centre."""
+    if outer.bounds is None or inner.bounds is None:
+        return False
+    x, y = inner.bounds.center
+    b = outer.bounds
+    return b.x <= x < b.x + b.width and b.y <= y < b.y + b.height
 
 
 def _horizontal_gap(a: Node, b: Node) -> int:
-    if not a.bounds or not b.bounds:
+    """The space between two frames side by side (0 when they overlap horizontally)."""
+    if a.bounds is None or b.bounds is None:
         return 10**6
-    a_left, a_right = a.bounds.x, a.bounds.x + a.bounds.width
-    b_left, b_right = b.bounds.x, b.bounds.x + b.bounds.width
-    return max(0, b_left - a_right, a_left - b_right)
+    a_right, b_right = a.bounds.x + a.bounds.width, b.bounds.x + b.bounds.width
+    return max(0, b.bounds.x - a_right, a.bounds.x - b_right)
 
 
-def _area(n: Node) -> int:
-    return n.bounds.width * n.bounds.height if n.bounds else 10**12
+def _same_row(a: Node, b: Node) -> bool:
+    """Frames that overlap vertically by at least half the shorter one share a row."""
+    if not a.bounds or not b.bounds or a.bounds.height <= 0 or b.bounds.height <= 0:
+        return False
+    overlap = min(a.bounds.y + a.bounds.height, b.bounds.y + b.bounds.height) - max(
+        a.bounds.y, b.bounds.y)
+    return overlap * 2 >= min(a.bounds.height, b.bounds.height)
 
 
-def _vertical_distance(a: Node, b: Node) -> int:
-    if not a.bounds or not b.bounds:
-        return 10**6
-    a_top, a_bottom = a.bounds.y, a.bounds.y + a.bounds.height
-    b_top, b_bottom = b.bounds.y, b.bounds.y + b.bounds.height
-    if a_bottom > b_top and b_bottom > a_top:
-        return 0  # they overlap vertically: the same row
-    return min(abs(a_top - b_bottom), abs(b_top - a_bottom))
+def _is_loading(n: Node) -> bool:
+    if any(c in n.cls for c in LOADING_CLASSES):
+        return True
+    return any(LOADING_TEXT.match(t) for t in n.texts)
 
 
 def _text_locators(loc: Locator) -> Iterator[Locator]:

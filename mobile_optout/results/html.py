@@ -170,8 +170,10 @@ def _setting_text(r: FlowResult) -> str:
     s = r.setting
     if s is None:
         return '<span class="muted">—</span>'
+    hold = f'<br><span class="muted">holding check: {_e(s.holding())}</span>' \
+        if s.holding() else ""
     return (f"<code>{_e(s.id)}</code> {_e(on_off(s.before))} → <b>{_e(on_off(s.after))}</b>"
-            f' <span class="muted">(want {_e(on_off(s.desired))})</span>')
+            f' <span class="muted">(want {_e(on_off(s.desired))})</span>{hold}')
 
 
 def _pngs(r: FlowResult) -> list[tuple[StepRecord, str]]:
@@ -289,8 +291,10 @@ def _result(index: int, r: FlowResult, run_dir: Path, classes: str,
     shots = ""
     before, after = _named(r, "before"), _named(r, "after")
     if before or after:
+        flips = [f for f in (r.setting.evidence if r.setting else []) if f.endswith(".png")]
         shots = ('<h3>Setting before and after</h3><div class="shots">'
-                 + _figure(before, "before") + _figure(after, "after") + "</div>")
+                 + _figure(before, "before") + _figure(after, "after")
+                 + "".join(_figure(f, "did not hold") for f in flips) + "</div>")
     opened = "" if css in ("ok", "info") else " open"  # what went well is collapsed
     return (
         f'<details class="result result-{css} {classes}" id="r{index}"{opened}>'

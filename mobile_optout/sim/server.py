@@ -523,7 +523,7 @@ def android_attribute(phone: SimPhone, node: Node, name: str) -> str | None:
         "resource-id": node.rid or None, "resourceId": node.rid or None,
         "package": node.package,
         "checkable": _tf(node.checkable), "checked": _tf(node.checked),
-        "clickable": _tf(node.clickable), "enabled": "true",
+        "clickable": _tf(node.clickable), "enabled": _tf(node.enabled),
         "focusable": _tf(node.clickable), "focused": "false",
         "long-clickable": "false", "longClickable": "false",
         "scrollable": _tf(node.scrollable), "selected": "false",
@@ -543,7 +543,7 @@ def ios_attribute(phone: SimPhone, node: Node, name: str) -> str | None:
     rect = {"x": left, "y": top, "width": right - left, "height": bottom - top}
     values: dict[str, str | None] = {
         "name": node.name or None, "label": node.desc or None, "type": node.tag,
-        "value": node.value, "enabled": "true", "visible": "true",
+        "value": node.value, "enabled": _tf(node.enabled), "visible": "true",
         "accessible": _tf(ios_accessible(node)), "selected": "false", "hittable": "true",
         "index": str(node.index), "rect": json.dumps(rect), "placeholderValue": None,
     }
@@ -584,8 +584,8 @@ def get_name(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) 
 def get_flag(phone: SimPhone, session: Session, body: dict[str, Any], eid: str,
              which: str) -> bool:
     with phone.engine.lock:
-        phone.node(session, eid)
-        return which != "selected"
+        node, _ = phone.node(session, eid)
+        return node.enabled if which == "enabled" else which != "selected"
 
 
 @route("GET", "/element/([^/]+)/rect", element=True)

@@ -82,7 +82,8 @@ def paste_into_a_flow(rows: list[Row], tmp_path: Path) -> list[AssertVisible]:
 
 
 @pytest.mark.parametrize("platform", [Platform.ANDROID, Platform.IOS])
-@pytest.mark.parametrize("variants", [(), ("logged-out",), ("popups",)])
+@pytest.mark.parametrize("variants", [(), ("logged-out",), ("popups",),
+                                      ("two-switches", "flat-rows", "renamed")])
 def test_every_suggestion_on_every_screen_finds_exactly_its_element(
     platform: Platform, variants: tuple[str, ...], tmp_path: Path
 ) -> None:
