@@ -28,13 +28,14 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element
+from mobile_optout.driver import APP_NOT_INSTALLED, STRATEGIES, Driver, Element
 from mobile_optout.errors import (
     Covered,
     DeniedTap,
     FlowEnded,
     Interrupted,
     TransientDeviceError,
+    Unsupported,
 )
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
@@ -429,6 +430,15 @@ class Device:
             self._retry(lambda: self.driver.activate_app(app))
         self._on_event("launch", app.app_id)
         self.changed()
+
+    def installed(self, app: AppId) -> bool | None:
+        """Is the app on the device (``mobile: queryAppState`` is not 0); None when the
+        driver cannot tell."""
+        try:
+            state = self._retry(lambda: self.driver.app_state(app))
+        except Unsupported:
+            return None
+        return state != APP_NOT_INSTALLED
 
     def screenshot(self) -> bytes:
         return self._retry(self.driver.screenshot_png)

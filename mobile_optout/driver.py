@@ -64,6 +64,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+APP_NOT_INSTALLED = 0  # `mobile: queryAppState`: 0 not installed, 1 not running, ... 4 foreground
 
 
 class Element(Protocol):
@@ -103,6 +104,7 @@ class Driver(Protocol):
     def window_size(self) -> tuple[int, int]: ...
     def activate_app(self, app: AppId) -> None: ...
     def terminate_app(self, app: AppId) -> None: ...
+    def app_state(self, app: AppId) -> int: ...
     def deep_link(self, url: str, app: AppId) -> None: ...
     def scroll(self, direction: str, area: Rect | None = None) -> None: ...
     def quit(self) -> None: ...
@@ -313,6 +315,9 @@ class AppiumDriver:
 
     def terminate_app(self, app: AppId) -> None:
         self._mobile("terminateApp", self._app_args(app))
+
+    def app_state(self, app: AppId) -> int:
+        return int(self._mobile("queryAppState", self._app_args(app)))
 
     def deep_link(self, url: str, app: AppId) -> None:
         key = "package" if self.platform is Platform.ANDROID else "bundleId"

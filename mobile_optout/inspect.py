@@ -207,7 +207,8 @@ def inspect_device(
     if app_id is None and after is None:
         app_id = default_app(profile)
     app = AppId(profile.platform, app_id) if app_id else None
-    with endpoint(profile, environ) as url:
+    with endpoint(profile, environ) as served:
+        url = served.url
         if after is not None:
             with tempfile.TemporaryDirectory(prefix="mobile-optout-inspect-") as tmp:
                 run = scratch_run(after, profile, url, options=options, workdir=Path(tmp))
