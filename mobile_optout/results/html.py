@@ -49,8 +49,9 @@ class SettingHistory:
 
 # The order a QA lead reads results in: what needs a person first.
 SEVERITY = (Outcome.ERROR, Outcome.FAILED, Outcome.BLOCKED, Outcome.INTERRUPTED,
-            Outcome.WOULD_CHANGE, Outcome.RUNNING, Outcome.NOT_OFFERED, Outcome.CHANGED,
-            Outcome.ALREADY_SET, Outcome.PASSED)
+            Outcome.WOULD_CHANGE, Outcome.RUNNING, Outcome.NOT_OFFERED, Outcome.NOT_INSTALLED,
+            Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.PASSED)
+assert set(SEVERITY) == set(Outcome), "every outcome has its place in the report's order"
 # The outcome filter's groups: css class -> words (one checkbox each).
 OUTCOME_GROUPS = {"bad": "failed or blocked", "err": "errors", "warn": "would change",
                   "info": "not offered", "ok": "went well"}
