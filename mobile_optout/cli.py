@@ -80,6 +80,9 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
                           "environment only."),
         click.option("--tag", "tags", multiple=True, metavar="TAG",
                      help="Run only flows with this tag (repeatable: any of them)."),
+        click.option("--only-installed", is_flag=True,
+                     help="Leave out flows whose app is not on the device (instead of "
+                          "reporting them not_installed)."),
         click.option("--exclude-tag", "exclude_tags", multiple=True, metavar="TAG",
                      help="Skip flows with this tag (repeatable)."),
         click.option("--sim-variant", "sim_variants", multiple=True, metavar="NAME",
@@ -105,9 +108,10 @@ def run_command(**kw: Any) -> int:
     """Run flows and change settings to their desired state, verified on screen.
 
     PATHS are flow files or folders, or built-in flows by name (`mobile-optout flows`
-    lists them; default: linkedin), from any folder. Exit 0 when every setting
-    is as desired (changed, already set) or not offered; 1 when any flow failed or was
-    blocked; 3 on device or infrastructure errors; 2 for invalid input.
+    lists them; default: linkedin; `flows`: every app in the catalogue), from any folder.
+    Exit 0 when every setting is as desired (changed, already set), not offered,
+    unsupported (the app has no switch) or its app is not installed; 1 when any flow failed
+    or was blocked; 3 on device or infrastructure errors; 2 for invalid input.
     """
     return _run("apply", **kw)
 
@@ -125,7 +129,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
          seed: int | None, output: Path, no_screenshots: bool, verbose: int, quiet: bool,
-         as_json: bool) -> int:
+         as_json: bool, only_installed: bool) -> int:
     from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
     from mobile_optout.values import Mode
@@ -141,7 +145,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         devices_file=devices_file, server=server, platform=platform,
         capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
         params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
-        parallel=parallel, output=output,
+        parallel=parallel, output=output, only_installed=only_installed,
         keep_screenshots=not no_screenshots,
     )
     done = perform(
@@ -189,6 +193,84 @@ def _cap_value(text: str) -> object:
     except ValueError:
         return text
     return value if isinstance(value, bool | int | float) else text
+
+
+# --------------------------------------------------------------------------- apps
+
+
+@cli.command("apps")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--device", "-d", "device", metavar="NAME", help="Say whether each app is "
+              "installed on this device (default: the devices file's default device).")
+@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+              help="The devices file (default: ./devices.yaml, else the built-in one).")
+@click.option("--no-device", is_flag=True, help="Do not ask any device what is installed.")
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@click.option("--markdown", is_flag=True, help="The catalogue as docs/catalogue.md has it.")
+def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path | None,
+                 no_device: bool, as_json: bool, markdown: bool) -> int:
+    """The catalogue: every flow's app, control, private state, platforms, confidence and
+    source, and whether the app is installed on the chosen device (alias: catalog).
+
+    PATHS are flow files or folders, or built-in flows by name (default: every built-in
+    flow), from any folder."""
+    import os
+
+    from mobile_optout.catalogue import KIND_WORDS, entries, flows_dir, resolve
+    from mobile_optout.catalogue import markdown as catalogue_markdown
+    from mobile_optout.flow import load_flows
+
+    found = entries(load_flows([resolve(p) for p in paths] or [flows_dir()]))
+    if markdown:
+        console.raw(catalogue_markdown(found).rstrip("\n"))
+        return 0
+    installed: dict[str, bool] = {}
+    where = ""
+    if not no_device:
+        installed, where = _installed_on(device, devices_file, found, os.environ)
+    if as_json:
+        rows = [e.as_dict() | ({"installed": installed.get(e.flow)} if where else {})
+                for e in found]
+        console.raw(json.dumps({"device": where or None, "apps": rows}, indent=2))
+        return 0
+    def is_installed(flow: str) -> str:
+        if not where:
+            return "-"
+        return {True: "yes", False: "no"}.get(installed[flow], "?") if flow in installed else (
+            "n/a")  # not written for this device's platform
+
+    console.table(
+        ("app", "flow", "control", "kind", "want", "platforms", "conf.", "installed", "source"),
+        [(e.title, e.flow, "unsupported" if e.unsupported else e.control, KIND_WORDS[e.kind],
+          e.desired, ", ".join(e.platforms), e.confidence, is_installed(e.flow),
+          e.page or "; ".join(e.sources)) for e in found],
+        title=f"{len(found)} flows" + (f"; installed on {where}" if where else ""))
+    return 0
+
+
+def _installed_on(device: str | None, devices_file: Path | None, found: list[Any],
+                  environ: Any) -> tuple[dict[str, bool], str]:
+    """flow name -> whether its app is on the device (for the flows of its platform)."""
+    from mobile_optout.errors import DeviceError
+    from mobile_optout.flow.model import AppId
+    from mobile_optout.job import RunRequest, choose_devices, endpoint
+    from mobile_optout.runner import installed_apps
+
+    (profile,) = choose_devices(RunRequest(devices=(device,) if device else (),
+                                           devices_file=devices_file, environ=environ))
+    plat = profile.platform
+    apps = {e.flow: AppId(plat, dict(e.ids)[plat.value]) for e in found
+            if plat.value in e.platforms}
+    try:
+        with endpoint(profile, environ) as served:
+            present = installed_apps(served.url, profile, list(apps.values()))
+    except DeviceError as exc:
+        console.error(f"{profile.name}: cannot tell what is installed ({exc})")
+        return {}, ""
+    return {flow: app in present for flow, app in apps.items()}, profile.name
+
+
+cli.add_command(apps_command, "catalog")
 
 
 # --------------------------------------------------------------------------- report / history
@@ -299,8 +381,9 @@ def validate_command(paths: tuple[Path, ...]) -> int:
     from mobile_optout.job import flow_paths
     from mobile_optout.validate import check_files
 
+    # no PATHS: this folder's flows/ (a project's own), never the built-in ones
+    checks = check_files(flow_paths(paths) if paths else [Path("flows")])
     paths = paths or (Path("flows"),)
-    checks = check_files(flow_paths(paths))
     if not checks:
         console.error(f"no flow files found in {', '.join(map(str, paths))}")
         return 2

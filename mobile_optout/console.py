@@ -95,8 +95,8 @@ def inspect_listing(title: str, rows: Sequence[tuple[str, str]]) -> None:
 
 OUTCOME_STYLE = {
     "changed": "green", "already_set": "green", "passed": "green", "not_offered": "cyan",
-    "not_installed": "cyan", "would_change": "yellow", "blocked": "yellow", "failed": "red",
-    "error": "red", "interrupted": "red",
+    "unsupported": "cyan", "not_installed": "cyan", "would_change": "yellow",
+    "blocked": "yellow", "failed": "red", "error": "red", "interrupted": "red",
 }
 STEP_MARK = {"passed": "✓", "skipped": "-", "failed": "✗", "error": "!"}
 

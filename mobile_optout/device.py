@@ -419,7 +419,7 @@ class Device:
             area = max(scrollable, key=lambda n: n.bounds.height if n.bounds else 0).bounds
         self._retry(lambda: self.driver.scroll(direction, area))
         self._on_event("scroll", direction)
-        self._settle(before, limit=1.0)
+        self._settle(before, limit=min(1.0, 10 * self.poll))  # nothing moves at the end
 
     def launch(self, app: AppId, *, restart: bool, deep_link: str | None) -> None:
         if restart:

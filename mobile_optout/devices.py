@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mobile_optout.errors import DevicesFileError, UsageError, Where
-from mobile_optout.flow.model import Platform
+from mobile_optout.flow.model import DEFAULT_SETTLE, Platform
 from mobile_optout.flow.params import references, substitute
 from mobile_optout.located import (
     RawMap,
@@ -42,13 +42,15 @@ class SimSpec:
 @dataclass(frozen=True, slots=True)
 class Timeouts:
     """Seconds. ``step``: default deadline of a lookup; ``flow``: one whole flow;
-    ``command``: one HTTP command; ``session``: opening a session (a busy grid queues)."""
+    ``command``: one HTTP command; ``session``: opening a session (a busy grid queues);
+    ``settle``: how long a changed setting must hold, for flows that do not say."""
 
     step: float = 10.0
     flow: float = 600.0
     command: float = 60.0
     session: float = 120.0
     poll: float = 0.25  # how often a wait looks again
+    settle: float = DEFAULT_SETTLE  # a change must hold this long (a flow's settle: wins)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,7 @@ DEVICE_KEYS = (
 POOL_KEYS = ("server", "capabilities", "timeouts", "retries", "description", "devices")
 POOL_DEVICE_KEYS = ("platform", "capabilities", "timeouts", "retries", "description", "default")
 SIM_KEYS = ("variants", "seed", "latency_ms", "apps")
-TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll")
+TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll", "settle")
 
 
 @dataclass(frozen=True, slots=True)

@@ -317,6 +317,7 @@ class AppiumDriver:
         self._mobile("terminateApp", self._app_args(app))
 
     def app_state(self, app: AppId) -> int:
+        """``mobile: queryAppState``: 0 not installed, 1 not running, 2-4 running."""
         return int(self._mobile("queryAppState", self._app_args(app)))
 
     def deep_link(self, url: str, app: AppId) -> None:

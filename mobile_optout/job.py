@@ -86,6 +86,7 @@ class RunRequest:
     tags: Sequence[str] = ()  # run only flows with any of these tags
     exclude_tags: Sequence[str] = ()  # and none of these
     parallel: int = 1
+    only_installed: bool = False  # leave out flows whose app the device does not have
     output: Path = DEFAULT_OUTPUT
     keep_screenshots: bool = True
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -484,7 +485,7 @@ def perform(
             redactor.add_secret(secret)
     options = RunOptions(
         mode=Mode(req.mode), params=dict(req.params), environ=req.environ,
-        parallel=max(1, req.parallel),
+        parallel=max(1, req.parallel), only_installed=req.only_installed,
     )
     with RunSession(req.output, options, keep_screenshots=req.keep_screenshots,
                     redactor=redactor, progress=progress) as session:

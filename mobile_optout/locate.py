@@ -48,6 +48,7 @@ DIALOG_IDS = ("id/alertTitle", "id/parentPanel", "id/design_bottom_sheet", "id/b
 NOTICE_IDS = ("id/snackbar_text", "id/snackbar", "id/toast")
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
 _IOS_TOGGLES = frozenset({"XCUIElementTypeSwitch", "XCUIElementTypeToggle"})
+_ON_OFF = re.compile(r"\b(on|off)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -65,6 +66,7 @@ class Node:
     enabled: bool
     checkable: bool
     checked: bool | None
+    selected: bool = False  # Android/iOS ``selected``, or an iOS "Selected" trait
     clickable: bool = False
 
     @property
@@ -123,6 +125,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
             resource_id=_attr(el, "resource-id"), accessibility_id=desc, bounds=bounds,
             displayed=_attr(el, "displayed") != "false", enabled=_attr(el, "enabled") != "false",
             checkable=checkable, checked=(_attr(el, "checked") == "true") if checkable else None,
+            selected=_attr(el, "selected") == "true",
             clickable=_attr(el, "clickable") == "true",
         )
     cls = _attr(el, "type") or str(el.tag)
@@ -140,6 +143,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
         el=el, platform=platform, cls=cls, texts=texts, resource_id=name,
         accessibility_id=name, bounds=bounds, displayed=_attr(el, "visible") != "false",
         enabled=_attr(el, "enabled") != "false", checkable=toggle, checked=checked,
+        selected=_attr(el, "selected") == "true" or "Selected" in _attr(el, "traits"),
         clickable=toggle or cls.endswith(("Button", "Cell", "Link")),
     )
 
@@ -390,6 +394,33 @@ class Screen:
         ]
 
     # -- reading -------------------------------------------------------------------
+
+    def option_selected(self, option: Node) -> bool | None:
+        """Whether a choice's option reads selected: the radio button or checkbox in its
+        row is checked (Android), or the option, its row or something in that row says
+        ``selected`` (iOS: the Selected trait). None: a mark is there but unreadable."""
+        mark = self.toggle_near(option)
+        if mark is not None and _same_row(option, mark):
+            return mark.checked
+        # Geometry decides belonging: a selected element level with the option, no taller
+        # than two of its rows (a list that holds every option is not this option's row).
+        tall = 2 * option.bounds.height if option.bounds else 0
+        return any(
+            n.selected and self.on_screen(n) and _same_row(option, n)
+            and (n.bounds is None or n.bounds.height <= tall) for n in self.nodes)
+
+    def status_state(self, status: Node) -> bool | None:
+        """On/off as a status text shows it ("Gemini Apps Activity: Off"), or as the
+        On/Off text in the same row; None when neither says."""
+        for text in status.texts:
+            words: list[str] = _ON_OFF.findall(text)
+            if words:
+                return words[-1].casefold() == "on"
+        for node in self.row_of(status):
+            said = [t.strip() for t in node.texts if _ON_OFF.fullmatch(t.strip())]
+            if said and self.on_screen(node):
+                return said[0].casefold() == "on"
+        return None
 
     def identity(self, locator: Locator) -> list[str]:
         """The account's own name where ``locator`` shows it. A regex text locator with a

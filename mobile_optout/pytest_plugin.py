@@ -434,7 +434,7 @@ class FlowItem(pytest.Item):
         self.result: FlowResult | None = None
 
     def runtest(self) -> None:
-        from mobile_optout.results.record import OK_OUTCOMES, Outcome
+        from mobile_optout.results.record import NOT_RUN_OUTCOMES, OK_OUTCOMES, Outcome
 
         state = mo_session(self.config)
         result = state.run_flow(self.flow, self.profile)
@@ -447,8 +447,8 @@ class FlowItem(pytest.Item):
             self.user_properties.append(("mo_note", result.note))
         if result.outcome is Outcome.NOT_OFFERED:
             state.notes.append((self.nodeid, result.note or "the setting is not offered"))
-        if result.outcome is Outcome.NOT_INSTALLED:
-            pytest.skip(result.note or "the app is not installed on this device")
+        if result.outcome in NOT_RUN_OUTCOMES:  # no switch, or no app: nothing to test
+            pytest.skip(result.note or f"{result.outcome}: nothing to run on this device")
         if result.outcome not in OK_OUTCOMES:
             redact = state.session.redactor.text if state.session else str
             raise FlowFailed(result, state.run_dir, redact)

@@ -31,9 +31,10 @@ from typing import Any, Protocol
 from appium.options.common import AppiumOptions
 from loguru import logger
 
+from mobile_optout.controls import control_for
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import AppiumDriver, build_options, connect
+from mobile_optout.driver import APP_NOT_INSTALLED, AppiumDriver, build_options, connect
 from mobile_optout.errors import (
     DeviceError,
     FlowEnded,
@@ -43,8 +44,10 @@ from mobile_optout.errors import (
     OptoutError,
     SessionLost,
     StepFailed,
+    Unsupported,
 )
 from mobile_optout.flow.model import (
+    AppId,
     AssertNotVisible,
     AssertVisible,
     Back,
@@ -59,6 +62,7 @@ from mobile_optout.flow.model import (
     Platform,
     Screenshot,
     ScrollUntilVisible,
+    State,
     Step,
     Stop,
     Tap,
@@ -97,6 +101,7 @@ class RunOptions:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     parallel: int = 1
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
+    only_installed: bool = False  # skip (do not report) flows whose app is not installed
 
     @property
     def check(self) -> bool:
@@ -161,6 +166,7 @@ class FlowRun:
         self.result = FlowResult(
             device=profile.name, platform=profile.platform.value, flow=flow.name,
             flow_path=str(flow.path), server=profile.endpoint, app=app.app_id,
+            app_name=flow.app_name,
         )
         self.setting: SettingObservation | None = None
         self.tapped_setting = False
@@ -271,13 +277,18 @@ class FlowRun:
         """The app must be on the phone before any step: sessions open with autoLaunch off
         (a missing app would make the driver refuse the session), so ask the driver.
         Not installed ends the flow as ``not_installed``; a driver that cannot tell (no
-        ``mobile: queryAppState``) is taken at its word that the app is there. A flow that
-        does not begin with ``launch`` gets the app started, as autoLaunch would have."""
+        ``mobile: queryAppState``) is taken at its word that the app is there. An app with
+        no control to drive then ends as ``unsupported``, before anything is launched. A
+        flow that does not begin with ``launch`` gets the app started, as autoLaunch would
+        have."""
         assert self.device is not None
         installed = self.device.installed(self.app)
         if installed is False:
             raise FlowEnded("not_installed", f"{self.app.app_id} is not installed on "
                             f"{self.profile.name}: nothing was read or changed")
+        if self.flow.unsupported is not None:
+            u = self.flow.unsupported
+            raise FlowEnded("unsupported", u.reason + (f" ({u.page})" if u.page else ""))
         first = self.flow.steps[0] if self.flow.steps else None
         if installed and not isinstance(first, Launch) and self.checkpoint == 0:
             self.device.launch(self.app, restart=False, deep_link=None)
@@ -421,6 +432,13 @@ class FlowRun:
             return False
         return cond.not_visible is None or self.device.look(cond.not_visible) is None
 
+    def settle_for(self, step: EnsureSetting) -> float:
+        """How long a change must hold: the step's, else the flow's, else the device's."""
+        for seconds in (step.settle, self.flow.settle):
+            if seconds is not None:
+                return seconds
+        return self.profile.timeouts.settle
+
     def timeout_for(self, step: Step) -> float:
         """The step's own timeout, else the device's default."""
         return step.timeout if step.timeout is not None else self.profile.timeouts.step
@@ -514,7 +532,8 @@ class FlowRun:
         if scan.loading:
             return f"the page was still loading ({scan.loading[0]}), so it cannot be " \
                    "called absent"
-        alike = [t for t in scan.texts if _resembles(t, step.resembles)]
+        words = [self.vars.expand(w) for w in step.resembles]  # a part's ${PARAM} too
+        alike = [t for t in scan.texts if _resembles(t, words)]
         if alike:
             return (f"found {min(alike, key=len)!r}, which looks like the setting but does not "
                     "match; the app may have renamed it")
@@ -604,8 +623,21 @@ def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord
 def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRecord) -> None:
     assert run.device is not None
     target = run.vars.locator(step.target)
-    # The page may still be loading: give the target a moment before the first scroll.
-    if run.device.wait_for(target, min(run.timeout_for(step), 2.0)) is not None:
+    # The page may still be loading: give the target until the page has settled (nothing
+    # loading, two looks a moment apart agree), at most 2 s, before the first scroll.
+    device = run.device
+    deadline = time.monotonic() + min(run.timeout_for(step), 2.0)
+    previous = None
+    while device.wait_for(target, 0.0) is None:
+        screen = device.screen()
+        if screen.source == previous and not screen.loading(run.flow.loading):
+            break
+        if time.monotonic() >= deadline:
+            break
+        previous = screen.source
+        device.pause()
+        device.changed()
+    else:
         return
     if run.seek(step, target, step.direction, step.max_scrolls) is not None:
         return
@@ -632,27 +664,34 @@ def _stop(run: FlowRun, step: Stop, record: StepRecord) -> None:
 
 
 def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """Read the toggle on a settled screen; tap only if it differs; read it back and watch
-    that the change holds (``mobile_optout.toggle`` keeps the rules). In check mode, only
-    read. At most one tap per declared attempt."""
+    """Read the control on a settled screen; act only if it differs; read it back and watch
+    that the change holds (``mobile_optout.toggle`` keeps the rules; a choice and a status
+    + button control read and tap their own way: ``mobile_optout.controls``). In check
+    mode, only read. At most one tap per declared attempt."""
     assert run.device is not None
     device = run.device
-    spec = run.flow.setting(step.setting)
-    desired = step.desired if step.desired is not None else (spec.desired if spec else False)
-    if run.setting is None:
-        run.setting = SettingObservation(id=step.setting, desired=desired)
-    obs = run.setting
-    toggle = run.vars.locator(step.toggle)
-    loc = toggle.for_platform(device.platform)
-    # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
-    shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
+    obs, desired = _observation(run, step)
+    timeout = run.timeout_for(step)
+    settle = run.settle_for(step)
+
+    def shoot(name: str) -> str | None:
+        return run.screenshot(name, record)
+
+    control: Toggle
+    if step.toggle is not None:
+        toggle = run.vars.locator(step.toggle)
+        loc = toggle.for_platform(device.platform)
+        # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
+        shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
+        control = Toggle(device, step, toggle, timeout=timeout, settle=settle, shoot=shoot)
+        verb, did = "turn", "turned"
+    else:
+        control = control_for(device, step, desired, timeout=timeout, settle=settle,
+                              shoot=shoot)
+        shown, verb, did = control.shown(step), "make", "made"
     started = time.monotonic()
     run.find(step, shown)
-    timeout = run.timeout_for(step)
-    switch = Toggle(device, step, toggle, timeout=timeout,
-                    settle=step.settle if step.settle is not None else run.flow.settle,
-                    shoot=lambda name: run.screenshot(name, record))
-    reading = switch.read(max(started + timeout, time.monotonic() + device.poll))
+    reading = control.read(max(started + timeout, time.monotonic() + device.poll))
     if obs.before is None:
         obs.before = reading.state
     obs.after = reading.state
@@ -660,19 +699,34 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     if reading.state == desired:
         record.message = f"already {on_off(desired)}"
         return
+    if not control.actionable(reading):  # in check mode too: is it offered here?
+        button = run.vars.locator(step.button or shown)
+        if run.seek(step, button, "down", MAX_SCROLLS_TO_PROVE) is None:
+            run.missing(step, f"{button} is not on the page (seen to its end): nothing "
+                        "changes it here")
+        reading = control.read(time.monotonic() + timeout)  # it was further down
     if run.options.check:
-        record.message = f"is {on_off(reading.state)}; would turn it {on_off(desired)}"
+        record.message = f"is {on_off(reading.state)}; would {verb} it {on_off(desired)}"
         return
     run.tapped_setting = True
     try:
-        switch.change(reading, desired, obs)
+        control.change(reading, desired, obs)
     finally:
         if obs.taps:
             run.screenshot("setting-after", record)
     confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
         if obs.confirmed else ""
-    record.message = (f"turned {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
+    record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
                       f"back on a fresh screen")
+
+
+def _observation(run: FlowRun, step: EnsureSetting) -> tuple[SettingObservation, State]:
+    """The setting's observation (made on first use) and its desired state."""
+    spec = run.flow.setting(step.setting)
+    desired = step.desired if step.desired is not None else (spec.desired if spec else False)
+    if run.setting is None:
+        run.setting = SettingObservation(id=step.setting, desired=desired)
+    return run.setting, desired
 
 
 Handler = Callable[[FlowRun, Any, StepRecord], None]
@@ -748,6 +802,26 @@ def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
     return [(d, [f for f in flows if f.runs_on(d.platform)]) for d in devices]
 
 
+def installed_apps(url: str, profile: DeviceProfile, apps: Sequence[AppId | None]
+                   ) -> set[AppId]:
+    """Which of the apps are on the device (``mobile: queryAppState``), asked in one session.
+    A driver that cannot tell is taken to have them all (as ``Device.installed`` does)."""
+    wanted = {a for a in apps if a is not None}
+    driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
+                     timeout=profile.http_timeout)  # no app named: none is launched
+    try:
+        present = set()
+        for app in sorted(wanted, key=lambda a: a.app_id):
+            try:
+                if driver.app_state(app) != APP_NOT_INSTALLED:
+                    present.add(app)
+            except Unsupported:
+                return wanted
+        return present
+    finally:
+        driver.quit()
+
+
 def run_all(
     flows: Sequence[Flow],
     devices: Sequence[DeviceProfile],
@@ -766,6 +840,11 @@ def run_all(
     def one_device(profile: DeviceProfile, device_flows: list[Flow]) -> None:
         try:
             with endpoint(profile) as where:
+                if options.only_installed:
+                    present = installed_apps(where.url, profile,
+                                             [f.app_for(profile.platform) for f in device_flows])
+                    device_flows = [f for f in device_flows
+                                    if f.app_for(profile.platform) in present]
                 for flow in device_flows:
                     if options.cancel.is_set():
                         break

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mobile_optout.results.record import FlowResult, Outcome, StepStatus
+from mobile_optout.values import on_off
 
 
 def shown(path: Path | str) -> str:
@@ -16,10 +17,6 @@ def shown(path: Path | str) -> str:
         return str(p.relative_to(Path.cwd()))
     except ValueError:
         return str(p)
-
-
-def _on(value: bool | None) -> str:
-    return "unknown" if value is None else ("on" if value else "off")
 
 
 def describe_failure(result: FlowResult, run_dir: Path | None, *,
@@ -39,7 +36,8 @@ def describe_failure(result: FlowResult, run_dir: Path | None, *,
         lines.append(f"step:     {err.step} (line {err.line})")
     if result.outcome is Outcome.WOULD_CHANGE and result.setting is not None:
         s = result.setting
-        lines.append(f"setting:  {s.id} is {_on(s.before)}; apply would turn it {_on(s.desired)}")
+        lines.append(f"setting:  {s.id} is {on_off(s.before)}; "
+                     f"apply would turn it {on_off(s.desired)}")
     if result.note:
         lines.append(f"why:      {result.note}")
     if err is not None:

@@ -49,7 +49,8 @@ class SettingHistory:
 
 # The order a QA lead reads results in: what needs a person first.
 SEVERITY = (Outcome.ERROR, Outcome.FAILED, Outcome.BLOCKED, Outcome.INTERRUPTED,
-            Outcome.WOULD_CHANGE, Outcome.RUNNING, Outcome.NOT_OFFERED, Outcome.NOT_INSTALLED,
+            Outcome.WOULD_CHANGE, Outcome.RUNNING, Outcome.NOT_OFFERED, Outcome.UNSUPPORTED,
+            Outcome.NOT_INSTALLED,
             Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.PASSED)
 assert set(SEVERITY) == set(Outcome), "every outcome has its place in the report's order"
 # The outcome filter's groups: css class -> words (one checkbox each).
@@ -62,6 +63,7 @@ OUTCOME_LOOK: dict[Outcome, tuple[str, str, str]] = {
     Outcome.ALREADY_SET: ("✓", "ok", "already set"),
     Outcome.PASSED: ("✓", "ok", "passed"),
     Outcome.NOT_OFFERED: ("-", "info", "not offered"),
+    Outcome.UNSUPPORTED: ("-", "info", "unsupported (no switch)"),
     Outcome.NOT_INSTALLED: ("-", "info", "app not installed"),
     Outcome.WOULD_CHANGE: ("!", "warn", "would change"),
     Outcome.BLOCKED: ("⛔", "bad", "blocked"),
@@ -285,7 +287,8 @@ def _history(h: SettingHistory | None) -> str:
 def _result(index: int, r: FlowResult, run_dir: Path, classes: str,
             history: SettingHistory | None) -> str:
     css = OUTCOME_LOOK[r.outcome][1]
-    facts = [("platform", r.platform), ("app", r.app), ("device", r.device_info),
+    facts = [("platform", r.platform), ("app name", r.app_name), ("app", r.app),
+             ("device", r.device_info),
              ("app version", r.app_version), ("server", r.server),
              ("flow file", r.flow_path), ("attempts", str(r.attempts))]
     meta = "".join(f"<div><dt>{k}</dt><dd>{_e(v)}</dd></div>" for k, v in facts if v)
@@ -321,6 +324,12 @@ def _environment(run: RunRecord) -> str:
             f"<th>Server</th></tr></thead><tbody>{body}</tbody></table>"
             '<p class="muted">Appium does not report its drivers\' versions over HTTP: '
             "<code>appium driver list --installed</code> where it runs shows them.</p>")
+
+
+def _app_group(r: FlowResult) -> str:
+    """The app filter's group: the catalogue name (one box for an app's Android and iOS
+    flows), else the package or bundle id."""
+    return r.app_name or r.app
 
 
 def _filters(groups: dict[str, list[str]]) -> tuple[str, str]:
@@ -376,12 +385,12 @@ def render_html(run: RunRecord, run_dir: Path, *, screenshots_kept: bool | None 
         "o": [g for g in OUTCOME_GROUPS if any(OUTCOME_LOOK[r.outcome][1] == g
                                                for r in run.results)],
         "d": list(dict.fromkeys(r.device for _, r in numbered)),
-        "a": list(dict.fromkeys(r.app for _, r in numbered)),
+        "a": list(dict.fromkeys(_app_group(r) for _, r in numbered)),
     }
 
     def classes(r: FlowResult) -> str:
         return (f"o-{groups['o'].index(OUTCOME_LOOK[r.outcome][1])} "
-                f"d-{groups['d'].index(r.device)} a-{groups['a'].index(r.app)}")
+                f"d-{groups['d'].index(r.device)} a-{groups['a'].index(_app_group(r))}")
 
     filters, filter_css = _filters(groups)
     rows = "".join(

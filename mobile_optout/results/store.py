@@ -112,8 +112,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 3 -> 4: the holding check of a changed setting (taps, confirmations, how long it
     # held, the re-read, a flip-back), as JSON
     ("ALTER TABLE results ADD COLUMN setting_detail TEXT NOT NULL DEFAULT '{}'",),
-    # 4 -> 5: the environment a report shows (the app, the server's version, the
-    # automation), and a failure's closest texts on screen (a JSON list)
+    # 4 -> 5: the app's catalogue name (chatgpt, linkedin), to group results by app
+    ("ALTER TABLE results ADD COLUMN app_name TEXT NOT NULL DEFAULT ''",),
+    # 5 -> 6: the environment a report shows (the app's package or bundle id, the
+    # server's version, the automation), and a failure's closest texts on screen (a JSON list)
     (
         "ALTER TABLE results ADD COLUMN app TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN server_version TEXT NOT NULL DEFAULT ''",
@@ -124,7 +126,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 VERIFIED = frozenset({Outcome.CHANGED, Outcome.ALREADY_SET})
-_NOT_OBSERVATIONS = frozenset({Outcome.NOT_OFFERED, Outcome.NOT_INSTALLED, Outcome.RUNNING})
+_NOT_OBSERVATIONS = frozenset(
+    {Outcome.NOT_OFFERED, Outcome.RUNNING, Outcome.UNSUPPORTED, Outcome.NOT_INSTALLED}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +166,10 @@ class Drift:
     device: str
     setting: str
     flow: str
-    verified: bool
+    verified: bool | str
     verified_at: str
     verified_run: str
-    observed: bool
+    observed: bool | str
     observed_at: str
     observed_run: str
     observed_outcome: str
@@ -192,7 +196,7 @@ class Seen:
     run_id: str
     when: str
     outcome: str
-    value: bool | None  # what the run saw the setting to be; None: it saw nothing
+    value: bool | str | None  # what the run saw (on/off, a choice's option); None: nothing
 
 
 def device_key(device: str) -> str:
@@ -223,12 +227,15 @@ def process_alive(pid: int, started: str = "") -> bool:
     return not started or process_start(pid) in ("", started)
 
 
-def _bool(v: object) -> bool | None:
-    return None if v is None else bool(v)
+def _bool(v: object) -> bool | str | None:
+    """A state as stored: 0/1 for off/on, text for a choice's option."""
+    if v is None or isinstance(v, str):
+        return v
+    return bool(v)
 
 
-def _int(v: bool | None) -> int | None:
-    return None if v is None else int(v)
+def _int(v: bool | str | None) -> int | str | None:
+    return v if v is None or isinstance(v, str) else int(v)
 
 
 class Store:
@@ -373,9 +380,9 @@ class Store:
         result_id = self._result_ids[(run.run_id, device_key(result.device), result.flow)]
         d = result_dict(result)  # the one mapping; columns are named after its keys
         s = d["setting"] or {}
-        values: dict[str, Any] = {k: d[k] for k in ("app_version", "device_info", "attempts",
-                                                    "note", "app", "server_version",
-                                                    "automation")}
+        values: dict[str, Any] = {k: d[k] for k in ("app_name", "app_version", "device_info",
+                                                    "attempts", "note", "app",
+                                                    "server_version", "automation")}
         values |= {
             "server": redact_url(result.server),
             "setting_id": s.get("id"),
@@ -502,7 +509,7 @@ class Store:
             )
         ]
         d["setting"] = None if r["setting_id"] is None else {
-            "id": r["setting_id"], "desired": bool(r["desired"]),
+            "id": r["setting_id"], "desired": _bool(r["desired"]),
             "before": _bool(r["before"]), "after": _bool(r["after"]),
         } | json.loads(r["setting_detail"] or "{}")
         d["error"] = None if r["error_type"] is None else {
@@ -540,8 +547,8 @@ class Store:
             by_key.setdefault((r["device"], r["setting_id"]), []).append(r)
         found = []
         for (device, setting), history in by_key.items():
-            verified: tuple[bool, sqlite3.Row] | None = None
-            latest: tuple[bool, sqlite3.Row] | None = None
+            verified: tuple[bool | str, sqlite3.Row] | None = None
+            latest: tuple[bool | str, sqlite3.Row] | None = None
             for r in history:
                 value = observed_value(Outcome(r["outcome"]), r["desired"], r["before"],
                                        r["after"])
@@ -564,8 +571,9 @@ class Store:
 
 
 def observed_value(
-    outcome: Outcome, desired: int | None, before: int | None, after: int | None
-) -> bool | None:
+    outcome: Outcome, desired: int | str | None, before: int | str | None,
+    after: int | str | None,
+) -> bool | str | None:
     """What a result saw the setting to be, or None when it saw nothing."""
     if outcome in _NOT_OBSERVATIONS:
         return None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -40,6 +41,26 @@ def test_run_a_built_in_flow_from_any_folder(
     assert "WOULD_CHANGE" in shown and "no such file" not in shown
 
 
+def test_a_catalogue_flow_runs_by_name_from_any_folder(
+    elsewhere: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, shown = invoke(capsys, "check", "chatgpt/improve-model.yaml", "-o", "out")
+    assert "chatgpt-improve-model" in shown and "no such file" not in shown, shown
+    assert code == 1, shown  # the simulated ChatGPT trains on chats: a check would change it
+
+
+def test_the_catalogue_lists_every_built_in_app_from_any_folder(
+    elsewhere: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, shown = invoke(capsys, "apps", "--no-device", "--json")
+    assert code == 0, shown
+    listed = {row["path"] for row in json.loads(shown)["apps"]}
+    assert {p.name for p in map(Path, listed)} >= {"improve-model.yaml", "ai-training.yaml"}
+    assert {Path(p).resolve() for p in listed} == {  # the same as the repository's flows/
+        e.resolve() for e in (ROOT / "flows").rglob("*.yaml") if "parts" not in e.parts}
+    assert catalogue.resolve(Path("flows")) == catalogue.flows_dir()  # `run flows`
+
+
 def test_validate_a_built_in_flow_by_name(
     elsewhere: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -66,6 +87,11 @@ def test_the_package_carries_the_top_level_flows_folder() -> None:
     }
     assert on_disk | {"mobile_optout.flows"} == set(setuptools["packages"])
     assert catalogue.flows_dir().resolve() == (ROOT / "flows").resolve()
+    shipped = setuptools["package-data"]["mobile_optout.flows"]
+    flow_files = [p.relative_to(ROOT / "flows") for p in (ROOT / "flows").rglob("*")
+                  if p.is_file()]
+    assert flow_files and all(any(f.match(g.removeprefix("**/")) for g in shipped)
+                              for f in flow_files)
 
 
 def test_init_writes_a_devices_file_and_an_example_that_runs(

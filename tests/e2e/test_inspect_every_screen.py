@@ -1,4 +1,5 @@
-"""Every locator `inspect` suggests, on every screen of every app the simulated phones show,
+"""Every locator `inspect` suggests, on every screen of every app the simulated phones show
+(LinkedIn and a sample of the catalogue, one app per kind of control),
 pasted into a flow, finds exactly the element it was suggested for.
 
 The screens are found the way a person would find them: from the launcher, tap everything
@@ -21,13 +22,17 @@ from mobile_optout.locate import Screen
 from mobile_optout.sim import SimPhone
 
 Path_ = tuple[tuple[int, int], ...]  # taps from the launcher
+# The apps on the phone: LinkedIn and a sample of the catalogue's control kinds (switches:
+# ChatGPT; a choice: Medium; a status and a button: Gemini). Every built-in app would
+# mean ~20 apps of screens per case for no new kind of row.
+APPS = ("linkedin", "chatgpt", "medium", "gemini")
 
 
 @contextmanager
 def phone_at(platform: Platform, variants: tuple[str, ...], taps: Path_
              ) -> Iterator[tuple[SimPhone, AppiumDriver]]:
     """A fresh phone on its launcher, with ``taps`` done."""
-    with SimPhone(platform=platform, variants=variants) as phone:
+    with SimPhone(platform=platform, variants=variants, apps=APPS) as phone:
         driver = connect(phone.url, platform, None)
         try:
             for x, y in taps:
@@ -38,8 +43,8 @@ def phone_at(platform: Platform, variants: tuple[str, ...], taps: Path_
 
 
 def where_am_i(phone: SimPhone) -> tuple[object, ...]:
-    state = phone.state()
-    return state["screen"], state["dialog"], state["app_running"]
+    state = phone.state()  # apps name their screens alike ("settings"): the app is part of it
+    return state["app"], state["screen"], state["dialog"], state["app_running"]
 
 
 def every_screen(platform: Platform, variants: tuple[str, ...]) -> dict[tuple[object, ...],

@@ -53,10 +53,12 @@ def test_a_report_of_several_devices_puts_failures_first_and_collapses_the_rest(
     assert [css for css, _ in results] == ["bad", "bad", "ok", "ok"]  # failures first
     assert [bool(opened) for _, opened in results] == [True, True, False, False]
 
-    # Filters: checkboxes and CSS, by outcome and by device (one app here: no app filter).
+    # Filters: checkboxes and CSS, by outcome, by device and by app: the catalogue name
+    # (the flow's folder), one box for LinkedIn's Android and iOS flows.
     assert "<script" not in html and "script-src" not in html
     assert "default-src 'none'" in html
-    for words in ("failed or blocked", "went well", "sim-android", "sim-ios"):
+    for words in ("failed or blocked", "went well", "sim-android", "sim-ios", "linkedin",
+                  tmp_path.name):
         assert f"> {words}</label>" in html
     assert "body:has(#fd1:not(:checked)) .d-1 { display:none; }" in html
 
