@@ -21,6 +21,7 @@ from mobile_optout.errors import OptoutError, UsageError
 from mobile_optout.results import DEFAULT_OUTPUT
 
 if TYPE_CHECKING:
+    from mobile_optout.devices import DeviceProfile
     from mobile_optout.doctor import Check
     from mobile_optout.job import RunRequest
 
@@ -112,8 +113,9 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
 def run_command(**kw: Any) -> int:
     """Run flows and change settings to their desired state, verified on screen.
 
-    PATHS are flow files or folders (default: flows/linkedin; `flows`: every app in the
-    catalogue). Exit 0 when every setting is as desired (changed, already set), not offered,
+    PATHS are flow files or folders, or built-in flows by name (`mobile-optout flows`
+    lists them; default: linkedin; `flows`: every app in the catalogue), from any folder.
+    Exit 0 when every setting is as desired (changed, already set), not offered,
     unsupported (the app has no switch) or its app is not installed; 1 when any flow failed
     or was blocked; 3 on device or infrastructure errors; 2 for invalid input.
     """
@@ -219,14 +221,15 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
     """The catalogue: every flow's app, control, private state, platforms, confidence and
     source, and whether the app is installed on the chosen device (alias: catalog).
 
-    PATHS are flow files or folders (default: flows)."""
+    PATHS are flow files or folders, or built-in flows by name (default: every built-in
+    flow), from any folder."""
     import os
 
-    from mobile_optout.catalogue import KIND_WORDS, entries
+    from mobile_optout.catalogue import KIND_WORDS, entries, flows_dir, resolve
     from mobile_optout.catalogue import markdown as catalogue_markdown
     from mobile_optout.flow import load_flows
 
-    found = entries(load_flows(list(paths) or [Path("flows")]))
+    found = entries(load_flows([resolve(p) for p in paths] or [flows_dir()]))
     if markdown:
         console.raw(catalogue_markdown(found).rstrip("\n"))
         return 0
@@ -307,7 +310,7 @@ def report_command(run_id: str | None, output: Path) -> int:
             record = store.run_record(run_dir.name) if store else None
             if record is None:
                 raise UsageError(f"{run_dir}: no report.json and no record in history")
-            finish_run(record, run_dir)
+            finish_run(record, run_dir, store)
             run = record
             console.say(f"wrote the missing reports of {run.run_id} from history")
     finally:
@@ -380,14 +383,18 @@ def history_command(*, output: Path, device: str | None, flow: str | None, limit
 def validate_command(paths: tuple[Path, ...]) -> int:
     """Check flow files, devices files and simulated app files without running anything.
 
-    PATHS are files or folders (default: flows). Prints `ok  PATH` for each valid file
-    and every problem as PATH:LINE:COL. Exit 0 when all are valid, 2 otherwise.
+    PATHS are files or folders (default: flows), or built-in flows by name. Prints
+    `ok  PATH` for each valid file and every problem as PATH:LINE:COL. Exit 0 when all
+    are valid, 2 otherwise.
     """
+    from mobile_optout.catalogue import resolve_all
     from mobile_optout.validate import check_files
 
-    checks = check_files(list(paths) or [Path("flows")])
+    # no PATHS: this folder's flows/ (a project's own), never the built-in ones
+    checks = check_files(resolve_all(paths) if paths else [Path("flows")])
+    paths = paths or (Path("flows"),)
     if not checks:
-        console.error(f"no flow files found in {', '.join(map(str, paths or ('flows',)))}")
+        console.error(f"no flow files found in {', '.join(map(str, paths))}")
         return 2
     for check in checks:
         if check.ok:
@@ -399,6 +406,35 @@ def validate_command(paths: tuple[Path, ...]) -> int:
         problems = sum(len(c.errors) for c in checks)
         console.error(f"{problems} problem(s) in {bad} of {len(checks)} file(s)")
         return 2
+    return 0
+
+
+@cli.command("flows")
+def flows_command() -> int:
+    """List the built-in flows: `mobile-optout run NAME` runs one from any folder."""
+    from mobile_optout import catalogue
+    from mobile_optout.flow import load_flows
+
+    root = catalogue.flows_dir()
+    rows = []
+    for name in catalogue.names():
+        for flow in load_flows([root / name]):
+            rows.append((name, flow.name, ", ".join(str(p) for p in flow.platforms),
+                         str(flow.path.relative_to(root))))
+    console.table(("name", "flow", "platforms", "file"), rows, title=str(root))
+    return 0
+
+
+@cli.command("init")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def init_command(force: bool) -> int:
+    """Start a project here: a devices.yaml and an example flow (flows/example.yaml)."""
+    from mobile_optout.scaffold import init
+
+    for path in init(Path.cwd(), force=force):
+        console.say(f"wrote {path.relative_to(Path.cwd())}")
+    console.say("next: mobile-optout check flows/example.yaml   "
+                "(then `mobile-optout studio` to write your own)")
     return 0
 
 
@@ -673,7 +709,9 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
                         + (f"; latency {latency_ms} ms" if latency_ms else "")
                         + ("; cost model on" if cost_model else "")
                         + (f"; state in {state_file}" if state_file else ""))
-            console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  "
+            console.say(f"its screen: mobile-optout inspect --server {phone.url} "
+                        f"--platform {platform}  (or: mobile-optout studio --server ...)")
+            console.say(f"its state: {phone.url}/sim/state  {phone.url}/sim/events  "
                         "(Ctrl-C stops)")
             threading.Event().wait()
         except KeyboardInterrupt:
@@ -681,33 +719,31 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
     return 0
 
 
-# --------------------------------------------------------------------------- inspect
+# --------------------------------------------------------------------------- inspect / studio
 
 
-@cli.command("inspect")
-@click.option("--device", "-d", metavar="NAME", help="A device from the devices file "
-              "(default: the one marked default, the simulated Android phone).")
-@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
-              help="The devices file (default: ./devices.yaml, else the built-in one).")
-@click.option("--server", metavar="URL", help="Any Appium endpoint (needs --platform).")
-@click.option("--platform", type=click.Choice(["android", "ios"]))
-@click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
-              help="An extra capability (repeatable).")
-@click.option("--app", "app_id", metavar="ID", help="Open this app first (Android package "
-              "or iOS bundle id). Default: the screen as it is (on a simulated phone: its "
-              "first app).")
-@click.option("--xml", "as_xml", is_flag=True, help="Print the page source as it came.")
-def inspect_command(device: str | None, devices_file: Path | None, server: str | None,
-                    platform: str | None, caps: tuple[str, ...], app_id: str | None,
-                    as_xml: bool) -> int:
-    """Show what is on the device's screen and the locator to write for each element.
+def _one_device_options(fn: Callable[..., int]) -> Callable[..., int]:
+    """--device / --devices / --server / --platform / --cap: one device to look at."""
+    options = [
+        click.option("--device", "-d", metavar="NAME", help="A device from the devices "
+                     "file (default: the one marked default, the simulated Android phone)."),
+        click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+                     help="The devices file (default: ./devices.yaml, else the built-in one)."),
+        click.option("--server", metavar="URL", help="Any Appium endpoint (needs --platform)."),
+        click.option("--platform", type=click.Choice(["android", "ios"])),
+        click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
+                     help="An extra capability (repeatable)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
 
-    For writing or mending a flow: the suggestions follow the rules the runner matches by,
-    preferring what a person sees (texts, labels) over ids that change between builds.
-    """
+
+def _one_device(device: str | None, devices_file: Path | None, server: str | None,
+                platform: str | None, caps: tuple[str, ...]) -> DeviceProfile:
+    """The DeviceProfile those options name (${ENV} resolved)."""
     import os
 
-    from mobile_optout.inspect import inspect_device
     from mobile_optout.job import RunRequest, choose_devices, parse_pairs
 
     capabilities = {k: _cap_value(v) for k, v in parse_pairs(caps, "--cap").items()}
@@ -716,13 +752,123 @@ def inspect_command(device: str | None, devices_file: Path | None, server: str |
         platform=platform, capabilities=capabilities, environ=os.environ,
     )
     (profile,) = choose_devices(request)
-    source, rows = inspect_device(profile, app_id, os.environ)
+    return profile
+
+
+@cli.command("inspect")
+@_one_device_options
+@click.option("--app", "app_id", metavar="ID", help="Open this app first (Android package "
+              "or iOS bundle id). Default: the screen as it is (on a simulated phone: its "
+              "first app).")
+@click.option("--xml", "as_xml", is_flag=True, help="Print the page source as it came.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the elements, their attributes and suggestions as JSON.")
+@click.option("--after", metavar="FLOW[:STEP]", help="First run this flow (a path or a "
+              "built-in flow's name) up to STEP (a step's label or line), or to its end, "
+              "as a check (ensure_setting only reads); then show the screen it reached.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="With --after: set a flow parameter (repeatable).")
+def inspect_command(device: str | None, devices_file: Path | None, server: str | None,
+                    platform: str | None, caps: tuple[str, ...], app_id: str | None,
+                    as_xml: bool, as_json: bool, after: str | None,
+                    params: tuple[str, ...]) -> int:
+    """Show what is on the device's screen and the locator to write for each element.
+
+    For writing or mending a flow: the suggestions follow the rules the runner matches by,
+    preferring what a person sees (texts, labels) over ids that change between builds;
+    each one finds exactly its element. On a running phone or server (--server, or a
+    device that is not simulated) the screen is shown as it is; --after reaches a deeper
+    screen first.
+    """
+    import os
+
+    from mobile_optout.inspect import inspect_device
+    from mobile_optout.job import parse_pairs
+
+    profile = _one_device(device, devices_file, server, platform, caps)
+    flow, stop = _flow_and_step(after, profile.platform) if after else (None, None)
+    source, rows = inspect_device(profile, app_id, os.environ, after=flow, stop=stop,
+                                  params=parse_pairs(params, "--param"))
     if as_xml:
         console.raw(source)
-        return 0
-    console.table(
-        ("element", "says", "state", "locator to write"),
-        ((r.element, r.says, r.state, r.locator) for r in rows),
-        title=f"{profile.name}: {len(rows)} elements on screen",
-    )
+    elif as_json:
+        console.raw(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
+    else:
+        console.inspect_listing(
+            f"{profile.name}: {len(rows)} elements on screen",
+            [(r.locator, ", ".join(p for p in (r.element, r.state) if p)) for r in rows])
+    return 0
+
+
+def _flow_and_step(text: str, platform: Any) -> tuple[Any, str | None]:
+    """--after FLOW[:STEP]: the flow for the device's platform, and where to stop."""
+    from mobile_optout.flow import load_flows
+    from mobile_optout.job import flow_paths
+
+    where, sep, stop = text.rpartition(":")
+    if not sep or not where:
+        where, stop = text, ""
+    flows = [f for f in load_flows(flow_paths([Path(where)])) if f.runs_on(platform)]
+    if not flows:
+        raise UsageError(f"--after {where}: no flow there runs on {platform}")
+    if len(flows) > 1:
+        names = ", ".join(str(f.path) for f in flows)
+        raise UsageError(f"--after {where}: several flows run on {platform} ({names}); "
+                         "name one file")
+    return flows[0], stop or None
+
+
+@cli.command("studio")
+@_one_device_options
+@click.option("--app", "app_id", metavar="ID", help="The app the flow is for (Android "
+              "package or iOS bundle id); launch starts it. Default on a simulated phone: "
+              "its app; elsewhere the screen is left as it is.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+def studio_command(device: str | None, devices_file: Path | None, server: str | None,
+                   platform: str | None, caps: tuple[str, ...], app_id: str | None,
+                   port: int, open_browser: bool) -> int:
+    """Write a flow in a browser: the device's screen with its elements, their locators,
+    buttons that run a step on the device, and the steps that worked as YAML to paste.
+
+    Serves a page on 127.0.0.1 until Ctrl-C. ensure_setting only reads (check mode).
+    """
+    import os
+    import signal
+    import tempfile
+    import threading
+
+    from mobile_optout.flow.model import AppId
+    from mobile_optout.inspect import default_app
+    from mobile_optout.job import endpoint
+    from mobile_optout.studio import Studio
+    from mobile_optout.studio.server import StudioServer
+
+    profile = _one_device(device, devices_file, server, platform, caps)
+    if app_id is None:
+        app_id = default_app(profile)
+    app = AppId(profile.platform, app_id) if app_id else None
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops the studio as cleanly as Ctrl-C
+
+    signal.signal(signal.SIGTERM, on_term)
+    with (tempfile.TemporaryDirectory(prefix="mobile-optout-studio-") as tmp,
+          endpoint(profile, os.environ) as served):
+        studio = Studio(profile, served.url, app, Path(tmp), os.environ)
+        try:
+            web = StudioServer(studio, port)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+        with web:
+            console.say(f"studio for {profile.name} at {web.url}  (Ctrl-C stops it)")
+            if open_browser:
+                import webbrowser
+
+                webbrowser.open(web.url)
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                console.say("stopping the studio")
     return 0

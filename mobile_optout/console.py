@@ -84,6 +84,15 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
     out.print(t)
 
 
+def inspect_listing(title: str, rows: Sequence[tuple[str, str]]) -> None:
+    """One element a line: the locator to paste (never cut, however wide), then what it is
+    as a YAML comment, so a whole line can be pasted after ``tap:``."""
+    out.print(title, markup=False, style="bold")
+    width = min(60, max((len(loc) for loc, _ in rows), default=0))
+    for locator, what in rows:  # soft wrap: the terminal wraps, nothing is cropped
+        out.print(f"{locator:<{width}}  # {what}", markup=False, soft_wrap=True)
+
+
 # --------------------------------------------------------------------------- runs
 
 OUTCOME_STYLE = {
@@ -112,13 +121,49 @@ def setup_logging(verbosity: int, redact: Callable[[str], str] | None = None) ->
 
 class LiveProgress:
     """A line per step and per finished flow, prefixed by the device (devices run at once).
+    While a step waits more than a second, what it waits for and for how long: a live line
+    on a terminal (one per device), plain lines every few seconds otherwise.
     Verbosity -1 (quiet): finished flows only; -2: nothing."""
+
+    PLAIN_EVERY = 5.0  # seconds between plain "waiting" lines
 
     def __init__(self, verbosity: int = 0) -> None:
         self.verbosity = verbosity
         self._lock = threading.Lock()
+        self._live: Any = None  # rich.live.Live while something waits on a terminal
+        self._waits: dict[str, str] = {}  # result key -> its live line
+        self._said: dict[str, float] = {}  # result key -> seconds of its last plain line
+
+    def waiting(self, result: FlowResult, what: str, seconds: float) -> None:
+        if self.verbosity < 0:
+            return
+        line = f"[{result.device}] … waiting for {what} ({seconds:.0f}s)"
+        with self._lock:
+            if out.is_terminal:
+                from rich.live import Live
+                from rich.text import Text
+
+                self._waits[result.key] = line
+                if self._live is None:
+                    self._live = Live(console=out, transient=True, auto_refresh=False)
+                    self._live.start()
+                self._live.update(Text("\n".join(self._waits.values()), style="dim"),
+                                  refresh=True)
+                return
+            last = self._said.get(result.key)
+            if last is None or seconds - last >= self.PLAIN_EVERY:
+                self._said[result.key] = seconds
+                out.print(line, markup=False, style="dim")
+
+    def _done_waiting(self, result: FlowResult) -> None:
+        self._said.pop(result.key, None)
+        if self._waits.pop(result.key, None) is not None and not self._waits:
+            self._live.stop()
+            self._live = None
 
     def step(self, result: FlowResult, record: StepRecord) -> None:
+        with self._lock:
+            self._done_waiting(result)
         if self.verbosity < 0:
             return
         mark = STEP_MARK.get(str(record.status), "?")
@@ -128,6 +173,8 @@ class LiveProgress:
             out.print(line, markup=False, style="dim" if record.status == "skipped" else None)
 
     def finished(self, result: FlowResult) -> None:
+        with self._lock:
+            self._done_waiting(result)
         if self.verbosity < -1:  # silent: stdout is kept for machine-readable output
             return
         outcome = str(result.outcome)
@@ -156,7 +203,21 @@ def run_summary(run: RunRecord, run_dir: Path) -> None:
             Text(note[:120]),
         )
     out.print(t)
+    failures(run, run_dir)
     out.print(f"Reports: {run_dir / 'report.html'}  (also report.json, junit.xml)", markup=False)
+
+
+def failures(run: RunRecord, run_dir: Path) -> None:
+    """Each result that failed (or was blocked), explained as the pytest plugin explains
+    it. A check's would_change is what a check is for: the table says it."""
+    from mobile_optout.results.explain import describe_failure
+
+    for r in run.results:
+        if str(r.outcome) not in ("failed", "error", "blocked"):
+            continue
+        text = describe_failure(r, run_dir, report=run_dir / "report.html", screen_lines=12)
+        out.print()
+        out.print(text, markup=False, style=OUTCOME_STYLE.get(str(r.outcome)), soft_wrap=True)
 
 
 def drift_warning(drift: Sequence[Any]) -> None:

@@ -102,6 +102,7 @@ class Device:
         on_identity: Callable[[str], None] | None = None,
         expand: Callable[[Locator], Locator] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        on_wait: Callable[[Locator, float], None] | None = None,
         taps: list[TapRecord] | None = None,
     ) -> None:
         self.driver = driver
@@ -117,6 +118,7 @@ class Device:
         self._on_identity = on_identity
         self._expand = expand or (lambda loc: loc)  # fills in ${NAME} in locators
         self._cancelled = cancelled or (lambda: False)
+        self._on_wait = on_wait or (lambda loc, seconds: None)  # still waiting, so far
         self._deny_labels = tuple(d for d in flow.denylist if d not in flow.allow_taps)
         self._deny = tuple(d.casefold() for d in self._deny_labels)
         self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
@@ -277,7 +279,7 @@ class Device:
                 target = self._look_tree(alt) if not needs_server(alt, self.platform) \
                     else self._look_server(alt)
             else:
-                target = self._ask([Query(alt.kind, getattr(alt, alt.kind), alt.index)])
+                target = self._ask([Query(alt.kind, getattr(alt, alt.kind), alt.index or 0)])
             if target is not None:
                 return target
         return None
@@ -299,7 +301,8 @@ class Device:
         declared interrupt is dismissed, a blocker ends the flow, the target is looked for
         again at every poll."""
         locator = self._expand(locator)
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         dismissed = 0
         cheap = self._screen is None and self._queries(locator, tap=tap) is not None
         while True:
@@ -322,18 +325,23 @@ class Device:
             if target is not None:
                 return target
             self._check_blockers()
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 return None
+            self._on_wait(locator, now - started)
             self.pause()
             self.changed()
 
     def wait_gone(self, locator: Locator, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         while True:
             if self.look(locator, fresh=True) is None:
                 return True
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 return False
+            self._on_wait(locator, now - started)
             self.pause()
 
     def _interrupt_shows(self) -> bool:

@@ -25,8 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from mobile_optout.devices import DeviceFile, DeviceProfile, resolve_server
-from mobile_optout.discover import Phone, connected
+from mobile_optout.devices import (
+    DeviceFile,
+    DeviceProfile,
+    resolve_capabilities,
+    resolve_server,
+)
+from mobile_optout.discover import NO_ADB, Phone, connected
 from mobile_optout.errors import InputError
 from mobile_optout.expert import in_effect
 from mobile_optout.flow.model import Platform
@@ -76,6 +81,8 @@ class Facts:
 
     server: ServerProbe | None = None  # None: the device is simulated, or the URL unresolved
     server_error: str = ""  # the server URL could not be resolved (unset ${ENV})
+    capabilities: Mapping[str, Any] = field(default_factory=dict)  # with ${ENV} filled in
+    capabilities_error: str = ""  # a capability uses a ${ENV} that is not set
     node: str | None = None  # "v20.19.0"
     npm: str | None = None
     adb: bool = False
@@ -147,7 +154,8 @@ def gather(
     if profile.managed:
         return gather_tools(profile.platform, env, devices=devices, profile=profile)
     server: ServerProbe | None = None
-    server_error = ""
+    server_error = capabilities_error = ""
+    capabilities: dict[str, Any] = {}
     if profile.sim is None:
         try:
             url = resolve_server(profile, env)
@@ -155,6 +163,10 @@ def gather(
             server_error = str(exc)
         else:
             server = probe_server(url, profile.endpoint)
+        try:
+            capabilities = resolve_capabilities(profile, env)
+        except InputError as exc:
+            capabilities_error = str(exc)
     local = profile.sim is None and is_loopback(profile.server or "")
     android = local and profile.platform is Platform.ANDROID
     ios = local and profile.platform is Platform.IOS
@@ -165,7 +177,8 @@ def gather(
     )  # fmt: skip
     macos = host_platform.system() == "Darwin"
     return Facts(
-        server=server, server_error=server_error,
+        server=server, server_error=server_error, capabilities=capabilities,
+        capabilities_error=capabilities_error,
         node=_version(["node", "--version"]), npm=_version(["npm", "--version"]),
         adb=has_adb, adb_devices=_android_phones(env) if android and has_adb else (),
         environ={k: env[k] for k in ("ANDROID_HOME", "JAVA_HOME") if k in env},
@@ -239,6 +252,9 @@ def diagnose(profile: DeviceProfile, facts: Facts) -> list[Check]:
     if profile.sim is not None:
         checks.extend(_other_devices(facts))
         return checks
+    if facts.capabilities_error:
+        checks.append(Check("capabilities", Status.FAIL, facts.capabilities_error,
+                            "export the variable (run refuses to start without it)"))
     checks.append(_node_check(profile, facts))
     if is_loopback(profile.server or ""):
         if profile.platform is Platform.ANDROID:
@@ -308,8 +324,10 @@ def _node_check(profile: DeviceProfile, facts: Facts) -> Check:
 def _android_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
     checks: list[Check] = []
     if not facts.adb:
-        checks.append(Check("adb", Status.WARN, "adb is not on PATH",
-                            "install Android platform-tools and add them to PATH"))
+        checks.append(Check(  # said the way `devices` says it (discover.NO_ADB)
+            "adb", Status.WARN, NO_ADB,
+            "install Android platform-tools (Android Studio's SDK Manager, or "
+            "`apt install adb`) and put the platform-tools folder on PATH"))
     else:
         checks.append(_adb_devices_check(profile, facts))
     for var in ("ANDROID_HOME", "JAVA_HOME"):
@@ -330,7 +348,8 @@ def _adb_devices_check(profile: DeviceProfile, facts: Facts) -> Check:
     if not phones:
         return Check("adb devices", Status.WARN, "no Android device connected",
                      "plug the phone in with USB debugging on (Developer options)")
-    wanted = profile.capabilities.get("appium:udid") or profile.capabilities.get("udid")
+    caps = facts.capabilities or profile.capabilities  # ${ENV} filled in when it could be
+    wanted = caps.get("appium:udid") or caps.get("udid")
     listing = ", ".join(f"{p.serial} ({p.state})" for p in phones)
     if wanted and wanted not in {p.serial for p in phones}:
         return Check("adb devices", Status.WARN, f"udid {wanted} is not connected; adb sees "

@@ -148,11 +148,13 @@ def connect(
     settings: Mapping[str, object] | None = None,
     timeout: float = 300.0,
     options: AppiumOptions | None = None,
+    doctor: str = "mobile-optout doctor",
 ) -> AppiumDriver:
     """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone).
 
     ``capabilities`` and ``settings`` (Appium settings) are the device's own (they win over
-    the defaults); ``timeout`` bounds one HTTP call, session creation included."""
+    the defaults); ``timeout`` bounds one HTTP call, session creation included; ``doctor``:
+    the command that checks this device, named when the session cannot be opened."""
     shown = redact_url(url)
     opts = options or build_options(platform, app, capabilities, settings)
     # Credentials in the URL (device farms) travel as HTTP basic auth, never in the URL.
@@ -169,12 +171,14 @@ def connect(
     try:
         remote = webdriver.Remote(shown, options=opts, client_config=config)
     except Exception as exc:  # converted right here; nothing else may escape
-        raise _convert(exc, shown, opening=True) from exc
+        raise _convert(exc, shown, opening=True, doctor=doctor) from exc
     return AppiumDriver(remote, platform, shown)
 
 
-def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exception:
-    """Third-party exception -> the tool's own. The only place that knows their classes."""
+def _convert(exc: BaseException, url: str, *, opening: bool = False,
+             doctor: str = "mobile-optout doctor") -> Exception:
+    """Third-party exception -> the tool's own. The only place that knows their classes.
+    ``doctor``: the command that checks the device, named in errors opening a session."""
     msg = _short(exc)
     if isinstance(exc, DeviceError | StepFailed):
         return exc
@@ -183,7 +187,8 @@ def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exceptio
     if isinstance(exc, se.SessionNotCreatedException):
         if "request timed out" in msg.lower():
             return GridBusy(f"{url}: every matching device stayed busy: {msg}")
-        return SessionNotCreated(f"{url} did not create a session: {msg}")
+        hint = f"; try `{doctor}`" if opening else ""
+        return SessionNotCreated(f"{url} did not create a session: {msg}{hint}")
     if isinstance(exc, se.StaleElementReferenceException):
         return StaleElement(f"element went stale: {msg}")
     if isinstance(exc, se.InvalidSelectorException):
@@ -200,7 +205,7 @@ def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exceptio
         if opening:
             return ServerUnreachable(
                 f"no Appium server answers at {url} ({_reason(exc)}); is it running? "
-                "Try `mobile-optout doctor`."
+                f"Try `{doctor}`."
             )
         return SessionLost(f"lost the connection to {url}: {_reason(exc)}")
     if isinstance(
@@ -245,6 +250,16 @@ class AppiumDriver:
     def capabilities(self) -> Mapping[str, Any]:
         caps: Mapping[str, Any] = self._remote.capabilities or {}
         return caps
+
+    def server_version(self) -> str:
+        """The server's version from GET /status ("3.1.0"); "" when it does not say."""
+        try:
+            status = self._call(self._remote.get_status)
+        except DeviceError:
+            return ""
+        build = status.get("build") if isinstance(status, dict) else None
+        version = build.get("version") if isinstance(build, dict) else None
+        return str(version) if version else ""
 
     def _call(self, fn: Callable[[], T]) -> T:
         self.round_trips += 1

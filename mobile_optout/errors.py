@@ -123,12 +123,14 @@ class StepFailed(OptoutError):
     exit_code = 1
 
     def __init__(
-        self, message: str, *, expected: str = "", actual: str = "", ui_tree: str = ""
+        self, message: str, *, expected: str = "", actual: str = "", ui_tree: str = "",
+        closest: tuple[str, ...] = (),
     ) -> None:
         self.message = message
         self.expected = expected
         self.actual = actual
         self.ui_tree = ui_tree
+        self.closest = closest  # texts on screen close to what was wanted (did you mean)
         super().__init__(message)
 
 

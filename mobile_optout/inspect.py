@@ -3,21 +3,25 @@ mending a flow against a real phone (the way Maestro's `hierarchy` or Appium Ins
 are used), with the same rules the runner matches by (``mobile_optout.locate``).
 
 Suggestions prefer what a user sees over internal ids that change between builds:
-a toggle -> ``switch_for`` its label; a unique text -> the text; a unique accessibility
-label -> ``accessibility_id``; then the resource id; an XPath as the last resort.
+a toggle -> ``switch_for`` the label in its own row (``Screen.label_of_switch``); a unique
+text -> the text; a unique accessibility label -> ``accessibility_id``; then the resource id;
+then the class. Each suggestion is checked against the screen: when no locator is unique,
+the first that finds the element gets ``index:``. Never an XPath, never cut short.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.flow.model import AppId
+from mobile_optout.errors import UsageError, Where
+from mobile_optout.flow.model import AppId, Flow, Group, Locator, Step, TextMatch
 from mobile_optout.locate import Node, Screen
-from mobile_optout.values import on_off
+from mobile_optout.values import Mode, on_off
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +29,21 @@ class Row:
     element: str  # short class / type
     says: str  # its visible text
     state: str  # on / off for toggles
-    locator: str  # YAML to paste into a flow
+    locator: str  # YAML to paste into a flow; it finds exactly this element
+    node: Node = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, object]:
+        """For ``--json`` and the studio: what a script needs to pick an element."""
+        n = self.node
+        b = n.bounds
+        return {
+            "element": self.element, "class": n.cls, "says": self.says,
+            "texts": list(n.texts), "state": self.state or None, "locator": self.locator,
+            "id": n.resource_id or None, "accessibility_id": n.accessibility_id or None,
+            "bounds": {"x": b.x, "y": b.y, "width": b.width, "height": b.height} if b else None,
+            "enabled": n.enabled, "checkable": n.checkable,
+            "attributes": {str(k): str(v) for k, v in n.el.attrib.items()},
+        }
 
 
 def _yaml_str(text: str) -> str:
@@ -37,66 +55,166 @@ def _short_id(resource_id: str) -> str:
 
 
 def describe(screen: Screen) -> list[Row]:
-    """One row per element a flow could use (it says something, or it is a toggle)."""
-    shown = [n for n in screen.nodes if screen.on_screen(n)]
-    # How many elements a text locator would match (it looks at every text of a node).
-    text_count = Counter(t for n in shown for t in {t.casefold() for t in n.texts})
-    desc_count = Counter(n.accessibility_id for n in shown if n.accessibility_id)
-    id_count = Counter(n.resource_id for n in shown if n.resource_id)
-    labels: dict[int, Node] = {}  # toggle -> the text node in its row
-    for n in shown:
-        if n.texts and not n.checkable:
-            toggle = screen.toggle_near(n)
-            if toggle is not None and id(toggle) not in labels:
-                labels[id(toggle)] = n
+    """One row per element a flow could use (it says something, or it is a toggle), each
+    with a locator that finds exactly that element on this screen."""
     rows = []
-    for n in shown:
-        if not (n.texts or n.checkable):
+    for n in screen.nodes:
+        if not screen.on_screen(n) or not (n.texts or n.checkable):
             continue
         state = "" if n.checked is None else on_off(n.checked)
         rows.append(Row(
             element=n.cls.rsplit(".", 1)[-1].removeprefix("XCUIElementType"),
             says=n.texts[0] if n.texts else "",
             state=state,
-            locator=_suggest(screen, n, labels.get(id(n)), text_count, desc_count, id_count),
+            locator=suggest(screen, n),
+            node=n,
         ))
     return rows
 
 
-def _suggest(screen: Screen, node: Node, label: Node | None, texts: Counter[str],
-             descs: Counter[str], ids: Counter[str]) -> str:
-    if node.checkable and label is not None and label.texts:
-        return f"{{switch_for: {_yaml_str(label.texts[0])}}}"
-    if node.texts and texts[node.texts[0].casefold()] == 1:
-        return _yaml_str(node.texts[0])
-    if node.accessibility_id and descs[node.accessibility_id] == 1:
-        return f"{{accessibility_id: {_yaml_str(node.accessibility_id)}}}"
-    if node.resource_id and ids[node.resource_id] == 1:
-        return f"{{id: {_yaml_str(_short_id(node.resource_id))}}}"
-    path = node.el.getroottree().getpath(node.el)
-    return f"{{xpath: {_yaml_str(path)}}}"
+_HERE = Where("inspect", 0)
+_Candidate = tuple[str, Locator]  # (YAML without index, locator without index)
+
+
+def _candidates(screen: Screen, node: Node) -> list[_Candidate]:
+    """Locators for ``node`` in the order a person would rather read them."""
+    found: list[_Candidate] = []
+    label = screen.label_of_switch(node) if node.checkable else None
+    if label is not None and label is not node:  # a switch with its own text: that text
+        named = _suggestion(screen, label)
+        if named is not None:
+            found.append((f"{{switch_for: {named[0]}}}", Locator(_HERE, switch_for=named[1])))
+    for text in node.texts:
+        if "${" not in text:  # a flow would read it as a variable
+            found.append((_yaml_str(text), Locator(_HERE, text=TextMatch("exact", text))))
+    if node.accessibility_id:
+        found.append((f"{{accessibility_id: {_yaml_str(node.accessibility_id)}}}",
+                      Locator(_HERE, accessibility_id=node.accessibility_id)))
+    if node.resource_id:
+        short = _short_id(node.resource_id)
+        found.append((f"{{id: {_yaml_str(short)}}}", Locator(_HERE, resource_id=short)))
+    found.append((f"{{class: {_yaml_str(node.cls)}}}", Locator(_HERE, class_name=node.cls)))
+    return found
+
+
+def _suggestion(screen: Screen, node: Node) -> _Candidate | None:
+    """The first candidate that finds exactly ``node``; else the first that finds it among
+    others, with ``index:``. Never an XPath: a path breaks with any change to the tree."""
+    candidates = _candidates(screen, node)
+    for candidate in candidates:
+        if _only(screen.find(candidate[1]), node):
+            return candidate
+    for yaml_text, loc in candidates:
+        hits = screen.find(loc)
+        position = next((i for i, n in enumerate(hits) if n is node), None)
+        if position is not None:
+            body = yaml_text[1:-1] if yaml_text.startswith("{") else f"text: {yaml_text}"
+            return f"{{{body}, index: {position}}}", replace(loc, index=position)
+    return None
+
+
+def suggest(screen: Screen, node: Node) -> str:
+    """The locator to write for ``node`` (YAML), or "" when nothing finds it."""
+    found = _suggestion(screen, node)
+    return found[0] if found else ""
+
+
+def _only(found: list[Node], node: Node) -> bool:
+    return len(found) == 1 and found[0] is node
+
+
+def default_app(profile: DeviceProfile) -> str | None:
+    """The app to open on a device when none is named: a simulated phone's first app;
+    on any other device none (its screen is shown as it is)."""
+    if profile.sim is None:
+        return None
+    from mobile_optout.sim.model import app_id, builtin_apps
+
+    first = (profile.sim.apps or builtin_apps())[0]
+    return app_id(first, profile.platform.value)
+
+
+def steps_until(flow: Flow, stop: str | None) -> tuple[Step, ...]:
+    """The flow's steps up to and including ``stop``: a step's label, or the line it is on
+    (in the flow file or a part it includes). None: every step."""
+    if stop is None:
+        return flow.steps
+
+    def hit(step: Step) -> bool:
+        if stop.isdigit():
+            return step.where.line == int(stop)
+        return (step.label or "").casefold() == stop.casefold()
+
+    def cut(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], bool]:
+        kept: list[Step] = []
+        for step in steps:
+            if hit(step):
+                return (*kept, step), True
+            if isinstance(step, Group):
+                inner, found = cut(step.steps)
+                if found:
+                    return (*kept, replace(step, steps=inner)), True
+            kept.append(step)
+        return tuple(kept), False
+
+    steps, found = cut(flow.steps)
+    if not found:
+        what = f"on line {stop}" if stop.isdigit() else f"labelled {stop!r}"
+        labels = ", ".join(repr(lb) for lb in _labels(flow.steps)) or "none"
+        raise UsageError(f"{flow.where.path}: no step {what} (step labels: {labels})")
+    return steps
+
+
+def _labels(steps: tuple[Step, ...]) -> list[str]:
+    found: list[str] = []
+    for step in steps:
+        if step.label:
+            found.append(step.label)
+        if isinstance(step, Group):
+            found.extend(_labels(step.steps))
+    return found
+
+
+def read_screen(url: str, profile: DeviceProfile, app: AppId | None) -> str:
+    """One look at a device: its page source. With ``app`` None the session leaves the
+    screen as it is."""
+    from mobile_optout.driver import connect
+
+    driver = connect(url, profile.platform, app, capabilities=profile.capabilities,
+                     settings=profile.settings, timeout=profile.http_timeout)
+    try:
+        return driver.page_source()
+    finally:
+        driver.quit()
 
 
 def inspect_device(
-    profile: DeviceProfile, app_id: str | None, environ: Mapping[str, str]
+    profile: DeviceProfile, app_id: str | None, environ: Mapping[str, str], *,
+    after: Flow | None = None, stop: str | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> tuple[str, list[Row]]:
-    """Open a session on the device (with ``app_id`` launched, when given), read the
-    screen once, close the session. Returns the page source and its rows."""
-    from mobile_optout.driver import connect
+    """Open a session on the device, read the screen once, close the session. Returns the
+    page source and its rows. ``app_id``: launch that app first (a simulated phone: its
+    app). ``after``: first run that flow up to ``stop`` (see ``steps_until``) in check
+    mode (its taps reach the screen; ``ensure_setting`` only reads), then read the screen
+    it left (``params``: the flow's parameters). Otherwise the screen as it is."""
     from mobile_optout.job import endpoint
+    from mobile_optout.runner import RunOptions, scratch_run
 
-    if app_id is None and profile.sim is not None:  # the simulated phone's first app
-        from mobile_optout.sim.model import app_id as sim_app_id
-        from mobile_optout.sim.model import builtin_apps
-
-        first = (profile.sim.apps or builtin_apps())[0]
-        app_id = sim_app_id(first, profile.platform.value)
+    # Reaching a screen sets nothing: a check (ensure_setting only reads).
+    options = RunOptions(mode=Mode.CHECK, params=dict(params or {}), environ=environ)
+    steps = steps_until(after, stop) if after is not None else ()
+    if app_id is None and after is None:
+        app_id = default_app(profile)
     app = AppId(profile.platform, app_id) if app_id else None
     with endpoint(profile, environ) as served:
-        driver = connect(served.url, profile.platform, app, capabilities=profile.capabilities,
-                         settings=profile.settings, timeout=profile.http_timeout)
-        try:
-            source = driver.page_source()
-        finally:
-            driver.quit()
+        url = served.url
+        if after is not None:
+            with tempfile.TemporaryDirectory(prefix="mobile-optout-inspect-") as tmp:
+                run = scratch_run(after, profile, url, options=options, workdir=Path(tmp))
+                try:
+                    run.run_steps(steps)
+                finally:
+                    run.close()
+        source = read_screen(url, profile, app)
     return source, describe(Screen(source, profile.platform))

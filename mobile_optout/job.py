@@ -28,7 +28,7 @@ from types import TracebackType
 
 from loguru import logger
 
-from mobile_optout import __version__
+from mobile_optout import __version__, catalogue
 from mobile_optout.devices import (
     BUILTIN_DEVICES_NAME,
     DeviceFile,
@@ -69,7 +69,6 @@ from mobile_optout.signals import stop_reason
 from mobile_optout.sim.variants import VARIANTS, unknown_variant
 from mobile_optout.values import Mode, redact_url
 
-DEFAULT_FLOWS = Path("flows/linkedin")
 SIM_STATE = ".sim-state"  # inside the output folder: simulated phones remember settings
 
 
@@ -204,6 +203,12 @@ def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
     ]
 
 
+def flow_paths(paths: Sequence[Path]) -> list[Path]:
+    """Flow arguments as paths: a path that exists here, else a built-in flow by name
+    (``linkedin``); none: the default built-in flows."""
+    return catalogue.resolve_all(paths)
+
+
 def _on_a_phone(device: DeviceProfile, caps: dict[str, object]) -> dict[str, object]:
     """A managed device is a person's phone: nothing that clears data or installs apps
     (devices.safe_for_a_phone), and its Appium runs beside the others': the driver's port
@@ -217,7 +222,7 @@ def _on_a_phone(device: DeviceProfile, caps: dict[str, object]) -> dict[str, obj
 
 def load_request_flows(req: RunRequest) -> list[Flow]:
     """The flows under the request's paths, filtered by --tag / --exclude-tag."""
-    paths = list(req.paths) or [DEFAULT_FLOWS]
+    paths = flow_paths(req.paths)
     flows = load_flows(paths)
     present = sorted({t for f in flows for t in f.tags})
     for flag, asked in (("--tag", req.tags), ("--exclude-tag", req.exclude_tags)):
@@ -452,7 +457,7 @@ class RunSession:
         # Reports first, then the store's "finished": a run killed in between reads
         # interrupted (its reports can be written again from history by `report`), never
         # finished without its reports.
-        self.reports = finish_run(run, self.run_dir)
+        self.reports = finish_run(run, self.run_dir, self.store)
         self.store.run_finished(run)
         return self.reports
 

@@ -191,7 +191,7 @@ class Screen:
         if loc is None:
             return []
         found = self._find(loc)
-        if loc.index:
+        if loc.index is not None:
             return found[loc.index : loc.index + 1]
         return found
 
@@ -277,16 +277,19 @@ class Screen:
         return None
 
     def label_of_switch(self, switch: Node) -> Node | None:
-        """The text that names ``switch``: its own text, else the first text in its row
-        that no other switch in that row could also claim (None when none, or two)."""
+        """The text that names ``switch``: its own text, else the nearest text in its row
+        that no other switch in that row could also claim (None when none, or two). A
+        frame drawn around the switch (a row container, a web view, a toolbar spanning the
+        screen) is not its label, even when it says something."""
         if switch.texts:
             return switch
-        for n in self.row_of(switch):
-            if n.texts and not n.checkable and self._checkable_self(n) is None:
-                switches = [s for s in self.row_of(n) if s.checkable]
-                if switches == [switch]:
-                    return n
-        return None
+        labels = [
+            n for n in self.row_of(switch)
+            if n.texts and not n.checkable and self._checkable_self(n) is None
+            and not _covers(n, switch)
+            and [s for s in self.row_of(n) if s.checkable] == [switch]
+        ]
+        return min(labels, key=lambda n: _horizontal_gap(n, switch), default=None)
 
     def toggle_near(self, label: Node) -> Node | None:
         """The one switch in ``label``'s row (kept for callers that hold a node)."""
@@ -449,7 +452,7 @@ class Screen:
             if n.displayed:
                 yield from n.texts
 
-    def near_misses(self, locator: Locator, limit: int = 3) -> list[str]:
+    def near_misses(self, locator: Locator, limit: int = 3, cutoff: float = 0.6) -> list[str]:
         """Texts on screen close to what a text locator asked for (for failure messages)."""
         loc = locator.for_platform(self.platform)
         wanted = [t.text.value for t in _text_locators(loc) if t.text] if loc else []
@@ -457,7 +460,7 @@ class Screen:
         misses: list[str] = []
         for w in wanted:
             lowered = {p.casefold(): p for p in pool}
-            close = difflib.get_close_matches(w.casefold(), list(lowered), n=limit, cutoff=0.6)
+            close = difflib.get_close_matches(w.casefold(), list(lowered), n=limit, cutoff=cutoff)
             misses.extend(lowered[c] for c in close)
         return list(dict.fromkeys(misses))[:limit]
 
@@ -516,6 +519,23 @@ class SwitchMatch:
         if self.pending:
             return "the switch is not drawn yet (something is loading where it will be)"
         return f"no switch in the same row as {self.labels[0].describe()}"
+
+
+def _covers(outer: Node, inner: Node) -> bool:
+    """``outer``'s frame holds ``inner``'s centre."""
+    if outer.bounds is None or inner.bounds is None:
+        return False
+    x, y = inner.bounds.center
+    b = outer.bounds
+    return b.x <= x < b.x + b.width and b.y <= y < b.y + b.height
+
+
+def _horizontal_gap(a: Node, b: Node) -> int:
+    """The space between two frames side by side (0 when they overlap horizontally)."""
+    if a.bounds is None or b.bounds is None:
+        return 10**6
+    a_right, b_right = a.bounds.x + a.bounds.width, b.bounds.x + b.bounds.width
+    return max(0, b.bounds.x - a_right, a.bounds.x - b_right)
 
 
 def _same_row(a: Node, b: Node) -> bool:
@@ -602,16 +622,16 @@ def server_queries(locator: Locator, platform: Platform, *, exclude: Sequence[st
         return out
     kind = loc.kind
     if kind in SERVER_ONLY or kind in ("accessibility_id", "class_name"):
-        return [Query(kind, str(getattr(loc, kind)), loc.index)]
+        return [Query(kind, str(getattr(loc, kind)), loc.index or 0)]
     rid = loc.resource_id
     if rid is not None and (platform is Platform.IOS or ":id/" in rid):
-        return [Query("resource_id", rid, loc.index)]
+        return [Query("resource_id", rid, loc.index or 0)]
     clauses = _clauses(loc, platform, exclude)
     if clauses is None:
         return None
     strategy = "android_uiautomator" if platform is Platform.ANDROID else "ios_predicate"
     screened = loc.text is not None and bool(exclude)
-    return [Query(strategy, _join(clauses, platform), loc.index, screened)]
+    return [Query(strategy, _join(clauses, platform), loc.index or 0, screened)]
 
 
 def any_shown_query(locators: Sequence[Locator], platform: Platform) -> Query | None:

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pytest
 
 from mobile_optout.errors import InputError, OptoutError
+from mobile_optout.results.explain import describe_failure, shown
 from mobile_optout.values import Mode, on_off
 
 if TYPE_CHECKING:
@@ -394,17 +395,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if state.reports:
         terminalreporter.write_line(
             f"mobile-optout: run {state.run.run_id if state.run else ''} recorded; "
-            f"report: {_shown(state.reports['html'])}"
+            f"report: {shown(state.reports['html'])}"
         )
-
-
-def _shown(path: Path | str) -> str:
-    """A path as a person wants to read it: relative to the current folder when inside."""
-    p = Path(path)
-    try:
-        return str(p.relative_to(Path.cwd()))
-    except ValueError:
-        return str(p)
 
 
 # --------------------------------------------------------------------------- collection
@@ -511,42 +503,6 @@ def _setting_text(result: FlowResult) -> str:
     assert s is not None
     return (f"{s.id}: before {on_off(s.before)}, after {on_off(s.after)}, "
             f"desired {on_off(s.desired)}")
-
-
-def describe_failure(result: FlowResult, run_dir: Path | None) -> str:
-    """The failing step, its file:line, expected vs. what the screen showed, evidence."""
-    from mobile_optout.results.record import Outcome, StepStatus
-
-    lines = [f"{result.flow} on {result.device}: {result.outcome}"]
-    failed = next((s for s in reversed(result.steps)
-                   if s.status in (StepStatus.FAILED, StepStatus.ERROR)), None)
-    step = failed or (result.steps[-1] if result.steps else None)
-    err = result.error
-    if step is not None:
-        lines.append(f"step:     {step.label}")
-        lines.append(f"at:       {step.file}:{step.line}")
-    elif err is not None and err.step:
-        lines.append(f"step:     {err.step} (line {err.line})")
-    if result.outcome is Outcome.WOULD_CHANGE and result.setting is not None:
-        s = result.setting
-        lines.append(f"setting:  {s.id} is {on_off(s.before)}; "
-                     f"apply would turn it {on_off(s.desired)}")
-    if result.note:
-        lines.append(f"why:      {result.note}")
-    if err is not None:
-        if err.expected:
-            lines.append(f"expected: {err.expected}")
-        if err.actual:
-            lines.append("screen:   " + err.actual.replace("\n", "\n          "))
-        lines.append(f"error:    {err.message}")
-    if run_dir is not None:
-        shots = [e for e in (step.evidence if step else []) if e.endswith(".png")]
-        for shot in shots:
-            lines.append(f"screenshot: {_shown(run_dir / shot)}")
-        if err is not None and err.screen:
-            lines.append(f"page source: {_shown(run_dir / err.screen)}")
-        lines.append(f"run folder: {_shown(run_dir)} (report.html when the session ends)")
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -670,7 +626,6 @@ __all__ = [
     "FlowItem",
     "MoDevice",
     "MoSession",
-    "describe_failure",
     "mo_device",
     "mo_run_flow",
     "mo_session",

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from appium.options.common import AppiumOptions
@@ -58,6 +59,7 @@ from mobile_optout.flow.model import (
     IfMissing,
     Launch,
     Locator,
+    Platform,
     Screenshot,
     ScrollUntilVisible,
     State,
@@ -89,6 +91,7 @@ class Progress(Protocol):
     """Live progress for the person watching (the CLI prints it through console.py)."""
 
     def step(self, result: FlowResult, record: StepRecord) -> None: ...
+    def waiting(self, result: FlowResult, what: str, seconds: float) -> None: ...
     def finished(self, result: FlowResult) -> None: ...
 
 
@@ -163,7 +166,8 @@ class FlowRun:
         self.app = app
         self.result = FlowResult(
             device=profile.name, platform=profile.platform.value, flow=flow.name,
-            flow_path=str(flow.path), server=profile.endpoint, app_name=flow.app_name,
+            flow_path=str(flow.path), server=profile.endpoint, app=app.app_id,
+            app_name=flow.app_name,
         )
         self.setting: SettingObservation | None = None
         self.tapped_setting = False
@@ -171,6 +175,7 @@ class FlowRun:
         self.checkpoint = 0  # top-level step index to resume at after a lost session
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
+        self.open_app = True  # False: the session leaves the screen as it is (the studio)
 
     # -- the whole flow -----------------------------------------------------------------
 
@@ -205,6 +210,27 @@ class FlowRun:
             self.progress.finished(self.result)
         return self.result
 
+    # -- a few steps at a time (inspect --after, studio) ---------------------------------
+
+    def run_steps(self, steps: Sequence[Step], flow: Flow | None = None) -> list[StepRecord]:
+        """Run ``steps`` on this run's session (opened on first use, kept open until
+        ``close``) with the runner's own handlers; ``flow``: the flow they came from
+        (its settings, interrupts). Returns their records; a failing step raises."""
+        if flow is not None:
+            self.flow = flow
+            if self.device is not None:
+                self.device.flow = flow
+        self._open()
+        first = len(self.result.steps)
+        self._steps(steps, time.monotonic() + self.profile.timeouts.flow)
+        return self.result.steps[first:]
+
+    def close(self) -> None:
+        if self.driver is not None:
+            self.driver.quit()
+            self.driver = None
+            self.device = None
+
     def _attempts(self) -> None:
         deadline = time.monotonic() + self.profile.timeouts.flow
         while True:
@@ -235,10 +261,15 @@ class FlowRun:
                 caps.get("appium:appVersion") or caps.get("appVersion") or ""
             )
             self.result.device_info = device_info(caps)
+            self.result.automation = str(
+                caps.get("appium:automationName") or caps.get("automationName") or "")
+            if not self.result.server_version:
+                self.result.server_version = self.driver.server_version()
             self.device = Device(
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
+                on_wait=self._waiting,
                 taps=self.result.taps,
             )
             self._require_app()
@@ -269,19 +300,26 @@ class FlowRun:
         budget = time.monotonic() + self.profile.timeouts.session
         while True:
             try:
-                return connect(self.url, self.profile.platform, self.app,
-                               options=self._options(), timeout=self.profile.http_timeout)
+                return connect(self.url, self.profile.platform,
+                               self.app if self.open_app else None,
+                               options=self._options(), timeout=self.profile.http_timeout,
+                               doctor=doctor_command(self.profile))
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise
                 logger.info("{}: every matching device is busy; still queued ({})",
                             self.result.key, exc)
 
+    def _waiting(self, locator: Locator, seconds: float) -> None:
+        if self.progress is not None and seconds >= 1.0:
+            self.progress.waiting(self.result, str(locator), seconds)
+
     def _options(self) -> AppiumOptions:
         """The session's capabilities, with autoLaunch off unless the device says otherwise:
         the runner asks whether the app is installed, then launches it itself (a driver told
         to launch a missing app refuses the whole session instead)."""
-        options = build_options(self.profile.platform, self.app, self.profile.capabilities,
+        app = self.app if self.open_app else None  # the studio: the screen as it is
+        options = build_options(self.profile.platform, app, self.profile.capabilities,
                                 self.profile.settings)
         if options.get_capability("appium:autoLaunch") is None:
             options.set_capability("appium:autoLaunch", False)
@@ -317,6 +355,7 @@ class FlowRun:
         if isinstance(exc, StepFailed):
             info.expected = self.evidence.redactor.text(exc.expected)
             info.actual = self.evidence.redactor.text(exc.actual)
+            info.closest = [self.evidence.redactor.text(c) for c in exc.closest]
             if exc.ui_tree:
                 info.screen = self.evidence.page_source(self.result, "failure", exc.ui_tree)
         if last is not None:
@@ -477,14 +516,17 @@ class FlowRun:
         if isinstance(locator, Locator):
             locator = self.vars.locator(locator)
         hint = ""
+        closest: list[str] = []
         if isinstance(locator, Locator):
             close = screen.near_misses(locator)
             hint = f"; on screen instead: {', '.join(repr(c) for c in close)}" if close else ""
+            closest = screen.near_misses(locator, cutoff=0.5)
         raise StepFailed(
             f"{step.where}: {what}{hint}",
             expected=str(locator) if locator is not None else step.describe(),
             actual=screen.summary(),
             ui_tree=screen.source,
+            closest=tuple(closest),
         )
 
     def _not_offered_doubt(self, step: Step) -> str:
@@ -512,6 +554,26 @@ class FlowRun:
         if shot:
             record.evidence.append(shot)
         return shot
+
+
+def scratch_run(flow: Flow, profile: DeviceProfile, url: str, *, options: RunOptions,
+                workdir: Path, progress: Progress | None = None) -> FlowRun:
+    """A FlowRun that keeps no record (its screenshots go under ``workdir``): for running a
+    few steps to reach a screen or try a locator (``inspect --after``, the studio)."""
+    from mobile_optout import __version__
+    from mobile_optout.results.record import NoRecord, new_run_id
+    from mobile_optout.results.redact import Redactor
+
+    run = RunRecord(run_id=new_run_id(), mode=options.mode, tool_version=__version__)
+    return FlowRun(flow, profile, url, options=options, progress=progress, run=run,
+                   evidence=Evidence(workdir, Redactor()), sink=NoRecord())
+
+
+def doctor_command(profile: DeviceProfile) -> str:
+    """The doctor command that checks this very device (or the ad-hoc --server)."""
+    if profile.where.path == "--server":
+        return f"mobile-optout doctor --server {profile.endpoint} --platform {profile.platform}"
+    return f"mobile-optout doctor --device {profile.name}"
 
 
 def device_info(caps: Mapping[str, Any]) -> str:
@@ -721,6 +783,7 @@ def unstarted_result(
     return FlowResult(
         device=profile.name, platform=profile.platform.value, flow=flow.name,
         flow_path=str(flow.path), server=profile.endpoint, outcome=outcome, note=note,
+        app=_app_id(flow, profile.platform),
         error=None if error is None else ErrorInfo(type=type(error).__name__,
                                                    message=str(error)),
         finished_at=now_iso(),
@@ -734,6 +797,11 @@ def endpoint_failed(run: RunRecord, sink: RecordSink, flow: Flow, profile: Devic
     sink.result_started(run, result)
     sink.result_finished(run, result)
     return result
+
+
+def _app_id(flow: Flow, platform: Platform) -> str:
+    app = flow.app_for(platform)
+    return app.app_id if app else ""
 
 
 def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]

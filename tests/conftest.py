@@ -197,3 +197,31 @@ def sim_runs_tell_the_truth(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(Store, "result_finished", result_finished)
     yield
     assert not problems, "\n".join(problems)
+
+
+# ------------------------------------ headless Chromium driven by chromedriver (marker: browser)
+
+
+@pytest.fixture
+def chrome(tmp_path: Path) -> Iterator[Any]:
+    """A headless Chromium to click around in (selenium through Debian's chromedriver;
+    bash scripts/setup --test installs both)."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if chromium is None or chromedriver is None:
+        missing_tool("no chromium / chromedriver on PATH (bash scripts/setup --test)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(chromium)
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'chrome'}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(str(chromedriver)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

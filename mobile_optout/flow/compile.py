@@ -234,9 +234,9 @@ class Compiler(Reader):
             self.err(f, families[1].where, f"{what} takes one way to find an element, "
                      f"not both {names}", "to try several, use any: [...]")
             return None
-        index = 0
+        index: int | None = None
         if (index_node := node.get("index")) is not None:
-            index = self.integer(f, index_node, "index", 0, 10_000) or 0
+            index = self.integer(f, index_node, "index", 0, 10_000)
         key = str(families[0].value)
         if key in PLATFORM_KEYS:
             per: list[tuple[Platform, Locator]] = []

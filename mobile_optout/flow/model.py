@@ -64,7 +64,8 @@ class Locator:
     - ``switch_for``: the checkable element (switch/toggle/checkbox) in the same row as
       the element that ``switch_for`` finds (label and switch are separate nodes on LinkedIn).
     - ``per_platform``: a different locator per platform.
-    ``index`` picks the n-th match (0-based) where several match.
+    ``index`` picks the n-th match (0-based) where several match; ``index: 0`` says
+    "the first of several" and finds just that one.
     """
 
     where: Where
@@ -79,7 +80,7 @@ class Locator:
     any: tuple[Locator, ...] = ()
     switch_for: Locator | None = None
     per_platform: tuple[tuple[Platform, Locator], ...] = ()
-    index: int = 0
+    index: int | None = None  # None: every match (a step takes the first)
 
     @property
     def kind(self) -> str:

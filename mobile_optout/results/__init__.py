@@ -10,15 +10,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from mobile_optout.results.html import SettingHistory
     from mobile_optout.results.record import RunRecord
+
+if TYPE_CHECKING:
+    from mobile_optout.results.store import Store
 
 DEFAULT_OUTPUT = Path("results")
 
 __all__ = ["DEFAULT_OUTPUT", "finish_run"]
 
 
-def finish_run(run: RunRecord, run_dir: Path) -> dict[str, Path]:
+def finish_run(run: RunRecord, run_dir: Path, store: Store | None = None) -> dict[str, Path]:
     """Write report.json, junit.xml and report.html for a finished (or killed) run.
+    ``store``: the history the run was recorded in; report.html then shows each setting's
+    recent history and drift.
 
     Each file is written to a temp file beside it and renamed, so none is ever half-written.
     """
@@ -31,5 +37,23 @@ def finish_run(run: RunRecord, run_dir: Path) -> dict[str, Path]:
     return {
         "json": write_report_json(run, run_dir),
         "junit": write_junit(run, run_dir),
-        "html": write_html(run, run_dir),
+        "html": write_html(run, run_dir, history_of(run, store) if store else None),
     }
+
+
+def history_of(run: RunRecord, store: Store) -> list[SettingHistory]:
+    """Each (device, setting) of the run: its latest looks, and its drift if any."""
+    from mobile_optout.results.html import SettingHistory
+    from mobile_optout.results.store import device_key
+
+    drift = {(d.device, d.setting): d for d in store.drift()}
+
+    found: dict[tuple[str, str], SettingHistory] = {}
+    for r in run.results:
+        if r.setting is None or (r.device, r.setting.id) in found:
+            continue
+        key = (device_key(r.device), r.setting.id)
+        found[(r.device, r.setting.id)] = SettingHistory(
+            device=r.device, setting=r.setting.id,
+            seen=store.setting_history(r.device, r.setting.id), drift=drift.get(key))
+    return list(found.values())

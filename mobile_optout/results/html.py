@@ -1,9 +1,14 @@
-"""report.html: one run, readable by a person, in one self-contained file.
+"""report.html: one run, readable by a person (a QA lead), in one self-contained file.
 
-Inline CSS, no JavaScript, no network (a Content-Security-Policy forbids scripts and
-remote loads, as a second line of defence behind escaping). Screenshots are *referenced*
-from ``evidence/`` beside the report, not embedded: the report stays small, and moving it
-means moving the run folder with it. Redacted page sources are embedded as text.
+Failures first; results that went well are collapsed. Filters by outcome, device and app
+are checkboxes and CSS (``:has()``), so the page needs no JavaScript at all: inline CSS,
+no scripts, no network (a Content-Security-Policy forbids scripts and remote loads, as a
+second line of defence behind escaping). Each setting shows its recent history and drift
+from history.db; the header shows the environment (tool, Appium, automation, device model
+and OS) and links to report.json, junit.xml and debug.log. Screenshots are *referenced*
+from ``evidence/`` beside the report, not embedded (the header says so): the report stays
+small, and moving it means moving the run folder with it. Redacted page sources are
+embedded as text.
 
 Every string that came from a device or a flow goes through ``_e`` (HTML escaping):
 a page source may contain ``<script>``.
@@ -13,8 +18,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from mobile_optout.results.evidence import write_atomic
@@ -22,8 +29,33 @@ from mobile_optout.results.junit import result_seconds
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord, StepRecord, StepStatus
 from mobile_optout.values import on_off
 
+if TYPE_CHECKING:
+    from mobile_optout.results.store import Drift, Seen
+
 REPORT_HTML = "report.html"
 MAX_SOURCE_CHARS = 200_000
+LINKED_FILES = ("report.json", "junit.xml", "debug.log")
+
+
+@dataclass(frozen=True, slots=True)
+class SettingHistory:
+    """A setting on a device: its latest looks (newest first) and its drift, if any."""
+
+    device: str
+    setting: str
+    seen: list[Seen] = field(default_factory=list)
+    drift: Drift | None = None
+
+
+# The order a QA lead reads results in: what needs a person first.
+SEVERITY = (Outcome.ERROR, Outcome.FAILED, Outcome.BLOCKED, Outcome.INTERRUPTED,
+            Outcome.WOULD_CHANGE, Outcome.RUNNING, Outcome.NOT_OFFERED, Outcome.UNSUPPORTED,
+            Outcome.NOT_INSTALLED,
+            Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.PASSED)
+assert set(SEVERITY) == set(Outcome), "every outcome has its place in the report's order"
+# The outcome filter's groups: css class -> words (one checkbox each).
+OUTCOME_GROUPS = {"bad": "failed or blocked", "err": "errors", "warn": "would change",
+                  "info": "not offered", "ok": "went well"}
 
 # outcome -> (symbol, css class, words for a person)
 OUTCOME_LOOK: dict[Outcome, tuple[str, str, str]] = {
@@ -74,12 +106,12 @@ th, td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line);
    vertical-align:top; }
 th { font-size:12px; color:var(--muted); font-weight:600; }
 table.summary { margin-top:16px; border:1px solid var(--line); border-radius:8px; }
-section.result { background:#fff; border:1px solid var(--line);
+.result { background:#fff; border:1px solid var(--line);
   border-left:6px solid var(--info); border-radius:8px; padding:16px 20px; margin-top:16px; }
-section.result-ok { border-left-color:var(--ok); }
-section.result-warn { border-left-color:var(--warn); }
-section.result-bad { border-left-color:var(--bad); }
-section.result-err { border-left-color:var(--err); }
+.result-ok { border-left-color:var(--ok); }
+.result-warn { border-left-color:var(--warn); }
+.result-bad { border-left-color:var(--bad); }
+.result-err { border-left-color:var(--err); }
 .result-head { display:flex; gap:12px; align-items:center; flex-wrap:wrap; }
 .muted { color:var(--muted); } .nowrap { white-space:nowrap; }
 code, pre { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-size:12px; }
@@ -104,6 +136,19 @@ pre.source { max-height:420px; overflow:auto; background:#f6f8fa; border:1px sol
 .notice { margin-top:10px; padding:8px 12px; border-radius:6px; background:var(--warn-bg);
    color:var(--warn); }
 a { color:#0969da; }
+.filters { margin-top:16px; background:#fff; border:1px solid var(--line); border-radius:8px;
+  padding:8px 14px; display:flex; flex-wrap:wrap; gap:6px 18px; align-items:center; }
+.filters fieldset { border:0; margin:0; padding:0; display:flex; gap:4px 12px; flex-wrap:wrap; }
+.filters legend { float:left; font-weight:600; margin-right:8px; color:var(--muted); }
+.filters label { white-space:nowrap; cursor:pointer; }
+details.result > summary { list-style:none; cursor:pointer; color:inherit; }
+details.result > summary::-webkit-details-marker { display:none; }
+details.result > summary::before { content:"▸ "; color:var(--muted); }
+details.result[open] > summary::before { content:"▾ "; }
+.drift { margin-top:10px; padding:8px 12px; border-radius:6px; background:var(--bad-bg);
+  color:var(--bad); font-weight:600; }
+table.env, table.history { margin-top:6px; border:1px solid var(--line); }
+.links a { margin-right:14px; }
 """
 
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
@@ -217,11 +262,35 @@ def _timeline(r: FlowResult) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
-def _result(index: int, r: FlowResult, run_dir: Path) -> str:
+def _history(h: SettingHistory | None) -> str:
+    if h is None:
+        return ""
+    drift = ""
+    if h.drift is not None:
+        d = h.drift
+        drift = (f'<p class="drift">Drift: verified {_e(on_off(d.verified))} at '
+                 f"{_e(d.verified_at)} (run {_e(d.verified_run)}), since seen "
+                 f"{_e(on_off(d.observed))} at {_e(d.observed_at)} (run {_e(d.observed_run)})"
+                 "</p>")
+    if not h.seen:
+        return drift
+    rows = "".join(
+        f"<tr><td>{_e(s.when)}</td><td><code>{_e(s.run_id)}</code></td>"
+        f"<td>{_badge(Outcome(s.outcome))}</td><td>{_e(on_off(s.value))}</td></tr>"
+        for s in h.seen
+    )
+    return (f"{drift}<h3>Recent history of this setting on this device</h3>"
+            '<table class="history"><thead><tr><th>When</th><th>Run</th><th>Outcome</th>'
+            f"<th>Seen</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _result(index: int, r: FlowResult, run_dir: Path, classes: str,
+            history: SettingHistory | None) -> str:
     css = OUTCOME_LOOK[r.outcome][1]
-    facts = [("platform", r.platform), ("device", r.device_info), ("app", r.app_version),
-             ("server", r.server),
-              ("flow file", r.flow_path), ("attempts", str(r.attempts))]
+    facts = [("platform", r.platform), ("app name", r.app_name), ("app", r.app),
+             ("device", r.device_info),
+             ("app version", r.app_version), ("server", r.server),
+             ("flow file", r.flow_path), ("attempts", str(r.attempts))]
     meta = "".join(f"<div><dt>{k}</dt><dd>{_e(v)}</dd></div>" for k, v in facts if v)
     note = f"<p>{_e(r.note)}</p>" if r.note else ""
     shots = ""
@@ -231,37 +300,112 @@ def _result(index: int, r: FlowResult, run_dir: Path) -> str:
         shots = ('<h3>Setting before and after</h3><div class="shots">'
                  + _figure(before, "before") + _figure(after, "after")
                  + "".join(_figure(f, "did not hold") for f in flips) + "</div>")
+    opened = "" if css in ("ok", "info") else " open"  # what went well is collapsed
     return (
-        f'<section class="result result-{css}" id="r{index}"><div class="result-head">'
-        f"<h2>{_e(r.device)} · {_e(r.flow)}</h2>{_badge(r.outcome)}</div>"
+        f'<details class="result result-{css} {classes}" id="r{index}"{opened}>'
+        f'<summary class="result-head"><h2>{_e(r.device)} · {_e(r.flow)}</h2>'
+        f"{_badge(r.outcome)}</summary>"
         f'<dl class="meta">{meta}</dl>{note}'
-        f"<h3>Setting</h3><p>{_setting_text(r)}</p>"
-        f"{_failure(r, run_dir)}{shots}<h3>Steps</h3>{_timeline(r)}</section>"
+        f"<h3>Setting</h3><p>{_setting_text(r)}</p>{_history(history)}"
+        f"{_failure(r, run_dir)}{shots}<h3>Steps</h3>{_timeline(r)}</details>"
     )
 
 
-def render_html(run: RunRecord, run_dir: Path, *, screenshots_kept: bool | None = None) -> str:
-    """The report as a string; ``run_dir`` is where evidence files are read from."""
+def _environment(run: RunRecord) -> str:
+    """One row per device: model and OS, the server's version, the automation."""
+    rows: dict[str, tuple[str, ...]] = {}
+    for r in run.results:
+        rows.setdefault(r.device, (r.device_info or "not reported", r.server_version or
+                                   "not reported", r.automation or "not reported", r.server))
+    body = "".join(f"<tr><td>{_e(d)}</td>" + "".join(f"<td>{_e(v)}</td>" for v in row)
+                   + "</tr>" for d, row in rows.items())
+    return ('<h3>Environment</h3><table class="env"><thead><tr><th>Device</th>'
+            "<th>Model and OS</th><th>Appium (server)</th><th>Automation (driver)</th>"
+            f"<th>Server</th></tr></thead><tbody>{body}</tbody></table>"
+            '<p class="muted">Appium does not report its drivers\' versions over HTTP: '
+            "<code>appium driver list --installed</code> where it runs shows them.</p>")
+
+
+def _app_group(r: FlowResult) -> str:
+    """The app filter's group: the catalogue name (one box for an app's Android and iOS
+    flows), else the package or bundle id."""
+    return r.app_name or r.app
+
+
+def _filters(groups: dict[str, list[str]]) -> tuple[str, str]:
+    """Checkboxes (outcome, device, app) and the CSS that hides what is unticked. Only
+    generated ids and classes go into the CSS, never a device's or an app's name."""
+    boxes, rules = [], []
+    for kind, legend in (("o", "Outcome"), ("d", "Device"), ("a", "App")):
+        values = groups[kind]
+        if kind != "o" and len(values) < 2:
+            continue  # one device, one app: nothing to filter
+        labels = []
+        for i, value in enumerate(values):
+            ident = f"f{kind}{i}"
+            words = OUTCOME_GROUPS[value] if kind == "o" else (value or "(not recorded)")
+            labels.append(f'<label><input type="checkbox" id="{ident}" checked> '
+                          f"{_e(words)}</label>")
+            rules.append(f"body:has(#{ident}:not(:checked)) .{kind}-{i} {{ display:none; }}")
+        boxes.append(f"<fieldset><legend>{legend}</legend>{''.join(labels)}</fieldset>")
+    html = f'<div class="filters" role="group" aria-label="Filters">{"".join(boxes)}</div>'
+    return html, "\n".join(rules)
+
+
+def render_html(run: RunRecord, run_dir: Path, *, screenshots_kept: bool | None = None,
+                history: list[SettingHistory] | None = None) -> str:
+    """The report as a string; ``run_dir`` is where evidence files are read from;
+    ``history``: each setting's recent history and drift (from history.db)."""
     if screenshots_kept is None:
         screenshots_kept = any(_pngs(r) for r in run.results)
     counts = Counter(r.outcome for r in run.results)
     chips = " ".join(f"{_badge(o)} <b>{n}</b>" for o in Outcome if (n := counts[o]))
     facts = [("mode", run.mode), ("started", run.started_at), ("finished", run.finished_at),
-             ("tool", run.tool_version), ("results", str(len(run.results)))]
+             ("tool", f"mobile-optout {run.tool_version}" if run.tool_version else ""),
+             ("results", str(len(run.results)))]
     meta = "".join(f"<div><dt>{k}</dt><dd>{_e(v)}</dd></div>" for k, v in facts if v)
-    notice = "" if screenshots_kept else (
-        '<p class="notice">No screenshots were kept for this run (--no-screenshots, or none '
-        "taken). Screenshots are pixels and cannot be redacted; page sources are.</p>")
+    links = "".join(f'<a href="{name}">{name}</a>' for name in LINKED_FILES
+                    if (run_dir / name).exists() or name != "debug.log")
+    if screenshots_kept:
+        notice = ('<p class="muted">Screenshots are files in <code>evidence/</code> beside '
+                  "this report, not embedded in it: keep or send the whole run folder.</p>")
+    else:
+        notice = (
+            '<p class="notice">No screenshots were kept for this run (--no-screenshots, or '
+            "none taken). Screenshots are pixels and cannot be redacted; page sources are.</p>")
+    by_setting = {(h.device, h.setting): h for h in history or []}
+    drift_banner = "".join(
+        f'<p class="drift">Drift: {_e(h.setting)} on {_e(h.device)} was verified '
+        f"{_e(on_off(h.drift.verified))} and is now seen {_e(on_off(h.drift.observed))}</p>"
+        for h in history or [] if h.drift is not None)
+
+    numbered = list(enumerate(run.results, 1))
+    numbered.sort(key=lambda ir: SEVERITY.index(ir[1].outcome))  # failures first
+    groups: dict[str, list[str]] = {
+        "o": [g for g in OUTCOME_GROUPS if any(OUTCOME_LOOK[r.outcome][1] == g
+                                               for r in run.results)],
+        "d": list(dict.fromkeys(r.device for _, r in numbered)),
+        "a": list(dict.fromkeys(_app_group(r) for _, r in numbered)),
+    }
+
+    def classes(r: FlowResult) -> str:
+        return (f"o-{groups['o'].index(OUTCOME_LOOK[r.outcome][1])} "
+                f"d-{groups['d'].index(r.device)} a-{groups['a'].index(_app_group(r))}")
+
+    filters, filter_css = _filters(groups)
     rows = "".join(
-        f'<tr><td>{_e(r.device)}</td><td><a href="#r{i}">{_e(r.flow)}</a></td>'
-        f"<td>{_badge(r.outcome)}</td><td>{_setting_text(r)}</td>"
+        f'<tr class="{classes(r)}"><td>{_e(r.device)}</td><td><a href="#r{i}">{_e(r.flow)}'
+        f"</a></td><td>{_badge(r.outcome)}</td><td>{_setting_text(r)}</td>"
         f'<td class="num">{result_seconds(r):.1f} s</td></tr>'
-        for i, r in enumerate(run.results, 1)
+        for i, r in numbered
     )
     summary = ('<table class="summary"><thead><tr><th>Device</th><th>Flow</th><th>Outcome</th>'
                f'<th>Setting before → after</th><th class="num">Time</th></tr></thead>'
                f"<tbody>{rows}</tbody></table>")
-    results = "".join(_result(i, r, run_dir) for i, r in enumerate(run.results, 1))
+    results = "".join(
+        _result(i, r, run_dir, classes(r),
+                by_setting.get((r.device, r.setting.id)) if r.setting else None)
+        for i, r in numbered)
     csp = ("default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'; "
            "form-action 'none'; base-uri 'none'")
     return (
@@ -269,13 +413,16 @@ def render_html(run: RunRecord, run_dir: Path, *, screenshots_kept: bool | None 
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>mobile-optout report {_e(run.run_id)}</title><style>{CSS}</style></head>"
+        f"<title>mobile-optout report {_e(run.run_id)}</title>"
+        f"<style>{CSS}{filter_css}</style></head>"
         f"<body><main><header><h1>mobile-optout · run {_e(run.run_id)}</h1>"
-        f'<dl class="meta">{meta}</dl><div class="counts">{chips}</div>{notice}</header>'
-        f"{summary}{results}</main></body></html>\n"
+        f'<dl class="meta">{meta}</dl><div class="counts">{chips}</div>{drift_banner}'
+        f'<p class="links">{links}</p>{notice}{_environment(run)}</header>'
+        f"{filters}{summary}{results}</main></body></html>\n"
     )
 
 
-def write_html(run: RunRecord, run_dir: Path) -> Path:
+def write_html(run: RunRecord, run_dir: Path,
+               history: list[SettingHistory] | None = None) -> Path:
     """Write ``run_dir/report.html`` atomically; its path."""
-    return write_atomic(run_dir / REPORT_HTML, render_html(run, run_dir))
+    return write_atomic(run_dir / REPORT_HTML, render_html(run, run_dir, history=history))

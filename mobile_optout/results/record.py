@@ -130,6 +130,7 @@ class ErrorInfo:
     expected: str = ""
     actual: str = ""
     screen: str = ""  # file name of the page source (redacted) at that moment
+    closest: list[str] = field(default_factory=list)  # texts on screen close to the wanted one
 
 
 @dataclass(slots=True)
@@ -138,6 +139,7 @@ class FlowResult:
     platform: str
     flow: str  # the flow's name
     flow_path: str
+    app: str = ""  # the app the flow is for: Android package or iOS bundle id
     outcome: Outcome = Outcome.RUNNING
     app_name: str = ""  # the app's catalogue name (chatgpt, linkedin): results group by it
     started_at: str = field(default_factory=now_iso)
@@ -145,6 +147,8 @@ class FlowResult:
     app_version: str = ""  # where the server reports it
     device_info: str = ""  # model and OS as the server reports them: "Pixel 7 · Android 14"
     server: str = ""  # endpoint without credentials
+    server_version: str = ""  # the version GET /status gave: "3.1.0" ("" when it did not say)
+    automation: str = ""  # the session's automationName: "UiAutomator2", "XCUITest"
     setting: SettingObservation | None = None
     steps: list[StepRecord] = field(default_factory=list)
     error: ErrorInfo | None = None
@@ -231,6 +235,25 @@ def run_verdict(run: RunRecord) -> int:
     """The exit code of a recorded run: its outcomes, its drift, its interruption."""
     return verdict((r.outcome for r in run.results), drift=run.drift > 0,
                    interrupted=run.interrupted_by)
+
+
+class NoRecord:
+    """A sink that keeps nothing: steps run only to reach a screen or try a locator."""
+
+    def run_started(self, run: RunRecord) -> None:
+        pass
+
+    def result_started(self, run: RunRecord, result: FlowResult) -> None:
+        pass
+
+    def step_finished(self, run: RunRecord, result: FlowResult, step: StepRecord) -> None:
+        pass
+
+    def result_finished(self, run: RunRecord, result: FlowResult) -> None:
+        pass
+
+    def run_finished(self, run: RunRecord) -> None:
+        pass
 
 
 class RecordSink(Protocol):

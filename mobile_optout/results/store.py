@@ -116,6 +116,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ("ALTER TABLE results ADD COLUMN app_name TEXT NOT NULL DEFAULT ''",),
     # 5 -> 6: how many of a step's commands read the whole tree
     ("ALTER TABLE steps ADD COLUMN tree_reads INTEGER NOT NULL DEFAULT 0",),
+    # 6 -> 7: the environment a report shows (the app's package or bundle id, the
+    # server's version, the automation), and a failure's closest texts on screen (a JSON list)
+    (
+        "ALTER TABLE results ADD COLUMN app TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN server_version TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN automation TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN error_closest TEXT NOT NULL DEFAULT '[]'",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -204,6 +212,16 @@ def _utf8(value: Any) -> Any:
         except UnicodeEncodeError:
             return value.encode("utf-8", "replace").decode("utf-8")
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One run's look at a setting on a device (for a report's recent history)."""
+
+    run_id: str
+    when: str
+    outcome: str
+    value: bool | str | None  # what the run saw (on/off, a choice's option); None: nothing
 
 
 def device_key(device: str) -> str:
@@ -388,7 +406,8 @@ class Store:
         d = result_dict(result)  # the one mapping; columns are named after its keys
         s = d["setting"] or {}
         values: dict[str, Any] = {k: d[k] for k in ("app_name", "app_version", "device_info",
-                                                    "attempts", "note")}
+                                                    "attempts", "note", "app",
+                                                    "server_version", "automation")}
         values |= {
             "server": redact_url(result.server),
             "setting_id": s.get("id"),
@@ -401,8 +420,10 @@ class Store:
         if final:
             values |= {"outcome": d["outcome"], "finished_at": result.finished_at or now_iso()}
             empty = {f.name: None if f.name in ("type", "message") else f.default
-                     for f in fields(ErrorInfo)}
-            values |= {f"error_{k}": v for k, v in (d["error"] or empty).items()}
+                     for f in fields(ErrorInfo) if f.name != "closest"}
+            error = (d["error"] or empty) | {
+                "closest": json.dumps((d["error"] or {}).get("closest") or [])}
+            values |= {f"error_{k}": v for k, v in error.items()}
         assignments = ", ".join(f"{k} = :{k}" for k in values)
         c.execute(f"UPDATE results SET {assignments} WHERE id = :id", values | {"id": result_id})
 
@@ -518,10 +539,24 @@ class Store:
         } | json.loads(r["setting_detail"] or "{}")
         d["error"] = None if r["error_type"] is None else {
             k.removeprefix("error_"): v for k, v in d.items() if k.startswith("error_")
-        } | {"message": r["error_message"] or ""}
+        } | {"message": r["error_message"] or "", "closest": json.loads(r["error_closest"])}
         return result_from_dict(d)
 
     # ------------------------------------------------------------------ drift
+
+    def setting_history(self, device: str, setting: str, limit: int = 6) -> list[Seen]:
+        """The latest runs that looked at ``setting`` on ``device``, newest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT run_id, outcome, desired, before, after, started_at, finished_at"
+                " FROM results WHERE device = ? AND setting_id = ?"
+                " ORDER BY started_at DESC, id DESC LIMIT ?",
+                (device_key(device), setting, limit),
+            ).fetchall()
+        return [Seen(run_id=r["run_id"], when=_when(r), outcome=r["outcome"],
+                     value=observed_value(Outcome(r["outcome"]), r["desired"], r["before"],
+                                          r["after"]))
+                for r in rows]
 
     def drift(self) -> list[Drift]:
         """Every (device, setting) whose latest observation differs from the latest

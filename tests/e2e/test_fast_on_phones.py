@@ -156,6 +156,9 @@ class _WhenFastIsDone:
     def step(self, result: FlowResult, record: Any) -> None:
         pass
 
+    def waiting(self, result: FlowResult, what: str, seconds: float) -> None:
+        pass
+
     def finished(self, result: FlowResult) -> None:
         if result.device == "quick":
             self.waiting_then = self.slow.state()["waiting"]

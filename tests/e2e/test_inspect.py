@@ -1,20 +1,23 @@
-"""`mobile-optout inspect`: every locator it suggests, pasted into a flow, finds exactly the
-element it was suggested for, on both platforms."""
+"""`mobile-optout inspect`: a toggle named by the label in its row, --json, --after, and the
+screen of a running phone as it is. (Every suggestion on every screen, pasted into a flow,
+is checked in test_inspect_every_screen.py.)"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from mobile_optout.cli import main
 from mobile_optout.driver import connect
-from mobile_optout.flow import load_flow
-from mobile_optout.flow.model import AppId, AssertVisible, Platform
+from mobile_optout.flow.model import AppId, Platform
 from mobile_optout.inspect import describe
 from mobile_optout.locate import Screen
 from mobile_optout.sim import SimPhone
 from mobile_optout.sim.model import app_id
+
+LINKEDIN_ANDROID = str(Path(__file__).resolve().parents[2] / "flows/linkedin/android.yaml")
 
 
 def screen_on_the_setting_page(phone: SimPhone, platform: Platform) -> Screen:
@@ -32,36 +35,6 @@ def screen_on_the_setting_page(phone: SimPhone, platform: Platform) -> Screen:
         driver.quit()
 
 
-@pytest.mark.parametrize("platform", [Platform.ANDROID, Platform.IOS])
-def test_every_suggested_locator_finds_its_own_element(
-    platform: Platform, tmp_path: Path
-) -> None:
-    with SimPhone(platform=platform) as phone:
-        screen = screen_on_the_setting_page(phone, platform)
-    rows = describe(screen)
-    toggle_rows = [r for r in rows if r.state]
-    assert [r.state for r in toggle_rows] == ["on"]
-    assert toggle_rows[0].locator.startswith("{switch_for:")
-
-    flow = tmp_path / "suggested.yaml"
-    flow.write_text(
-        "mobile-optout: flow\nname: suggested\nplatforms: [android, ios]\n"
-        "app: {android: {package: a.b}, ios: {bundle_id: a.b}}\nsteps:\n"
-        + "".join(f"  - assert_visible: {r.locator}\n" for r in rows),
-        encoding="utf-8",
-    )
-    steps = load_flow(flow).steps
-    assert len(steps) == len(rows)
-    for row, step in zip(rows, steps, strict=True):
-        assert isinstance(step, AssertVisible)
-        found = screen.find(step.target)
-        assert len(found) >= 1, row
-        expected_state = row.state == "on" if row.state else None
-        assert found[0].checked == expected_state, row
-        if not row.state:
-            assert row.says in found[0].texts, row
-
-
 def test_inspect_command_on_the_built_in_phone(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as code:
         main(["inspect"])
@@ -70,3 +43,103 @@ def test_inspect_command_on_the_built_in_phone(capsys: pytest.CaptureFixture[str
     assert code.value.code == 0
     assert "sim-android" in out
     assert '"My Profile and Communities"' in out
+
+
+def test_a_toggle_is_named_by_the_label_in_its_own_row() -> None:
+    """Not the toolbar's Back button, not the page title: the text beside the switch."""
+    for platform in Platform:
+        with SimPhone(platform=platform) as phone:
+            screen = screen_on_the_setting_page(phone, platform)
+        (toggle,) = [n for n in screen.nodes if n.checkable]
+        label = screen.label_of_switch(toggle)
+        assert label is not None
+        assert label.texts[0] == "Use my data for training content creation AI models"
+        assert screen.toggle_near(label) is toggle  # switch_for leads back to it
+        (row,) = [r for r in describe(screen) if r.state]
+        assert "Use my data for training content creation AI models" in row.locator
+
+
+def test_inspect_json_lists_every_element_with_its_suggestion(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as code:
+        main(["inspect", "--json"])
+    assert code.value.code == 0
+    elements = json.loads(capsys.readouterr().out)
+    me = next(e for e in elements if e["says"] == "My Profile and Communities")
+    assert me["locator"] == '"My Profile and Communities"'
+    assert me["bounds"]["width"] > 0 and me["class"] == "android.widget.ImageView"
+    assert all(e["locator"] for e in elements)
+
+
+def test_inspect_after_a_flow_step_shows_the_screen_it_reached(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as code:
+        main(["inspect", "--after", f"{LINKEDIN_ANDROID}:Data privacy page is open"])
+    out = capsys.readouterr().out
+    assert code.value.code == 0, out
+    assert '"Manage your data and activity"' in out
+    assert '"My Profile and Communities"' not in out  # not the feed a fresh phone shows
+
+
+def test_inspect_after_a_whole_flow_shows_its_last_screen(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as code:
+        main(["inspect", "--json", "--after", "linkedin-more/social-research.yaml"])
+    assert code.value.code == 0
+    toggles = [e for e in json.loads(capsys.readouterr().out) if e["checkable"]]
+    assert [t["state"] for t in toggles] == ["on"]  # reached, read, and left as it was
+    assert toggles[0]["locator"].startswith("{switch_for:")
+
+
+def test_inspect_after_names_the_steps_when_the_step_is_unknown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as code:
+        main(["inspect", "--after", f"{LINKEDIN_ANDROID}:No such step"])
+    err = capsys.readouterr().err
+    assert code.value.code == 2
+    assert "no step labelled 'No such step'" in err and "'Data privacy'" in err
+
+
+def test_inspect_on_a_running_phone_shows_the_screen_as_it_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with SimPhone(platform=Platform.ANDROID) as phone:
+        screen_on_the_setting_page(phone, Platform.ANDROID)
+        with pytest.raises(SystemExit) as code:
+            main(["inspect", "--server", phone.url, "--platform", "android"])
+        assert phone.state()["screen"] == "genai"  # inspecting moved nothing
+    out = capsys.readouterr().out
+    assert code.value.code == 0
+    assert '{switch_for: "Use my data for training content creation AI models"}' in out
+
+
+def test_no_suggestion_is_cut_short(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every locator is printed whole, on its own line, ready to paste after `tap:`."""
+    args = ["inspect", "--after", f"{LINKEDIN_ANDROID}:Data privacy page is open"]
+    with pytest.raises(SystemExit):
+        main([*args, "--json"])
+    locators = [e["locator"] for e in json.loads(capsys.readouterr().out)]
+    with pytest.raises(SystemExit):
+        main(args)
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert [line.split("  # ", 1)[0].rstrip() for line in lines] == locators
+    assert max(len(loc) for loc in locators) > 40
+
+
+def test_inspect_after_takes_the_flows_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    """With ROUTE=link the menus are skipped: up to them, the phone is still on its home
+    screen; with the default route the same stop is the setting's page."""
+    def says(*extra: str) -> list[str]:
+        with pytest.raises(SystemExit) as code:
+            main(["inspect", "--json", "--after", f"{LINKEDIN_ANDROID}:Through the app's menus",
+                  *extra])
+        assert code.value.code == 0
+        return [e["says"] for e in json.loads(capsys.readouterr().out)]
+
+    toggle_label = "Use my data for training content creation AI models"
+    assert toggle_label in says()
+    assert toggle_label not in says("--param", "ROUTE=link")

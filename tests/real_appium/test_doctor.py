@@ -200,3 +200,51 @@ def test_doctor_shows_the_session_settings_in_effect_and_who_chose_them() -> Non
                            server=LOCAL)  # fmt: skip
     ios = by_name(diagnose(iphone, ready_facts(macos=False)))["session settings"]
     assert ios.detail == "animationCoolOffTimeout=0, appium:waitForQuiescence=false"
+
+
+def test_doctor_device_resolves_env_in_capabilities_and_names_an_unset_one(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "devices.yaml").write_text(
+        "devices:\n"
+        "  my-phone:\n"
+        "    platform: android\n"
+        f"    server: http://127.0.0.1:{free_port()}\n"
+        "    capabilities:\n"
+        "      appium:automationName: UiAutomator2\n"
+        '      appium:udid: "${ANDROID_SERIAL}"\n',
+        encoding="utf-8",
+    )
+    done = doctor("--device", "my-phone", cwd=tmp_path)
+    assert done.returncode == 3
+    assert "fail  capabilities: " in done.stdout
+    assert "ANDROID_SERIAL is not set" in done.stdout
+
+
+def test_doctor_says_plainly_that_adb_is_missing(tmp_path: Path) -> None:
+    facts = Facts(server=ServerProbe("http://127.0.0.1:4723", value={"ready": True}),
+                  node="v20", adb=False)
+    profile = DeviceProfile(name="usb", platform=Platform.ANDROID, where=Where("d", 1),
+                            server="http://127.0.0.1:4723")
+    (adb,) = [c for c in diagnose(profile, facts) if c.name == "adb"]
+    assert "adb (Android platform-tools) is not installed" in adb.detail
+    assert "platform-tools" in adb.fix
+
+
+def test_after_a_device_error_the_hint_names_that_device(tmp_path: Path) -> None:
+    (tmp_path / "devices.yaml").write_text(
+        "devices:\n"
+        "  desk-phone:\n"
+        "    platform: android\n"
+        f"    server: http://127.0.0.1:{free_port()}\n",
+        encoding="utf-8",
+    )
+    flow = ROOT / "flows" / "linkedin" / "android.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "mobile_optout", "run", str(flow), "-d", "desk-phone",
+         "-o", str(tmp_path / "out")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+    )  # fmt: skip
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "mobile-optout doctor --device desk-phone" in done.stdout

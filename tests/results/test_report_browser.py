@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -63,3 +64,28 @@ def test_hostile_text_does_not_run(make_run: MakeRun, tmp_path: Path) -> None:
     assert "PWNED" in dom  # the hostile text is on the page, as text
     assert "<script" not in dom
     assert '<img src="x"' not in dom
+
+
+def test_filters_hide_results_by_outcome_and_device_without_a_script(
+    make_run: MakeRun, chrome: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    run, run_dir = make_run()
+    chrome.get(finish_run(run, run_dir)["html"].as_uri())
+
+    def shown(css: str) -> list[str]:
+        return [e.get_attribute("id") for e in chrome.find_elements(By.CSS_SELECTOR, css)
+                if e.is_displayed()]
+
+    every = shown("details.result")
+    assert len(every) == 5
+    assert shown("details.result[open]") == shown("details.result-bad, details.result-err, "
+                                                  "details.result-warn")
+    chrome.find_element(By.XPATH, '//label[contains(., "went well")]').click()
+    assert "r1" not in shown("details.result")  # pixel-7's changed result
+    assert len(shown("details.result")) == 4
+    chrome.find_element(By.XPATH, '//label[contains(., "iphone-15")]').click()
+    assert len(shown("details.result")) == 3
+    assert not [r for r in chrome.find_elements(By.CSS_SELECTOR, "table.summary tbody tr")
+                if r.is_displayed() and "iphone-15" in r.text]

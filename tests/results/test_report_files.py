@@ -130,10 +130,10 @@ def test_html_shows_outcomes_setting_steps_and_the_failure(make_run: MakeRun) ->
     assert "holding check: tapped 1x; confirmed with 'Turn off'; held 3s; re-read: Switch" in text
     assert "Expected an element with text" in text and "Actual 12 elements, none matching" in text
     imgs = [a["src"] or "" for t, a in _parse(html).tags if t == "img"]
-    assert imgs == [
+    assert imgs == [  # failures first
+        "evidence/iphone-15/linkedin-ai-training/01-failure.png",
         "evidence/pixel-7/linkedin-ai-training/01-before.png",
         "evidence/pixel-7/linkedin-ai-training/02-after.png",
-        "evidence/iphone-15/linkedin-ai-training/01-failure.png",
     ]
     assert all((run_dir / src).is_file() for src in imgs)
     assert "Page source at that moment (redacted)" in text
