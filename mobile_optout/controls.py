@@ -12,6 +12,7 @@ that must hold): only how the state is read and what is tapped differ.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from mobile_optout.device import Device, Target
@@ -29,7 +30,7 @@ def control_for(device: Device, step: EnsureSetting, desired: State, *, settle: 
     return kind(device, step, desired, settle=settle, timeout=timeout, shoot=shoot)
 
 
-class _Control(Toggle):
+class _Control(Toggle, ABC):
     """A control whose state and tap target are read from the whole row, not one switch."""
 
     def __init__(self, device: Device, step: EnsureSetting, desired: State, *,
@@ -39,9 +40,9 @@ class _Control(Toggle):
         self.desired = desired
 
     @staticmethod
+    @abstractmethod
     def shown(step: EnsureSetting) -> Locator:
         """What shows that the control is on the page (waited for before reading)."""
-        raise NotImplementedError
 
     def _find(self, screen: Screen, locator: Locator) -> Node | None:
         return screen.first(self.device.expand(locator))
