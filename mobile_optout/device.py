@@ -27,9 +27,12 @@ from mobile_optout.driver import STRATEGIES, Driver, Element, Rect
 from mobile_optout.errors import DeniedTap, FlowEnded, Interrupted, TransientDeviceError
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
+from mobile_optout.webdom import dom_path
 
 T = TypeVar("T")
 IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
+# What a server element says, per platform.
+TEXT_ATTRIBUTE = {Platform.ANDROID: "text", Platform.IOS: "label", Platform.WEB: "innerText"}
 MAX_INTERRUPTS_PER_WAIT = 6
 
 
@@ -125,8 +128,8 @@ class Device:
         blockers to watch for: one small server-side find beats reading the whole screen.
         (A bare resource id stays local: UiAutomator2 would prefix it with the app package
         and miss WebView ids.)"""
-        if self.flow.interrupts or self.flow.blockers:
-            return False
+        if self.flow.interrupts or self.flow.blockers or self.platform is Platform.WEB:
+            return False  # (a browser knows no accessibility ids: the snapshot answers)
         loc = locator.for_platform(self.platform)
         if loc is None:
             return False
@@ -227,7 +230,7 @@ class Device:
             texts: tuple[str, ...] = target.node.texts
         else:  # a server element: what it was found by, and what it says (one more trip)
             assert target.element is not None
-            element, name = target.element, "text" if self.platform is Platform.ANDROID else "label"
+            element, name = target.element, TEXT_ATTRIBUTE[self.platform]
             said = self._retry(lambda: self.driver.attribute(element, name)) or ""
             texts = (target.value, said)
         for text in texts:
@@ -287,6 +290,8 @@ class Device:
         if self.platform is Platform.ANDROID and path.startswith("/hierarchy"):
             path = path[len("/hierarchy"):]
             path = "/" + path if not path.startswith("//") else path
+        elif self.platform is Platform.WEB:
+            path = dom_path(path)
         found = self._retry(lambda: self.driver.find_all("xpath", path))
         if not found:
             raise TransientDeviceError(f"{node.describe()} is no longer on screen")
@@ -342,10 +347,25 @@ class Device:
             return target.node.checked
         element = target.element
         assert element is not None
+        if self.platform is Platform.WEB:
+            return self._web_toggle_state(element)
         name = "checked" if self.platform is Platform.ANDROID else "value"
         value = self._retry(lambda: self.driver.attribute(element, name))
         if value in ("true", "1"):
             return True
         if value in ("false", "0"):
             return False
+        return None
+
+    def _web_toggle_state(self, element: Element) -> bool | None:
+        """aria-checked, or a checkbox's checked property: whichever the page uses."""
+
+        def attr(name: str) -> str | None:
+            return self._retry(lambda: self.driver.attribute(element, name))
+
+        aria = attr("aria-checked")
+        if aria in ("true", "false"):
+            return aria == "true"
+        if attr("type") in ("checkbox", "radio"):
+            return attr("checked") == "true"
         return None

@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -48,6 +48,10 @@ class Timeouts:
     poll: float = 0.25  # how often a wait looks again
 
 
+DEFAULT_BASE_URL = "https://www.linkedin.com"
+BROWSERS = ("chromium", "chrome")
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceProfile:
     name: str
@@ -61,12 +65,19 @@ class DeviceProfile:
     pool: str | None = None  # the pool (grid / farm) this device was declared in
     description: str = ""
     retries: int = 2  # how many times a lost session is reopened within one flow
+    # platform: web only
+    browser: str | None = None  # "chromium"/"chrome": a browser started here (no server)
+    base_url: str = DEFAULT_BASE_URL  # the site flows' paths are joined to
+    headless: bool = False  # a local browser without a window (a server's: --headless too)
+    browser_profile: str | None = None  # a browser profile folder: the user's signed-in one
 
     @property
     def endpoint(self) -> str:
         """The server URL without credentials: safe to print, log and store."""
         if self.sim is not None:
             return "sim:" + self.platform.value
+        if self.browser is not None:
+            return "browser:" + self.browser
         return redact_url(self.server or "")
 
 
@@ -99,16 +110,27 @@ devices:
     platform: ios
     sim: {}
     description: The built-in simulated iPhone
+  sim-web:
+    platform: web
+    sim: {}
+    browser: chromium
+    headless: true
+    description: The built-in simulated LinkedIn website, in headless Chromium
 """
 BUILTIN_DEVICES_NAME = "<built-in devices>"
 
 DEVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 TOP_KEYS = ("devices", "pools")
+WEB_KEYS = ("browser", "base_url", "headless", "browser_profile")
 DEVICE_KEYS = (
     "platform", "server", "sim", "capabilities", "timeouts", "retries", "description", "default",
+    *WEB_KEYS,
 )
 POOL_KEYS = ("server", "capabilities", "timeouts", "retries", "description", "devices")
-POOL_DEVICE_KEYS = ("platform", "capabilities", "timeouts", "retries", "description", "default")
+POOL_DEVICE_KEYS = (
+    "platform", "capabilities", "timeouts", "retries", "description", "default", "base_url",
+    "headless",
+)
 SIM_KEYS = ("variants", "seed", "latency_ms")
 TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll")
 
@@ -266,31 +288,16 @@ class _DevicesReader:
         errors = len(self.errors)
         platform: Platform | None = None
         plat_node = m.get("platform")
+        platforms = tuple(p.value for p in Platform)
         if plat_node is None:
-            self.err(m.where, f"device {name} needs 'platform' (android or ios)")
-        elif isinstance(plat_node, RawScalar) and plat_node.as_text in ("android", "ios"):
+            self.err(m.where, f"device {name} needs 'platform' (android, ios or web)")
+        elif isinstance(plat_node, RawScalar) and plat_node.as_text in platforms:
             platform = Platform(plat_node.as_text)
         else:
             shown = plat_node.text if isinstance(plat_node, RawScalar) else describe(plat_node)
-            self.err(plat_node.where, f"platform must be android or ios, not {shown}")
-        server: str | None = None
-        sim: SimSpec | None = None
-        if pool is not None:
-            server_node = pool.get("server")
-            server = self.text(server_node, "server") if server_node is not None else None
-        else:
-            server_node, sim_node = m.get("server"), m.get("sim")
-            if server_node is not None and sim_node is not None:
-                sim_key = m.key_node("sim")
-                assert sim_key is not None
-                self.err(sim_key.where, f"device {name} has both server: and sim:; give one")
-            elif server_node is None and sim_node is None:
-                self.err(m.where, f"device {name} needs server: (an Appium URL) or sim: {{}} "
-                         "(the built-in simulated phone)")
-            elif server_node is not None:
-                server = self.server(server_node)
-            elif sim_node is not None:
-                sim = self.sim(sim_node)
+            self.err(plat_node.where, f"platform must be android, ios or web, not {shown}")
+        web = self.web(m, name, platform)
+        server, sim = self.reached_by(m, name, platform, web, pool)
         caps = self.capabilities(pool.get("capabilities") if pool else None)
         caps.update(self.capabilities(m.get("capabilities")))
         timeouts = self.timeouts(m.get("timeouts")) or (
@@ -314,8 +321,75 @@ class _DevicesReader:
             name=f"{pool_name}/{name}" if pool_name else name, platform=platform,
             where=key.where, server=server, sim=sim, capabilities=caps, timeouts=timeouts,
             default=default, pool=pool_name or None, description=description,
-            retries=int(retries),
+            retries=int(retries), **web,
         )
+
+    def reached_by(self, m: RawMap, name: str, platform: Platform | None, web: dict[str, Any],
+                   pool: RawMap | None) -> tuple[str | None, SimSpec | None]:
+        """(server, sim): a pool's server, or the device's own server:, sim: or browser:."""
+        if pool is not None:
+            server_node = pool.get("server")
+            return (self.text(server_node, "server") if server_node is not None else None), None
+        server_node, sim_node = m.get("server"), m.get("sim")
+        local = web.get("browser") is not None and platform is Platform.WEB
+        if server_node is not None and sim_node is not None:
+            sim_key = m.key_node("sim")
+            assert sim_key is not None
+            self.err(sim_key.where, f"device {name} has both server: and sim:; give one")
+        elif server_node is not None and local:
+            key_node = m.key_node("browser")
+            assert key_node is not None
+            self.err(key_node.where, f"device {name} has both server: and browser: (a "
+                     "browser started here); give one")
+        elif server_node is None and sim_node is None and not local:
+            if platform is Platform.WEB:
+                self.err(m.where, f"device {name} needs browser: chromium (a browser "
+                         "started here) or server: (Appium with its chromium driver, or "
+                         "a Selenium Grid)")
+            else:
+                self.err(m.where, f"device {name} needs server: (an Appium URL) or sim: "
+                         "{} (the built-in simulated phone)")
+        elif server_node is not None:
+            return self.server(server_node), None
+        elif sim_node is not None:
+            return None, self.sim(sim_node)
+        return None, None
+
+    def web(self, m: RawMap, name: str, platform: Platform | None) -> dict[str, Any]:
+        """browser:, base_url:, headless:, browser_profile: (platform web only)."""
+        out: dict[str, Any] = {}
+        for key in WEB_KEYS:
+            node = m.get(key)
+            if node is None:
+                continue
+            if platform is not Platform.WEB:
+                key_node = m.key_node(key)
+                assert key_node is not None
+                if platform is not None:
+                    self.err(key_node.where, f"{key}: is for platform: web devices only")
+                continue
+            if key == "browser":
+                value = self.text(node, "browser")
+                if value is not None and value.lower() not in BROWSERS:
+                    self.err(node.where, f"browser must be one of {', '.join(BROWSERS)}, "
+                             f"not '{value}'")
+                elif value is not None:
+                    out["browser"] = value.lower()
+            elif key == "base_url":
+                value = self.template(node, "base_url")
+                if value is not None and not value.startswith(("http://", "https://", "${")):
+                    self.err(node.where, f"base_url must be an http:// or https:// URL, not "
+                             f"'{value}'", f"the default is {DEFAULT_BASE_URL}")
+                elif value is not None:
+                    out["base_url"] = value.rstrip("/")
+            elif key == "headless":
+                if isinstance(node, RawScalar) and isinstance(node.value, bool):
+                    out["headless"] = node.value
+                else:
+                    self.err(node.where, f"headless must be true or false, not {describe(node)}")
+            elif key == "browser_profile":
+                out["browser_profile"] = self.template(node, "browser_profile")
+        return out
 
     def server(self, node: RawNode) -> str | None:
         value = self.template(node, "server")
@@ -433,6 +507,18 @@ def resolve_server(profile: DeviceProfile, environ: Mapping[str, str]) -> str:
     if profile.server is None:
         raise UsageError(f"device '{profile.name}' is simulated and has no server")
     return _expand_env(profile.server, environ, profile, "the server")
+
+
+def resolve_web(profile: DeviceProfile, environ: Mapping[str, str]) -> DeviceProfile:
+    """A web device's base_url and browser profile with ${ENV} (and ~) filled in."""
+    if profile.platform is not Platform.WEB:
+        return profile
+    base = _expand_env(profile.base_url, environ, profile, "base_url")
+    folder = profile.browser_profile
+    if folder is not None:
+        folder = str(Path(_expand_env(folder, environ, profile, "browser_profile"))
+                     .expanduser())
+    return replace(profile, base_url=base, browser_profile=folder)
 
 
 def resolve_capabilities(profile: DeviceProfile, environ: Mapping[str, str]) -> dict[str, Any]:

@@ -2,8 +2,12 @@
 
 ``Driver`` is the small interface everything above talks to. ``AppiumDriver`` implements
 it with Appium-Python-Client over HTTP; tests point the very same class at the simulated
-phone or a real Appium server. Every call goes through ``AppiumDriver._call``, which
-counts round trips and converts third-party exceptions into ``mobile_optout.errors``:
+phone or a real Appium server. ``BrowserDriver`` is the same class for web pages: a browser
+behind a server (Appium's chromium driver, a Selenium Grid) or one started here through
+Selenium's own Chromium driver; only what differs on a web page (launching = opening a
+page, scrolling, tapping at a point, reading the DOM) is its own. Every call goes through
+``AppiumDriver._call``, which counts round trips and converts third-party exceptions into
+``mobile_optout.errors``:
 
     InvalidSessionId, connection reset        -> SessionLost
     server not answering (urllib3)            -> ServerUnreachable (names the URL)
@@ -20,11 +24,15 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
+import os
+import shutil
 import socket
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import urllib3.exceptions
 from appium import webdriver
@@ -34,6 +42,7 @@ from appium.options.ios import XCUITestOptions
 from appium.webdriver.client_config import AppiumClientConfig
 from appium.webdriver.common.appiumby import AppiumBy
 from selenium.common import exceptions as se
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
 from mobile_optout.devices import DeviceProfile, redact_url
 from mobile_optout.errors import (
@@ -90,6 +99,7 @@ STRATEGIES: dict[str, str] = {
     "android_uiautomator": AppiumBy.ANDROID_UIAUTOMATOR,
     "ios_predicate": AppiumBy.IOS_PREDICATE,
     "ios_class_chain": AppiumBy.IOS_CLASS_CHAIN,
+    "css": AppiumBy.CSS_SELECTOR,
 }
 
 
@@ -121,6 +131,8 @@ def build_options(profile: DeviceProfile, app: AppId | None) -> AppiumOptions:
     """Capabilities for a session: platform defaults, the flow's app, then the device's own
     capabilities (which win: a device file may name another automation or platform)."""
     options: AppiumOptions
+    if profile.platform is Platform.WEB:
+        return browser_capabilities(profile)
     if profile.platform is Platform.ANDROID:
         options = UiAutomator2Options()
         if app is not None:
@@ -145,7 +157,10 @@ def connect(
     *,
     options: AppiumOptions | None = None,
 ) -> AppiumDriver:
-    """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone)."""
+    """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone).
+    A web device with ``browser:`` starts its browser here, and ``url`` is the site."""
+    if profile.platform is Platform.WEB and profile.browser is not None:
+        return start_browser(profile, base_url=url)
     shown = redact_url(url)
     opts = options or build_options(profile, app)
     # Credentials in the URL (device farms) travel as HTTP basic auth, never in the URL.
@@ -163,7 +178,80 @@ def connect(
         remote = webdriver.Remote(shown, options=opts, client_config=config)
     except Exception as exc:  # converted right here; nothing else may escape
         raise _convert(exc, shown, opening=True) from exc
+    if profile.platform is Platform.WEB:
+        return BrowserDriver(remote, shown, profile.base_url)
     return AppiumDriver(remote, profile.platform, shown)
+
+
+# ---------------------------------------------------------------------------- browsers
+
+BROWSER_BINARIES = {
+    "chromium": ("chromium", "chromium-browser"),
+    "chrome": ("google-chrome", "google-chrome-stable", "chrome"),
+}
+WINDOW = "--window-size=1280,1000"
+
+
+def _browser_args(profile: DeviceProfile) -> list[str]:
+    """Chromium's switches: headless ones, and the user's own profile folder when named
+    (the copy of "Profile Path" in chrome://version: its parent is the user data dir)."""
+    args = [WINDOW]
+    if profile.headless:
+        args += ["--headless", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    if profile.browser_profile:
+        folder = Path(profile.browser_profile).resolve()
+        args += [f"--user-data-dir={folder.parent}", f"--profile-directory={folder.name}"]
+    return args
+
+
+def browser_capabilities(profile: DeviceProfile) -> AppiumOptions:
+    """A web session on a server: Appium's chromium driver (platformName: this machine's
+    OS unless the device says otherwise) or a Grid's Chrome; the device's capabilities win,
+    and its goog:chromeOptions args are added to ours."""
+    options = AppiumOptions()
+    host = {"darwin": "mac", "win32": "windows"}.get(sys.platform, "linux")
+    caps = dict(profile.capabilities)
+    chrome = dict(caps.pop("goog:chromeOptions", None) or {})
+    chrome["args"] = [*_browser_args(profile), *chrome.get("args", [])]
+    options.load_capabilities({
+        "platformName": host, "browserName": "chrome", "appium:automationName": "Chromium",
+        **caps, "goog:chromeOptions": chrome,
+    })
+    return options
+
+
+def start_browser(profile: DeviceProfile, *, base_url: str) -> BrowserDriver:
+    """A browser started here through Selenium's own Chromium driver (the ``chromedriver``
+    on PATH, never a download)."""
+    from selenium.webdriver import Chrome, ChromeOptions
+    from selenium.webdriver.chrome.service import Service
+
+    name = profile.browser or "chromium"
+    shown = f"browser:{name}"
+    binary = next((p for b in BROWSER_BINARIES[name] if (p := shutil.which(b))), None)
+    driver_path = shutil.which("chromedriver")
+    if binary is None or driver_path is None:
+        missing = "chromedriver" if binary else name
+        raise SessionNotCreated(
+            f"cannot start {name}: {missing} is not on PATH (Debian: apt install chromium "
+            "chromium-driver; or scripts/setup --test)"
+        )
+    options = ChromeOptions()
+    options.binary_location = binary
+    for arg in _browser_args(profile):
+        options.add_argument(arg)
+    chrome = profile.capabilities.get("goog:chromeOptions") or {}
+    for arg in chrome.get("args", []) if isinstance(chrome, dict) else []:
+        options.add_argument(str(arg))
+    try:
+        remote = Chrome(service=Service(executable_path=driver_path), options=options)
+    except Exception as exc:  # converted right here; nothing else may escape
+        raise _convert(exc, shown, opening=True) from exc
+    return BrowserDriver(remote, shown, base_url)
 
 
 def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exception:
@@ -171,6 +259,8 @@ def _convert(exc: BaseException, url: str, *, opening: bool = False) -> Exceptio
     msg = _short(exc)
     if isinstance(exc, DeviceError | StepFailed):
         return exc
+    if opening and isinstance(exc, se.NoSuchDriverException):
+        return SessionNotCreated(f"{url} could not start a browser driver: {msg}")
     if isinstance(exc, se.InvalidSessionIdException | se.NoSuchDriverException):
         return SessionLost(f"the session at {url} ended: {msg}")
     if isinstance(exc, se.SessionNotCreatedException):
@@ -324,3 +414,65 @@ class AppiumDriver:
         # A session that is already gone is quit enough.
         with contextlib.suppress(DeviceError):
             self._call(self._remote.quit)
+
+
+class BrowserDriver(AppiumDriver):
+    """``Driver`` for web pages. The page source is a DOM snapshot with geometry
+    (``mobile_optout.webdom``); an app is a page under ``base_url``; a tap is a real mouse
+    click at a point, scrolled into view first."""
+
+    def __init__(self, remote: Any, url: str, base_url: str) -> None:
+        super().__init__(remote, Platform.WEB, url)
+        self.base_url = base_url.rstrip("/") + "/"
+
+    def page_source(self) -> str:
+        from mobile_optout.webdom import SNAPSHOT_JS
+
+        source: str = self._call(lambda: self._remote.execute_script(SNAPSHOT_JS))
+        return source
+
+    def tap_at(self, x: int, y: int) -> None:
+        from mobile_optout.webdom import IN_VIEW_JS
+
+        vx, vy = self._call(lambda: self._remote.execute_script(IN_VIEW_JS, x, y))
+
+        def click() -> None:
+            actions = ActionBuilder(self._remote)
+            pointer: Any = actions.pointer_action
+            pointer.move_to_location(int(vx), int(vy)).click()
+            actions.perform()
+
+        self._call(click)
+
+    def window_size(self) -> tuple[int, int]:
+        if self._size is None:
+            w, h = self._call(lambda: self._remote.execute_script(
+                "return [window.innerWidth, window.innerHeight]"))
+            self._size = (int(w), int(h))
+        return self._size
+
+    def page_url(self, path: str) -> str:
+        """A flow's link or path, on this device's site (an absolute URL stays as it is)."""
+        return urljoin(self.base_url, path.lstrip("/")) if "://" not in path else path
+
+    def _open(self, url: str) -> None:
+        self._call(lambda: self._remote.get(url))
+
+    def activate_app(self, app: AppId) -> None:
+        self._open(self.page_url(app.app_id))
+
+    def terminate_app(self, app: AppId) -> None:
+        self._open("about:blank")
+
+    def app_state(self, app: AppId) -> int:
+        current: str = self._call(lambda: self._remote.current_url)
+        return 4 if current.startswith(self.base_url) else 1
+
+    def deep_link(self, url: str, app: AppId) -> None:
+        self._open(self.page_url(url))
+
+    def scroll(self, direction: str, area: Rect | None = None) -> None:
+        from mobile_optout.webdom import SCROLL_JS
+
+        sign = 1 if direction == "down" else -1
+        self._call(lambda: self._remote.execute_script(SCROLL_JS, sign))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.flow.model import AppId, Platform
 from mobile_optout.locate import Node, Screen
+from mobile_optout.webdom import dom_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +73,12 @@ def _suggest(screen: Screen, node: Node, label: Node | None, texts: Counter[str]
         return f"{{accessibility_id: {_yaml_str(node.accessibility_id)}}}"
     if node.resource_id and ids[node.resource_id] == 1:
         return f"{{id: {_yaml_str(_short_id(node.resource_id))}}}"
-    path = node.el.getroottree().getpath(node.el)
+    path = dom_path(node.el.getroottree().getpath(node.el))
     return f"{{xpath: {_yaml_str(path)}}}"
 
 
-SIM_APPS = {Platform.ANDROID: "com.linkedin.android", Platform.IOS: "com.linkedin.LinkedIn"}
+SIM_APPS = {Platform.ANDROID: "com.linkedin.android", Platform.IOS: "com.linkedin.LinkedIn",
+            Platform.WEB: "/feed/"}
 
 
 def inspect_device(
@@ -93,6 +95,8 @@ def inspect_device(
     with endpoint(profile, RunOptions(environ=environ), environ) as url:
         driver = connect(url, profile, app)
         try:
+            if app is not None and profile.platform is Platform.WEB:
+                driver.activate_app(app)  # a browser opens on a blank page
             source = driver.page_source()
         finally:
             driver.quit()

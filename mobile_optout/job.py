@@ -20,6 +20,7 @@ from mobile_optout.devices import (
     redact_url,
     resolve_capabilities,
     resolve_server,
+    resolve_web,
 )
 from mobile_optout.errors import UsageError, Where
 from mobile_optout.flow import load_flows
@@ -62,8 +63,8 @@ def choose_devices(req: RunRequest) -> list[DeviceProfile]:
     with their ${ENV} resolved (a missing variable is a usage error, before any device is
     touched)."""
     if req.server:
-        if req.platform not in ("android", "ios"):
-            raise UsageError("--server needs --platform android or --platform ios")
+        if req.platform not in tuple(Platform):
+            raise UsageError("--server needs --platform android, ios or web")
         return resolved([DeviceProfile(
             name=redact_url(req.server), platform=Platform(req.platform),
             where=Where("--server", 0), server=req.server, capabilities=dict(req.capabilities),
@@ -89,6 +90,7 @@ def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
     sim = profile.sim
     if req.sim_variants:
         sim = replace(sim, variants=tuple(req.sim_variants))
+    check_sim_variants(profile.platform, sim.variants)
     if req.sim_seed is not None:
         sim = replace(sim, seed=req.sim_seed)
     # A simulated phone answers in microseconds: look again often.
@@ -96,15 +98,29 @@ def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
     return replace(profile, sim=sim, timeouts=timeouts)
 
 
+def check_sim_variants(platform: Platform, variants: Sequence[str]) -> None:
+    """A simulated device's variants exist (the website has its own list): else exit 2."""
+    from mobile_optout.sim.site import check_web_variants
+    from mobile_optout.sim.variants import check_variants
+
+    try:
+        (check_web_variants if platform is Platform.WEB else check_variants)(variants)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
              ) -> list[DeviceProfile]:
     """${ENV} in servers and capabilities, resolved before any device is touched: a missing
     variable is a usage error (exit 2), and the values never land in a file."""
     for d in devices:
-        if d.sim is None:
+        if d.sim is None and d.browser is None:
             resolve_server(d, environ)
     return [
-        d if d.sim is not None else replace(d, capabilities=resolve_capabilities(d, environ))
+        resolve_web(
+            d if d.sim is not None else replace(d, capabilities=resolve_capabilities(d, environ)),
+            environ,
+        )
         for d in devices
     ]
 

@@ -1,15 +1,18 @@
-"""Matching locators against a UI tree: one rule set for both platforms.
+"""Matching locators against a UI tree: one rule set for every platform.
 
-A page source (UiAutomator2 ``hierarchy`` XML or XCUITest ``AppiumAUT`` XML) is parsed once
+A page source (UiAutomator2 ``hierarchy`` XML, XCUITest ``AppiumAUT`` XML, or a web page's
+DOM snapshot, see ``mobile_optout.webdom``) is parsed once
 into a ``Screen`` of platform-neutral ``Node``s. Every locator that can be answered from
 the tree is answered here, so one page-source read serves a target, its alternatives,
 the flow's interrupts and blockers all at once. Only ``android_uiautomator``,
-``ios_predicate`` and ``ios_class_chain`` need the server (``needs_server``).
+``ios_predicate``, ``ios_class_chain`` and ``css`` need the server (``needs_server``).
 
 Platform differences live here and in ``device.py`` only:
 - visible text: Android ``text`` and ``content-desc``; iOS ``label``, ``name`` and ``value``;
 - a toggle's state: Android ``checked`` on a checkable node; iOS ``value`` "1"/"0";
 - geometry: Android ``bounds="[l,t][r,b]"``; iOS ``x``/``y``/``width``/``height``.
+The web's own DOM-to-node rules (texts, accessible names, roles, aria-checked/checked) are
+in ``mobile_optout.webdom``; from the ``Node`` on, the web is matched by the same rules.
 """
 
 from __future__ import annotations
@@ -24,14 +27,15 @@ from lxml import etree
 from mobile_optout.driver import Rect
 from mobile_optout.flow.model import Locator, Platform
 
-SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain"})
+SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain", "css"})
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
 _IOS_TOGGLES = frozenset({"XCUIElementTypeSwitch", "XCUIElementTypeToggle"})
+ROOT_TAGS = frozenset({"hierarchy", "AppiumAUT", "app", "webpage"})  # not elements
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Node:
-    """One element of the UI tree, seen the same way on both platforms."""
+    """One element of the UI tree, seen the same way on every platform."""
 
     el: etree._Element
     platform: Platform
@@ -44,6 +48,7 @@ class Node:
     enabled: bool
     checkable: bool
     checked: bool | None
+    role: str = ""  # web: the ARIA role (explicit or implied by the tag)
 
     @property
     def center(self) -> tuple[int, int] | None:
@@ -85,6 +90,10 @@ def _generic_node(el: etree._Element, platform: Platform) -> Node:
 
 
 def _node(el: etree._Element, platform: Platform) -> Node:
+    if platform is Platform.WEB:
+        from mobile_optout.webdom import web_node
+
+        return web_node(el)
     if el.get("class") is None and el.get("type") is None:
         return _generic_node(el, platform)
     if platform is Platform.ANDROID:
@@ -132,7 +141,7 @@ class Screen:
         self.nodes: list[Node] = []
         self._by_el: dict[etree._Element, Node] = {}
         for el in self.root.iter():
-            if not isinstance(el.tag, str) or el.tag in ("hierarchy", "AppiumAUT", "app"):
+            if not isinstance(el.tag, str) or el.tag in ROOT_TAGS:
                 continue
             node = _node(el, platform)
             self.nodes.append(node)
@@ -169,8 +178,11 @@ class Screen:
             return [t for label in self.find(loc.switch_for) if (t := self.toggle_near(label))]
         if kind == "xpath":
             assert loc.xpath is not None
+            xpath = loc.xpath
+            if self.platform is Platform.WEB and xpath.startswith("/html"):
+                xpath = "/webpage" + xpath  # the page's own absolute paths
             try:
-                hits = self.root.xpath(loc.xpath)
+                hits = self.root.xpath(xpath)
             except etree.XPathError as exc:
                 from mobile_optout.driver import LocatorRejected
 
@@ -296,6 +308,10 @@ def _matches(node: Node, loc: Locator) -> bool:
         return rid == want or (":id/" not in want and rid.endswith(":id/" + want))
     if loc.class_name is not None:
         return node.cls == loc.class_name
+    if loc.role is not None:
+        if node.role != loc.role.casefold():
+            return False
+        return loc.role_name is None or any(loc.role_name.matches(t) for t in node.texts)
     return False
 
 

@@ -52,6 +52,7 @@ from mobile_optout.flow.model import (
     IfMissing,
     Launch,
     Locator,
+    Platform,
     Screenshot,
     ScrollUntilVisible,
     Step,
@@ -540,18 +541,27 @@ HANDLERS: dict[type[Step], Handler] = {
 @contextlib.contextmanager
 def endpoint(profile: DeviceProfile, options: RunOptions, environ: Mapping[str, str]
              ) -> Iterator[str]:
-    """The URL to talk to: the device's server, or a simulated phone started here."""
+    """The URL to talk to: the device's server, or a simulated phone started here. For a
+    browser started here (``browser:``) it is the site itself: its base_url, or the
+    simulated website's URL."""
     if profile.sim is None:
         from mobile_optout.devices import resolve_server
 
-        yield resolve_server(profile, environ)
+        yield profile.base_url if profile.browser else resolve_server(profile, environ)
         return
-    from mobile_optout.sim import SimPhone
-
     state_file = None
     if options.sim_state_dir is not None:
         options.sim_state_dir.mkdir(parents=True, exist_ok=True)
         state_file = options.sim_state_dir / f"{profile.name}.json"
+    if profile.platform is Platform.WEB:
+        from mobile_optout.sim.site import SimSite
+
+        with SimSite(variants=profile.sim.variants, seed=profile.sim.seed,
+                     state_file=state_file) as site:
+            yield site.url
+        return
+    from mobile_optout.sim import SimPhone
+
     phone = SimPhone(
         platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
         latency_ms=profile.sim.latency_ms, state_file=state_file,

@@ -45,16 +45,17 @@ PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "steps")
 COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when")
 NO_PAYLOAD_KINDS = ("launch", "back")
 CONDITION_KEYS = ("platform", "visible", "not_visible", "param")
-APP_KEYS = {"android": ("package", "activity"), "ios": ("bundle_id",)}
+APP_KEYS = {"android": ("package", "activity"), "ios": ("bundle_id",), "web": ("url",)}
 # locator key in YAML -> Locator field
 LOCATOR_STRINGS = {
     "accessibility_id": "accessibility_id", "id": "resource_id", "class": "class_name",
     "xpath": "xpath", "android_uiautomator": "android_uiautomator",
-    "ios_predicate": "ios_predicate", "ios_class_chain": "ios_class_chain",
+    "ios_predicate": "ios_predicate", "ios_class_chain": "ios_class_chain", "css": "css",
+    "role": "role",
 }
 LOCATOR_FAMILIES = ("text", *LOCATOR_STRINGS, "any", "switch_for")
 PLATFORM_KEYS = tuple(p.value for p in Platform)
-LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index")
+LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index", "name")
 TEXT_MODES = ("exact", "contains", "regex")
 BOOL_WORDS = {"on": True, "off": False, "true": True, "false": False}
 STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
@@ -253,7 +254,7 @@ class Compiler:
         if not families:
             if all(k.value in LOCATOR_KEYS for k, _ in node.items):
                 self.err(f, node.where, f"{what} needs one of: {', '.join(LOCATOR_FAMILIES)}, "
-                         "or android:/ios:")
+                         "or android:/ios:/web:")
             return None
         if len(families) > 1:
             names = " and ".join(f"'{k.value}'" for k in families)
@@ -264,6 +265,11 @@ class Compiler:
         if (index_node := node.get("index")) is not None:
             index = self.integer(f, index_node, "index", 0, 10_000) or 0
         key = str(families[0].value)
+        name_key = node.key_node("name")
+        if name_key is not None and key != "role":
+            self.err(f, name_key.where, "name: (an accessible name) goes with role: only",
+                     "e.g. {role: button, name: Me}")
+            return None
         if key in PLATFORM_KEYS:
             per: list[tuple[Platform, Locator]] = []
             for plat in Platform:
@@ -291,6 +297,10 @@ class Compiler:
         if text is None:
             return None
         fields: dict[str, Any] = {LOCATOR_STRINGS[key]: text}
+        if (name_node := node.get("name")) is not None:
+            fields["role_name"] = self.text_match(f, name_node)
+            if fields["role_name"] is None:
+                return None
         return Locator(node.where, index=index, **fields)
 
     def text_match(self, f: _File, node: RawNode) -> TextMatch | None:
@@ -800,7 +810,7 @@ class Compiler:
             return ()
         items = node.items if isinstance(node, RawSeq) else (node,)
         if not items:
-            self.err(f, node.where, "platforms must name at least one of: android, ios")
+            self.err(f, node.where, "platforms must name at least one of: android, ios, web")
         out: list[Platform] = []
         for item in items:
             value = self.choice(f, item, "platform", PLATFORM_KEYS)
