@@ -377,13 +377,16 @@ class FlowRun:
 
 def device_info(caps: Mapping[str, Any]) -> str:
     """Model and OS from a session's capabilities (UiAutomator2: deviceManufacturer,
-    deviceModel, platformVersion; XCUITest: deviceName, platformVersion)."""
+    deviceModel, platformVersion; XCUITest: deviceName, platformVersion; a browser:
+    browserName, browserVersion)."""
 
     def cap(name: str) -> str:
         return str(caps.get(name) or caps.get(f"appium:{name}") or "").strip()
 
     model = " ".join(p for p in (cap("deviceManufacturer"), cap("deviceModel")) if p)
     model = model or cap("deviceName")
+    browser = " ".join(p for p in (cap("browserName"), cap("browserVersion")) if p)
+    model = " ".join(p for p in (model, browser) if p)  # web: the browser and its version
     platform = str(caps.get("platformName") or "").strip()
     system = " ".join(p for p in (_os_name(platform), cap("platformVersion")) if p)
     return " · ".join(p for p in (model, system) if p)
@@ -496,7 +499,9 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
         again = device.wait_for(step.toggle, max(0.0, deadline - time.monotonic()))
         after = device.toggle_state(again) if again is not None else None
         obs.after = after
-        if after == desired:
+        # A control still disabled (a web page saving the change) has not settled yet.
+        settled = again is not None and (again.node is None or again.node.enabled)
+        if after == desired and settled:
             record.message = f"turned {'on' if desired else 'off'}, verified on screen"
             run.screenshot("setting-after", record)
             return

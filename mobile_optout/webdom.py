@@ -11,8 +11,8 @@ page, plus a few attributes of ours, all prefixed ``mo-``:
 - ``mo-role``: the ARIA role, explicit or implied by the tag (a ``<button>`` is a button);
 - ``mo-name``: the accessible name: aria-label, aria-labelledby, a form control's
   ``<label>``, an image's alt, an input button's value;
-- ``mo-text``: what a person reads in it (its whole text when its children are inline,
-  else its own text only);
+- ``mo-text``: what a person reads in it: its whole text when that shows as one line
+  (a button with an icon and a word), else only its own words (a row of several blocks);
 - ``mo-checked``: a switch's or checkbox's live state, from ``aria-checked`` or the
   ``checked`` property, whichever the page uses; ``mo-disabled``.
 
@@ -41,8 +41,6 @@ ROOT_TAG = "webpage"
 
 SNAPSHOT_JS = r"""
 const SKIP = new Set(['head', 'script', 'style', 'noscript', 'template', 'link', 'meta']);
-const BLOCKS = new Set(['block', 'flex', 'grid', 'table', 'list-item', 'table-row',
-  'table-cell', 'flow-root']);
 const IMPLIED = {a: 'link', button: 'button', h1: 'heading', h2: 'heading', h3: 'heading',
   h4: 'heading', h5: 'heading', h6: 'heading', nav: 'navigation', main: 'main', ul: 'list',
   ol: 'list', li: 'listitem', img: 'img', textarea: 'textbox', select: 'combobox',
@@ -87,15 +85,13 @@ function shown(el, r) {
   return s.visibility !== 'hidden' && s.display !== 'none';
 }
 function readable(el) {
-  let inline = true, own = '';
-  for (const c of el.childNodes) {
-    if (c.nodeType === 3) own += c.textContent;
-    else if (c.nodeType === 1 && !SKIP.has(c.localName)) {
-      const d = getComputedStyle(c).display;
-      if (BLOCKS.has(d) || d === 'inline-flex' || d === 'inline-grid') inline = false;
-    }
+  const raw = (el.innerText || '').trim();
+  let text = raw;
+  if (raw.includes('\n')) {  // several blocks: only its own words
+    text = '';
+    for (const c of el.childNodes) if (c.nodeType === 3) text += c.textContent;
   }
-  const text = inline ? norm(el.innerText) : norm(own);
+  text = norm(text);
   return text.length > 400 ? text.slice(0, 400) : text;
 }
 function walk(el, out) {

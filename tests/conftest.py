@@ -142,3 +142,19 @@ def sim_grid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, li
             missing_tool(missing)
         stack.enter_context(grid)
         yield grid, phones
+
+
+# ------------------------------------------- real headless Chromium (marker: browser)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> dict[str, str]:
+    """Debian's chromium and chromium-driver (installed by scripts/setup --test): the paths
+    of both, for capabilities that name them."""
+    import shutil
+
+    found = {name: shutil.which(name) for name in ("chromium", "chromedriver")}
+    missing = [name for name, path in found.items() if path is None]
+    if missing:
+        missing_tool(f"{' and '.join(missing)} not on PATH; run scripts/setup --test")
+    return {name: str(path) for name, path in found.items()}

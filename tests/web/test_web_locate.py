@@ -1,0 +1,82 @@
+"""Web pages through the shared locate rules: a DOM snapshot taken by headless Chromium
+from the simulated website (tests/data/web/*.xml) read as a Screen. The setting's page
+comes in the two shapes real sites use: a checkbox with a <label> (state in its checked
+property) and a role=switch button named by aria-labelledby (state in aria-checked)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mobile_optout.errors import Where
+from mobile_optout.flow.model import Locator, Platform, TextMatch
+from mobile_optout.locate import Screen
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "web"
+HERE = Where("test", 1)
+LABEL = TextMatch("regex", "^use my data for training content creation( ai)? models$")
+
+
+def screen(name: str) -> Screen:
+    return Screen((DATA / name).read_text(encoding="utf-8"), Platform.WEB)
+
+
+@pytest.fixture(params=["setting-page.xml", "setting-page-renamed.xml"])
+def page(request: pytest.FixtureRequest) -> Screen:
+    return screen(str(request.param))
+
+
+def test_switch_for_its_label_reads_the_state_the_page_shows(page: Screen) -> None:
+    toggle = page.first(Locator(HERE, switch_for=Locator(HERE, text=LABEL)))
+
+    assert toggle is not None
+    assert toggle.resource_id == "toggle"
+    assert (toggle.checkable, toggle.checked, toggle.role) == (True, True, "switch")
+
+
+def test_a_checkbox_off_reads_off() -> None:
+    source = (DATA / "setting-page.xml").read_text(encoding="utf-8")
+    off = source.replace('mo-checked="true"', 'mo-checked="false"')
+
+    toggle = Screen(off, Platform.WEB).first(Locator(HERE, role="switch"))
+
+    assert toggle is not None and toggle.checked is False
+
+
+def test_role_and_accessible_name_find_the_me_button(page: Screen) -> None:
+    me = page.first(Locator(HERE, role="button", role_name=TextMatch("exact", "me")))
+    named = page.first(Locator(HERE, accessibility_id="Search"))
+
+    assert me is not None and me.resource_id == "me-button"
+    assert named is not None and named.cls == "input"
+
+
+def test_the_switch_is_named_by_its_label(page: Screen) -> None:
+    by_name = page.first(Locator(HERE, role="switch", role_name=LABEL))
+
+    assert by_name is not None and by_name.resource_id == "toggle"
+
+
+def test_a_closed_menu_is_not_on_screen() -> None:
+    page = screen("setting-page.xml")
+
+    assert page.first(Locator(HERE, text=TextMatch("exact", "Settings & Privacy"))) is None
+    assert page.first(Locator(HERE, text=TextMatch("exact", "Data privacy"))) is not None
+
+
+def test_xpath_reads_the_page_as_the_browser_would() -> None:
+    page = screen("setting-page.xml")
+
+    absolute = page.first(Locator(HERE, xpath="/html/body/header/nav/button"))
+    anywhere = page.find(Locator(HERE, xpath="//input[@type='checkbox']"))
+
+    assert absolute is not None and absolute.resource_id == "me-button"
+    assert [n.resource_id for n in anywhere] == ["toggle"]
+
+
+def test_css_is_left_to_the_browser() -> None:
+    page = screen("setting-page.xml")
+
+    with pytest.raises(ValueError, match="answered by the server"):
+        page.find(Locator(HERE, css="input.toggle"))
