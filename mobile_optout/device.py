@@ -24,7 +24,13 @@ from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import STRATEGIES, Driver, Element, Rect
-from mobile_optout.errors import DeniedTap, FlowEnded, Interrupted, TransientDeviceError
+from mobile_optout.errors import (
+    DeniedTap,
+    FlowEnded,
+    Interrupted,
+    StepFailed,
+    TransientDeviceError,
+)
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
 from mobile_optout.webdom import dom_path
@@ -61,7 +67,6 @@ class Device:
         self.driver = driver
         self.profile = profile
         self.flow = flow
-        self.platform: Platform = driver.platform
         self._screen: Screen | None = None
         self._on_event = on_event or (lambda kind, text: None)
         self._on_identity = on_identity
@@ -70,6 +75,11 @@ class Device:
         self._deny = tuple(d.casefold() for d in flow.denylist if d not in flow.allow_taps)
 
     # -- reading the screen --------------------------------------------------------------
+
+    @property
+    def platform(self) -> Platform:
+        """What is in front: the device's platform, or web inside an app's web view."""
+        return self.driver.platform
 
     @property
     def poll(self) -> float:
@@ -336,6 +346,29 @@ class Device:
         self._on_event("launch", app.app_id)
         self.changed()
 
+    def switch_context(self, name: str, timeout: float) -> str:
+        """Into the app's web view (``webview``: the first WEBVIEW context, waited for: a web
+        view shows up once its page loads) or back (``native``); returns the context's name."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self._retry(self.driver.contexts)
+            chosen = _pick_context(name, found)
+            if chosen is not None:
+                return self._enter_context(chosen)
+            if time.monotonic() >= deadline:
+                raise StepFailed(
+                    f"no {name} context appeared within {timeout:g}s (the app offers "
+                    f"{', '.join(found) or 'none'})",
+                    expected=f"a {name} context", actual=", ".join(found) or "none",
+                )
+            self.pause()
+
+    def _enter_context(self, name: str) -> str:
+        self._retry(lambda: self.driver.set_context(name))
+        self._on_event("context", name)
+        self.changed()
+        return name
+
     def screenshot(self) -> bytes:
         return self._retry(self.driver.screenshot_png)
 
@@ -369,3 +402,12 @@ class Device:
         if attr("type") in ("checkbox", "radio"):
             return attr("checked") == "true"
         return None
+
+
+def _pick_context(wanted: str, found: list[str]) -> str | None:
+    """``native`` -> NATIVE_APP; ``webview`` -> the first web view; else that exact name."""
+    if wanted == "native":
+        return next((c for c in found if c.startswith("NATIVE")), None)
+    if wanted == "webview":
+        return next((c for c in found if c.startswith(("WEBVIEW", "CHROMIUM"))), None)
+    return wanted if wanted in found else None

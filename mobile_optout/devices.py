@@ -331,7 +331,7 @@ class _DevicesReader:
             server_node = pool.get("server")
             return (self.text(server_node, "server") if server_node is not None else None), None
         server_node, sim_node = m.get("server"), m.get("sim")
-        local = web.get("browser") is not None and platform is Platform.WEB
+        local = m.get("browser") is not None and platform is Platform.WEB
         if server_node is not None and sim_node is not None:
             sim_key = m.key_node("sim")
             assert sim_key is not None

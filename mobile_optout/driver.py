@@ -124,6 +124,8 @@ class Driver(Protocol):
     def app_state(self, app: AppId) -> int: ...
     def deep_link(self, url: str, app: AppId) -> None: ...
     def scroll(self, direction: str, area: Rect | None = None) -> None: ...
+    def contexts(self) -> list[str]: ...
+    def set_context(self, name: str) -> None: ...
     def quit(self) -> None: ...
 
 
@@ -318,10 +320,16 @@ class AppiumDriver:
 
     def __init__(self, remote: Any, platform: Platform, url: str) -> None:
         self._remote = remote
-        self.platform = platform
+        self.platform = platform  # WEB while in an app's web view
+        self.native_platform = platform
         self.url = url
         self.round_trips = 0
         self._size: tuple[int, int] | None = None
+
+    @property
+    def web(self) -> bool:
+        """A web page is in front: a browser, or an app's web view context."""
+        return self.platform is Platform.WEB
 
     @property
     def capabilities(self) -> Mapping[str, Any]:
@@ -336,6 +344,12 @@ class AppiumDriver:
             raise _convert(exc, self.url) from exc
 
     def page_source(self) -> str:
+        """The UI tree; on a web page the DOM snapshot of ``mobile_optout.webdom``."""
+        if self.web:
+            from mobile_optout.webdom import SNAPSHOT_JS
+
+            snapshot: str = self._call(lambda: self._remote.execute_script(SNAPSHOT_JS))
+            return snapshot
         source: str = self._call(lambda: self._remote.page_source)
         return source
 
@@ -348,7 +362,21 @@ class AppiumDriver:
         self._call(element.click)  # type: ignore[attr-defined]
 
     def tap_at(self, x: int, y: int) -> None:
-        self._call(lambda: self._remote.tap([(x, y)]))
+        if not self.web:
+            self._call(lambda: self._remote.tap([(x, y)]))
+            return
+        # A web page: the point (page coordinates) scrolled into view, then a real click.
+        from mobile_optout.webdom import IN_VIEW_JS
+
+        vx, vy = self._call(lambda: self._remote.execute_script(IN_VIEW_JS, x, y))
+
+        def click() -> None:
+            actions = ActionBuilder(self._remote)
+            pointer: Any = actions.pointer_action
+            pointer.move_to_location(int(vx), int(vy)).click()
+            actions.perform()
+
+        self._call(click)
 
     def type_into(self, element: Element, text: str, *, clear: bool) -> None:
         if clear:
@@ -373,6 +401,10 @@ class AppiumDriver:
         return base64.b64decode(data)
 
     def window_size(self) -> tuple[int, int]:
+        if self._size is None and self.web:
+            w, h = self._call(lambda: self._remote.execute_script(
+                "return [window.innerWidth, window.innerHeight]"))
+            self._size = (int(w), int(h))
         if self._size is None:
             r: dict[str, Any] = self._call(self._remote.get_window_rect)
             self._size = (int(r["width"]), int(r["height"]))
@@ -382,7 +414,7 @@ class AppiumDriver:
         return self._call(lambda: self._remote.execute_script(f"mobile: {script}", args))
 
     def _app_args(self, app: AppId) -> dict[str, Any]:
-        key = "appId" if self.platform is Platform.ANDROID else "bundleId"
+        key = "appId" if self.native_platform is Platform.ANDROID else "bundleId"
         return {key: app.app_id}
 
     def activate_app(self, app: AppId) -> None:
@@ -395,11 +427,16 @@ class AppiumDriver:
         return int(self._mobile("queryAppState", self._app_args(app)))
 
     def deep_link(self, url: str, app: AppId) -> None:
-        key = "package" if self.platform is Platform.ANDROID else "bundleId"
+        key = "package" if self.native_platform is Platform.ANDROID else "bundleId"
         self._mobile("deepLink", {"url": url, key: app.app_id})
 
     def scroll(self, direction: str, area: Rect | None = None) -> None:
-        if self.platform is Platform.ANDROID:
+        if self.web:
+            from mobile_optout.webdom import SCROLL_JS
+
+            sign = 1 if direction == "down" else -1
+            self._call(lambda: self._remote.execute_script(SCROLL_JS, sign))
+        elif self.platform is Platform.ANDROID:
             w, h = self.window_size()
             box = area or Rect(0, h // 5, w, h * 3 // 5)
             self._mobile(
@@ -410,6 +447,17 @@ class AppiumDriver:
         else:
             self._mobile("scroll", {"direction": direction})
 
+    def contexts(self) -> list[str]:
+        """NATIVE_APP and the app's web views (WEBVIEW_<package>), as Appium lists them."""
+        names: list[str] = self._call(lambda: self._remote.contexts)
+        return [str(n) for n in names]
+
+    def set_context(self, name: str) -> None:
+        """Talk to ``name`` from now on: a web view is then a web page (``web``)."""
+        self._call(lambda: self._remote.switch_to.context(name))
+        self.platform = self.native_platform if name.startswith("NATIVE") else Platform.WEB
+        self._size = None
+
     def quit(self) -> None:
         # A session that is already gone is quit enough.
         with contextlib.suppress(DeviceError):
@@ -417,39 +465,12 @@ class AppiumDriver:
 
 
 class BrowserDriver(AppiumDriver):
-    """``Driver`` for web pages. The page source is a DOM snapshot with geometry
-    (``mobile_optout.webdom``); an app is a page under ``base_url``; a tap is a real mouse
-    click at a point, scrolled into view first."""
+    """``Driver`` for a browser: an app is a page under ``base_url`` (a launch opens it, a
+    deep link is a path or URL on it); everything else is the web half of AppiumDriver."""
 
     def __init__(self, remote: Any, url: str, base_url: str) -> None:
         super().__init__(remote, Platform.WEB, url)
         self.base_url = base_url.rstrip("/") + "/"
-
-    def page_source(self) -> str:
-        from mobile_optout.webdom import SNAPSHOT_JS
-
-        source: str = self._call(lambda: self._remote.execute_script(SNAPSHOT_JS))
-        return source
-
-    def tap_at(self, x: int, y: int) -> None:
-        from mobile_optout.webdom import IN_VIEW_JS
-
-        vx, vy = self._call(lambda: self._remote.execute_script(IN_VIEW_JS, x, y))
-
-        def click() -> None:
-            actions = ActionBuilder(self._remote)
-            pointer: Any = actions.pointer_action
-            pointer.move_to_location(int(vx), int(vy)).click()
-            actions.perform()
-
-        self._call(click)
-
-    def window_size(self) -> tuple[int, int]:
-        if self._size is None:
-            w, h = self._call(lambda: self._remote.execute_script(
-                "return [window.innerWidth, window.innerHeight]"))
-            self._size = (int(w), int(h))
-        return self._size
 
     def page_url(self, path: str) -> str:
         """A flow's link or path, on this device's site (an absolute URL stays as it is)."""
@@ -471,8 +492,9 @@ class BrowserDriver(AppiumDriver):
     def deep_link(self, url: str, app: AppId) -> None:
         self._open(self.page_url(url))
 
-    def scroll(self, direction: str, area: Rect | None = None) -> None:
-        from mobile_optout.webdom import SCROLL_JS
+    def contexts(self) -> list[str]:
+        return ["CHROMIUM"]  # a browser's one page
 
-        sign = 1 if direction == "down" else -1
-        self._call(lambda: self._remote.execute_script(SCROLL_JS, sign))
+    def set_context(self, name: str) -> None:
+        if name not in ("CHROMIUM", "WEBVIEW"):
+            raise Unsupported(f"a browser has no {name} context: only its page")

@@ -57,6 +57,7 @@ from mobile_optout.flow.model import (
     ScrollUntilVisible,
     Step,
     Stop,
+    SwitchContext,
     Tap,
     TypeText,
     WaitFor,
@@ -519,6 +520,11 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
         device.changed()  # look again: the toggle may take a moment to turn
 
 
+def _context(run: FlowRun, step: SwitchContext, record: StepRecord) -> None:
+    assert run.device is not None
+    record.message = run.device.switch_context(step.name, run._timeout(step))
+
+
 def _on(state: bool | None) -> str:
     return "unknown" if state is None else ("on" if state else "off")
 
@@ -537,6 +543,7 @@ HANDLERS: dict[type[Step], Handler] = {
     Checkpoint: _checkpoint,
     Stop: _stop,
     EnsureSetting: _ensure_setting,
+    SwitchContext: _context,
 }
 
 

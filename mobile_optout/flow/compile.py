@@ -58,6 +58,8 @@ PLATFORM_KEYS = tuple(p.value for p in Platform)
 LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index", "name")
 TEXT_MODES = ("exact", "contains", "regex")
 BOOL_WORDS = {"on": True, "off": False, "true": True, "false": False}
+CONTEXTS = ("native", "webview")
+CONTEXT_PREFIXES = ("NATIVE_APP", "WEBVIEW", "CHROMIUM")
 STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
 
 
@@ -540,6 +542,17 @@ class Compiler:
         name = self.name(f, node, "checkpoint name", SHORT_NAME)
         return model.Checkpoint(where=where, name=name, **common) if name else None
 
+    def build_context(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
+                      ) -> Step | None:
+        name = self.text(f, node, "context")
+        if name is None:
+            return None
+        if name not in CONTEXTS and not name.startswith(CONTEXT_PREFIXES):
+            self.err(f, node.where, f"context must be native, webview or a context name "
+                     f"(WEBVIEW_..., NATIVE_APP), not '{name}'")
+            return None
+        return model.SwitchContext(where=where, name=name, **common)
+
     def build_group(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
                     ) -> Step | None:
         steps = self.steps(f, node, "do")
@@ -903,6 +916,7 @@ BUILDERS: dict[str, Callable[[Compiler, _File, RawNode, Where, dict[str, Any]], 
     "checkpoint": Compiler.build_checkpoint,
     "stop": Compiler.build_stop,
     "ensure_setting": Compiler.build_ensure,
+    "context": Compiler.build_context,
 }
 assert set(BUILDERS) == set(model.STEP_KINDS), "every step kind needs a builder"
 

@@ -319,11 +319,24 @@ class EnsureSetting(Step):
         return f"ensure {self.setting}"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwitchContext(Step):
+    """Move into the app's web view (``webview``: its page is then read and tapped like a
+    web page) or back to the app's own screens (``native``); a full context name as
+    Appium lists it (``WEBVIEW_com.example``) picks that one."""
+
+    KIND: ClassVar[str] = "context"
+    name: str  # "native" | "webview" | a context name
+
+    def describe(self) -> str:
+        return f"context {self.name}"
+
+
 STEP_KINDS: dict[str, type[Step]] = {
     cls.KIND: cls
     for cls in (
         Launch, Tap, TypeText, WaitFor, AssertVisible, AssertNotVisible, ScrollUntilVisible,
-        Back, Screenshot, Group, Checkpoint, Stop, EnsureSetting,
+        Back, Screenshot, Group, Checkpoint, Stop, EnsureSetting, SwitchContext,
     )
 }
 STEP_KINDS["include"] = Group  # `include: other.yaml` compiles to a Group with ``source``

@@ -171,7 +171,8 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
             "additionalProperties": False,
         }],
     }),
-    "back": ("System back (Android) or the navigation bar's back button (iOS).", {
+    "back": ("System back (Android), the navigation bar's back button (iOS), or the "
+             "browser's back (web).", {
         "oneOf": [{"type": "null"}, {"type": "object", "maxProperties": 0}],
     }),
     "tap": ("Tap the element.", _ref("locator")),
@@ -228,6 +229,11 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
         },
         "required": ["setting", "toggle"],
         "additionalProperties": False,
+    }),
+    "context": ("Move into the app's web view (webview) or back to its own screens "
+                "(native); or a context name as Appium lists it (WEBVIEW_...).", {
+        "type": "string",
+        "anyOf": [{"enum": ["native", "webview"]}, {"pattern": "^(NATIVE_APP|WEBVIEW|CHROMIUM)"}],
     }),
 }
 

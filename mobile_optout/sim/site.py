@@ -28,7 +28,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -181,16 +181,24 @@ class SimSite:
     """The simulated LinkedIn website on 127.0.0.1 (see docs/simulator.md)."""
 
     def __init__(self, *, variants: Iterable[str] = (), seed: int = 0,
-                 state_file: str | Path | None = None, port: int = 0) -> None:
+                 state_file: str | Path | None = None, port: int = 0,
+                 settings: dict[str, bool] | None = None, lock: Any = None,
+                 on_save: Callable[[str, bool], None] | None = None) -> None:
+        """``settings``, ``lock`` and ``on_save``: a store shared with its owner (the
+        simulated phone whose WebView shows this site); else the site keeps its own."""
         self.variants = check_web_variants(variants)
         self.seed = seed
         self.port = port
         self.state_file = Path(state_file) if state_file is not None else None
-        self.lock = threading.Lock()
-        self.settings = {k: True for k in SETTINGS}
-        if "already-off" in self.variants:
-            self.settings["generative_ai_training"] = False
-        self._load()
+        self.lock = lock if lock is not None else threading.Lock()
+        self.on_save = on_save
+        if settings is not None:
+            self.settings = settings
+        else:
+            self.settings = {k: True for k in SETTINGS}
+            if "already-off" in self.variants:
+                self.settings["generative_ai_training"] = False
+            self._load()
         self.events: list[dict[str, Any]] = []
         self.page = ""
         self.saves = 0
@@ -308,6 +316,8 @@ class SimSite:
             self.settings[setting] = bool(body["value"])
             self.saves += 1
             self._save()
+            if self.on_save is not None:
+                self.on_save(setting, bool(body["value"]))
         return 200, {"setting": setting, "value": body["value"]}
 
     # ------------------------------------------------------------------ pages
