@@ -490,16 +490,17 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
         raise KeyboardInterrupt  # `kill` stops the phone as cleanly as Ctrl-C
 
     signal.signal(signal.SIGTERM, on_term)
+    what = "LinkedIn website" if platform == "web" else f"{platform} phone"
     with phone:
-        what = "LinkedIn website" if platform == "web" else f"{platform} phone"
-        console.say(f"simulated {what} at {phone.url}")
-        if platform == "web":
-            console.say("open it in a browser, or give it as base_url: of a web device")
-        console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
-                    + (f"; latency {latency_ms} ms" if latency_ms else "")
-                    + (f"; state in {state_file}" if state_file else ""))
-        console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  (Ctrl-C stops)")
-        try:
+        try:  # (a Ctrl-C while the lines below print stops as cleanly)
+            console.say(f"simulated {what} at {phone.url}")
+            if platform == "web":
+                console.say("open it in a browser, or give it as base_url: of a web device")
+            console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
+                        + (f"; latency {latency_ms} ms" if latency_ms else "")
+                        + (f"; state in {state_file}" if state_file else ""))
+            console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  "
+                        "(Ctrl-C stops)")
             threading.Event().wait()
         except KeyboardInterrupt:
             console.say(f"stopping the simulated {what}")

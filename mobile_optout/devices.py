@@ -297,7 +297,7 @@ class _DevicesReader:
             shown = plat_node.text if isinstance(plat_node, RawScalar) else describe(plat_node)
             self.err(plat_node.where, f"platform must be android, ios or web, not {shown}")
         web = self.web(m, name, platform)
-        server, sim = self.reached_by(m, name, platform, web, pool)
+        server, sim = self.reached_by(m, name, platform, pool)
         caps = self.capabilities(pool.get("capabilities") if pool else None)
         caps.update(self.capabilities(m.get("capabilities")))
         timeouts = self.timeouts(m.get("timeouts")) or (
@@ -324,8 +324,8 @@ class _DevicesReader:
             retries=int(retries), **web,
         )
 
-    def reached_by(self, m: RawMap, name: str, platform: Platform | None, web: dict[str, Any],
-                   pool: RawMap | None) -> tuple[str | None, SimSpec | None]:
+    def reached_by(self, m: RawMap, name: str, platform: Platform | None, pool: RawMap | None
+                   ) -> tuple[str | None, SimSpec | None]:
         """(server, sim): a pool's server, or the device's own server:, sim: or browser:."""
         if pool is not None:
             server_node = pool.get("server")
