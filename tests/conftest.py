@@ -144,6 +144,23 @@ def sim_grid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, li
         yield grid, phones
 
 
+@pytest.fixture(scope="session")
+def web_grid(appium_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Grid 4 hub with one node offering Chromium on Linux, relayed to the Appium
+    server's chromium driver (a browser farm for web devices)."""
+    from mobile_optout.grid import Grid, Relay
+
+    stereotype = {"platformName": "linux", "browserName": "chrome",
+                  "appium:automationName": "Chromium"}
+    grid = Grid([Relay(appium_server.url, stereotype)], session_timeout=GRID_SESSION_TIMEOUT,
+                workdir=tmp_path_factory.mktemp("web-grid"))
+    missing = grid.missing_prerequisite()
+    if missing:
+        missing_tool(missing)
+    with grid:
+        yield grid
+
+
 # ------------------------------------------- real headless Chromium (marker: browser)
 
 
