@@ -73,7 +73,7 @@ def main() -> None:
 
     profile = DeviceProfile(name="bench", platform=Platform.ANDROID, where=W)
     with SimPhone(platform=Platform.ANDROID, latency_ms=args.latency_ms) as phone:
-        driver = connect(phone.url, profile, APP)
+        driver = connect(phone.url, profile.platform, APP)
         try:
             driver.activate_app(APP)
             hits = {one_read(driver), per_question(driver)}  # warm up; both must agree

@@ -40,9 +40,8 @@ def timed_run(phones: int, latency_ms: int, parallel: int) -> float:
             devices_file=devices_file(folder, phones, latency_ms), output=folder / "results",
         )
         t0 = time.perf_counter()
-        run, _, store = perform(request)
+        run = perform(request).run
         elapsed = time.perf_counter() - t0
-        store.close()
     outcomes = {r.outcome for r in run.results}
     assert outcomes == {Outcome.CHANGED} and len(run.results) == phones, outcomes
     return elapsed

@@ -1,8 +1,9 @@
-"""Commands. The only place that parses argv and picks exit codes.
+"""Commands. The only place that parses argv and returns exit codes.
 
 Every command returns an int exit code (or raises an ``OptoutError``); ``main`` turns
 the tool's own errors into a message and their ``exit_code``: 0 success, 1 a flow did
-not reach its desired state, 2 invalid input or usage, 3 device or infrastructure.
+not reach its desired state, 2 invalid input or usage, 3 device or infrastructure. A
+run's code is its verdict (``results.record.verdict``), the one report.json records.
 """
 
 from __future__ import annotations
@@ -48,16 +49,6 @@ DEFAULT_DEVICES = Path("devices.yaml")
 
 
 # --------------------------------------------------------------------------- run / check
-
-
-def _key_values(pairs: tuple[str, ...], flag: str) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UsageError(f"{flag} {pair!r}: expected NAME=VALUE")
-        values[key] = value
-    return values
 
 
 def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
@@ -127,48 +118,38 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
          seed: int | None, output: Path, no_screenshots: bool, verbose: int, quiet: bool,
          as_json: bool) -> int:
-    from mobile_optout.job import RunRequest, perform
-    from mobile_optout.results.record import Outcome, exit_code_for
+    from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
+    from mobile_optout.values import Mode
 
     verbosity = -1 if quiet or as_json else verbose
     redactor = Redactor()  # the terminal redacts what the run's files redact
     console.setup_logging(verbosity, redact=redactor.text)
     capabilities: dict[str, object] = {
-        k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()
+        k: _cap_value(v) for k, v in parse_pairs(caps, "--cap").items()
     }
     request = RunRequest(
-        mode=mode, paths=paths, devices=device, all_devices=all_devices,
+        mode=Mode(mode), paths=paths, devices=device, all_devices=all_devices,
         devices_file=devices_file, server=server, platform=platform,
         capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
-        params=_key_values(params, "--param"), tags=tags, exclude_tags=exclude_tags,
+        params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
         parallel=parallel, output=output,
         keep_screenshots=not no_screenshots,
     )
-    run, run_dir, store = perform(
+    done = perform(
         request, progress=console.LiveProgress(-2 if as_json else verbosity), redactor=redactor
     )
-    try:
-        if as_json:
-            from mobile_optout.results.report_json import report_dict
+    if as_json:
+        from mobile_optout.results.report_json import report_dict
 
-            console.raw(json.dumps(report_dict(run), indent=2))
-        else:
-            console.run_summary(run, run_dir)
-        code = exit_code_for([r.outcome for r in run.results])
-        if any(r.outcome is Outcome.INTERRUPTED for r in run.results):
-            console.error("interrupted: what was done so far is recorded")
-            return 130
-        if mode == "check":
-            drift = store.drift()
-            mine = {(r.device, r.setting.id) for r in run.results if r.setting}
-            drift = [d for d in drift if (d.device, d.setting) in mine]
-            if drift:
-                console.drift_warning(drift)
-                code = max(code, 1)
-    finally:
-        store.close()
-    return code
+        console.raw(json.dumps(report_dict(done.run), indent=2))
+    else:
+        console.run_summary(done.run, done.run_dir)
+    if done.run.interrupted_by:
+        console.error("interrupted: what was done so far is recorded")
+    elif done.drift:
+        console.drift_warning(done.drift)
+    return done.exit_code
 
 
 def _cap_value(text: str) -> object:
@@ -235,6 +216,7 @@ def history_command(*, output: Path, device: str | None, flow: str | None, limit
                     as_json: bool, drift: bool) -> int:
     """Past runs, newest first (from OUTPUT/history.db)."""
     from mobile_optout.results.store import DB_NAME, Store, device_key, summarize
+    from mobile_optout.values import on_off
 
     if not (output / DB_NAME).exists():
         if as_json:
@@ -252,8 +234,8 @@ def history_command(*, output: Path, device: str | None, flow: str | None, limit
             elif found:
                 console.table(
                     ["device", "setting", "verified", "since", "now", "seen", "run"],
-                    [(d.device, d.setting, "on" if d.verified else "off", d.verified_at,
-                      "on" if d.observed else "off", d.observed_at, d.observed_run)
+                    [(d.device, d.setting, on_off(d.verified), d.verified_at,
+                      on_off(d.observed), d.observed_at, d.observed_run)
                      for d in found],
                     title="Drift: settings no longer as last verified")
             else:
@@ -278,12 +260,12 @@ def history_command(*, output: Path, device: str | None, flow: str | None, limit
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def validate_command(paths: tuple[Path, ...]) -> int:
-    """Check flow files and devices files without running anything.
+    """Check flow files, devices files and simulated app files without running anything.
 
     PATHS are files or folders (default: flows). Prints `ok  PATH` for each valid file
     and every problem as PATH:LINE:COL. Exit 0 when all are valid, 2 otherwise.
     """
-    from mobile_optout.flow import check_files
+    from mobile_optout.validate import check_files
 
     checks = check_files(list(paths) or [Path("flows")])
     if not checks:
@@ -445,6 +427,9 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
               help="A variant of the app or device (repeat to combine); "
               "see docs/simulator.md or --list-variants.")
 @click.option("--list-variants", is_flag=True, help="List the variants and exit.")
+@click.option("--app", "apps", multiple=True, metavar="NAME_OR_PATH",
+              help="An app installed on the phone: a built-in app's name or an app file "
+              "(repeatable; default: every built-in app).")
 @click.option("--port", default=0, type=click.IntRange(0, 65535),
               help="Port on 127.0.0.1 (default: a free one).")
 @click.option("--latency-ms", default=0, type=click.IntRange(0, 60000),
@@ -452,8 +437,9 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
 @click.option("--seed", default=0, type=int, help="Seed for popups, slowness and faults.")
 @click.option("--state", "state_file", type=click.Path(path_type=Path),
               help="JSON file keeping the phone's app settings across runs.")
-def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool, port: int,
-                latency_ms: int, seed: int, state_file: Path | None) -> int:
+def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool,
+                apps: tuple[str, ...], port: int, latency_ms: int, seed: int,
+                state_file: Path | None) -> int:
     """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C; with
     --platform web, the simulated LinkedIn website instead.
 
@@ -478,7 +464,8 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
             phone = SimSite(variants=variants, seed=seed, state_file=state_file, port=port)
         else:
             phone = SimPhone(platform=platform, variants=variants, seed=seed,
-                             latency_ms=latency_ms, state_file=state_file, port=port)
+                             latency_ms=latency_ms, state_file=state_file, port=port,
+                             apps=apps)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:
@@ -492,11 +479,14 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
     signal.signal(signal.SIGTERM, on_term)
     what = "LinkedIn website" if platform == "web" else f"{platform} phone"
     with phone:
-        try:  # (a Ctrl-C while the lines below print stops as cleanly)
+        try:  # Ctrl-C at any moment from here stops it cleanly
             console.say(f"simulated {what} at {phone.url}")
-            if platform == "web":
+            if isinstance(phone, SimSite):
                 console.say("open it in a browser, or give it as base_url: of a web device")
+            apps_shown = "" if isinstance(phone, SimSite) else (
+                f"; apps: {', '.join(phone.engine.apps)}")
             console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
+                        + apps_shown
                         + (f"; latency {latency_ms} ms" if latency_ms else "")
                         + (f"; state in {state_file}" if state_file else ""))
             console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  "
@@ -521,7 +511,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
               help="An extra capability (repeatable).")
 @click.option("--app", "app_id", metavar="ID", help="Open this app first (Android package, "
               "iOS bundle id, or a web page's path or URL). Default: the screen as it is "
-              "(LinkedIn on a simulated phone, its feed on the simulated website).")
+              "(on a simulated phone: its first app; on the simulated website: its feed).")
 @click.option("--xml", "as_xml", is_flag=True, help="Print the page source as it came.")
 def inspect_command(device: str | None, devices_file: Path | None, server: str | None,
                     platform: str | None, caps: tuple[str, ...], app_id: str | None,
@@ -534,9 +524,9 @@ def inspect_command(device: str | None, devices_file: Path | None, server: str |
     import os
 
     from mobile_optout.inspect import inspect_device
-    from mobile_optout.job import RunRequest, choose_devices
+    from mobile_optout.job import RunRequest, choose_devices, parse_pairs
 
-    capabilities = {k: _cap_value(v) for k, v in _key_values(caps, "--cap").items()}
+    capabilities = {k: _cap_value(v) for k, v in parse_pairs(caps, "--cap").items()}
     request = RunRequest(
         devices=(device,) if device else (), devices_file=devices_file, server=server,
         platform=platform, capabilities=capabilities, environ=os.environ,

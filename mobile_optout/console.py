@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mobile_optout.results.record import FlowResult, RunRecord, StepRecord
+from mobile_optout.values import on_off
 
 # Not a terminal (CI logs, pipes): wide enough that tables are not cut.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
@@ -25,10 +26,6 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def say(text: str = "", *, style: str | None = None) -> None:
     out.print(text, style=style, markup=False)
-
-
-def warn(text: str) -> None:
-    err.print(text, style="yellow", markup=False)
 
 
 def error(text: str) -> None:
@@ -105,10 +102,6 @@ class LiveProgress:
                       markup=False, style=OUTCOME_STYLE.get(outcome))
 
 
-def state_word(value: bool | None) -> str:
-    return "?" if value is None else ("on" if value else "off")
-
-
 def run_summary(run: RunRecord, run_dir: Path) -> None:
     t = Table(title=f"run {run.run_id} ({run.mode})")
     for c in ("device", "flow", "outcome", "setting", "before → after", "note"):
@@ -119,7 +112,7 @@ def run_summary(run: RunRecord, run_dir: Path) -> None:
         note = r.note or (r.error.message.splitlines()[0] if r.error else "")
         t.add_row(
             r.device, r.flow, f"[{OUTCOME_STYLE.get(outcome, '')}]{outcome}[/]",
-            s.id if s else "", f"{state_word(s.before)} → {state_word(s.after)}" if s else "",
+            s.id if s else "", f"{on_off(s.before)} → {on_off(s.after)}" if s else "",
             Text(note[:120]),
         )
     out.print(t)
@@ -132,7 +125,7 @@ def drift_warning(drift: Sequence[Any]) -> None:
               style="bold red", markup=False)
     for d in drift:
         err.print(
-            f"  {d.device} {d.setting}: verified {state_word(d.verified)} at {d.verified_at}, "
-            f"now {state_word(d.observed)} ({d.observed_at})",
+            f"  {d.device} {d.setting}: verified {on_off(d.verified)} at {d.verified_at}, "
+            f"now {on_off(d.observed)} ({d.observed_at})",
             style="red", markup=False,
         )

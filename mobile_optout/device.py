@@ -23,7 +23,7 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element, Rect
+from mobile_optout.driver import STRATEGIES, Driver, Element
 from mobile_optout.errors import (
     DeniedTap,
     FlowEnded,
@@ -33,10 +33,10 @@ from mobile_optout.errors import (
 )
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
+from mobile_optout.values import Rect
 from mobile_optout.webdom import dom_path
 
 T = TypeVar("T")
-IOS_BACK = "//XCUIElementTypeNavigationBar/XCUIElementTypeButton"
 # What a server element says, per platform.
 TEXT_ATTRIBUTE = {Platform.ANDROID: "text", Platform.IOS: "label", Platform.WEB: "innerText"}
 MAX_INTERRUPTS_PER_WAIT = 6

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import shutil
 import subprocess
@@ -10,21 +9,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from mobile_optout.errors import DevicesFileError, InputErrors, LocatedError, UsageError, Where
-from mobile_optout.flow.loader import (
+from mobile_optout.errors import DevicesFileError, UsageError, Where
+from mobile_optout.flow.model import Platform
+from mobile_optout.flow.params import references, substitute
+from mobile_optout.located import (
     RawMap,
     RawNode,
     RawScalar,
     RawSeq,
+    Reader,
     Source,
     describe,
+    did_you_mean,
+    display_path,
     parse,
+    raise_all,
     read_source,
 )
-from mobile_optout.flow.model import Platform
-from mobile_optout.flow.params import references, substitute
+from mobile_optout.values import DEFAULT_BASE_URL, Browser, redact_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,7 @@ class SimSpec:
     variants: tuple[str, ...] = ()
     seed: int = 0
     latency_ms: int = 0
+    apps: tuple[str, ...] = ()  # installed apps: built-in names or app files; () = all built-in
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +53,6 @@ class Timeouts:
     poll: float = 0.25  # how often a wait looks again
 
 
-DEFAULT_BASE_URL = "https://www.linkedin.com"
 BROWSERS = ("chromium", "chrome")
 
 
@@ -80,16 +84,18 @@ class DeviceProfile:
             return "browser:" + self.browser
         return redact_url(self.server or "")
 
+    @property
+    def web(self) -> Browser | None:
+        """For the driver: how a web device reaches its site (None on phones)."""
+        if self.platform is not Platform.WEB:
+            return None
+        return Browser(base_url=self.base_url, name=self.browser, headless=self.headless,
+                       profile_dir=self.browser_profile)
 
-def redact_url(url: str) -> str:
-    """``https://user:key@hub.example/wd/hub`` -> ``https://hub.example/wd/hub``."""
-    parts = urlsplit(url)
-    if not parts.username and not parts.password:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    @property
+    def http_timeout(self) -> float:
+        """What one HTTP call may take: opening a session (a busy grid queues) or a command."""
+        return max(self.timeouts.session, self.timeouts.command)
 
 
 # ---------------------------------------------------------------------------- the file
@@ -131,7 +137,7 @@ POOL_DEVICE_KEYS = (
     "platform", "capabilities", "timeouts", "retries", "description", "default", "base_url",
     "headless",
 )
-SIM_KEYS = ("variants", "seed", "latency_ms")
+SIM_KEYS = ("variants", "seed", "latency_ms", "apps")
 TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll")
 
 
@@ -158,40 +164,28 @@ class DeviceFile:
     def get(self, name: str) -> DeviceProfile:
         if name in self.devices:
             return self.devices[name]
-        close = difflib.get_close_matches(name, list(self.devices), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        close = did_you_mean(name, self.devices)
+        hint = f" ({close})" if close else ""
         raise UsageError(
             f"no device '{name}' in {self.path}{hint}; devices: {', '.join(self.devices)}"
         )
 
 
-class _DevicesReader:
+class _DevicesReader(Reader):
     """Raw nodes of a devices file -> DeviceFile, gathering every problem."""
 
-    def __init__(self, source: Source) -> None:
+    error_cls = DevicesFileError
+
+    def __init__(self, source: Source, folder: Path | None = None) -> None:
+        super().__init__()
         self.source = source
-        self.errors: list[LocatedError] = []
-
-    def err(self, where: Where, message: str, hint: str = "") -> None:
-        self.errors.append(DevicesFileError(where, message, self.source.snippet(where), hint))
-
-    def mapping(self, node: RawNode, what: str) -> RawMap | None:
-        if isinstance(node, RawMap):
-            return node
-        self.err(node.where, f"{what} must be a mapping, not {describe(node)}")
-        return None
-
-    def keys(self, m: RawMap, allowed: tuple[str, ...], what: str) -> None:
-        for key, _ in m.items:
-            if key.value not in allowed:
-                close = difflib.get_close_matches(str(key.value), allowed, n=1)
-                self.err(key.where, f"unknown key '{key.value}' in {what}",
-                         f"did you mean '{close[0]}'?" if close else "")
+        self.folder = folder  # app files in sim: apps: are relative to the devices file
 
     def text(self, node: RawNode, what: str) -> str | None:
         if isinstance(node, RawScalar) and node.value is not None and (node.as_text or ""):
             return node.as_text
-        self.err(node.where, f"{what} must be a non-empty string, not {describe(node)}")
+        self.err(self.source, node.where,
+                 f"{what} must be a non-empty string, not {describe(node)}")
         return None
 
     def number(self, node: RawNode, what: str, *, whole: bool = False, low: float = 0,
@@ -205,7 +199,7 @@ class _DevicesReader:
         shape = "a whole number" if whole else "a number"
         bound = f"> {low:g}" if positive else f">= {low:g}"
         shown = node.text if isinstance(node, RawScalar) else describe(node)
-        self.err(node.where, f"{what} must be {shape} {bound}, not {shown}")
+        self.err(self.source, node.where, f"{what} must be {shape} {bound}, not {shown}")
         return None
 
     def template(self, node: RawNode, what: str) -> str | None:
@@ -215,7 +209,8 @@ class _DevicesReader:
             return None
         for ref in references(value):
             if not ref.valid:
-                self.err(node.where, f"bad variable reference '${{{ref.name}}}' in {what}")
+                self.err(self.source, node.where,
+                         f"bad variable reference '${{{ref.name}}}' in {what}")
                 return None
         return value
 
@@ -227,7 +222,8 @@ class _DevicesReader:
                 if (isinstance(v, RawScalar) and isinstance(v.value, str) and v.value
                         and _SECRET_KEY.search(str(k.value))
                         and not _ONLY_REFERENCE.fullmatch(v.value)):
-                    self.err(v.where, f"capability '{k.value}' holds a credential: it must "
+                    self.err(self.source, v.where,
+                             f"capability '{k.value}' holds a credential: it must "
                              "come from the environment", f"write {k.value}: \"${{FARM_KEY}}\"")
             return {str(k.value): self.plain(v) for k, v in node.items}
         if isinstance(node, RawSeq):
@@ -239,16 +235,16 @@ class _DevicesReader:
     def capabilities(self, node: RawNode | None) -> dict[str, Any]:
         if node is None:
             return {}
-        m = self.mapping(node, "capabilities")
+        m = self.mapping(self.source, node, "capabilities")
         return {} if m is None else {str(k.value): self.plain(v) for k, v in m.items}
 
     def timeouts(self, node: RawNode | None) -> Timeouts | None:
         if node is None:
             return None
-        m = self.mapping(node, "timeouts")
+        m = self.mapping(self.source, node, "timeouts")
         if m is None:
             return None
-        self.keys(m, TIMEOUT_KEYS, "timeouts")
+        self.keys(self.source, m, TIMEOUT_KEYS, "timeouts")
         values: dict[str, float] = {}
         for key in TIMEOUT_KEYS:
             if (n := m.get(key)) is not None and (v := self.number(n, f"timeouts.{key}")):
@@ -258,44 +254,77 @@ class _DevicesReader:
     def sim(self, node: RawNode) -> SimSpec | None:
         if isinstance(node, RawScalar) and node.value is None:
             return SimSpec()
-        m = self.mapping(node, "sim")
+        m = self.mapping(self.source, node, "sim")
         if m is None:
             return None
-        self.keys(m, SIM_KEYS, "sim")
+        self.keys(self.source, m, SIM_KEYS, "sim")
         variants: list[str] = []
         if (n := m.get("variants")) is not None:
             if isinstance(n, RawSeq):
                 variants = [v for item in n.items if (v := self.text(item, "a variant"))]
             else:
-                self.err(n.where, f"variants must be a list, not {describe(n)}")
+                self.err(self.source, n.where, f"variants must be a list, not {describe(n)}")
+        apps = self.apps(m.get("apps"))
         seed = latency = 0.0
         if (n := m.get("seed")) is not None:
             seed = self.number(n, "seed", whole=True, positive=False) or 0
         if (n := m.get("latency_ms")) is not None:
             latency = self.number(n, "latency_ms", whole=True, positive=False) or 0
-        return SimSpec(tuple(variants), int(seed), int(latency))
+        return SimSpec(tuple(variants), int(seed), int(latency), apps)
+
+    def apps(self, node: RawNode | None) -> tuple[str, ...]:
+        """sim: apps: built-in app names, or app files (relative to this file)."""
+        from mobile_optout.sim.model import builtin_apps, is_app_name
+
+        if node is None:
+            return ()
+        if not isinstance(node, RawSeq):
+            self.err(self.source, node.where, f"apps must be a list, not {describe(node)}")
+            return ()
+        found: list[str] = []
+        for item in node.items:
+            name = self.text(item, "an app")
+            if name is None:
+                continue
+            if not is_app_name(name):
+                path = Path(name)
+                path = (self.folder / path) if self.folder and not path.is_absolute() else path
+                if not path.is_file():
+                    self.err(self.source, item.where, f"no app file {name}")
+                    continue
+                found.append(str(path))
+            elif name in builtin_apps():
+                found.append(name)
+            else:
+                self.err(self.source, item.where, f"no built-in app '{name}' "
+                         f"(built-in: {', '.join(builtin_apps())}; or give an app file's path)",
+                         did_you_mean(name, builtin_apps()))
+        return tuple(found)
 
     def device(self, key: RawScalar, node: RawNode, *, pool: RawMap | None = None,
                pool_name: str = "") -> DeviceProfile | None:
         name = str(key.value)
         if not DEVICE_NAME.match(name):
-            self.err(key.where, f"device name '{name}' must match {DEVICE_NAME.pattern[:-2]}")
+            self.err(self.source, key.where,
+                     f"device name '{name}' must match {DEVICE_NAME.pattern[:-2]}")
             return None
-        m = self.mapping(node, f"device {name}")
+        m = self.mapping(self.source, node, f"device {name}")
         if m is None:
             return None
-        self.keys(m, POOL_DEVICE_KEYS if pool else DEVICE_KEYS, f"device {name}")
+        self.keys(self.source, m, POOL_DEVICE_KEYS if pool else DEVICE_KEYS, f"device {name}")
         errors = len(self.errors)
         platform: Platform | None = None
         plat_node = m.get("platform")
         platforms = tuple(p.value for p in Platform)
         if plat_node is None:
-            self.err(m.where, f"device {name} needs 'platform' (android, ios or web)")
+            self.err(self.source, m.where,
+                     f"device {name} needs 'platform' (android, ios or web)")
         elif isinstance(plat_node, RawScalar) and plat_node.as_text in platforms:
             platform = Platform(plat_node.as_text)
         else:
             shown = plat_node.text if isinstance(plat_node, RawScalar) else describe(plat_node)
-            self.err(plat_node.where, f"platform must be android, ios or web, not {shown}")
+            self.err(self.source, plat_node.where,
+                     f"platform must be android, ios or web, not {shown}")
         web = self.web(m, name, platform)
         server, sim = self.reached_by(m, name, platform, pool)
         caps = self.capabilities(pool.get("capabilities") if pool else None)
@@ -314,7 +343,7 @@ class _DevicesReader:
             if isinstance(n, RawScalar) and isinstance(n.value, bool):
                 default = n.value
             else:
-                self.err(n.where, f"default must be true or false, not {describe(n)}")
+                self.err(self.source, n.where, f"default must be true or false, not {describe(n)}")
         if len(self.errors) > errors or platform is None:
             return None
         return DeviceProfile(
@@ -330,24 +359,25 @@ class _DevicesReader:
         if pool is not None:
             server_node = pool.get("server")
             return (self.text(server_node, "server") if server_node is not None else None), None
+        src = self.source
         server_node, sim_node = m.get("server"), m.get("sim")
         local = m.get("browser") is not None and platform is Platform.WEB
         if server_node is not None and sim_node is not None:
             sim_key = m.key_node("sim")
             assert sim_key is not None
-            self.err(sim_key.where, f"device {name} has both server: and sim:; give one")
+            self.err(src, sim_key.where, f"device {name} has both server: and sim:; give one")
         elif server_node is not None and local:
             key_node = m.key_node("browser")
             assert key_node is not None
-            self.err(key_node.where, f"device {name} has both server: and browser: (a "
+            self.err(src, key_node.where, f"device {name} has both server: and browser: (a "
                      "browser started here); give one")
         elif server_node is None and sim_node is None and not local:
             if platform is Platform.WEB:
-                self.err(m.where, f"device {name} needs browser: chromium (a browser "
+                self.err(src, m.where, f"device {name} needs browser: chromium (a browser "
                          "started here) or server: (Appium with its chromium driver, or "
                          "a Selenium Grid)")
             else:
-                self.err(m.where, f"device {name} needs server: (an Appium URL) or sim: "
+                self.err(src, m.where, f"device {name} needs server: (an Appium URL) or sim: "
                          "{} (the built-in simulated phone)")
         elif server_node is not None:
             return self.server(server_node), None
@@ -357,6 +387,7 @@ class _DevicesReader:
 
     def web(self, m: RawMap, name: str, platform: Platform | None) -> dict[str, Any]:
         """browser:, base_url:, headless:, browser_profile: (platform web only)."""
+        src = self.source
         out: dict[str, Any] = {}
         for key in WEB_KEYS:
             node = m.get(key)
@@ -366,27 +397,28 @@ class _DevicesReader:
                 key_node = m.key_node(key)
                 assert key_node is not None
                 if platform is not None:
-                    self.err(key_node.where, f"{key}: is for platform: web devices only")
+                    self.err(src, key_node.where, f"{key}: is for platform: web devices only")
                 continue
             if key == "browser":
                 value = self.text(node, "browser")
                 if value is not None and value.lower() not in BROWSERS:
-                    self.err(node.where, f"browser must be one of {', '.join(BROWSERS)}, "
+                    self.err(src, node.where, f"browser must be one of {', '.join(BROWSERS)}, "
                              f"not '{value}'")
                 elif value is not None:
                     out["browser"] = value.lower()
             elif key == "base_url":
                 value = self.template(node, "base_url")
                 if value is not None and not value.startswith(("http://", "https://", "${")):
-                    self.err(node.where, f"base_url must be an http:// or https:// URL, not "
-                             f"'{value}'", f"the default is {DEFAULT_BASE_URL}")
+                    self.err(src, node.where, f"base_url must be an http:// or https:// URL, "
+                             f"not '{value}'", f"the default is {DEFAULT_BASE_URL}")
                 elif value is not None:
                     out["base_url"] = value.rstrip("/")
             elif key == "headless":
                 if isinstance(node, RawScalar) and isinstance(node.value, bool):
                     out["headless"] = node.value
                 else:
-                    self.err(node.where, f"headless must be true or false, not {describe(node)}")
+                    self.err(src, node.where,
+                             f"headless must be true or false, not {describe(node)}")
             elif key == "browser_profile":
                 out["browser_profile"] = self.template(node, "browser_profile")
         return out
@@ -394,60 +426,63 @@ class _DevicesReader:
     def server(self, node: RawNode) -> str | None:
         value = self.template(node, "server")
         if value is not None and not value.startswith(("http://", "https://", "${")):
-            self.err(node.where, f"server must be an http:// or https:// URL, not '{value}'",
+            self.err(self.source, node.where,
+                     f"server must be an http:// or https:// URL, not '{value}'",
                      "e.g. http://127.0.0.1:4723")
             return None
         password = urlsplit(value).password if value else None
         if password and not _ONLY_REFERENCE.fullmatch(password):
-            self.err(node.where, "a password in a server URL must come from the environment",
+            self.err(self.source, node.where,
+                     "a password in a server URL must come from the environment",
                      "write https://${FARM_USER}:${FARM_KEY}@host/... and set them before a run")
             return None
         return value
 
     def read(self, root: RawNode | None, path: str) -> DeviceFile:
         devices: dict[str, DeviceProfile] = {}
-        m = self.mapping(root, "a devices file") if root is not None else None
+        m = self.mapping(self.source, root, "a devices file") if root is not None else None
         if root is None:
-            self.err(self.source.where(1), "empty devices file; it needs devices: or pools:")
+            self.err(self.source, self.source.where(1),
+                     "empty devices file; it needs devices: or pools:")
         if m is not None:
-            self.keys(m, TOP_KEYS, "a devices file")
+            self.keys(self.source, m, TOP_KEYS, "a devices file")
             if not any(k in m for k in TOP_KEYS):
-                self.err(m.where, "a devices file needs devices: or pools:")
-            if (n := m.get("devices")) is not None and (dm := self.mapping(n, "devices")):
+                self.err(self.source, m.where, "a devices file needs devices: or pools:")
+            n = m.get("devices")
+            if n is not None and (dm := self.mapping(self.source, n, "devices")):
                 for key, value in dm.items:
                     if device := self.device(key, value):
                         devices[device.name] = device
-            if (n := m.get("pools")) is not None and (pm := self.mapping(n, "pools")):
+            if (n := m.get("pools")) is not None and (pm := self.mapping(self.source, n, "pools")):
                 for key, value in pm.items:
                     for device in self.pool(key, value):
                         devices[device.name] = device
         defaults = [d for d in devices.values() if d.default]
         for extra in defaults[1:]:
-            self.err(extra.where, f"device {extra.name} is marked default, and so is "
+            self.err(self.source, extra.where, f"device {extra.name} is marked default, and so is "
                      f"{defaults[0].name}; mark only one")
-        if len(self.errors) == 1:
-            raise self.errors[0]
-        if self.errors:
-            raise InputErrors(sorted(self.errors, key=lambda e: (e.where.line, e.where.col)))
+        raise_all(self.errors, lambda e: (e.where.line, e.where.col))
         return DeviceFile(path, devices)
 
     def pool(self, key: RawScalar, node: RawNode) -> list[DeviceProfile]:
         name = str(key.value)
-        m = self.mapping(node, f"pool {name}")
+        m = self.mapping(self.source, node, f"pool {name}")
         if m is None:
             return []
         if not DEVICE_NAME.match(name):
-            self.err(key.where, f"pool name '{name}' must match {DEVICE_NAME.pattern[:-2]}")
-        self.keys(m, POOL_KEYS, f"pool {name}")
+            self.err(self.source, key.where,
+                     f"pool name '{name}' must match {DEVICE_NAME.pattern[:-2]}")
+        self.keys(self.source, m, POOL_KEYS, f"pool {name}")
         server_node = m.get("server")
         if server_node is None:
-            self.err(m.where, f"pool {name} needs server: (the Grid or farm URL)")
+            self.err(self.source, m.where, f"pool {name} needs server: (the Grid or farm URL)")
         elif self.server(server_node) is None:
             return []
         devices_node = m.get("devices")
-        dm = self.mapping(devices_node, f"pool {name} devices") if devices_node else None
+        dm = self.mapping(self.source, devices_node,
+                          f"pool {name} devices") if devices_node else None
         if devices_node is None:
-            self.err(m.where, f"pool {name} needs devices:")
+            self.err(self.source, m.where, f"pool {name} needs devices:")
         if dm is None or server_node is None:
             return []
         return [d for k, v in dm.items if (d := self.device(k, v, pool=m, pool_name=name))]
@@ -461,11 +496,9 @@ def parse_devices(text: str, display: str) -> DeviceFile:
 
 def load_devices(path: Path) -> DeviceFile:
     """Load a devices file; every problem is reported with path:line:col."""
-    from mobile_optout.flow.compile import display_path
-
     display = display_path(path)
     source = read_source(path, display, DevicesFileError)
-    return _DevicesReader(source).read(parse(source, DevicesFileError), display)
+    return _DevicesReader(source, path.parent).read(parse(source, DevicesFileError), display)
 
 
 def builtin_devices() -> DeviceFile:

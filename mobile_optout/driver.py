@@ -2,10 +2,10 @@
 
 ``Driver`` is the small interface everything above talks to. ``AppiumDriver`` implements
 it with Appium-Python-Client over HTTP; tests point the very same class at the simulated
-phone or a real Appium server. ``BrowserDriver`` is the same class for web pages: a browser
-behind a server (Appium's chromium driver, a Selenium Grid) or one started here through
-Selenium's own Chromium driver; only what differs on a web page (launching = opening a
-page, scrolling, tapping at a point, reading the DOM) is its own. Every call goes through
+phone or a real Appium server. A web page is its web half (``web``): a browser behind a
+server (Appium's chromium driver, a Selenium Grid), an app's web view context, or a
+browser started here through Selenium's own Chromium driver (``BrowserDriver``, which
+only adds what a browser does instead of launching an app). Every call goes through
 ``AppiumDriver._call``, which counts round trips and converts third-party exceptions into
 ``mobile_optout.errors``:
 
@@ -29,7 +29,6 @@ import shutil
 import socket
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
@@ -44,43 +43,37 @@ from appium.webdriver.common.appiumby import AppiumBy
 from selenium.common import exceptions as se
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
-from mobile_optout.devices import DeviceProfile, redact_url
 from mobile_optout.errors import (
     DeviceError,
     GridBusy,
+    LocatorRejected,
     ServerUnreachable,
     SessionLost,
     SessionNotCreated,
+    StaleElement,
     StepFailed,
     TransientDeviceError,
+    Unsupported,
 )
 from mobile_optout.flow.model import AppId, Platform
+from mobile_optout.values import Browser, Rect, redact_url
+
+# The error classes are defined in errors.py; they stay importable from here.
+__all__ = [
+    "STRATEGIES",
+    "AppiumDriver",
+    "BrowserDriver",
+    "Driver",
+    "Element",
+    "LocatorRejected",
+    "Rect",
+    "StaleElement",
+    "Unsupported",
+    "build_options",
+    "connect",
+]
 
 T = TypeVar("T")
-
-
-class StaleElement(TransientDeviceError):
-    """The element left the screen; find it again."""
-
-
-class LocatorRejected(StepFailed):
-    """The server refused a locator (bad XPath, predicate, UiSelector)."""
-
-
-class Unsupported(DeviceError):
-    """The server does not implement a command the flow needs."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rect:
-    x: int
-    y: int
-    width: int
-    height: int
-
-    @property
-    def center(self) -> tuple[int, int]:
-        return self.x + self.width // 2, self.y + self.height // 2
 
 
 class Element(Protocol):
@@ -121,7 +114,6 @@ class Driver(Protocol):
     def window_size(self) -> tuple[int, int]: ...
     def activate_app(self, app: AppId) -> None: ...
     def terminate_app(self, app: AppId) -> None: ...
-    def app_state(self, app: AppId) -> int: ...
     def deep_link(self, url: str, app: AppId) -> None: ...
     def scroll(self, direction: str, area: Rect | None = None) -> None: ...
     def contexts(self) -> list[str]: ...
@@ -129,13 +121,16 @@ class Driver(Protocol):
     def quit(self) -> None: ...
 
 
-def build_options(profile: DeviceProfile, app: AppId | None) -> AppiumOptions:
+def build_options(
+    platform: Platform, app: AppId | None, capabilities: Mapping[str, object] | None = None,
+    browser: Browser | None = None,
+) -> AppiumOptions:
     """Capabilities for a session: platform defaults, the flow's app, then the device's own
     capabilities (which win: a device file may name another automation or platform)."""
     options: AppiumOptions
-    if profile.platform is Platform.WEB:
-        return browser_capabilities(profile)
-    if profile.platform is Platform.ANDROID:
+    if platform is Platform.WEB:
+        return browser_capabilities(browser or Browser(), capabilities or {})
+    if platform is Platform.ANDROID:
         options = UiAutomator2Options()
         if app is not None:
             options.app_package = app.app_id
@@ -148,30 +143,36 @@ def build_options(profile: DeviceProfile, app: AppId | None) -> AppiumOptions:
     # Keep the user signed in: never clear the app's data unless the device file says so.
     options.no_reset = True
     options.new_command_timeout = 300
-    options.load_capabilities(dict(profile.capabilities))
+    options.load_capabilities(dict(capabilities or {}))
     return options
 
 
 def connect(
     url: str,
-    profile: DeviceProfile,
+    platform: Platform,
     app: AppId | None,
     *,
+    capabilities: Mapping[str, object] | None = None,
+    timeout: float = 300.0,
     options: AppiumOptions | None = None,
+    browser: Browser | None = None,
 ) -> AppiumDriver:
     """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone).
-    A web device with ``browser:`` starts its browser here, and ``url`` is the site."""
-    if profile.platform is Platform.WEB and profile.browser is not None:
-        return start_browser(profile, base_url=url)
+
+    ``capabilities`` are the device's own (they win over the defaults); ``timeout`` bounds
+    one HTTP call, session creation included. A web device's ``browser`` says how; when
+    it names a browser to start here, ``url`` is the site itself (job.endpoint)."""
+    if platform is Platform.WEB and browser is not None and browser.name is not None:
+        return start_browser(browser, capabilities or {}, base_url=url)
     shown = redact_url(url)
-    opts = options or build_options(profile, app)
+    opts = options or build_options(platform, app, capabilities, browser)
     # Credentials in the URL (device farms) travel as HTTP basic auth, never in the URL.
     parts = urlsplit(url)
     config = AppiumClientConfig(
         remote_server_addr=shown,
         direct_connection=False,
         keep_alive=True,
-        timeout=int(max(profile.timeouts.session, profile.timeouts.command)),
+        timeout=int(timeout),
         init_args_for_pool_manager={"retries": urllib3.util.Retry(total=1, connect=1, read=0)},
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
@@ -180,9 +181,9 @@ def connect(
         remote = webdriver.Remote(shown, options=opts, client_config=config)
     except Exception as exc:  # converted right here; nothing else may escape
         raise _convert(exc, shown, opening=True) from exc
-    if profile.platform is Platform.WEB:
-        return BrowserDriver(remote, shown, profile.base_url)
-    return AppiumDriver(remote, profile.platform, shown)
+    if platform is Platform.WEB:
+        return BrowserDriver(remote, shown, (browser or Browser()).base_url)
+    return AppiumDriver(remote, platform, shown)
 
 
 # ---------------------------------------------------------------------------- browsers
@@ -194,31 +195,33 @@ BROWSER_BINARIES = {
 WINDOW = "--window-size=1280,1000"
 
 
-def _browser_args(profile: DeviceProfile) -> list[str]:
+def _browser_args(browser: Browser) -> list[str]:
     """Chromium's switches: headless ones, and the user's own profile folder when named
     (the copy of "Profile Path" in chrome://version: its parent is the user data dir)."""
     args = [WINDOW]
-    if profile.headless:
+    if browser.headless:
         args += ["--headless", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
-    if profile.browser_profile:
-        folder = Path(profile.browser_profile).resolve()
+    if browser.profile_dir:
+        folder = Path(browser.profile_dir).resolve()
         args += [f"--user-data-dir={folder.parent}", f"--profile-directory={folder.name}"]
     return args
 
 
-def browser_capabilities(profile: DeviceProfile) -> AppiumOptions:
+def browser_capabilities(browser: Browser, capabilities: Mapping[str, object]
+                         ) -> AppiumOptions:
     """A web session on a server: Appium's chromium driver (platformName: this machine's
     OS unless the device says otherwise) or a Grid's Chrome; the device's capabilities win,
     and its goog:chromeOptions args are added to ours."""
     options = AppiumOptions()
     host = {"darwin": "mac", "win32": "windows"}.get(sys.platform, "linux")
-    caps = dict(profile.capabilities)
-    chrome = dict(caps.pop("goog:chromeOptions", None) or {})
-    chrome["args"] = [*_browser_args(profile), *chrome.get("args", [])]
+    caps = dict(capabilities)
+    given = caps.pop("goog:chromeOptions", None)
+    chrome: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
+    chrome["args"] = [*_browser_args(browser), *chrome.get("args", [])]
     options.load_capabilities({
         "platformName": host, "browserName": "chrome", "appium:automationName": "Chromium",
         **caps, "goog:chromeOptions": chrome,
@@ -226,13 +229,14 @@ def browser_capabilities(profile: DeviceProfile) -> AppiumOptions:
     return options
 
 
-def start_browser(profile: DeviceProfile, *, base_url: str) -> BrowserDriver:
+def start_browser(browser: Browser, capabilities: Mapping[str, object], *, base_url: str
+                  ) -> BrowserDriver:
     """A browser started here through Selenium's own Chromium driver (the ``chromedriver``
     on PATH, never a download)."""
     from selenium.webdriver import Chrome, ChromeOptions
     from selenium.webdriver.chrome.service import Service
 
-    name = profile.browser or "chromium"
+    name = browser.name or "chromium"
     shown = f"browser:{name}"
     binary = next((p for b in BROWSER_BINARIES[name] if (p := shutil.which(b))), None)
     driver_path = shutil.which("chromedriver")
@@ -244,10 +248,9 @@ def start_browser(profile: DeviceProfile, *, base_url: str) -> BrowserDriver:
         )
     options = ChromeOptions()
     options.binary_location = binary
-    for arg in _browser_args(profile):
-        options.add_argument(arg)
-    chrome = profile.capabilities.get("goog:chromeOptions") or {}
-    for arg in chrome.get("args", []) if isinstance(chrome, dict) else []:
+    chrome = capabilities.get("goog:chromeOptions")
+    extra = chrome.get("args", []) if isinstance(chrome, dict) else []
+    for arg in [*_browser_args(browser), *extra]:
         options.add_argument(str(arg))
     try:
         remote = Chrome(service=Service(executable_path=driver_path), options=options)
@@ -423,9 +426,6 @@ class AppiumDriver:
     def terminate_app(self, app: AppId) -> None:
         self._mobile("terminateApp", self._app_args(app))
 
-    def app_state(self, app: AppId) -> int:
-        return int(self._mobile("queryAppState", self._app_args(app)))
-
     def deep_link(self, url: str, app: AppId) -> None:
         key = "package" if self.native_platform is Platform.ANDROID else "bundleId"
         self._mobile("deepLink", {"url": url, key: app.app_id})
@@ -484,10 +484,6 @@ class BrowserDriver(AppiumDriver):
 
     def terminate_app(self, app: AppId) -> None:
         self._open("about:blank")
-
-    def app_state(self, app: AppId) -> int:
-        current: str = self._call(lambda: self._remote.current_url)
-        return 4 if current.startswith(self.base_url) else 1
 
     def deep_link(self, url: str, app: AppId) -> None:
         self._open(self.page_url(url))

@@ -4,10 +4,12 @@
     ├── InputError                   the user's input is wrong (exit 2)
     │   ├── FlowError                a flow file: carries path:line:col and a snippet
     │   ├── DevicesFileError         devices.yaml: same form as FlowError
+    │   ├── AppFileError             a simulated phone's app file: same form
     │   └── UsageError               a command-line mistake (unknown device, bad --param)
     ├── StepFailed                   the app did not look as the flow expected (exit 1);
     │   │                            carries the UI tree at that moment
-    │   └── DeniedTap                a tap on a denylisted label was refused
+    │   ├── DeniedTap                a tap on a denylisted label was refused
+    │   └── LocatorRejected          the server refused a locator (bad XPath, predicate)
     ├── FlowEnded                    not a failure: the flow stopped with an honest outcome
     │                                (the setting is not offered here; a sign-in wall)
     ├── Interrupted                  the person pressed Ctrl-C: stop at the next safe point
@@ -16,7 +18,9 @@
         ├── SessionNotCreated        the server refused a new session (bad capabilities)
         │   └── GridBusy             a grid kept the request queued past its timeout
         ├── SessionLost              the session died mid-flow (invalid session, reset)
+        ├── Unsupported              the server does not implement a command the flow needs
         └── TransientDeviceError     a command failed in a way worth one more try
+            └── StaleElement         the element left the screen; find it again
 
 Third-party errors (Appium, Selenium, urllib3) are converted to these in exactly
 one place: ``mobile_optout.driver``. Everything above the driver sees only these.
@@ -81,6 +85,10 @@ class FlowError(LocatedError):
 
 class DevicesFileError(LocatedError):
     """A problem in a devices file."""
+
+
+class AppFileError(LocatedError):
+    """A problem in a simulated phone's app file (``sim/apps/*.yaml``)."""
 
 
 class InputErrors(InputError):
@@ -153,3 +161,15 @@ class SessionLost(DeviceError):
 
 class TransientDeviceError(DeviceError):
     """A command failed in a way worth trying again (a 500, a stale element)."""
+
+
+class StaleElement(TransientDeviceError):
+    """The element left the screen; find it again."""
+
+
+class LocatorRejected(StepFailed):
+    """The server refused a locator (bad XPath, predicate, UiSelector)."""
+
+
+class Unsupported(DeviceError):
+    """The server does not implement a command the flow needs."""

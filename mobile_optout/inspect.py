@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.flow.model import AppId, Platform
 from mobile_optout.locate import Node, Screen
+from mobile_optout.values import on_off
 from mobile_optout.webdom import dom_path
 
 
@@ -53,7 +54,7 @@ def describe(screen: Screen) -> list[Row]:
     for n in shown:
         if not (n.texts or n.checkable):
             continue
-        state = "" if n.checked is None else ("on" if n.checked else "off")
+        state = "" if n.checked is None else on_off(n.checked)
         rows.append(Row(
             element=n.cls.rsplit(".", 1)[-1].removeprefix("XCUIElementType"),
             says=n.texts[0] if n.texts else "",
@@ -77,23 +78,26 @@ def _suggest(screen: Screen, node: Node, label: Node | None, texts: Counter[str]
     return f"{{xpath: {_yaml_str(path)}}}"
 
 
-SIM_APPS = {Platform.ANDROID: "com.linkedin.android", Platform.IOS: "com.linkedin.LinkedIn",
-            Platform.WEB: "/feed/"}
-
-
 def inspect_device(
     profile: DeviceProfile, app_id: str | None, environ: Mapping[str, str]
 ) -> tuple[str, list[Row]]:
     """Open a session on the device (with ``app_id`` launched, when given), read the
     screen once, close the session. Returns the page source and its rows."""
     from mobile_optout.driver import connect
-    from mobile_optout.runner import RunOptions, endpoint
+    from mobile_optout.job import endpoint
 
-    if app_id is None and profile.sim is not None:
-        app_id = SIM_APPS[profile.platform]
+    if app_id is None and profile.sim is not None and profile.platform is Platform.WEB:
+        app_id = "/feed/"  # the simulated website's first page
+    elif app_id is None and profile.sim is not None:  # the simulated phone's first app
+        from mobile_optout.sim.model import app_id as sim_app_id
+        from mobile_optout.sim.model import builtin_apps
+
+        first = (profile.sim.apps or builtin_apps())[0]
+        app_id = sim_app_id(first, profile.platform.value)
     app = AppId(profile.platform, app_id) if app_id else None
-    with endpoint(profile, RunOptions(environ=environ), environ) as url:
-        driver = connect(url, profile, app)
+    with endpoint(profile, environ) as url:
+        driver = connect(url, profile.platform, app, capabilities=profile.capabilities,
+                         timeout=profile.http_timeout, browser=profile.web)
         try:
             if app is not None and profile.platform is Platform.WEB:
                 driver.activate_app(app)  # a browser opens on a blank page

@@ -1,37 +1,59 @@
 """One run or check, from request to written records: what `run`, `check` and the pytest
-plugin share. Chooses devices, opens the history store, sets up evidence and the debug
-log, runs the flows, writes the reports. Prints nothing itself (progress is handed in).
+plugin share.
+
+- ``choose_devices`` / ``load_request_flows``: what a request names, checked before any
+  device is touched.
+- ``endpoint``: where a device's URL comes from (its server, or a simulated phone started
+  here). The only place that starts simulated phones for a run.
+- ``RunSession``: one run record with its folder, evidence, debug log, redactor and history
+  store; ``run(flow, device)`` one flow, ``run_all(...)`` many; on leaving it, the run is
+  finished (drift counted, reports written) and everything it opened is closed, even when a
+  flow raised. The CLI and the pytest plugin both run through it.
+- ``perform``: the CLI's whole request in one call.
+
+Prints nothing itself (progress is handed in).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import TracebackType
 
 from loguru import logger
 
+from mobile_optout import __version__
 from mobile_optout.devices import (
     DeviceFile,
     DeviceProfile,
+    Timeouts,
     load_devices,
     load_devices_or_builtin,
-    redact_url,
     resolve_capabilities,
     resolve_server,
     resolve_web,
 )
-from mobile_optout.errors import UsageError, Where
+from mobile_optout.errors import DeviceError, InputError, UsageError, Where
 from mobile_optout.flow import load_flows
 from mobile_optout.flow.model import Flow, Platform
 from mobile_optout.flow.params import Vars
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
 from mobile_optout.results.evidence import Evidence
-from mobile_optout.results.record import RunRecord, new_run_id
+from mobile_optout.results.record import (
+    FlowResult,
+    Outcome,
+    RunRecord,
+    new_run_id,
+    now_iso,
+    run_verdict,
+)
 from mobile_optout.results.redact import Redactor
-from mobile_optout.results.store import Store
-from mobile_optout.runner import Progress, RunOptions, run_all
+from mobile_optout.results.store import Drift, Store
+from mobile_optout.runner import FlowRun, Progress, RunOptions, endpoint_failed, run_all
+from mobile_optout.values import Mode, redact_url
 
 DEFAULT_FLOWS = Path("flows/linkedin")
 SIM_STATE = ".sim-state"  # inside the output folder: simulated phones remember settings
@@ -39,7 +61,7 @@ SIM_STATE = ".sim-state"  # inside the output folder: simulated phones remember 
 
 @dataclass(frozen=True, slots=True)
 class RunRequest:
-    mode: str = "apply"
+    mode: Mode = Mode.APPLY
     paths: Sequence[Path] = ()
     devices: Sequence[str] = ()  # names from the devices file
     all_devices: bool = False
@@ -93,9 +115,27 @@ def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
     check_sim_variants(profile.platform, sim.variants)
     if req.sim_seed is not None:
         sim = replace(sim, seed=req.sim_seed)
-    # A simulated phone answers in microseconds: look again often.
-    timeouts = replace(profile.timeouts, poll=min(profile.timeouts.poll, 0.05))
-    return replace(profile, sim=sim, timeouts=timeouts)
+    return replace(profile, sim=sim, timeouts=sim_timeouts(profile.timeouts))
+
+
+SIM_POLL = 0.05
+
+
+def sim_timeouts(timeouts: Timeouts) -> Timeouts:
+    """A simulated phone answers in microseconds: look again often."""
+    return replace(timeouts, poll=min(timeouts.poll, SIM_POLL))
+
+
+def parse_pairs(pairs: Sequence[str], flag: str) -> dict[str, str]:
+    """``NAME=VALUE`` items of a repeatable option (``--param``, ``--cap``, ``--mo-param``);
+    spaces around the name are dropped, the value is kept as given."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"{flag} {pair!r}: expected NAME=VALUE")
+        values[name.strip()] = value
+    return values
 
 
 def check_sim_variants(platform: Platform, variants: Sequence[str]) -> None:
@@ -143,11 +183,210 @@ def load_request_flows(req: RunRequest) -> list[Flow]:
     return chosen
 
 
+@contextlib.contextmanager
+def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
+             sim_state_dir: Path | None = None) -> Iterator[str]:
+    """The URL to talk to: the device's server, or a simulated phone started here (kept
+    for the block; its settings remembered in ``sim_state_dir`` when given). For a browser
+    started here (``browser:``) it is the site itself: its base_url, or the simulated
+    website's URL."""
+    if profile.sim is None:
+        yield profile.base_url if profile.browser else resolve_server(profile, environ)
+        return
+    from mobile_optout.sim import SimPhone
+    from mobile_optout.sim.site import SimSite
+
+    state_file = None
+    if sim_state_dir is not None:
+        sim_state_dir.mkdir(parents=True, exist_ok=True)
+        state_file = sim_state_dir / f"{profile.name}.json"
+    if profile.platform is Platform.WEB:
+        with SimSite(variants=profile.sim.variants, seed=profile.sim.seed,
+                     state_file=state_file) as site:
+            yield site.url
+        return
+    phone = SimPhone(
+        platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
+        latency_ms=profile.sim.latency_ms, state_file=state_file, apps=profile.sim.apps,
+    )
+    with phone:
+        yield phone.url
+
+
+class Endpoints:
+    """Devices' endpoints kept open until ``close``: a simulated phone is started on first
+    use and serves every later flow (the pytest plugin shares one across its session)."""
+
+    def __init__(self, environ: Mapping[str, str], sim_state_dir: Path | None) -> None:
+        self.environ = environ
+        self.sim_state_dir = sim_state_dir
+        self._stack = contextlib.ExitStack()
+        self._urls: dict[str, str] = {}
+
+    def url_for(self, profile: DeviceProfile) -> str:
+        if profile.name not in self._urls:
+            self._urls[profile.name] = self._stack.enter_context(
+                endpoint(profile, self.environ, self.sim_state_dir))
+        return self._urls[profile.name]
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+# --------------------------------------------------------------------------- the session
+
+
+class RunSession:
+    """One run: its record, folder, evidence, debug log, redactor and history store.
+
+    ``with RunSession(output, options) as session: session.run(flow, device)``. Entering
+    opens the store (runs whose process died are marked interrupted), the run folder and the
+    debug log, and records the run as started. Leaving finishes the run (drift counted in
+    check mode, reports written) and closes all of it, also when a flow raised: a run that
+    raised is left ``running`` in the store and marked ``interrupted`` by the next one.
+    """
+
+    def __init__(self, output: Path, options: RunOptions, *, keep_screenshots: bool = True,
+                 redactor: Redactor | None = None, progress: Progress | None = None,
+                 endpoints: Endpoints | None = None) -> None:
+        self.output = output
+        self.options = options
+        self.redactor = redactor or Redactor()
+        self.progress = progress
+        self.record = RunRecord(run_id=new_run_id(), mode=options.mode,
+                                tool_version=__version__)
+        self.run_dir = output / self.record.run_id
+        self.evidence = Evidence(self.run_dir, self.redactor,
+                                 keep_screenshots=keep_screenshots)
+        self.drift: list[Drift] = []  # check: this run's settings seen changed back
+        self.reports: dict[str, Path] = {}
+        self._store: Store | None = None
+        self._stack = contextlib.ExitStack()
+        self._endpoints = endpoints  # shared ones are the owner's to close
+        self._in_flight: list[FlowResult] = []
+
+    @property
+    def store(self) -> Store:
+        assert self._store is not None, "use RunSession as a context manager"
+        return self._store
+
+    def __enter__(self) -> RunSession:
+        with contextlib.ExitStack() as stack:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            handler = logger.add(self.evidence.log_sink(), level="DEBUG", enqueue=False)
+            stack.callback(logger.remove, handler)
+            self._store = Store.open(self.output)
+            stack.callback(self._store.close)
+            for old in self._store.mark_interrupted():
+                logger.warning("run {} was interrupted before it finished", old)
+            self._store.run_started(self.record)
+            self._stack = stack.pop_all()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None or issubclass(exc_type, KeyboardInterrupt):
+            self.close("sigint" if exc_type is not None else "")
+        else:
+            self.close(finish=False)
+
+    def close(self, interrupted: str = "", *, finish: bool = True) -> None:
+        """Finish the run (unless ``finish`` is false: a run that raised is left for the
+        next one to mark interrupted), then stop its phones and close its store and log."""
+        with self._stack:
+            if finish:
+                self.finish(interrupted)
+
+    def endpoint(self, profile: DeviceProfile) -> contextlib.AbstractContextManager[str]:
+        """The device's endpoint for one block (a simulated phone lives that long)."""
+        return endpoint(profile, self.options.environ, self.output / SIM_STATE)
+
+    def url_for(self, profile: DeviceProfile) -> str:
+        """The device's URL, opened on first use and kept until the session ends (or, when
+        the endpoints were handed in, until their owner closes them)."""
+        if self._endpoints is None:
+            self._endpoints = Endpoints(self.options.environ, self.output / SIM_STATE)
+            self._stack.callback(self._endpoints.close)
+        return self._endpoints.url_for(profile)
+
+    def run(self, flow: Flow, profile: DeviceProfile, *, options: RunOptions | None = None,
+            url: str | None = None) -> FlowResult:
+        """One flow on one device into this run's record, as the CLI runs it; the device's
+        endpoint (``url``, else its own) stays open for the next flow."""
+        options = options or self.options
+        try:
+            target = url or self.url_for(profile)
+            flow_run = FlowRun(flow, profile, target, options=options, evidence=self.evidence,
+                               run=self.record, sink=self.store, progress=self.progress)
+        except (DeviceError, InputError) as exc:  # the endpoint or the parameters
+            result = endpoint_failed(self.record, self.store, flow, profile, exc)
+        else:
+            self._in_flight.append(flow_run.result)  # until it ends; Ctrl-C leaves it here
+            try:
+                result = flow_run.execute()
+            finally:
+                if flow_run.result.outcome is not Outcome.RUNNING:
+                    self._in_flight.remove(flow_run.result)
+        self.record.results.append(result)
+        return result
+
+    def run_all(self, flows: Sequence[Flow], devices: Sequence[DeviceProfile]) -> RunRecord:
+        """Every matching (device, flow), devices in parallel; Ctrl-C stops them all."""
+        run_all(flows, devices, run=self.record, options=self.options, evidence=self.evidence,
+                sink=self.store, endpoint=self.endpoint, progress=self.progress)
+        if self.options.cancel.is_set():
+            self.record.interrupted_by = "sigint"
+        return self.record
+
+    def finish(self, interrupted: str = "") -> dict[str, Path]:
+        """Finish the run once: flows cut short read ``interrupted``, drift is counted (check),
+        the store records the end, the reports are written. Their paths."""
+        if self.reports:
+            return self.reports
+        run = self.record
+        if interrupted:
+            run.interrupted_by = run.interrupted_by or interrupted
+        for result in list(self._in_flight):  # stopped by Ctrl-C inside a flow
+            result.outcome = Outcome.INTERRUPTED
+            result.note = result.note or "interrupted before the flow finished"
+            result.finished_at = now_iso()
+            self.store.result_finished(run, result)
+            run.results.append(result)
+        self._in_flight.clear()
+        if run.mode == Mode.CHECK:
+            mine = {(r.device, r.setting.id) for r in run.results if r.setting}
+            self.drift = [d for d in self.store.drift() if (d.device, d.setting) in mine]
+            run.drift = len(self.drift)
+        run.finished_at = now_iso()
+        self.store.run_finished(run)
+        self.reports = finish_run(run, self.run_dir)
+        return self.reports
+
+    @property
+    def exit_code(self) -> int:
+        """The run's verdict (the same number report.json records)."""
+        return run_verdict(self.record)
+
+
+@dataclass(frozen=True, slots=True)
+class Performed:
+    """What ``perform`` hands back: the finished run, its folder, drift found (check)."""
+
+    run: RunRecord
+    run_dir: Path
+    drift: list[Drift]
+
+    @property
+    def exit_code(self) -> int:
+        return run_verdict(self.run)
+
+
 def perform(
     req: RunRequest, *, progress: Progress | None = None, redactor: Redactor | None = None
-) -> tuple[RunRecord, Path, Store]:
-    """Run the request; returns the record, its folder and the (open) history store.
-    ``redactor``: share one with the caller's own log handlers so they redact too."""
+) -> Performed:
+    """Run the request to its end: the finished record, its folder and any drift. Everything
+    opened is closed on return. ``redactor``: share one with the caller's own log handlers
+    so they redact too."""
     flows = load_request_flows(req)
     devices = choose_devices(req)
     if not any(f.runs_on(d.platform) for f in flows for d in devices):
@@ -167,26 +406,13 @@ def perform(
     for flow in flows:
         for secret in Vars(flow, req.params, req.environ).secret_values():
             redactor.add_secret(secret)
-    run_id = new_run_id()
-    run_dir = req.output / run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
-    evidence = Evidence(run_dir, redactor, keep_screenshots=req.keep_screenshots)
-    handler = logger.add(evidence.log_sink(), level="DEBUG", enqueue=False)
-    store = Store.open(req.output)
-    try:
-        interrupted = store.mark_interrupted()
-        for old in interrupted:
-            logger.warning("run {} was interrupted before it finished", old)
-        options = RunOptions(
-            mode=req.mode, params=dict(req.params), environ=req.environ,
-            parallel=max(1, req.parallel), sim_state_dir=req.output / SIM_STATE,
-        )
-        logger.info("run {}: {} flow(s) on {} device(s)", run_id, len(flows), len(devices))
-        run = run_all(
-            flows, devices, options=options, evidence=evidence, sink=store,
-            progress=progress, run_id=run_id,
-        )
-        finish_run(run, run_dir)
-    finally:
-        logger.remove(handler)
-    return run, run_dir, store
+    options = RunOptions(
+        mode=Mode(req.mode), params=dict(req.params), environ=req.environ,
+        parallel=max(1, req.parallel),
+    )
+    with RunSession(req.output, options, keep_screenshots=req.keep_screenshots,
+                    redactor=redactor, progress=progress) as session:
+        logger.info("run {}: {} flow(s) on {} device(s)", session.record.run_id, len(flows),
+                    len(devices))
+        session.run_all(flows, devices)
+    return Performed(session.record, session.run_dir, session.drift)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from mobile_optout.driver import Rect
 from mobile_optout.flow.model import Locator, Platform
+from mobile_optout.values import Rect
 
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain", "css"})
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
@@ -184,7 +184,7 @@ class Screen:
             try:
                 hits = self.root.xpath(xpath)
             except etree.XPathError as exc:
-                from mobile_optout.driver import LocatorRejected
+                from mobile_optout.errors import LocatorRejected
 
                 raise LocatorRejected(f"invalid XPath {loc.xpath!r}: {exc}") from exc
             listed = hits if isinstance(hits, list) else []

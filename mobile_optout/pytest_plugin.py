@@ -31,25 +31,25 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
-from mobile_optout.errors import DeviceError, InputError, OptoutError
+from mobile_optout.errors import InputError, OptoutError
+from mobile_optout.values import Mode, on_off
 
 if TYPE_CHECKING:
     from mobile_optout.devices import DeviceProfile
     from mobile_optout.driver import AppiumDriver
     from mobile_optout.flow.model import Flow
-    from mobile_optout.results.evidence import Evidence
+    from mobile_optout.job import Endpoints, RunSession
     from mobile_optout.results.record import FlowResult, RunRecord
-    from mobile_optout.results.store import Store
     from mobile_optout.runner import RunOptions
 
 FLOW_SUFFIXES = (".yaml", ".yml")
-MODES = ("apply", "check")
+MODES = tuple(Mode)
 
 
 # --------------------------------------------------------------------------- options
@@ -101,7 +101,7 @@ class Settings:
     devices: tuple[str, ...] = ()
     all_devices: bool = False
     devices_file: Path | None = None
-    mode: str = "apply"
+    mode: Mode = Mode.APPLY
     output: Path = Path("results")
     params: Mapping[str, str] = field(default_factory=dict)
     active: bool = False  # collect every flow file in the test paths
@@ -114,13 +114,12 @@ def _ini_dir(config: pytest.Config) -> Path:
 
 
 def _params(values: Sequence[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise pytest.UsageError(f"--mo-param {item!r}: expected NAME=VALUE")
-        params[name.strip()] = value
-    return params
+    from mobile_optout.job import parse_pairs
+
+    try:
+        return parse_pairs(values, "--mo-param")
+    except InputError as exc:
+        raise pytest.UsageError(str(exc)) from exc
 
 
 def _explicit_files(config: pytest.Config) -> frozenset[Path]:
@@ -166,7 +165,7 @@ def read_settings(config: pytest.Config) -> Settings:
     )
     return Settings(
         devices=tuple(devices), all_devices=all_devices, devices_file=devices_file,
-        mode="check" if config.getoption("mo_check") else "apply", output=output,
+        mode=Mode.CHECK if config.getoption("mo_check") else Mode.APPLY, output=output,
         params=_params(config.getoption("mo_param")), active=active,
         glob_files=glob_files, explicit_files=_explicit_files(config),
     )
@@ -183,20 +182,19 @@ class _Phone(Protocol):
 
 
 class MoSession:
-    """Everything the flow items of one pytest session share: the chosen devices, one run
-    record, one history store, one evidence folder, and the endpoints (simulated phones
-    are started once per device and stopped when the session ends)."""
+    """Everything the flow items of one pytest session share: the chosen devices and one
+    ``job.RunSession`` (one run record, history store, evidence folder; simulated phones
+    started once per device), opened when the first flow runs and finished when the
+    pytest session ends. What a run is, and how it ends, is decided there, as for the CLI.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._devices: list[DeviceProfile] | None = None
-        self._stack = contextlib.ExitStack()
-        self._urls: dict[str, str] = {}
         self._markers: set[str] = set()
-        self.run: RunRecord | None = None
-        self.run_dir: Path | None = None
-        self.store: Store | None = None
-        self.evidence: Evidence | None = None
+        self.session: RunSession | None = None
+        self._endpoints: Endpoints | None = None
+        self.exit_code: int | None = None  # the run's verdict, once finished
         self.notes: list[tuple[str, str]] = []  # (nodeid, why) of not_offered items
         self.passed_over = 0  # flow files seen but not collected (collection is off)
         self.collected = 0
@@ -253,86 +251,60 @@ class MoSession:
 
     # -- the run ------------------------------------------------------------------------
 
-    def _start(self) -> RunRecord:
-        if self.run is not None:
-            return self.run
-        from loguru import logger
+    @property
+    def run(self) -> RunRecord | None:
+        return self.session.record if self.session else None
 
-        from mobile_optout import __version__
-        from mobile_optout.results.evidence import Evidence
-        from mobile_optout.results.record import RunRecord, new_run_id
-        from mobile_optout.results.redact import Redactor
-        from mobile_optout.results.store import Store
+    @property
+    def run_dir(self) -> Path | None:
+        return self.session.run_dir if self.session else None
 
-        run = RunRecord(run_id=new_run_id(), mode=self.settings.mode, tool_version=__version__)
-        run_dir = self.settings.output / run.run_id
-        run_dir.mkdir(parents=True, exist_ok=True)
-        self.evidence = Evidence(run_dir, Redactor())
-        handler = logger.add(self.evidence.log_sink(), level="DEBUG", enqueue=False)
-        self._stack.callback(logger.remove, handler)
-        self.store = Store.open(self.settings.output)
-        self._stack.callback(self.store.close)
-        self.store.run_started(run)
-        self.run, self.run_dir = run, run_dir
-        return run
+    def _start(self) -> RunSession:
+        if self.session is None:
+            from mobile_optout.job import RunSession
+
+            self.session = RunSession(self.settings.output, self.options(),
+                                      endpoints=self.endpoints()).__enter__()
+        return self.session
 
     def options(self, mode: str | None = None, params: Mapping[str, str] | None = None
                 ) -> RunOptions:
-        from mobile_optout.job import SIM_STATE
         from mobile_optout.runner import RunOptions
 
         merged = {**self.settings.params, **(params or {})}
-        return RunOptions(
-            mode=mode or self.settings.mode, params=merged, environ=dict(os.environ),
-            sim_state_dir=self.settings.output / SIM_STATE,
-        )
+        return RunOptions(mode=Mode(mode or self.settings.mode), params=merged,
+                          environ=dict(os.environ))
 
-    def url_for(self, profile: DeviceProfile, options: RunOptions) -> str:
-        """The device's endpoint; a simulated phone is started on first use, kept open."""
-        if profile.name not in self._urls:
-            from mobile_optout.runner import endpoint
+    def endpoints(self) -> Endpoints:
+        """The session's endpoints: a simulated phone is started once, kept open."""
+        if self._endpoints is None:
+            from mobile_optout.job import SIM_STATE, Endpoints
 
-            self._urls[profile.name] = self._stack.enter_context(
-                endpoint(profile, options, options.environ))
-        return self._urls[profile.name]
+            self._endpoints = Endpoints(dict(os.environ), self.settings.output / SIM_STATE)
+        return self._endpoints
+
+    def url_for(self, profile: DeviceProfile) -> str:
+        """The device's endpoint (``mo_device``: no run is recorded for a bare session)."""
+        return self.endpoints().url_for(profile)
 
     def run_flow(self, flow: Flow, profile: DeviceProfile, *, mode: str | None = None,
                  params: Mapping[str, str] | None = None, url: str | None = None
                  ) -> FlowResult:
         """Run one flow on one device into the session's record, as the CLI would."""
-        from mobile_optout.results.record import ErrorInfo, FlowResult, Outcome, now_iso
-        from mobile_optout.runner import FlowRun
+        return self._start().run(flow, profile, options=self.options(mode, params), url=url)
 
-        run = self._start()
-        assert self.store is not None and self.evidence is not None
-        options = self.options(mode, params)
+    def close(self, interrupted: bool = False) -> None:
+        """Finish the run (when anything ran): flows cut short by Ctrl-C read
+        ``interrupted``, the reports are written, the phones stop, the store closes."""
+        session = self.session
         try:
-            target = url or self.url_for(profile, options)
-            result = FlowRun(flow, profile, target, options=options, evidence=self.evidence,
-                             run=run, sink=self.store).execute()
-        except (DeviceError, InputError) as exc:  # the endpoint or the parameters
-            result = FlowResult(
-                device=profile.name, platform=profile.platform.value, flow=flow.name,
-                flow_path=str(flow.path), server=profile.endpoint, outcome=Outcome.ERROR,
-                error=ErrorInfo(type=type(exc).__name__, message=str(exc)),
-                finished_at=now_iso(),
-            )
-            self.store.result_started(run, result)
-            self.store.result_finished(run, result)
-        run.results.append(result)
-        return result
-
-    def close(self) -> None:
-        """Write the reports (when anything ran), stop the phones, close the store."""
-        with self._stack:
-            if self.run is not None and self.run_dir is not None and not self.reports:
-                from mobile_optout.results import finish_run
-                from mobile_optout.results.record import now_iso
-
-                self.run.finished_at = now_iso()
-                assert self.store is not None
-                self.store.run_finished(self.run)
-                self.reports = finish_run(self.run, self.run_dir)
+            if session is not None and self.exit_code is None:
+                session.close("sigint" if interrupted else "")
+                self.reports = session.reports
+                self.exit_code = session.exit_code
+        finally:
+            if self._endpoints is not None:
+                self._endpoints.close()
 
 
 _SESSION = pytest.StashKey[MoSession]()
@@ -352,8 +324,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         state.devices()  # an unknown device name stops the session before collection
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    mo_session(session.config).close()
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    mo_session(session.config).close(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -368,7 +340,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if not (s.active or s.explicit_files):
         return None
     names = ", ".join(d.name for d in state.devices())
-    mode = " (check: read-only)" if s.mode == "check" else ""
+    mode = " (check: read-only)" if s.mode is Mode.CHECK else ""
     return f"mobile-optout: devices {names}{mode}; results in {s.output}"
 
 
@@ -483,7 +455,7 @@ class FlowItem(pytest.Item):
         if result.outcome is Outcome.NOT_OFFERED:
             state.notes.append((self.nodeid, result.note or "the setting is not offered"))
         if result.outcome not in OK_OUTCOMES:
-            redact = state.evidence.redactor.text if state.evidence else str
+            redact = state.session.redactor.text if state.session else str
             raise FlowFailed(result, state.run_dir, redact)
 
     def repr_failure(
@@ -497,14 +469,11 @@ class FlowItem(pytest.Item):
         return self.path, self.flow.where.line - 1, f"{self.flow.name} on {self.profile.name}"
 
 
-def _on(value: bool | None) -> str:
-    return "unknown" if value is None else ("on" if value else "off")
-
-
 def _setting_text(result: FlowResult) -> str:
     s = result.setting
     assert s is not None
-    return f"{s.id}: before {_on(s.before)}, after {_on(s.after)}, desired {_on(s.desired)}"
+    return (f"{s.id}: before {on_off(s.before)}, after {on_off(s.after)}, "
+            f"desired {on_off(s.desired)}")
 
 
 def describe_failure(result: FlowResult, run_dir: Path | None) -> str:
@@ -523,7 +492,8 @@ def describe_failure(result: FlowResult, run_dir: Path | None) -> str:
         lines.append(f"step:     {err.step} (line {err.line})")
     if result.outcome is Outcome.WOULD_CHANGE and result.setting is not None:
         s = result.setting
-        lines.append(f"setting:  {s.id} is {_on(s.before)}; apply would turn it {_on(s.desired)}")
+        lines.append(f"setting:  {s.id} is {on_off(s.before)}; "
+                     f"apply would turn it {on_off(s.desired)}")
     if result.note:
         lines.append(f"why:      {result.note}")
     if err is not None:
@@ -564,8 +534,9 @@ def mo_device(request: pytest.FixtureRequest) -> Iterator[MoDevice]:
 
     state = mo_session(request.config)
     profile = state.devices()[0]
-    url = state.url_for(profile, state.options())
-    driver = connect(url, profile, None)
+    url = state.url_for(profile)
+    driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
+                     timeout=profile.http_timeout, browser=profile.web)
     try:
         yield MoDevice(profile=profile, url=url, driver=driver)
     finally:
@@ -598,7 +569,7 @@ def mo_run_flow(request: pytest.FixtureRequest) -> RunFlow:
         mode = mode or state.settings.mode
         if mode not in MODES:
             raise UsageError(f"mode must be apply or check, not {mode!r}")
-        if mode == "apply" and state.settings.mode == "check":
+        if mode == Mode.APPLY and state.settings.mode is Mode.CHECK:
             raise UsageError("this session is read-only (--mo-check): mode='apply' refused")
         flow = load_flow(Path(path))
         if device is None or isinstance(device, str):
@@ -615,6 +586,7 @@ def _phone_profile(flow: Flow, phone: _Phone) -> DeviceProfile:
     from mobile_optout.devices import DeviceProfile, Timeouts
     from mobile_optout.errors import UsageError, Where
     from mobile_optout.flow.model import Platform
+    from mobile_optout.job import sim_timeouts
 
     raw = getattr(phone, "platform", None)
     if raw is not None:
@@ -626,27 +598,29 @@ def _phone_profile(flow: Flow, phone: _Phone) -> DeviceProfile:
     if not flow.runs_on(platform):
         raise UsageError(f"flow '{flow.name}' does not run on {platform.value}")
     url = phone.url.rstrip("/")
-    # A simulated phone answers in microseconds: look again often.
     return DeviceProfile(
         name=url.split("://", 1)[-1], platform=platform, where=Where("mo_run_flow", 0),
-        server=url, timeouts=replace(Timeouts(), poll=0.05),
+        server=url, timeouts=sim_timeouts(Timeouts()),
     )
 
 
 @pytest.fixture
 def mo_sim() -> Iterator[Callable[..., Any]]:
-    """``mo_sim(platform="android", variants=(), seed=0, latency_ms=0) -> SimPhone``:
-    a simulated phone, started; every phone is stopped when the test ends. It has ``.url``,
-    ``.state()`` and ``.events()`` (the taps it saw)."""
+    """``mo_sim(platform="android", variants=(), seed=0, latency_ms=0, apps=()) -> SimPhone``:
+    a simulated phone, started; every phone is stopped when the test ends. ``apps``: the
+    installed apps, built-in names or app files (default: every built-in app). It has
+    ``.url``, ``.state()`` and ``.events()`` (the taps it saw)."""
     from mobile_optout.flow.model import Platform
     from mobile_optout.sim import SimPhone
 
     with contextlib.ExitStack() as stack:
 
         def start(platform: str = "android", variants: Sequence[str] = (), seed: int = 0,
-                  latency_ms: int = 0) -> SimPhone:
+                  latency_ms: int = 0, apps: Sequence[str | os.PathLike[str]] = ()
+                  ) -> SimPhone:
             phone = SimPhone(platform=Platform(platform), variants=tuple(variants), seed=seed,
-                             latency_ms=latency_ms)
+                             latency_ms=latency_ms, apps=[Path(a) if not isinstance(a, str)
+                                                          else a for a in apps])
             stack.enter_context(phone)
             return phone
 

@@ -18,15 +18,14 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from loguru import logger
 
-from mobile_optout import __version__
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import AppiumDriver, connect
@@ -52,7 +51,6 @@ from mobile_optout.flow.model import (
     IfMissing,
     Launch,
     Locator,
-    Platform,
     Screenshot,
     ScrollUntilVisible,
     Step,
@@ -73,9 +71,9 @@ from mobile_optout.results.record import (
     SettingObservation,
     StepRecord,
     StepStatus,
-    new_run_id,
     now_iso,
 )
+from mobile_optout.values import Mode, on_off
 
 
 class Progress(Protocol):
@@ -87,16 +85,15 @@ class Progress(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class RunOptions:
-    mode: str = "apply"  # "apply" | "check"
+    mode: Mode = Mode.APPLY
     params: Mapping[str, str] = field(default_factory=dict)
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     parallel: int = 1
-    sim_state_dir: Path | None = None  # where simulated phones keep their state
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
 
     @property
     def check(self) -> bool:
-        return self.mode == "check"
+        return self.mode is Mode.CHECK
 
 
 class _Skipped(Exception):
@@ -218,7 +215,9 @@ class FlowRun:
         budget = time.monotonic() + self.profile.timeouts.session
         while True:
             try:
-                return connect(self.url, self.profile, self.app)
+                return connect(self.url, self.profile.platform, self.app,
+                               capabilities=self.profile.capabilities,
+                               timeout=self.profile.http_timeout, browser=self.profile.web)
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise
@@ -333,20 +332,22 @@ class FlowRun:
             return False
         return cond.not_visible is None or self.device.look(cond.not_visible) is None
 
-    def _timeout(self, step: Step) -> float:
+    def timeout_for(self, step: Step) -> float:
+        """The step's own timeout, else the device's default."""
         return step.timeout if step.timeout is not None else self.profile.timeouts.step
 
-    def _find(self, step: Step, locator: Locator) -> Target:
+    def find(self, step: Step, locator: Locator) -> Target:
         """Wait for the step's target; a miss is handled as the step's if_missing says."""
         assert self.device is not None
         locator = self.vars.locator(locator)  # so that a failure names what was looked for
-        target = self.device.wait_for(locator, self._timeout(step))
+        target = self.device.wait_for(locator, self.timeout_for(step))
         if target is not None:
             return target
-        self._missing(step, f"{locator} did not appear within {self._timeout(step):g}s")
+        self.missing(step, f"{locator} did not appear within {self.timeout_for(step):g}s")
         raise AssertionError("unreachable")
 
-    def _missing(self, step: Step, what: str) -> None:
+    def missing(self, step: Step, what: str) -> None:
+        """The step's target is not there: skip, end the flow, or fail, as if_missing says."""
         assert self.device is not None
         if step.if_missing is IfMissing.SKIP:
             raise _Skipped(what)
@@ -408,25 +409,25 @@ def _launch(run: FlowRun, step: Launch, record: StepRecord) -> None:
 
 def _tap(run: FlowRun, step: Tap, record: StepRecord) -> None:
     assert run.device is not None
-    run.device.tap(run._find(step, step.target))
+    run.device.tap(run.find(step, step.target))
 
 
 def _type(run: FlowRun, step: TypeText, record: StepRecord) -> None:
     assert run.device is not None
-    target = run._find(step, step.target)
+    target = run.find(step, step.target)
     run.device.type_into(target, run.vars.expand(step.text), clear=step.clear)
 
 
 def _wait_for(run: FlowRun, step: WaitFor | AssertVisible, record: StepRecord) -> None:
-    run._find(step, step.target)
+    run.find(step, step.target)
 
 
 def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord) -> None:
     assert run.device is not None
-    if not run.device.wait_gone(step.target, run._timeout(step)):
+    if not run.device.wait_gone(step.target, run.timeout_for(step)):
         screen = run.device.screen()
         raise StepFailed(
-            f"{step.where}: {step.target} is still on screen after {run._timeout(step):g}s",
+            f"{step.where}: {step.target} is still on screen after {run.timeout_for(step):g}s",
             expected=f"no {step.target}", actual=screen.summary(), ui_tree=screen.source,
         )
 
@@ -435,7 +436,7 @@ def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRe
     assert run.device is not None
     device = run.device
     # The page may still be loading: give the target a moment before the first scroll.
-    if device.wait_for(step.target, min(run._timeout(step), 2.0)) is not None:
+    if device.wait_for(step.target, min(run.timeout_for(step), 2.0)) is not None:
         return
     for _ in range(step.max_scrolls):
         before = device.screen().source
@@ -444,7 +445,7 @@ def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRe
             return
         if device.screen().source == before:
             break  # the end of the list: nothing moved
-    run._missing(step, f"{step.target} not found after scrolling {step.direction}")
+    run.missing(step, f"{step.target} not found after scrolling {step.direction}")
 
 
 def _back(run: FlowRun, step: Back, record: StepRecord) -> None:
@@ -474,7 +475,7 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     if run.setting is None:
         run.setting = SettingObservation(id=step.setting, desired=desired)
     obs = run.setting
-    target = run._find(step, step.toggle)
+    target = run.find(step, step.toggle)
     state = device.toggle_state(target)
     if state is None:
         screen = device.screen()
@@ -488,14 +489,14 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     obs.after = state
     run.screenshot("setting-before", record)
     if state == desired:
-        record.message = f"already {'on' if desired else 'off'}"
+        record.message = f"already {on_off(desired)}"
         return
     if run.options.check:
-        record.message = f"is {_on(state)}; would turn it {_on(desired)}"
+        record.message = f"is {on_off(state)}; would turn it {on_off(desired)}"
         return
     device.tap(target)
     run.tapped_setting = True
-    deadline = time.monotonic() + run._timeout(step)
+    deadline = time.monotonic() + run.timeout_for(step)
     while True:  # the tap's settling left a fresh screen: read it first
         again = device.wait_for(step.toggle, max(0.0, deadline - time.monotonic()))
         after = device.toggle_state(again) if again is not None else None
@@ -503,7 +504,7 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
         # A control still disabled (a web page saving the change) has not settled yet.
         settled = again is not None and (again.node is None or again.node.enabled)
         if after == desired and settled:
-            record.message = f"turned {'on' if desired else 'off'}, verified on screen"
+            record.message = f"turned {on_off(desired)}, verified on screen"
             run.screenshot("setting-after", record)
             return
         if time.monotonic() >= deadline:
@@ -511,9 +512,9 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
             screen = device.screen()
             raise StepFailed(
                 f"{step.where}: tapped {target.description} but it still reads "
-                f"{'unknown' if after is None else ('on' if after else 'off')} "
-                f"after {run._timeout(step):g}s",
-                expected=f"{step.setting} {'on' if desired else 'off'}",
+                f"{on_off(after)} "
+                f"after {run.timeout_for(step):g}s",
+                expected=f"{step.setting} {on_off(desired)}",
                 actual=screen.summary(), ui_tree=screen.source,
             )
         device.pause()
@@ -522,11 +523,7 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
 
 def _context(run: FlowRun, step: SwitchContext, record: StepRecord) -> None:
     assert run.device is not None
-    record.message = run.device.switch_context(step.name, run._timeout(step))
-
-
-def _on(state: bool | None) -> str:
-    return "unknown" if state is None else ("on" if state else "off")
+    record.message = run.device.switch_context(step.name, run.timeout_for(step))
 
 
 Handler = Callable[[FlowRun, Any, StepRecord], None]
@@ -550,36 +547,32 @@ HANDLERS: dict[type[Step], Handler] = {
 # --------------------------------------------------------------------------- many flows
 
 
-@contextlib.contextmanager
-def endpoint(profile: DeviceProfile, options: RunOptions, environ: Mapping[str, str]
-             ) -> Iterator[str]:
-    """The URL to talk to: the device's server, or a simulated phone started here. For a
-    browser started here (``browser:``) it is the site itself: its base_url, or the
-    simulated website's URL."""
-    if profile.sim is None:
-        from mobile_optout.devices import resolve_server
+Endpoint = Callable[[DeviceProfile], AbstractContextManager[str]]
+"""Opens a device's endpoint for the time of a block; yields its URL (job.endpoint)."""
 
-        yield profile.base_url if profile.browser else resolve_server(profile, environ)
-        return
-    state_file = None
-    if options.sim_state_dir is not None:
-        options.sim_state_dir.mkdir(parents=True, exist_ok=True)
-        state_file = options.sim_state_dir / f"{profile.name}.json"
-    if profile.platform is Platform.WEB:
-        from mobile_optout.sim.site import SimSite
 
-        with SimSite(variants=profile.sim.variants, seed=profile.sim.seed,
-                     state_file=state_file) as site:
-            yield site.url
-        return
-    from mobile_optout.sim import SimPhone
-
-    phone = SimPhone(
-        platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
-        latency_ms=profile.sim.latency_ms, state_file=state_file,
+def unstarted_result(
+    flow: Flow, profile: DeviceProfile, outcome: Outcome, *,
+    error: Exception | None = None, note: str = "",
+) -> FlowResult:
+    """The result of a flow that never ran: its endpoint failed (``error``) or the run was
+    interrupted first. The one constructor of such results."""
+    return FlowResult(
+        device=profile.name, platform=profile.platform.value, flow=flow.name,
+        flow_path=str(flow.path), server=profile.endpoint, outcome=outcome, note=note,
+        error=None if error is None else ErrorInfo(type=type(error).__name__,
+                                                   message=str(error)),
+        finished_at=now_iso(),
     )
-    with phone:
-        yield phone.url
+
+
+def endpoint_failed(run: RunRecord, sink: RecordSink, flow: Flow, profile: DeviceProfile,
+                    exc: Exception) -> FlowResult:
+    """Record that ``flow`` could not run because the device's endpoint failed."""
+    result = unstarted_result(flow, profile, Outcome.ERROR, error=exc)
+    sink.result_started(run, result)
+    sink.result_finished(run, result)
+    return result
 
 
 def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
@@ -592,20 +585,20 @@ def run_all(
     flows: Sequence[Flow],
     devices: Sequence[DeviceProfile],
     *,
+    run: RunRecord,
     options: RunOptions,
     evidence: Evidence,
     sink: RecordSink,
+    endpoint: Endpoint,
     progress: Progress | None = None,
-    run_id: str | None = None,
 ) -> RunRecord:
-    """Run every matching (device, flow); devices in parallel (one session each at a time)."""
-    run = RunRecord(run_id=run_id or new_run_id(), mode=options.mode, tool_version=__version__)
-    sink.run_started(run)
+    """Run every matching (device, flow) into ``run``; devices in parallel (one session each
+    at a time). The caller (job.RunSession) starts and finishes the run record."""
     lock = threading.Lock()
 
     def one_device(profile: DeviceProfile, device_flows: list[Flow]) -> None:
         try:
-            with endpoint(profile, options, options.environ) as url:
+            with endpoint(profile) as url:
                 for flow in device_flows:
                     if options.cancel.is_set():
                         break
@@ -617,14 +610,7 @@ def run_all(
                         run.results.append(result)
         except (DeviceError, InputError) as exc:  # the endpoint itself failed
             for flow in device_flows:
-                result = FlowResult(
-                    device=profile.name, platform=profile.platform.value, flow=flow.name,
-                    flow_path=str(flow.path), server=profile.endpoint, outcome=Outcome.ERROR,
-                    error=ErrorInfo(type=type(exc).__name__, message=str(exc)),
-                    finished_at=now_iso(),
-                )
-                sink.result_started(run, result)
-                sink.result_finished(run, result)
+                result = endpoint_failed(run, sink, flow, profile, exc)
                 with lock:
                     run.results.append(result)
                 if progress:
@@ -650,13 +636,8 @@ def run_all(
         done = {r.flow for r in run.results if r.device == d.name}
         for flow in fs:
             if options.cancel.is_set() and flow.name not in done:
-                run.results.append(FlowResult(
-                    device=d.name, platform=d.platform.value, flow=flow.name,
-                    flow_path=str(flow.path), server=d.endpoint, outcome=Outcome.INTERRUPTED,
-                    note="not started: interrupted (Ctrl-C)", finished_at=now_iso(),
-                ))
+                run.results.append(unstarted_result(
+                    flow, d, Outcome.INTERRUPTED, note="not started: interrupted (Ctrl-C)"))
     order = {(d.name, f.name): i for i, (d, fs) in enumerate(work) for f in fs}
     run.results.sort(key=lambda r: order.get((r.device, r.flow), 0))
-    run.finished_at = now_iso()
-    sink.run_finished(run)
     return run

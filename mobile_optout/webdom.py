@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from mobile_optout.driver import Rect
 from mobile_optout.flow.model import Platform
+from mobile_optout.values import Rect
 
 if TYPE_CHECKING:
     from mobile_optout.locate import Node

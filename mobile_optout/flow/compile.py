@@ -10,27 +10,30 @@ The format is documented in docs/flow-format.md; schema.py exports it as JSON Sc
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mobile_optout.errors import FlowError, InputErrors, LocatedError, Where
+from mobile_optout.errors import FlowError, LocatedError, Where
 from mobile_optout.flow import model
-from mobile_optout.flow.loader import (
+from mobile_optout.flow.model import IfMissing, Locator, Platform, Step, TextMatch
+from mobile_optout.flow.params import VAR_NAME, references, substitute
+from mobile_optout.located import (
     RawMap,
     RawNode,
     RawScalar,
     RawSeq,
+    Reader,
     Source,
     describe,
+    did_you_mean,
+    display_path,
     load_raw,
+    raise_all,
 )
-from mobile_optout.flow.model import IfMissing, Locator, Platform, Step, TextMatch
-from mobile_optout.flow.params import VAR_NAME, references, substitute
 
 MARKER = "mobile-optout"
 FLOW_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
@@ -63,21 +66,6 @@ CONTEXT_PREFIXES = ("NATIVE_APP", "WEBVIEW", "CHROMIUM")
 STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
-    return f"did you mean '{close[0]}'?" if close else ""
-
-
-def display_path(path: Path) -> str:
-    """How a file is named in messages: relative to the current folder when inside it."""
-    if path.is_absolute():
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
-    return os.path.normpath(str(path))
-
-
 @dataclass
 class _File:
     """One file being compiled: the root flow or an included file."""
@@ -99,11 +87,13 @@ class _Use:
     source: Source
 
 
-class Compiler:
+class Compiler(Reader):
     """Compiles one flow file (with its includes). Use ``compile_flow``."""
 
+    error_cls = FlowError
+
     def __init__(self) -> None:
-        self.errors: list[LocatedError] = []
+        super().__init__()
         self.order: dict[str, int] = {}  # file display path -> first seen, to sort errors
         self.uses: list[_Use] = []
         self.setting_uses: list[tuple[str, Where, Source]] = []
@@ -115,44 +105,15 @@ class Compiler:
 
     # ------------------------------------------------------------------ errors
 
-    def err(self, f: _File | Source, where: Where, message: str, hint: str = "") -> None:
-        source = f.source if isinstance(f, _File) else f
-        self.errors.append(FlowError(where, message, source.snippet(where), hint))
-
-    def add(self, error: LocatedError) -> None:
-        self.errors.append(error)
-
     def raise_errors(self) -> None:
-        if not self.errors:
-            return
+        """Every problem, in file order (the root flow first, then its parts)."""
 
         def key(e: LocatedError) -> tuple[int, int, int]:
             return (self.order.get(e.where.path, 99_999), e.where.line, e.where.col)
 
-        errors = sorted(self.errors, key=key)
-        if len(errors) == 1:
-            raise errors[0]
-        raise InputErrors(errors)
+        raise_all(self.errors, key)
 
     # ------------------------------------------------------------------ scalars
-
-    def mapping(self, f: _File, node: RawNode, what: str) -> RawMap | None:
-        if isinstance(node, RawMap):
-            return node
-        self.err(f, node.where, f"{what} must be a mapping, not {describe(node)}")
-        return None
-
-    def keys(self, f: _File, m: RawMap, allowed: Sequence[str], what: str) -> None:
-        for key, _ in m.items:
-            if key.value not in allowed:
-                self.err(f, key.where, f"unknown key '{key.value}' in {what}",
-                         did_you_mean(str(key.value), allowed))
-
-    def required(self, f: _File, m: RawMap, key: str, what: str) -> RawNode | None:
-        node = m.get(key)
-        if node is None:
-            self.err(f, m.where, f"{what} needs '{key}'")
-        return node
 
     def text(self, f: _File, node: RawNode, what: str, *, empty_ok: bool = False) -> str | None:
         """A string (numbers and bools read as written); records its ${VAR} uses."""

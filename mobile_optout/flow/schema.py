@@ -2,8 +2,10 @@
 
 Written by hand as data, next to the compiler that enforces the same rules; the step
 kinds come from ``model.STEP_KINDS`` so that a new kind without a schema fails the
-test that compares the two. The compiler stays the authority: the schema cannot say
-everything (for example that every ${NAME} is declared).
+test that compares the two, and tests/flow/test_schema_agrees.py proves every key set,
+choice and name pattern equal to the compiler's constants (only the prose is kept here
+alone). The compiler stays the authority: the schema cannot say everything (for example
+that every ${NAME} is declared).
 
 ``schema/flow.schema.json`` in the repository is ``mobile-optout schema`` output.
 """

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from mobile_optout.results.evidence import write_atomic
 from mobile_optout.results.junit import result_seconds
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord, StepRecord, StepStatus
+from mobile_optout.values import on_off
 
 REPORT_HTML = "report.html"
 MAX_SOURCE_CHARS = 200_000
@@ -117,10 +118,6 @@ def _src(path: str) -> str | None:
     return _e(quote(path))
 
 
-def _on_off(v: bool | None) -> str:
-    return "?" if v is None else ("on" if v else "off")
-
-
 def _badge(outcome: Outcome) -> str:
     symbol, css, words = OUTCOME_LOOK[outcome]
     return f'<span class="badge {css}">{symbol} {_e(words)}</span>'
@@ -130,8 +127,8 @@ def _setting_text(r: FlowResult) -> str:
     s = r.setting
     if s is None:
         return '<span class="muted">—</span>'
-    return (f"<code>{_e(s.id)}</code> {_e(_on_off(s.before))} → <b>{_e(_on_off(s.after))}</b>"
-            f' <span class="muted">(want {_e(_on_off(s.desired))})</span>')
+    return (f"<code>{_e(s.id)}</code> {_e(on_off(s.before))} → <b>{_e(on_off(s.after))}</b>"
+            f' <span class="muted">(want {_e(on_off(s.desired))})</span>')
 
 
 def _pngs(r: FlowResult) -> list[tuple[StepRecord, str]]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from mobile_optout.results.evidence import write_atomic
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord
+from mobile_optout.values import on_off
 
 JUNIT_XML = "junit.xml"
 FAILURE_OUTCOMES = frozenset({Outcome.WOULD_CHANGE, Outcome.BLOCKED, Outcome.FAILED})
@@ -46,10 +47,6 @@ def result_seconds(r: FlowResult) -> float:
     return measured if measured is not None else sum(s.duration_ms for s in r.steps) / 1000
 
 
-def _on_off(v: bool | None) -> str:
-    return "unknown" if v is None else ("on" if v else "off")
-
-
 def _details(r: FlowResult) -> str:
     lines = [f"outcome: {r.outcome}"]
     if r.error is not None:
@@ -67,8 +64,8 @@ def _details(r: FlowResult) -> str:
     if r.setting is not None:
         s = r.setting
         lines.append(
-            f"setting {s.id}: desired {_on_off(s.desired)}, before {_on_off(s.before)},"
-            f" after {_on_off(s.after)}"
+            f"setting {s.id}: desired {on_off(s.desired)}, before {on_off(s.before)},"
+            f" after {on_off(s.after)}"
         )
     if r.note:
         lines.append(f"note: {r.note}")

@@ -8,7 +8,8 @@ step, so that a run killed midway leaves what it had done on disk.
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -118,18 +119,68 @@ class RunRecord:
     finished_at: str = ""
     results: list[FlowResult] = field(default_factory=list)
     tool_version: str = ""
+    drift: int = 0  # check: settings seen changed back since they were last verified
+    interrupted_by: str = ""  # what stopped the run early: "sigint" (Ctrl-C); "" if nothing
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+
+# ---------------------------------------------------------------- records <-> plain data
+# One mapping, read by report.json, the history store and `report`: a field added to a
+# record above reaches all of them (the store also needs its column; see store.py).
 
 
-def exit_code_for(outcomes: list[Outcome]) -> int:
-    """0 when all ok; 1 when any is would_change/blocked/failed; else 3 when any error."""
+def result_dict(r: FlowResult) -> dict[str, Any]:
+    """A result as plain data (report.json's shape): every field, the setting, steps and
+    error as mappings, and ``evidence: {dir, files}`` (every file its steps kept)."""
+    d = asdict(r)
+    d["outcome"] = str(r.outcome)
+    for step in d["steps"]:
+        step["status"] = str(step["status"])
+    files = list(dict.fromkeys(f for s in r.steps for f in s.evidence))
+    if r.error and r.error.screen and r.error.screen not in files:
+        files.append(r.error.screen)
+    d["evidence"] = {"dir": d.pop("evidence_dir"), "files": files}
+    return d
+
+
+def result_from_dict(d: Mapping[str, Any]) -> FlowResult:
+    """A result back from ``result_dict``'s shape (keys it lacks take their defaults)."""
+    names = {f.name for f in fields(FlowResult)}
+    values = {k: v for k, v in d.items() if k in names}
+    values["outcome"] = Outcome(d["outcome"])
+    if d.get("setting") is not None:
+        values["setting"] = SettingObservation(**d["setting"])
+    if d.get("error") is not None:
+        values["error"] = ErrorInfo(**d["error"])
+    values["steps"] = [StepRecord(**(s | {"status": StepStatus(s["status"])}))
+                       for s in d.get("steps", [])]
+    if "evidence" in d:
+        values["evidence_dir"] = d["evidence"]["dir"]
+    return FlowResult(**values)
+
+
+# How a run that was stopped early exits, by what stopped it (the shell's 128 + signal).
+INTERRUPT_EXIT = {"sigint": 130}
+
+
+def verdict(outcomes: Iterable[Outcome], *, drift: bool = False, interrupted: str = "") -> int:
+    """The exit code of a run, decided here only (the CLI, report.json and the pytest plugin
+    all read it): the interruption's code when the run was stopped early; else 1 when any
+    outcome is would_change/blocked/failed/interrupted or a setting drifted; else 3 when any
+    is an error; else 0."""
+    outcomes = list(outcomes)
+    if interrupted:
+        return INTERRUPT_EXIT.get(interrupted, 130)
     if any(o in FAIL_OUTCOMES for o in outcomes):
         return 1
     if any(o is Outcome.ERROR for o in outcomes):
         return 3
-    return 0
+    return 1 if drift else 0
+
+
+def run_verdict(run: RunRecord) -> int:
+    """The exit code of a recorded run: its outcomes, its drift, its interruption."""
+    return verdict((r.outcome for r in run.results), drift=run.drift > 0,
+                   interrupted=run.interrupted_by)
 
 
 class RecordSink(Protocol):

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from mobile_optout.devices import redact_url
+from mobile_optout.values import redact_url
 
 MIN_SECRET = 4
 MIN_NAME_PART = 3

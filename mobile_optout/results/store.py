@@ -21,22 +21,22 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from mobile_optout.devices import redact_url
 from mobile_optout.errors import UsageError
 from mobile_optout.results.record import (
     ErrorInfo,
     FlowResult,
     Outcome,
     RunRecord,
-    SettingObservation,
     StepRecord,
-    StepStatus,
     now_iso,
+    result_dict,
+    result_from_dict,
 )
+from mobile_optout.values import on_off, redact_url
 
 DB_NAME = "history.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -334,8 +334,9 @@ class Store:
     def run_finished(self, run: RunRecord) -> None:
         with self._tx() as c:
             c.execute(
-                "UPDATE runs SET status = 'finished', finished_at = ? WHERE run_id = ?",
-                (run.finished_at or now_iso(), run.run_id),
+                "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
+                ("interrupted" if run.interrupted_by else "finished",
+                 run.finished_at or now_iso(), run.run_id),
             )
 
     def _result_id(self, run: RunRecord, result: FlowResult) -> int:
@@ -348,32 +349,23 @@ class Store:
         self, c: sqlite3.Connection, run: RunRecord, result: FlowResult, *, final: bool
     ) -> None:
         result_id = self._result_ids[(run.run_id, device_key(result.device), result.flow)]
-        s, e = result.setting, result.error
-        values: dict[str, Any] = {
-            "app_version": result.app_version,
-            "device_info": result.device_info,
+        d = result_dict(result)  # the one mapping; columns are named after its keys
+        s = d["setting"] or {}
+        values: dict[str, Any] = {k: d[k] for k in ("app_version", "device_info", "attempts",
+                                                    "note")}
+        values |= {
             "server": redact_url(result.server),
-            "setting_id": s.id if s else None,
-            "desired": _int(s.desired) if s else None,
-            "before": _int(s.before) if s else None,
-            "after": _int(s.after) if s else None,
-            "attempts": result.attempts,
-            "evidence_dir": result.evidence_dir,
-            "note": result.note,
+            "setting_id": s.get("id"),
+            "desired": _int(s.get("desired")),
+            "before": _int(s.get("before")),
+            "after": _int(s.get("after")),
+            "evidence_dir": d["evidence"]["dir"],
         }
         if final:
-            values |= {
-                "outcome": str(result.outcome),
-                "finished_at": result.finished_at or now_iso(),
-                "error_type": e.type if e else None,
-                "error_message": e.message if e else None,
-                "error_step": e.step if e else "",
-                "error_line": e.line if e else 0,
-                "error_file": e.file if e else "",
-                "error_expected": e.expected if e else "",
-                "error_actual": e.actual if e else "",
-                "error_screen": e.screen if e else "",
-            }
+            values |= {"outcome": d["outcome"], "finished_at": result.finished_at or now_iso()}
+            empty = {f.name: None if f.name in ("type", "message") else f.default
+                     for f in fields(ErrorInfo)}
+            values |= {f"error_{k}": v for k, v in (d["error"] or empty).items()}
         assignments = ", ".join(f"{k} = :{k}" for k in values)
         c.execute(f"UPDATE results SET {assignments} WHERE id = :id", values | {"id": result_id})
 
@@ -472,37 +464,25 @@ class Store:
         )
 
     def _flow_result(self, r: sqlite3.Row) -> FlowResult:
-        steps = [
-            StepRecord(
-                label=s["label"], kind=s["kind"], status=StepStatus(s["status"]),
-                duration_ms=s["duration_ms"], round_trips=s["round_trips"], line=s["line"],
-                file=s["file"], message=s["message"], evidence=json.loads(s["evidence"]),
-            )
+        """A row (and its steps) in ``result_dict``'s shape, read back by the one mapping:
+        columns named like the record's fields; ``setting_id``/``desired``/... and
+        ``error_*`` hold the nested setting and error."""
+        d = dict(r)
+        d["steps"] = [
+            {k: v for k, v in dict(s).items() if k not in ("id", "result_id", "seq")}
+            | {"evidence": json.loads(s["evidence"])}
             for s in self._conn.execute(
                 "SELECT * FROM steps WHERE result_id = ? ORDER BY seq", (r["id"],)
             )
         ]
-        setting = None
-        if r["setting_id"] is not None:
-            setting = SettingObservation(
-                id=r["setting_id"], desired=bool(r["desired"]),
-                before=_bool(r["before"]), after=_bool(r["after"]),
-            )
-        error = None
-        if r["error_type"] is not None:
-            error = ErrorInfo(
-                type=r["error_type"], message=r["error_message"] or "", step=r["error_step"],
-                line=r["error_line"], file=r["error_file"], expected=r["error_expected"],
-                actual=r["error_actual"], screen=r["error_screen"],
-            )
-        return FlowResult(
-            device=r["device"], platform=r["platform"], flow=r["flow"],
-            flow_path=r["flow_path"], outcome=Outcome(r["outcome"]),
-            started_at=r["started_at"], finished_at=r["finished_at"],
-            app_version=r["app_version"], device_info=r["device_info"], server=r["server"],
-            setting=setting, steps=steps,
-            error=error, note=r["note"], attempts=r["attempts"], evidence_dir=r["evidence_dir"],
-        )
+        d["setting"] = None if r["setting_id"] is None else {
+            "id": r["setting_id"], "desired": bool(r["desired"]),
+            "before": _bool(r["before"]), "after": _bool(r["after"]),
+        }
+        d["error"] = None if r["error_type"] is None else {
+            k.removeprefix("error_"): v for k, v in d.items() if k.startswith("error_")
+        } | {"message": r["error_message"] or ""}
+        return result_from_dict(d)
 
     # ------------------------------------------------------------------ drift
 
@@ -591,11 +571,9 @@ def report_rows(run: RunRecord) -> list[tuple[str, str, str, str, str]]:
         s = r.setting
         setting = ""
         if s is not None:
-            setting = f"{s.id}: {_shown(s.before)} -> {_shown(s.after)} (want {_shown(s.desired)})"
+            setting = f"{s.id}: {on_off(s.before)} -> {on_off(s.after)} (want {on_off(s.desired)})"
         detail = f"{r.error.type}: {r.error.message}" if r.error else r.note
         rows.append((r.device, r.flow, str(r.outcome), setting, detail))
     return rows
 
 
-def _shown(v: bool | None) -> str:
-    return "?" if v is None else ("on" if v else "off")

@@ -1,4 +1,9 @@
-"""The phone's state machine: the app's screens, navigation stack, settings and events.
+"""The phone's state machine: its installed apps (screens, navigation stacks), the home
+screen, the settings and the events.
+
+One app is in front (``model``); the others keep their navigation stack in the background
+until activated again or terminated. Settings are phone-wide: a setting's name belongs to
+one app (two installed apps declaring the same name is refused at start).
 
 All methods run under ``Engine.lock`` (the HTTP server calls them from many threads).
 Element handles are (layer, token, key): valid while the screen instance (or dialog)
@@ -11,13 +16,14 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.sim.faults import Faults
-from mobile_optout.sim.model import AppModel, load_app
+from mobile_optout.sim.model import AppModel, ScreenSpec, builtin_apps, launcher, load_app
 from mobile_optout.sim.render import Page, build_page, screenshot_png
 from mobile_optout.sim.tree import Builder, Node, ViewState
 
@@ -58,7 +64,7 @@ class Rendering:
     screen_keys: dict[str, Node]
     dialog_keys: dict[str, Node]
     loading: bool
-    _png: bytes | None = None
+    png: bytes | None = None  # the screenshot, drawn on first ask
 
     def resolve(self, handle: Handle) -> Node | None:
         if handle.layer == "dialog":
@@ -77,18 +83,42 @@ def element_info(node: Node) -> dict[str, str]:
             "class": node.tag}
 
 
+def install(apps: Sequence[str | Path], variants: tuple[str, ...]) -> dict[str, AppModel]:
+    """The apps a phone has (names of built-in apps or app files; default: every built-in
+    app), checked to be told apart: names, package and bundle ids, setting names."""
+    models: dict[str, AppModel] = {}
+    owner: dict[str, str] = {}
+    for app in apps or builtin_apps():
+        model = load_app(variants, app)
+        for other in models.values():
+            if model.name == other.name or model.package == other.package or (
+                    model.bundle == other.bundle):
+                raise ValueError(f"apps {other.name} and {model.name} have the same name, "
+                                 "package or bundle id")
+        for setting in model.settings:
+            if setting in owner:
+                raise ValueError(f"apps {owner[setting]} and {model.name} both declare the "
+                                 f"setting {setting!r}; a phone's setting names are shared")
+            owner[setting] = model.name
+        models[model.name] = model
+    return models
+
+
 class Engine:
     def __init__(self, platform: Platform, variants: tuple[str, ...], seed: int,
-                 state_file: Path | None) -> None:
+                 state_file: Path | None, apps: Sequence[str | Path] = ()) -> None:
         self.lock = threading.RLock()
         self.platform = platform
         self.variants = variants
         self.seed = seed
-        self.model: AppModel = load_app(variants)
-        self.builder = Builder(self.model, platform)
+        self.apps = install(apps, variants)
+        self.model: AppModel = next(iter(self.apps.values()))  # the app in front
+        self.builders = {name: Builder(m, platform) for name, m in self.apps.items()}
+        self.home = launcher(list(self.apps.values()))
+        self.background: dict[str, list[ScreenInst]] = {}  # app -> its stack, not in front
         self.t0 = time.monotonic()
         self.state_file = state_file
-        self.settings = dict(self.model.settings)
+        self.settings = {k: v for m in self.apps.values() for k, v in m.settings.items()}
         self._load_state()
         self.app_running = False
         self.app_run = 0  # bumps on every launch: a restarted app shows new elements
@@ -111,11 +141,11 @@ class Engine:
             if key in self.settings:
                 self.settings[key] = bool(value)
 
-    def _save_state(self) -> None:
+    def save_state(self) -> None:
         if self.state_file is None:
             return
         tmp = self.state_file.with_name(self.state_file.name + ".tmp")
-        tmp.write_text(json.dumps({"app": self.model.name, "settings": self.settings},
+        tmp.write_text(json.dumps({"apps": list(self.apps), "settings": self.settings},
                                   indent=2, sort_keys=True), encoding="utf-8")
         tmp.replace(self.state_file)
 
@@ -126,6 +156,19 @@ class Engine:
     @property
     def current(self) -> ScreenInst:
         return self.stack[-1] if self.app_running and self.stack else self.launcher
+
+    @property
+    def builder(self) -> Builder:
+        return self.builders[self.model.name]
+
+    def spec(self, screen_id: str) -> ScreenSpec:
+        """A screen of the app in front, or the phone's home screen."""
+        return self.home if screen_id == "launcher" else self.model.screen(screen_id)
+
+    def app_for(self, app_id: str) -> AppModel | None:
+        """The installed app with this package (android) or bundle id (ios)."""
+        return next((m for m in self.apps.values() if app_id == (
+            m.package if self.platform is Platform.ANDROID else m.bundle)), None)
 
     def record(self, kind: str, node: Node | None = None, setting: str | None = None,
                **extra: Any) -> None:
@@ -149,6 +192,8 @@ class Engine:
             "scroll": self.current.scroll,
             "platform": self.platform.value,
             "variants": list(self.variants),
+            "app": self.model.name,  # the app in front (or last in front)
+            "apps": list(self.apps),
         }
 
     # ------------------------------------------------------------------ rendering
@@ -162,7 +207,7 @@ class Engine:
             return self._cache[1]
         view = ViewState(settings=self.settings, scroll=inst.scroll, loading=loading,
                          fields=inst.fields)
-        screen = self.builder.screen(self.model.screen(inst.screen), view)
+        screen = self.builder.screen(self.spec(inst.screen), view)
         dialog_node = (self.builder.dialog(self.model.dialogs[dialog[0]])
                        if dialog is not None else None)
         if dialog_node is None:
@@ -185,14 +230,30 @@ class Engine:
 
     def screenshot(self) -> bytes:
         rendering = self.render()
-        if rendering._png is None:
+        if rendering.png is None:
             roots = [rendering.screen] + ([rendering.dialog] if rendering.dialog else [])
-            rendering._png = screenshot_png(roots, self.builder.m, dim_from=1)
-        return rendering._png
+            rendering.png = screenshot_png(roots, self.builder.m, dim_from=1)
+        return rendering.png
 
     # ------------------------------------------------------------------ app lifecycle
-    def launch(self) -> None:
-        """(Re)start the app on its start screen."""
+    def _bring_forward(self, name: str | None) -> bool:
+        """Put the app ``name`` in front (the one in front goes to the background); whether
+        it comes back with its own screens (it was running in the background)."""
+        if name is None or name == self.model.name:
+            return False
+        if self.app_running and self.stack:
+            self.background[self.model.name] = self.stack
+        self.model = self.apps[name]
+        self.dialog = None
+        self.stack = self.background.pop(name, [])
+        self.app_running = bool(self.stack)
+        self._cache = None
+        return self.app_running
+
+    def launch(self, name: str | None = None) -> None:
+        """(Re)start an app (default: the one in front) on its start screen."""
+        self._bring_forward(name)
+        self.background.pop(self.model.name, None)
         self.app_running = True
         self.app_run += 1
         self.dialog = None
@@ -200,11 +261,22 @@ class Engine:
         self.record("launch")
         self._arrive()
 
-    def activate(self) -> None:
-        if not self.app_running:
+    def activate(self, name: str | None = None) -> None:
+        """Bring an app to the front, where it was; start it if it was not running."""
+        if self._bring_forward(name):
+            self.record("activate")
+        elif not self.app_running:
             self.launch()
 
-    def terminate(self, kind: str = "terminate") -> bool:
+    def query(self, name: str) -> int:
+        """Appium's app state: 4 in front, 3 in the background, 1 not running."""
+        if name == self.model.name:
+            return 4 if self.app_running else 1
+        return 3 if name in self.background else 1
+
+    def terminate(self, kind: str = "terminate", name: str | None = None) -> bool:
+        if name is not None and name != self.model.name:
+            return self.background.pop(name, None) is not None
         was = self.app_running
         if was:
             self.record(kind)
@@ -223,12 +295,20 @@ class Engine:
         self.faults = faults
         self.transitions = 0
 
-    def deep_link(self, url: str) -> None:
+    def deep_link(self, url: str, name: str | None = None) -> None:
+        """Open ``url`` in an app (default: the first whose screens claim it, else the one
+        in front). A sign-in wall (the app not starting on its usual screen) keeps it."""
+        if name is None:
+            name = next((m.name for m in self.apps.values() if m.deep_link_target(url)),
+                        None)
+        if name is not None and name != self.model.name:
+            self.activate(name)
         target = self.model.deep_link_target(url)
         self.record("deep_link", url=url, target=target)
         if not self.app_running:
             self.launch()
-        if target is None or self.model.start != "feed" or target == self.stack[-1].screen:
+        if (target is None or self.model.start != self.model.home
+                or target == self.stack[-1].screen):
             return
         self.goto(target)
 
@@ -282,7 +362,7 @@ class Engine:
         if actor is not None and actor.setting is not None:
             self.settings[actor.setting] = not self.settings[actor.setting]
             self.record("tap", node, setting=actor.setting)
-            self._save_state()
+            self.save_state()
             return
         self.record("tap", node)
         tap = actor.tap if actor is not None else None
@@ -297,7 +377,7 @@ class Engine:
         elif tap.kind == "dismiss":
             self.dialog = None
         elif tap.kind == "launch":
-            self.launch()
+            self.launch(tap.target or None)
 
     def tap_at(self, x: float, y: float) -> None:
         rendering = self.render()
@@ -323,14 +403,14 @@ class Engine:
 
     # ------------------------------------------------------------------ scrolling
     def viewport(self) -> tuple[int, int]:
-        spec = self.model.screen(self.current.screen)
+        spec = self.spec(self.current.screen)
         m = self.builder.m
         top = m.status + (m.toolbar if spec.toolbar or spec.back else 0)
         bottom = m.height - (m.bottom if spec.bottom else 0)
         return top, bottom
 
     def max_scroll(self) -> int:
-        spec = self.model.screen(self.current.screen)
+        spec = self.spec(self.current.screen)
         top, bottom = self.viewport()
         view = ViewState(settings=self.settings)
         return max(0, self.builder.content_height(spec, view) - (bottom - top))

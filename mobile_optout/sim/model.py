@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from mobile_optout.sim.appfile import load_app_file
 
 APPS_DIR = Path(__file__).parent / "apps"
 
@@ -67,18 +67,22 @@ class DialogSpec:
     buttons: tuple[ElementSpec, ...]
 
 
+LAUNCHER_PACKAGE = "com.google.android.apps.nexuslauncher"  # the phone's home screen
+
+
 @dataclass(frozen=True, slots=True)
 class AppModel:
     name: str
     package: str
     activity: str
-    launcher_package: str
     bundle: str
     app_name: str
     settings: dict[str, bool]
     start: str
     dialogs: dict[str, DialogSpec]
     screens: dict[str, ScreenSpec]
+    home: str = ""  # the start screen without variants (a sign-in wall replaces it)
+    launcher_package: str = LAUNCHER_PACKAGE
 
     def screen(self, screen_id: str) -> ScreenSpec:
         return self.screens[screen_id]
@@ -151,17 +155,47 @@ class _Resolver:
 
 
 @cache
-def _read(name: str) -> dict[str, Any]:
-    """The parsed YAML (read once per process; never mutated)."""
-    doc = yaml.safe_load((APPS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
-    if not isinstance(doc, dict):
-        raise ValueError(f"{name}.yaml: not a mapping")
-    return doc
+def _read(path: Path) -> dict[str, Any]:
+    """The checked document (read once per process; never mutated)."""
+    return load_app_file(path).doc
 
 
-def load_app(variants: tuple[str, ...] = (), name: str = "linkedin") -> AppModel:
-    """Read ``apps/<name>.yaml`` with the given variants applied."""
-    doc = _read(name)
+def is_app_name(text: str) -> bool:
+    """A built-in app's name (``linkedin``), not an app file's path."""
+    return not (text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text)
+
+
+def app_path(name_or_path: str | Path) -> Path:
+    """A built-in app's name (``linkedin``) or an app file's path -> the file."""
+    text = str(name_or_path)
+    return APPS_DIR / f"{text}.yaml" if is_app_name(text) else Path(text)
+
+
+def builtin_apps() -> list[str]:
+    """The names of the built-in apps (every file in ``sim/apps``), sorted."""
+    return sorted(p.stem for p in APPS_DIR.glob("*.yaml"))
+
+
+def app_id(name_or_path: str | Path, platform: str) -> str:
+    """An app's package (android) or bundle id (ios), as a flow names it."""
+    doc = _read(app_path(name_or_path).resolve())
+    return str(doc["android"]["package"] if platform == "android" else doc["ios"]["bundle"])
+
+
+def launcher(apps: list[AppModel]) -> ScreenSpec:
+    """The phone's home screen: one icon per installed app; tapping one launches it."""
+    icons = tuple(
+        ElementSpec(key=f"launcher/body/{i}", kind="button", text=app.app_name,
+                    desc=app.app_name, tap=Tap("launch", app.name),
+                    android={"class": "android.widget.TextView"},
+                    ios={"type": "XCUIElementTypeIcon"})
+        for i, app in enumerate(apps))
+    return ScreenSpec(id="launcher", title="Home", app=False, body=icons)
+
+
+def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> AppModel:
+    """Read an app file (a built-in app's name, or a path) with the variants applied."""
+    doc = _read(app_path(name).resolve())
     r = _Resolver(variants)
     screens: dict[str, ScreenSpec] = {}
     for sid, raw in doc["screens"].items():
@@ -194,13 +228,13 @@ def load_app(variants: tuple[str, ...] = (), name: str = "linkedin") -> AppModel
         name=doc["name"],
         package=doc["android"]["package"],
         activity=doc["android"]["activity"],
-        launcher_package=doc["android"]["launcher_package"],
         bundle=doc["ios"]["bundle"],
         app_name=doc["ios"]["name"],
         settings=settings,
         start=str(r.value(doc["start"])),
         dialogs=dialogs,
         screens=screens,
+        home=str(_Resolver(()).value(doc["start"])),
     )
     _check(model)
     return model
@@ -208,8 +242,8 @@ def load_app(variants: tuple[str, ...] = (), name: str = "linkedin") -> AppModel
 
 def _check(model: AppModel) -> None:
     """Every goto names a screen that exists (or was removed by a variant: then it is inert)."""
-    if model.start not in model.screens or "launcher" not in model.screens:
-        raise ValueError(f"{model.name}: start screen or launcher missing")
+    if model.start not in model.screens:
+        raise ValueError(f"{model.name}: the start screen {model.start!r} was removed by a variant")
 
     def walk(elements: tuple[ElementSpec, ...]) -> None:
         for el in elements:

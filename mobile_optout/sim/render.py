@@ -1,15 +1,24 @@
-"""Node trees -> what a real driver returns: page source XML, and a PNG screenshot."""
+"""Node trees -> what a real driver returns: page source XML, and a PNG screenshot.
+
+Screenshots are drawn with Pillow (the ``sim`` extra, which scripts/setup installs); without
+it the phone still works and a screenshot is a blank PNG of the screen's size.
+"""
 
 from __future__ import annotations
 
 import io
+import struct
 import textwrap
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from lxml import etree
-from PIL import Image, ImageDraw, ImageFont
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.sim.tree import CONTAINERS, Metrics, Node
@@ -157,11 +166,30 @@ BAR = (243, 242, 239)
 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     return ImageFont.load_default(size=size)
+
+
+def blank_png(width: int, height: int) -> bytes:
+    """A white PNG of this size (1 bit per pixel), made without Pillow."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + b"\xff" * ((width + 7) // 8)  # filter byte, then white pixels
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit grayscale
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(row * height, 1)) + chunk(b"IEND", b""))
 
 
 def screenshot_png(roots: list[Node], metrics: Metrics, dim_from: int) -> bytes:
     """Draws the node trees; trees from index ``dim_from`` on are dialogs over a dimmed screen."""
+    try:
+        from PIL import Image, ImageDraw
+    except ImportError:  # Pillow is the "sim" extra
+        return blank_png(metrics.width, metrics.height)
     base = 40 if metrics.width >= 1080 else 15
     img = Image.new("RGB", (metrics.width, metrics.height), "white")
     draw = ImageDraw.Draw(img, "RGBA")

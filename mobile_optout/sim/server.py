@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +26,7 @@ from mobile_optout.flow.model import Platform
 from mobile_optout.sim.engine import Engine, EngineError, Handle, Rendering
 from mobile_optout.sim.faults import Faults
 from mobile_optout.sim.locators import ScrollQuery, SelectorError, find
+from mobile_optout.sim.model import AppModel
 from mobile_optout.sim.render import ios_accessible
 from mobile_optout.sim.tree import Node
 from mobile_optout.sim.variants import check_variants
@@ -105,14 +106,16 @@ class SimPhone:
     def __init__(self, platform: Platform | str = Platform.ANDROID, *,
                  variants: tuple[str, ...] | list[str] = (), seed: int = 0,
                  latency_ms: int = 0, state_file: str | Path | None = None,
-                 port: int = 0) -> None:
+                 port: int = 0, apps: Sequence[str | Path] = ()) -> None:
+        """``apps``: the installed apps, built-in names or app files (default: every
+        built-in app); the first is in front until a session or a flow opens another."""
         self.platform = Platform(platform)
         self.variants = check_variants(variants)
         self.seed = seed
         self.latency_ms = latency_ms
         self.port = port
         self.engine = Engine(self.platform, self.variants, seed,
-                             Path(state_file) if state_file is not None else None)
+                             Path(state_file) if state_file is not None else None, apps)
         self.sessions: dict[str, Session] = {}
         self.webview: WebView | None = None  # LinkedIn's settings WebView, once entered
         self.session_count = 0
@@ -159,6 +162,14 @@ class SimPhone:
     def __enter__(self) -> SimPhone:
         self.start()
         return self
+
+    def connection_opened(self, conn: socket.socket) -> None:
+        with self._conns_lock:
+            self._conns.add(conn)
+
+    def connection_closed(self, conn: socket.socket) -> None:
+        with self._conns_lock:
+            self._conns.discard(conn)
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
@@ -230,12 +241,11 @@ class SimPhone:
             return (f"Could not find a driver for automationName {automation!r} and "
                     f"platformName {platform!r}; use "
                     f"{'UiAutomator2' if want == 'uiautomator2' else 'XCUITest'}")
-        model = self.engine.model
         app = plain.get("appPackage") if self.platform is Platform.ANDROID else plain.get(
             "bundleId")
-        expected = model.package if self.platform is Platform.ANDROID else model.bundle
-        if app is not None and app != expected:
-            return f"App {app!r} is not installed on the simulated phone (only {expected!r})"
+        if app is not None and self.engine.app_for(str(app)) is None:
+            installed = ", ".join(repr(_id(self, m)) for m in self.engine.apps.values())
+            return f"App {app!r} is not installed on the simulated phone (only {installed})"
         return None
 
     def _open_session(self, caps: dict[str, Any]) -> dict[str, Any]:
@@ -250,9 +260,14 @@ class SimPhone:
             engine.new_session(faults)
             engine.record("session_created", session=sid)
             wants_app = any(k in plain for k in ("appPackage", "bundleId", "app"))
-            if wants_app and not (plain.get("noReset") and engine.app_running):
-                engine.terminate("terminate")
-                engine.launch()
+            asked = engine.app_for(str(plain.get("appPackage") or plain.get("bundleId") or ""))
+            name = asked.name if asked is not None else engine.model.name
+            running = engine.query(name) in (3, 4)
+            if wants_app and not (plain.get("noReset") and running):
+                engine.terminate("terminate", name)
+                engine.launch(name)
+            elif wants_app:
+                engine.activate(name)
         echo = dict(plain)  # Appium answers with the "appium:" prefixes stripped
         echo.setdefault("deviceName", "sim-" + self.platform.value)
         echo.setdefault("platformVersion", "14" if self.platform is Platform.ANDROID
@@ -345,7 +360,7 @@ class SimPhone:
         engine = self.engine  # (called under the engine's lock, by the site)
         engine.taps += 1
         engine.record("tap", setting=setting, context=self.webview_name, value=value)
-        engine._save_state()
+        engine.save_state()
 
     def relay(self, method: str, rest: str, body: dict[str, Any]) -> Relayed:
         assert self.webview is not None
@@ -445,14 +460,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        phone = self.server.phone
-        with phone._conns_lock:
-            phone._conns.add(self.connection)
+        self.server.phone.connection_opened(self.connection)
 
     def finish(self) -> None:
-        phone = self.server.phone
-        with phone._conns_lock:
-            phone._conns.discard(self.connection)
+        self.server.phone.connection_closed(self.connection)
         super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -803,32 +814,30 @@ def _app_id(phone: SimPhone, args: dict[str, Any]) -> str:
     return value
 
 
-def _own_app(phone: SimPhone, app_id: str) -> bool:
-    model = phone.engine.model
-    return app_id == (model.package if phone.platform is Platform.ANDROID else model.bundle)
+def _id(phone: SimPhone, model: AppModel) -> str:
+    return model.package if phone.platform is Platform.ANDROID else model.bundle
 
 
 def m_activate(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
     app_id = _app_id(phone, args)
-    if not _own_app(phone, app_id):
+    app = phone.engine.app_for(app_id)
+    if app is None:
         raise _err(500, "unknown error", f"The application '{app_id}' is not installed")
-    phone.engine.activate()
+    phone.engine.activate(app.name)
 
 
 def m_terminate(phone: SimPhone, session: Session, args: dict[str, Any]) -> bool:
-    app_id = _app_id(phone, args)
-    return _own_app(phone, app_id) and phone.engine.terminate()
+    app = phone.engine.app_for(_app_id(phone, args))
+    return app is not None and phone.engine.terminate(name=app.name)
 
 
 def m_query(phone: SimPhone, session: Session, args: dict[str, Any]) -> int:
-    app_id = _app_id(phone, args)
-    if not _own_app(phone, app_id):
-        return 0
-    return 4 if phone.engine.app_running else 1
+    app = phone.engine.app_for(_app_id(phone, args))
+    return 0 if app is None else phone.engine.query(app.name)
 
 
 def m_installed(phone: SimPhone, session: Session, args: dict[str, Any]) -> bool:
-    return _own_app(phone, _app_id(phone, args))
+    return phone.engine.app_for(_app_id(phone, args)) is not None
 
 
 def m_deep_link(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
@@ -837,9 +846,10 @@ def m_deep_link(phone: SimPhone, session: Session, args: dict[str, Any]) -> None
         raise invalid_argument("'url' is required")
     key = "package" if phone.platform is Platform.ANDROID else "bundleId"
     app_id = args.get(key)
-    if app_id is not None and not _own_app(phone, str(app_id)):
+    app = phone.engine.app_for(str(app_id)) if app_id is not None else None
+    if app_id is not None and app is None:
         raise _err(500, "unknown error", f"No app '{app_id}' can open {url!r}")
-    phone.engine.deep_link(url)
+    phone.engine.deep_link(url, app.name if app is not None else None)
 
 
 def _direction(args: dict[str, Any]) -> str:

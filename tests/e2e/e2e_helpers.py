@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mobile_optout.job import RunRequest, perform
 from mobile_optout.results.record import FlowResult, RunRecord
+from mobile_optout.values import Mode
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "flows"
@@ -18,12 +19,10 @@ def run_flows(
     params: Mapping[str, str] | None = None, environ: Mapping[str, str] | None = None,
 ) -> RunRecord:
     """Run (or check) the flows at ``paths`` on the Appium endpoint ``url``."""
-    record, _, store = perform(RunRequest(
-        mode=mode, paths=list(paths), server=url, platform=platform, output=output,
+    return perform(RunRequest(
+        mode=Mode(mode), paths=list(paths), server=url, platform=platform, output=output,
         params=params or {}, environ=dict(os.environ) if environ is None else environ,
-    ))
-    store.close()
-    return record
+    )).run
 
 
 def run_one(

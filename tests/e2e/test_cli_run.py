@@ -105,3 +105,19 @@ def test_json_prints_only_the_record(invoke: Invoke, output: Path) -> None:
     assert record["mode"] == "check"
     assert [r["outcome"] for r in record["results"]] == ["would_change"]
     assert record["exit_code"] == 1
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("run",), 0),  # changed
+    (("check",), 1),  # would_change
+    (("run", "--server", "http://127.0.0.1:9", "--platform", "android"), 3),  # error
+])
+def test_report_json_records_the_exit_code_the_process_returned(
+    invoke: Invoke, output: Path, args: tuple[str, ...], expected: int
+) -> None:
+    code, shown = invoke(*args, LINKEDIN, "--json", "-o", str(output))
+
+    assert code == expected, shown.stderr
+    assert json.loads(shown.output)["exit_code"] == code
+    (report,) = output.glob("*/report.json")
+    assert json.loads(report.read_text(encoding="utf-8"))["exit_code"] == code

@@ -8,20 +8,18 @@ from pathlib import Path
 import pytest
 
 from mobile_optout.cli import main
-from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import connect
-from mobile_optout.errors import Where
 from mobile_optout.flow import load_flow
 from mobile_optout.flow.model import AppId, AssertVisible, Platform
-from mobile_optout.inspect import SIM_APPS, describe
+from mobile_optout.inspect import describe
 from mobile_optout.locate import Screen
 from mobile_optout.sim import SimPhone
+from mobile_optout.sim.model import app_id
 
 
 def screen_on_the_setting_page(phone: SimPhone, platform: Platform) -> Screen:
     """Walk to LinkedIn's 'Data for Generative AI Improvement' page with plain taps."""
-    profile = DeviceProfile(name="inspect", platform=platform, where=Where("test", 0))
-    driver = connect(phone.url, profile, AppId(platform, SIM_APPS[platform]))
+    driver = connect(phone.url, platform, AppId(platform, app_id("linkedin", platform.value)))
     try:
         for label in ("My Profile and Communities", "Settings", "Data privacy",
                       "Data for Generative AI Improvement"):

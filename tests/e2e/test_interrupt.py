@@ -35,7 +35,9 @@ def test_ctrl_c_stops_promptly_and_records_what_was_done(tmp_path: Path) -> None
     assert "interrupted" in err
     assert "Traceback" not in err
     (report,) = output.glob("*/report.json")
-    (result,) = json.loads(report.read_text(encoding="utf-8"))["results"]
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["exit_code"] == proc.returncode  # the record says what the process said
+    (result,) = data["results"]
     assert result["outcome"] == "interrupted"
     history = subprocess.run(
         [sys.executable, "-m", "mobile_optout", "history", "--json", "--output", str(output)],

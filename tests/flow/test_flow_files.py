@@ -11,7 +11,6 @@ from mobile_optout.flow import (
     is_flow_file,
     load_flow,
     load_flows,
-    validate,
 )
 from mobile_optout.flow.model import (
     EnsureSetting,
@@ -22,6 +21,7 @@ from mobile_optout.flow.model import (
     Tap,
     TypeText,
 )
+from mobile_optout.validate import validate
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

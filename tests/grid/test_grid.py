@@ -98,7 +98,7 @@ def test_the_driver_layer_reports_a_busy_grid_as_session_not_created(
         server=fake_grid.url, capabilities=fake_app_caps(**{"appium:udid": "fake-1"}),
     )  # fmt: skip
     with pytest.raises(SessionNotCreated) as info:
-        connect(fake_grid.url, profile, None)
+        connect(fake_grid.url, profile.platform, None, capabilities=profile.capabilities)
     assert fake_grid.url in str(info.value)
 
 

@@ -49,11 +49,10 @@ def test_linkedin_runs_on_three_phones_at_once_through_the_grid(
         "phone-0-again": "sim-0",
     })
 
-    run, _, store = perform(RunRequest(
+    run = perform(RunRequest(
         paths=[ROOT / "flows" / "linkedin"], devices_file=devices, all_devices=True,
         parallel=4, output=tmp_path / "results",
-    ))
-    store.close()
+    )).run
 
     outcomes = {r.device: r.outcome for r in run.results}
     assert len(outcomes) == 4, run.results

@@ -7,9 +7,15 @@ devices file is the witness for what the flows tapped.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import socket
+import sqlite3
+import subprocess
+import sys
 import textwrap
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -336,6 +342,52 @@ def test_params_reach_the_flow(pytester: pytest.Pytester) -> None:
     given.assert_outcomes(passed=1)
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
     bad.stderr.fnmatch_lines(["*--mo-param 'STRICT': expected NAME=VALUE*"])
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_a_plugin_run_stopped_midway_reads_interrupted(
+    pytester: pytest.Pytester, flows_dir: Path, sig: signal.Signals
+) -> None:
+    pytester.makefile(".yaml", devices="""\
+        devices:
+          slow-phone: {platform: android, sim: {variants: [slow]}}
+        """)
+    db = pytester.path / "runs" / "history.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "flows/", "--mo-devices", "devices.yaml",
+         "--mo-output", "runs", "-p", "no:cacheprovider"],
+        cwd=pytester.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        while not steps_recorded(db):  # wait for the flow to be under way
+            assert proc.poll() is None, proc.communicate()[0]
+            time.sleep(0.05)
+        proc.send_signal(sig)
+        out = proc.communicate(timeout=60)[0]
+    finally:
+        proc.kill()
+
+    history = subprocess.run(
+        [sys.executable, "-m", "mobile_optout", "history", "--json", "--output", "runs"],
+        cwd=pytester.path, capture_output=True, text=True, check=True,
+    )
+    (run,) = json.loads(history.stdout)
+    assert run["status"] == "interrupted", out
+    assert run["outcomes"] == {"interrupted": 1}
+    if sig is signal.SIGINT:  # pytest got to finish: the reports say so too
+        report = the_report(pytester.path / "runs")
+        assert [r["outcome"] for r in report["results"]] == ["interrupted"]
+        assert report["exit_code"] == 130
+
+
+def steps_recorded(db: Path) -> bool:
+    if not db.exists():
+        return False
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        try:
+            return bool(conn.execute("SELECT COUNT(*) FROM steps").fetchone()[0])
+        except sqlite3.OperationalError:  # the schema is not there yet
+            return False
 
 
 # --------------------------------------------------------------------------- fixtures

@@ -13,30 +13,21 @@ from typing import Any
 import pytest
 
 from mobile_optout.appium_server import AppiumServer, free_port
-from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import AppiumDriver, LocatorRejected, Unsupported, connect
 from mobile_optout.errors import (
     ServerUnreachable,
     SessionLost,
     SessionNotCreated,
     TransientDeviceError,
-    Where,
 )
 from mobile_optout.flow.model import Platform
 
 pytestmark = pytest.mark.appium
 
 
-def fake_profile(url: str, caps: dict[str, Any]) -> DeviceProfile:
-    return DeviceProfile(
-        name="fake", platform=Platform.ANDROID, where=Where.unknown("devices.yaml"),
-        server=url, capabilities=caps,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def driver(appium_server: Any, fake_app_caps: Any) -> Iterator[AppiumDriver]:
-    d = connect(appium_server.url, fake_profile(appium_server.url, fake_app_caps()), None)
+    d = connect(appium_server.url, Platform.ANDROID, None, capabilities=fake_app_caps())
     try:
         yield d
     finally:
@@ -47,7 +38,7 @@ def test_profile_capabilities_reach_the_server_intact(
     appium_server: Any, fake_app_caps: Any
 ) -> None:
     caps = fake_app_caps(**{"appium:udid": "R58M123ABC", "appium:language": "fr"})
-    d = connect(appium_server.url, fake_profile(appium_server.url, caps), None)
+    d = connect(appium_server.url, Platform.ANDROID, None, capabilities=caps)
     try:
         echoed = d.capabilities
     finally:
@@ -106,7 +97,7 @@ def test_invalid_element_state_is_worth_a_retry(driver: AppiumDriver) -> None:
 
 
 def test_an_ended_session_is_lost(appium_server: Any, fake_app_caps: Any) -> None:
-    d = connect(appium_server.url, fake_profile(appium_server.url, fake_app_caps()), None)
+    d = connect(appium_server.url, Platform.ANDROID, None, capabilities=fake_app_caps())
     d.quit()
     with pytest.raises(SessionLost) as info:
         d.page_source()
@@ -119,14 +110,14 @@ def test_missing_capability_is_session_not_created(
     caps = fake_app_caps()
     del caps["appium:app"]
     with pytest.raises(SessionNotCreated) as info:
-        connect(appium_server.url, fake_profile(appium_server.url, caps), None)
+        connect(appium_server.url, Platform.ANDROID, None, capabilities=caps)
     assert appium_server.url in str(info.value)
 
 
 def test_closed_port_is_server_unreachable_naming_the_url(fake_app_caps: Any) -> None:
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     with pytest.raises(ServerUnreachable) as info:
-        connect(url, fake_profile(url, fake_app_caps()), None)
+        connect(url, Platform.ANDROID, None, capabilities=fake_app_caps())
     message = str(info.value)
     assert url in message
     assert "connection refused" in message
@@ -137,7 +128,7 @@ def test_server_dying_mid_session_is_a_lost_session(
 ) -> None:
     with AppiumServer(log_path=tmp_path / "appium.log") as server:
         url = server.url
-        d = connect(url, fake_profile(url, fake_app_caps()), None)
+        d = connect(url, Platform.ANDROID, None, capabilities=fake_app_caps())
         assert "ai_switch" in d.page_source()
     # the server is gone now; the session with it
     with pytest.raises(SessionLost) as info:

@@ -11,6 +11,7 @@ from typing import Any
 from mobile_optout.job import RunRequest, perform
 from mobile_optout.results.record import FlowResult
 from mobile_optout.sim.site import SimSite
+from mobile_optout.values import Mode
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB_FLOW = ROOT / "flows" / "linkedin" / "web.yaml"
@@ -28,11 +29,10 @@ def devices_file(folder: Path, device: Mapping[str, Any]) -> Path:
 def run_web(devices: Path, output: Path, *, mode: str = "apply",
             params: Mapping[str, str] | None = None) -> FlowResult:
     """The one result of the website flow on the device ``web`` of ``devices``."""
-    record, _, store = perform(RunRequest(
-        mode=mode, paths=[WEB_FLOW], devices=["web"], devices_file=devices, output=output,
-        params=dict(params or {}), environ={},
-    ))
-    store.close()
+    record = perform(RunRequest(
+        mode=Mode(mode), paths=[WEB_FLOW], devices=["web"], devices_file=devices,
+        output=output, params=dict(params or {}), environ={},
+    )).run
     assert len(record.results) == 1, record.results
     return record.results[0]
 

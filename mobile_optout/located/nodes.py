@@ -1,6 +1,7 @@
 """YAML -> a raw document that remembers where every node came from.
 
-The first of two layers (the second is ``mobile_optout.flow.compile``). It reads YAML
+The first of two layers (the second is a ``Reader``: ``mobile_optout.flow.compile``, the
+devices file, the simulator's app files). It reads YAML
 with PyYAML's safe composer only: no object construction beyond plain scalars, no tags
 that run code. Each node keeps its file position, so that every later error can say
 ``path:line:col`` and show the offending line. Duplicate mapping keys are errors here.
@@ -8,7 +9,7 @@ that run code. Each node keeps its file position, so that every later error can 
 Scalars keep both the value YAML 1.1 gives them (``off`` -> False) and the text as
 written (``off``), so that a field meant as text (``tap: No``) reads the text.
 
-The devices file uses the same loader with ``DevicesFileError``.
+Each kind of file passes its own error class (``FlowError``, ``DevicesFileError``...).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ class Source:
 
     def where(self, line: int, col: int = 1) -> Where:
         return Where(self.path, line, col)
+
+    @property
+    def source(self) -> Source:
+        """Itself: a Source is where its own errors point (see ``Reader``)."""
+        return self
 
     def snippet(self, where: Where, *, context: int = 0) -> str:
         """The line at ``where`` with its number and a caret under the column."""

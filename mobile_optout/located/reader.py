@@ -1,0 +1,103 @@
+"""The shared half of every reader of a located YAML file (flows and parts, devices files,
+the simulator's app files): gather problems as ``path:line:col`` errors, check a node's
+shape and keys with one did-you-mean, raise them all at once.
+
+A reader subclasses ``Reader`` and sets ``error_cls``; each method takes first the file the
+node came from (a ``Source``, or anything with a ``.source``: a flow and its included parts
+are several files read by one reader).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from mobile_optout.errors import FlowError, InputErrors, LocatedError, Where
+from mobile_optout.located.nodes import RawMap, RawNode, Source, describe
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class InFile(Protocol):
+    """What a node was read from: a Source, or a file being read that holds one."""
+
+    @property
+    def source(self) -> Source: ...
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """The hint for a misspelt name, or ""."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def raise_all(errors: Sequence[LocatedError],
+              order: Callable[[LocatedError], tuple[int, ...]] | None = None) -> None:
+    """Nothing when there is no error; the error itself when one; else all (InputErrors)."""
+    if not errors:
+        return
+    ordered = sorted(errors, key=order) if order is not None else list(errors)
+    if len(ordered) == 1:
+        raise ordered[0]
+    raise InputErrors(ordered)
+
+
+def display_path(path: Path) -> str:
+    """How a file is named in messages: relative to the current folder when inside it."""
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+    return os.path.normpath(str(path))
+
+
+def expand(paths: Sequence[Path], wanted: Callable[[Path], bool]) -> list[tuple[Path, bool]]:
+    """(file, named explicitly) for every path; a folder gives its ``wanted`` files,
+    recursively and sorted."""
+    out: list[tuple[Path, bool]] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend((p, False) for p in sorted(p for p in path.rglob("*") if wanted(p)))
+        else:
+            out.append((path, True))
+    return out
+
+
+class Reader:
+    """Problems found while reading located YAML, and the checks every reader makes."""
+
+    error_cls: type[LocatedError] = FlowError
+
+    def __init__(self) -> None:
+        self.errors: list[LocatedError] = []
+
+    def err(self, at: InFile, where: Where, message: str, hint: str = "") -> None:
+        self.errors.append(self.error_cls(where, message, at.source.snippet(where), hint))
+
+    def add(self, error: LocatedError) -> None:
+        self.errors.append(error)
+
+    def raise_errors(self) -> None:
+        raise_all(self.errors)
+
+    def mapping(self, at: InFile, node: RawNode, what: str) -> RawMap | None:
+        if isinstance(node, RawMap):
+            return node
+        self.err(at, node.where, f"{what} must be a mapping, not {describe(node)}")
+        return None
+
+    def keys(self, at: InFile, m: RawMap, allowed: Sequence[str], what: str) -> None:
+        for key, _ in m.items:
+            if key.value not in allowed:
+                self.err(at, key.where, f"unknown key '{key.value}' in {what}",
+                         did_you_mean(str(key.value), allowed))
+
+    def required(self, at: InFile, m: RawMap, key: str, what: str) -> RawNode | None:
+        node = m.get(key)
+        if node is None:
+            self.err(at, m.where, f"{what} needs '{key}'")
+        return node

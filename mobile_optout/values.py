@@ -1,0 +1,64 @@
+"""Value types several layers share, at the bottom of the import graph.
+
+Imports nothing of the tool's own but ``errors``: the driver seam, the locator, the devices
+file and the results all use these without importing one another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit, urlunsplit
+
+
+class Mode(StrEnum):
+    """What a run may do: ``apply`` taps settings to their desired state; ``check`` only
+    reads them (a read-only audit)."""
+
+    APPLY = "apply"
+    CHECK = "check"
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """An element's frame on screen, in device pixels (points on iOS)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def center(self) -> tuple[int, int]:
+        return self.x + self.width // 2, self.y + self.height // 2
+
+
+DEFAULT_BASE_URL = "https://www.linkedin.com"
+
+
+@dataclass(frozen=True, slots=True)
+class Browser:
+    """How a web device reaches its site: ``name`` (chromium, chrome) a browser started
+    here, or None for a browser behind a server; ``base_url`` the site flows' paths are
+    joined to; ``headless``; ``profile_dir`` a browser profile folder (signed in)."""
+
+    base_url: str = DEFAULT_BASE_URL
+    name: str | None = None
+    headless: bool = False
+    profile_dir: str | None = None
+
+
+def redact_url(url: str) -> str:
+    """``https://user:key@hub.example/wd/hub`` -> ``https://hub.example/wd/hub``."""
+    parts = urlsplit(url)
+    if not parts.username and not parts.password:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def on_off(state: bool | None) -> str:
+    """A setting's state as every report and message spells it: on, off or unknown."""
+    return "unknown" if state is None else ("on" if state else "off")
