@@ -13,7 +13,6 @@ they were found on is still shown and their node is still rendered (not scrolled
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 import time
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from mobile_optout.flow.model import Platform
 from mobile_optout.sim.faults import Faults
 from mobile_optout.sim.model import AppModel, ScreenSpec, builtin_apps, launcher, load_app
 from mobile_optout.sim.render import Page, build_page, screenshot_png
+from mobile_optout.sim.statefile import load_settings, save_settings
 from mobile_optout.sim.tree import Builder, Node, ViewState
 
 
@@ -134,20 +134,10 @@ class Engine:
 
     # ------------------------------------------------------------------ persistence
     def _load_state(self) -> None:
-        if self.state_file is None or not self.state_file.exists():
-            return
-        data = json.loads(self.state_file.read_text(encoding="utf-8"))
-        for key, value in (data.get("settings") or {}).items():
-            if key in self.settings:
-                self.settings[key] = bool(value)
+        load_settings(self.state_file, self.settings)
 
     def save_state(self) -> None:
-        if self.state_file is None:
-            return
-        tmp = self.state_file.with_name(self.state_file.name + ".tmp")
-        tmp.write_text(json.dumps({"apps": list(self.apps), "settings": self.settings},
-                                  indent=2, sort_keys=True), encoding="utf-8")
-        tmp.replace(self.state_file)
+        save_settings(self.state_file, self.settings, apps=list(self.apps))
 
     # ------------------------------------------------------------------ inspection
     def now_ms(self) -> int:

@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from mobile_optout.sim.statefile import load_settings, save_settings
+
 WEB_VARIANTS: dict[str, str] = {
     "default": "Signed in; the generative-AI switch is on.",
     "already-off": "The generative-AI switch starts off.",
@@ -198,7 +200,7 @@ class SimSite:
             self.settings = {k: True for k in SETTINGS}
             if "already-off" in self.variants:
                 self.settings["generative_ai_training"] = False
-            self._load()
+            load_settings(self.state_file, self.settings)
         self.events: list[dict[str, Any]] = []
         self.page = ""
         self.saves = 0
@@ -240,21 +242,6 @@ class SimSite:
         self.stop()
 
     # ------------------------------------------------------------------ state
-    def _load(self) -> None:
-        if self.state_file is None or not self.state_file.exists():
-            return
-        data = json.loads(self.state_file.read_text(encoding="utf-8"))
-        for key, value in (data.get("settings") or {}).items():
-            if key in self.settings:
-                self.settings[key] = bool(value)
-
-    def _save(self) -> None:
-        if self.state_file is None:
-            return
-        tmp = self.state_file.with_name(self.state_file.name + ".tmp")
-        tmp.write_text(json.dumps({"app": "linkedin-web", "settings": self.settings},
-                                  indent=2, sort_keys=True), encoding="utf-8")
-        tmp.replace(self.state_file)
 
     def record(self, kind: str, **extra: Any) -> None:
         self.events.append({"type": kind, "t": int((time.monotonic() - self._t0) * 1000),
@@ -315,7 +302,7 @@ class SimSite:
                 return 500, {"error": "could not save"}
             self.settings[setting] = bool(body["value"])
             self.saves += 1
-            self._save()
+            save_settings(self.state_file, self.settings, app="linkedin-web")
             if self.on_save is not None:
                 self.on_save(setting, bool(body["value"]))
         return 200, {"setting": setting, "value": body["value"]}

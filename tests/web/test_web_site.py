@@ -4,9 +4,6 @@ request that saves a switch, /sim/state and /sim/events, and its variants."""
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -104,25 +101,3 @@ def test_a_refused_save_changes_nothing() -> None:
 def test_unknown_variant_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown web variant 'gear-route'"):
         SimSite(variants=("gear-route",))
-
-
-def test_sim_command_serves_the_website_until_interrupted() -> None:
-    command = [sys.executable, "-m", "mobile_optout", "sim", "--platform", "web",
-               "--variant", "renamed"]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as proc:
-        try:
-            assert proc.stdout is not None
-            first = proc.stdout.readline()
-            assert first.startswith("simulated LinkedIn website at http://127.0.0.1:")
-            url = first.rsplit(" ", 1)[1].strip()
-            while not proc.stdout.readline().startswith("inspect:"):
-                pass
-            state = sim(url, "state")
-            assert (state["platform"], state["variants"]) == ("web", ["renamed"])
-            proc.send_signal(signal.SIGINT)
-            assert proc.wait(timeout=10) == 0
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.communicate()
