@@ -17,7 +17,8 @@ Variants use the phones' names: ``logged-out`` (every page goes to the sign-in p
 ``not-offered`` (no Data for Generative AI Improvement row or page), ``renamed`` (other
 wording; the switch is a ``role=switch`` button with ``aria-checked`` instead of a checkbox),
 ``save-fails`` (the save answers 500; the page shows an error and flips the switch back),
-``slow`` (a page shows a spinner before its content; saves take a while), ``already-off``.
+``slow`` (a page shows a spinner before its content; saves take a while), ``popups`` (a
+cookie consent banner over the bottom of each page until answered), ``already-off``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ WEB_VARIANTS: dict[str, str] = {
     "save-fails": "Saving a switch answers 500: the page shows an error and flips it back.",
     "slow": "Each page shows a spinner for 0.5-2 s before its content; saves take 0.5 s.",
     "logged-out": "Every page sends you to the sign-in page.",
+    "popups": "A cookie consent banner (Accept / Reject) over the bottom of every page until "
+              "answered.",
 }
 
 NAME = "Alex Example"
@@ -120,6 +123,8 @@ input.toggle{appearance:none;width:48px;height:24px;border-radius:12px;backgroun
  cursor:pointer;margin:0}
 input.toggle:checked,button.toggle[aria-checked=true]{background:#057642}
 button.toggle{width:48px;height:24px;border-radius:12px;background:#999;border:0}
+#cookie-banner{position:fixed;bottom:0;left:0;right:0;height:220px;background:#fff;
+ border-top:1px solid #ccc;padding:16px 24px;z-index:9}
 #toast{position:fixed;bottom:24px;left:24px;background:#b24020;color:#fff;padding:12px;
  border-radius:6px}
 .spinner{margin:120px auto;width:40px;height:40px;border-radius:50%;
@@ -132,6 +137,13 @@ document.addEventListener('click', (e) => {
   const text = (t.getAttribute('aria-label') || t.innerText || '').trim().slice(0, 80);
   navigator.sendBeacon('/sim/click', JSON.stringify({text: text, id: t.id || ''}));
 }, true);
+for (const b of document.querySelectorAll('#cookie-banner button')) {
+  b.addEventListener('click', () => {
+    fetch('/cookie-consent', {method: 'POST', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({answer: b.dataset.answer})})
+      .then(() => document.getElementById('cookie-banner').remove());
+  });
+}
 const me = document.getElementById('me-button');
 if (me) me.addEventListener('click', () => {
   const menu = document.getElementById('me-menu');
@@ -204,6 +216,7 @@ class SimSite:
         self.events: list[dict[str, Any]] = []
         self.page = ""
         self.saves = 0
+        self.consent: str | None = None  # "accept" / "reject" once the banner is answered
         self._slow = random.Random(f"{seed}:slow")
         self._t0 = time.monotonic()
         self._server: _Server | None = None
@@ -250,6 +263,7 @@ class SimSite:
     def state(self) -> dict[str, Any]:
         with self.lock:
             return {"settings": dict(self.settings), "page": self.page, "saves": self.saves,
+                    "consent": self.consent,
                     "taps": sum(1 for e in self.events if e["type"] == "click"),
                     "platform": "web", "variants": list(self.variants)}
 
@@ -284,6 +298,11 @@ class SimSite:
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         prefix = "/mypreferences/api/settings/"
         setting = path[len(prefix):] if path.startswith(prefix) else ""
+        if path == "/cookie-consent" and body.get("answer") in ("accept", "reject"):
+            with self.lock:
+                self.consent = str(body["answer"])
+                self.record("consent", answer=self.consent)
+            return 200, {}
         if path == "/sim/click":
             with self.lock:
                 self.record("click", text=str(body.get("text", "")), id=str(body.get("id", "")))
@@ -334,8 +353,19 @@ class SimSite:
         header = self.header() if nav else ""
         return (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
                 f"<title>{html.escape(title)} | LinkedIn</title><style>{STYLE}</style></head>"
-                f"<body>{header}{body}<div id=toast role=alert hidden></div>"
+                f"<body>{header}{body}{self.cookie_banner()}"
+                f"<div id=toast role=alert hidden></div>"
                 f"<script>{SCRIPT}</script></body></html>")
+
+    def cookie_banner(self) -> str:
+        """``popups``: over the bottom of the page until answered (like the real one)."""
+        if not self.has("popups") or self.consent is not None:
+            return ""
+        return ("<section id=cookie-banner role=dialog aria-label=\"Cookie consent\">"
+                "<h2>LinkedIn respects your privacy</h2><p>LinkedIn and 3rd parties use "
+                "essential and non-essential cookies to provide, secure, analyze and improve "
+                "our Services.</p><button data-answer=accept>Accept</button>"
+                "<button data-answer=reject>Reject</button></section>")
 
     def header(self) -> str:
         settings = self.words("Settings & Privacy", "Settings")

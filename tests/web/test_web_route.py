@@ -68,13 +68,14 @@ def test_signed_out_is_blocked_and_nothing_is_typed(
         assert site.state()["page"] == "/login"
 
 
-def test_other_wording_aria_switch_and_a_slow_site(
+def test_other_wording_aria_switch_a_slow_site_and_a_cookie_banner(
     chromium: dict[str, str], tmp_path: Path
 ) -> None:
-    with SimSite(variants=("renamed", "slow"), seed=3) as site:
+    with SimSite(variants=("renamed", "slow", "popups"), seed=3) as site:
         result = run_web(local_browser(tmp_path, site), tmp_path / "out")
 
         assert result.outcome is Outcome.CHANGED, result.error
+        assert site.state()["consent"] == "reject"  # the banner answered, the private way
         assert [(e["setting"], e["value"]) for e in saves(site)] == [(SETTING, False)]
         assert site.state()["settings"][SETTING] is False
 
