@@ -54,6 +54,7 @@ class WebView:
                                       and v != "already-off"],
                             settings=settings, lock=lock, on_save=on_save)
         self._proc: subprocess.Popen[bytes] | None = None
+        self._profile: tempfile.TemporaryDirectory[str] | None = None
         self._base = ""
         self.session = ""
 
@@ -77,8 +78,10 @@ class WebView:
                 self.stop()
                 raise WebViewError("chromedriver did not start for the simulated WebView")
             time.sleep(0.05)  # polling interval of a deadline-bound wait
+        self._profile = tempfile.TemporaryDirectory(prefix="mobile-optout-webview-",
+                                                    ignore_cleanup_errors=True)
         caps = {"browserName": "chrome", "goog:chromeOptions": {
-            "binary": chromium, "args": [*HEADLESS, f"--user-data-dir={tempfile.mkdtemp()}"]}}
+            "binary": chromium, "args": [*HEADLESS, f"--user-data-dir={self._profile.name}"]}}
         status, body = self._http("POST", "/session",
                                   {"capabilities": {"alwaysMatch": caps}})
         if status != 200:
@@ -129,4 +132,7 @@ class WebView:
 
             stop_process_group(self._proc, grace=5)
             self._proc = None
+        if self._profile is not None:
+            self._profile.cleanup()
+            self._profile = None
         self.site.stop()
