@@ -11,15 +11,18 @@ page, plus a few attributes of ours, all prefixed ``mo-``:
 - ``mo-role``: the ARIA role, explicit or implied by the tag (a ``<button>`` is a button);
 - ``mo-name``: the accessible name: aria-label, aria-labelledby, a form control's
   ``<label>``, an image's alt, an input button's value;
-- ``mo-text``: what a person reads in it: its whole text when that shows as one line
-  (a button with an icon and a word), else only its own words (a row of several blocks);
+- ``mo-text``: what a person reads in it: its own words; for a control (a link, a button,
+  a label, an element with a widget role) or an element with words of its own, its whole
+  text when that shows as one line (a button with an icon and a word). A wrapper around
+  another element's words says nothing itself, so a text finds the element that says it;
 - ``mo-checked``: a switch's or checkbox's live state, from ``aria-checked`` or the
   ``checked`` property, whichever the page uses; ``mo-disabled``.
 
 The root is ``<webpage width height url title>`` (the document's full size). Skipped:
 ``<head>``, scripts, styles, templates and the inside of SVG images; nothing else, so that
 an element's position among its same-tag siblings is the page's own (a path from this
-tree finds the same element in the browser).
+tree finds the same element in the browser). An open shadow root's elements follow their
+host's own children (no XPath in the browser reaches them; taps go by their boxes).
 
 ``web_node`` turns one element of that tree into the platform-neutral ``Node`` of
 ``mobile_optout.locate``; everything else about matching is shared with the phones.
@@ -50,6 +53,10 @@ const INPUT_ROLES = {checkbox: 'checkbox', radio: 'radio', button: 'button', sub
   reset: 'button', image: 'button', range: 'slider', search: 'searchbox', email: 'textbox',
   text: 'textbox', tel: 'textbox', url: 'textbox', password: 'textbox', number: 'spinbutton'};
 const CHECKABLE = new Set(['switch', 'checkbox', 'radio', 'menuitemcheckbox', 'menuitemradio']);
+const CONTROLS = new Set(['a', 'button', 'label', 'summary', 'option', 'select', 'textarea']);
+const STRUCTURE = new Set(['navigation', 'main', 'region', 'banner', 'contentinfo',
+  'complementary', 'form', 'list', 'table', 'dialog', 'img', 'presentation', 'none', 'group',
+  'generic', 'document', 'application', 'menu', 'menubar', 'toolbar', 'tablist']);
 const NAME_OK = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const sx = window.scrollX, sy = window.scrollY;
 const norm = (t) => (t || '').replace(/\s+/g, ' ').trim();
@@ -84,14 +91,15 @@ function shown(el, r) {
   const s = getComputedStyle(el);
   return s.visibility !== 'hidden' && s.display !== 'none';
 }
-function readable(el) {
+function readable(el, tag, rl) {
+  let own = '';
+  for (const c of el.childNodes) if (c.nodeType === 3) own += c.textContent;
+  own = norm(own);
   const raw = (el.innerText || '').trim();
-  let text = raw;
-  if (raw.includes('\n')) {  // several blocks: only its own words
-    text = '';
-    for (const c of el.childNodes) if (c.nodeType === 3) text += c.textContent;
-  }
-  text = norm(text);
+  const control = CONTROLS.has(tag) || (rl && !STRUCTURE.has(rl));
+  // Its whole text when it says something itself or is a control, and that shows as one
+  // line; else only its own words (a wrapper says nothing its children do not say).
+  const text = (own || control) && raw && !raw.includes('\n') ? norm(raw) : own;
   return text.length > 400 ? text.slice(0, 400) : text;
 }
 function walk(el, out) {
@@ -126,7 +134,7 @@ function walk(el, out) {
   if (rl) attrs += ` mo-role="${esc(rl)}"`;
   const acc = accName(el, tag);
   if (acc) attrs += ` mo-name="${esc(acc.slice(0, 300))}"`;
-  const text = visible ? readable(el) : '';
+  const text = visible ? readable(el, tag, rl) : '';
   if (text) attrs += ` mo-text="${esc(text)}"`;
   if (checked) attrs += ` mo-checked="${checked}"`;
   if (disabled) attrs += ' mo-disabled="true"';
@@ -136,6 +144,8 @@ function walk(el, out) {
       if (c.nodeType === 3) out.push(esc(c.textContent));
       else if (c.nodeType === 1) walk(c, out);
     }
+    // An open shadow root (a web component) is what a person sees inside its host.
+    if (el.shadowRoot) for (const c of el.shadowRoot.children) walk(c, out);
   }
   out.push(`</${name}>`);
 }

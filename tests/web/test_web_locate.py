@@ -80,3 +80,34 @@ def test_css_is_left_to_the_browser() -> None:
 
     with pytest.raises(ValueError, match="answered by the server"):
         page.find(Locator(HERE, css="input.toggle"))
+
+
+@pytest.mark.browser
+def test_a_live_page_a_web_component_and_a_hidden_checkbox(chromium: dict[str, str]) -> None:
+    """Taken from headless Chromium: a switch inside a web component's shadow root, and a
+    visually hidden checkbox whose box is its label's (a person clicks the label)."""
+    from mobile_optout.driver import connect
+    from mobile_optout.values import Browser
+
+    page = (
+        "data:text/html,<my-toggle></my-toggle>"
+        "<div><input type=checkbox id=c checked style='width:1px;height:1px'>"
+        "<label for=c style='display:inline-block;width:200px'>Hidden box</label></div>"
+        "<script>document.querySelector('my-toggle').attachShadow({mode:'open'}).innerHTML="
+        "'<button role=switch aria-checked=false>Inner</button>'</script>"
+    )
+    driver = connect("data:,", Platform.WEB, None,
+                     browser=Browser(name="chromium", headless=True))
+    try:
+        driver.deep_link(page, None)  # type: ignore[arg-type]
+        live = Screen(driver.page_source(), Platform.WEB)
+    finally:
+        driver.quit()
+
+    inner = live.first(Locator(HERE, role="switch"))
+    box = live.first(Locator(HERE, switch_for=Locator(HERE, text=TextMatch("exact", "Hidden box"))))
+    label = live.first(Locator(HERE, xpath="//label"))
+
+    assert inner is not None and (inner.texts, inner.checked) == (("Inner",), False)
+    assert box is not None and box.checked is True and box.resource_id == "c"
+    assert label is not None and box.bounds == label.bounds
