@@ -3,7 +3,8 @@ mending a flow against a real phone (the way Maestro's `hierarchy` or Appium Ins
 are used), with the same rules the runner matches by (``mobile_optout.locate``).
 
 Suggestions prefer what a user sees over internal ids that change between builds:
-a toggle -> ``switch_for`` its label; a unique text -> the text; a unique accessibility
+a toggle -> ``switch_for`` its label; a unique text -> the text; on a web page a unique
+role and name (a button that says "Me") -> ``role``/``name``; a unique accessibility
 label -> ``accessibility_id``; then the resource id; an XPath as the last resort.
 """
 
@@ -44,6 +45,8 @@ def describe(screen: Screen) -> list[Row]:
     text_count = Counter(t for n in shown for t in {t.casefold() for t in n.texts})
     desc_count = Counter(n.accessibility_id for n in shown if n.accessibility_id)
     id_count = Counter(n.resource_id for n in shown if n.resource_id)
+    # web: how many elements a role with an accessible name would match
+    role_count = Counter((n.role, t.casefold()) for n in shown if n.role for t in n.texts)
     labels: dict[int, Node] = {}  # toggle -> the text node in its row
     for n in shown:
         if n.texts and not n.checkable:
@@ -59,17 +62,20 @@ def describe(screen: Screen) -> list[Row]:
             element=n.cls.rsplit(".", 1)[-1].removeprefix("XCUIElementType"),
             says=n.texts[0] if n.texts else "",
             state=state,
-            locator=_suggest(screen, n, labels.get(id(n)), text_count, desc_count, id_count),
+            locator=_suggest(screen, n, labels.get(id(n)), text_count, desc_count, id_count,
+                             role_count),
         ))
     return rows
 
 
 def _suggest(screen: Screen, node: Node, label: Node | None, texts: Counter[str],
-             descs: Counter[str], ids: Counter[str]) -> str:
+             descs: Counter[str], ids: Counter[str], roles: Counter[tuple[str, str]]) -> str:
     if node.checkable and label is not None and label.texts:
         return f"{{switch_for: {_yaml_str(label.texts[0])}}}"
     if node.texts and texts[node.texts[0].casefold()] == 1:
         return _yaml_str(node.texts[0])
+    if node.role and node.texts and roles[(node.role, node.texts[0].casefold())] == 1:
+        return f"{{role: {node.role}, name: {_yaml_str(node.texts[0])}}}"
     if node.accessibility_id and descs[node.accessibility_id] == 1:
         return f"{{accessibility_id: {_yaml_str(node.accessibility_id)}}}"
     if node.resource_id and ids[node.resource_id] == 1:

@@ -111,3 +111,44 @@ def test_a_live_page_a_web_component_and_a_hidden_checkbox(chromium: dict[str, s
     assert inner is not None and (inner.texts, inner.checked) == (("Inner",), False)
     assert box is not None and box.checked is True and box.resource_id == "c"
     assert label is not None and box.bounds == label.bounds
+
+
+def test_every_locator_inspect_suggests_finds_its_own_element(
+    page: Screen, tmp_path: Path
+) -> None:
+    from mobile_optout.flow import load_flow
+    from mobile_optout.flow.model import AssertVisible
+    from mobile_optout.inspect import describe
+
+    rows = describe(page)
+    toggles = [r for r in rows if r.state]
+    flow = tmp_path / "suggested.yaml"
+    flow.write_text(
+        "mobile-optout: flow\nname: suggested\nplatforms: [web]\napp: {web: {url: /}}\n"
+        "steps:\n" + "".join(f"  - assert_visible: {r.locator}\n" for r in rows),
+        encoding="utf-8",
+    )
+    steps = load_flow(flow).steps
+
+    assert [r.state for r in toggles] == ["on"]
+    assert toggles[0].locator.startswith("{switch_for:")
+    for row, step in zip(rows, steps, strict=True):
+        assert isinstance(step, AssertVisible)
+        found = page.find(step.target)
+        assert found, row
+        assert found[0].checked == ((row.state == "on") if row.state else None), row
+
+
+@pytest.mark.browser
+def test_inspect_command_on_the_built_in_website(
+    chromium: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mobile_optout.cli import main
+
+    with pytest.raises(SystemExit) as code:
+        main(["inspect", "--device", "sim-web"])
+    out = capsys.readouterr().out
+
+    assert code.value.code == 0
+    assert "sim-web" in out
+    assert '"Me"' in out and '"Settings & Privacy"' not in out  # the closed menu is not shown
