@@ -18,7 +18,8 @@ page, plus a few attributes of ours, all prefixed ``mo-``:
 - ``mo-checked``: a switch's or checkbox's live state, from ``aria-checked`` or the
   ``checked`` property, whichever the page uses; ``mo-disabled``.
 
-The root is ``<webpage width height url title>`` (the document's full size). Skipped:
+The root is ``<webpage width height url title viewport scroll>`` (the document's full
+size; a scroll changes the snapshot, so a scroll that moved nothing is seen as such). Skipped:
 ``<head>``, scripts, styles, templates and the inside of SVG images; nothing else, so that
 an element's position among its same-tag siblings is the page's own (a path from this
 tree finds the same element in the browser). An open shadow root's elements follow their
@@ -154,7 +155,8 @@ const out = [];
 const w = Math.max(root.scrollWidth, window.innerWidth);
 const h = Math.max(root.scrollHeight, window.innerHeight);
 out.push(`<webpage width="${w}" height="${h}" url="${esc(location.href)}" ` +
-  `title="${esc(document.title)}" viewport="${window.innerWidth}x${window.innerHeight}">`);
+  `title="${esc(document.title)}" viewport="${window.innerWidth}x${window.innerHeight}" ` +
+  `scroll="${Math.round(sx)},${Math.round(sy)}">`);
 walk(root, out);
 out.push('</webpage>');
 return out.join('');
