@@ -8,7 +8,12 @@ Rules kept here (and nowhere else):
 - One page-source read answers the target, its alternatives, the interrupts and the
   blockers of one poll; it is reused until the next action changes the screen.
 - Before a tap, a declared interrupt on screen (a rating dialog...) is dismissed first.
-- A tap on a denylisted label (Delete account, Sign out...) is refused.
+- A tap on a denylisted label (Delete account, Sign out...) is refused, whether it is the
+  element aimed at or the one under the finger.
+- A tap by coordinates lands where it is meant: the point is hit-tested against the screen
+  the target was found on (``Screen.hit``); when something else is on top (a sticky bar, a
+  banner, a sheet) the target is scrolled clear or the thing is dismissed as a declared
+  interrupt, else the tap is refused (``Covered``) and nothing is tapped.
 - A transient failure (a 500, a stale element) is tried again within the deadline; a lost
   session is not handled here but raised for the runner to reopen.
 """
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from loguru import logger
@@ -25,6 +30,7 @@ from loguru import logger
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import STRATEGIES, Driver, Element
 from mobile_optout.errors import (
+    Covered,
     DeniedTap,
     FlowEnded,
     Interrupted,
@@ -33,12 +39,22 @@ from mobile_optout.errors import (
 )
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
-from mobile_optout.values import Rect
+from mobile_optout.values import Rect, TapRecord
 from mobile_optout.webdom import dom_path
 
 T = TypeVar("T")
 # What a server element says, per platform.
 TEXT_ATTRIBUTE = {Platform.ANDROID: "text", Platform.IOS: "label", Platform.WEB: "innerText"}
+
+
+def _away_from(cover: Node, screen: Screen) -> str:
+    """The scroll that moves content away from what covers it: a bar over the lower half
+    of the screen is cleared by scrolling down (the content moves up), one above by up."""
+    height = screen.size[1] if screen.size else 0
+    cy = cover.center[1] if cover.center else 0
+    return "down" if cy * 2 >= height else "up"
+
+
 MAX_INTERRUPTS_PER_WAIT = 6
 
 
@@ -50,6 +66,9 @@ class Target:
     node: Node | None = None
     element: Element | None = None
     value: str = ""  # the locator value a server element was found by
+    screen: Screen | None = None  # the screen a node was found on (hit-tests use it)
+    locator: Locator | None = None  # what found it: to find it again after a scroll
+    point: tuple[int, int] | None = None  # where to tap, when not the centre (it is covered)
 
 
 class Device:
@@ -63,6 +82,7 @@ class Device:
         on_identity: Callable[[str], None] | None = None,
         expand: Callable[[Locator], Locator] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        taps: list[TapRecord] | None = None,
     ) -> None:
         self.driver = driver
         self.profile = profile
@@ -73,6 +93,7 @@ class Device:
         self._expand = expand or (lambda loc: loc)  # fills in ${NAME} in locators
         self._cancelled = cancelled or (lambda: False)
         self._deny = tuple(d.casefold() for d in flow.denylist if d not in flow.allow_taps)
+        self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -84,6 +105,10 @@ class Device:
     @property
     def poll(self) -> float:
         return self.profile.timeouts.poll
+
+    def expand(self, locator: Locator) -> Locator:
+        """The locator with the flow's ${NAME}s filled in."""
+        return self._expand(locator)
 
     def screen(self, *, fresh: bool = False) -> Screen:
         """The current UI tree; read again only after an action or when asked."""
@@ -130,8 +155,9 @@ class Device:
         locator = self._expand(locator)
         if needs_server(locator, self.platform) or self._server_is_cheaper(locator):
             return self._look_server(locator)
-        node = self.screen(fresh=fresh).first(locator)
-        return Target(node.describe(), node=node) if node else None
+        screen = self.screen(fresh=fresh)
+        node = screen.first(locator)
+        return Target(node.describe(), node=node, screen=screen, locator=locator) if node else None
 
     def _server_is_cheaper(self, locator: Locator) -> bool:
         """A lone accessibility id, qualified resource id or class, with no interrupts or
@@ -203,15 +229,23 @@ class Device:
                 return False
             self.pause()
 
-    def _dismiss_interrupt(self, *, fresh: bool) -> bool:
+    def dismiss_interrupt(self, *, fresh: bool = False, over: Node | None = None) -> bool:
+        """Dismiss a declared interrupt that shows (the one drawn over ``over``, when given);
+        True when one was."""
+        return self._dismiss_interrupt(fresh=fresh, over=over)
+
+    def _dismiss_interrupt(self, *, fresh: bool, over: Node | None = None) -> bool:
         if not self.flow.interrupts:
             return False
         screen = self.screen(fresh=fresh)
         for interrupt in self.flow.interrupts:
             if needs_server(interrupt.when, self.platform):
-                shown = self._look_server(interrupt.when) is not None
+                shown = over is None and self._look_server(interrupt.when) is not None
             else:
-                shown = screen.first(interrupt.when) is not None
+                shown = any(
+                    over is None or Screen.inside(over, n) or Screen.inside(n, over)
+                    for n in screen.find(interrupt.when)
+                )
             if not shown:
                 continue
             button = self.look(interrupt.tap)
@@ -231,9 +265,54 @@ class Device:
 
     # -- acting -------------------------------------------------------------------------
 
-    def tap(self, target: Target) -> None:
+    def tap(self, target: Target) -> Target:
+        """Tap the target where it is not covered; returns the target as tapped (found
+        again when it had to be scrolled clear)."""
+        target, under = self._clear_path(target)
         self._check_denylist(target)
+        if under is not None:
+            self._check_denylist(Target(under.describe(), node=under))
         self._tap_target(target)
+        return target
+
+    def _clear_path(self, target: Target, tries: int = 3) -> tuple[Target, Node | None]:
+        """Hit-test the point a coordinate tap would use; scroll the target clear of what
+        covers it, or dismiss that as a declared interrupt. (Target, node under the finger);
+        ``Covered`` when neither works: nothing was tapped."""
+        covered: tuple[Node, Screen] | None = None
+        for attempt in range(tries):
+            node, screen = target.node, target.screen
+            if node is None or node.center is None or screen is None:
+                return target, None  # an element click: the platform aims it
+            point = screen.tap_point(node)
+            if point is not None:  # its centre, or the middle of a part nothing covers
+                under = screen.hit(*point)
+                return (target if point == node.center else replace(target, point=point)), under
+            under = screen.hit(*node.center)
+            assert under is not None  # something covers it
+            covered = (under, screen)
+            if self.dismiss_interrupt(over=under):
+                again = self._find_again(target)
+            elif attempt < tries - 1 and target.locator is not None:
+                self.scroll(_away_from(under, screen))
+                again = self._find_again(target)
+            else:
+                again = None
+            if again is None:
+                break
+            target = again
+        assert covered is not None
+        on_top, seen = covered
+        raise Covered(
+            f"did not tap {target.description}: {on_top.describe()} is on top of it "
+            f"and it could not be scrolled clear",
+            expected=target.description, actual=on_top.describe(), ui_tree=seen.source,
+        )
+
+    def _find_again(self, target: Target) -> Target | None:
+        if target.locator is None:
+            return None
+        return self.look(target.locator, fresh=self._screen is None)
 
     def _check_denylist(self, target: Target) -> None:
         if target.node is not None:
@@ -255,9 +334,15 @@ class Device:
 
     def _tap_target(self, target: Target) -> None:
         before = self._screen.source if self._screen is not None else None
-        if target.node is not None and target.node.center is not None:
-            x, y = target.node.center
+        node = target.node
+        bounds = None
+        if node is not None and node.bounds is not None:
+            b = node.bounds
+            bounds = [b.x, b.y, b.width, b.height]
+        if node is not None and node.center is not None:
+            x, y = target.point or node.center
             self._retry(lambda: self.driver.tap_at(x, y))
+            self.taps.append(TapRecord(target.description, bounds, [x, y]))
         else:  # a server element, or a node with no geometry: click the element itself
             element = target.element
             if element is None:
@@ -265,6 +350,7 @@ class Device:
                 element = self._element_for(target.node)
             el = element
             self._retry(lambda: self.driver.click(el))
+            self.taps.append(TapRecord(target.description, bounds))
         self._on_event("tap", target.description)
         self._settle(before)
 
@@ -373,6 +459,14 @@ class Device:
         return self._retry(self.driver.screenshot_png)
 
     # -- toggles ------------------------------------------------------------------------
+
+    def enabled(self, target: Target) -> bool:
+        """Whether the element takes input (a disabled switch shows a placeholder)."""
+        if target.node is not None:
+            return target.node.enabled
+        element = target.element
+        assert element is not None
+        return self._retry(lambda: self.driver.attribute(element, "enabled")) != "false"
 
     def toggle_state(self, target: Target) -> bool | None:
         """On or off as the screen shows it; None when the element is not a toggle."""

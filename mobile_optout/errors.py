@@ -9,6 +9,7 @@
     ├── StepFailed                   the app did not look as the flow expected (exit 1);
     │   │                            carries the UI tree at that moment
     │   ├── DeniedTap                a tap on a denylisted label was refused
+    │   ├── Covered                  something else was on top of the tap's target
     │   └── LocatorRejected          the server refused a locator (bad XPath, predicate)
     ├── FlowEnded                    not a failure: the flow stopped with an honest outcome
     │                                (the setting is not offered here; a sign-in wall)
@@ -120,6 +121,10 @@ class StepFailed(OptoutError):
 
 class DeniedTap(StepFailed):
     """A tap on a denylisted label (Delete account, Sign out...) was refused."""
+
+
+class Covered(StepFailed):
+    """Something else is on top of the element a tap aims at; nothing was tapped."""
 
 
 class FlowEnded(OptoutError):

@@ -13,6 +13,17 @@ Platform differences live here and in ``device.py`` only:
 - geometry: Android ``bounds="[l,t][r,b]"``; iOS ``x``/``y``/``width``/``height``.
 The web's own DOM-to-node rules (texts, accessible names, roles, aria-checked/checked) are
 in ``mobile_optout.webdom``; from the ``Node`` on, the web is matched by the same rules.
+
+Geometry decides belonging and what a finger reaches, because trees differ between
+platforms, builds and web views while frames do not:
+- ``Screen.row_of`` / ``Screen.switch_for`` / ``Screen.label_of_switch``: a label and a
+  switch belong together when their frames share a row on screen (they overlap vertically
+  by at least half the shorter one), with or without a row container, named or not. A
+  switch is never borrowed from another row; two candidates is ambiguity, not a choice.
+- ``Screen.hit``: the element a tap at a point reaches is the last one in drawing order
+  whose frame contains it (layout wrappers that cover the whole screen excepted).
+- ``Screen.loading`` / ``Screen.dialogs`` / ``Screen.notices``: spinners, progress bars and
+  "Loading..." texts; alerts, sheets and dialogs; toasts and snackbars.
 """
 
 from __future__ import annotations
@@ -28,6 +39,19 @@ from mobile_optout.flow.model import Locator, Platform
 from mobile_optout.values import Rect
 
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain", "css"})
+# What says "still loading": spinner classes, and texts such as "Loading...".
+LOADING_CLASSES = ("ProgressBar", "XCUIElementTypeActivityIndicator",
+                   "XCUIElementTypeProgressIndicator")
+LOADING_TEXT = re.compile(r"^\s*(loading|please wait|one moment)\b.{0,40}$", re.IGNORECASE)
+# What is a dialog or sheet on top: iOS alert/sheet types, Android dialog windows (their
+# framework ids) and web-page dialogs (Chromium exposes role=dialog as android.app.Dialog).
+DIALOG_CLASSES = frozenset({"XCUIElementTypeAlert", "XCUIElementTypeSheet", "android.app.Dialog"})
+DIALOG_IDS = ("id/alertTitle", "id/parentPanel", "id/design_bottom_sheet", "id/bottom_sheet")
+# Toasts and snackbars: the transient notes an app shows after a failed save.
+NOTICE_IDS = ("id/snackbar_text", "id/snackbar", "id/toast")
+# The same on a web page, by ARIA role (a spinner is role=progressbar).
+WEB_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+WEB_NOTICE_ROLES = frozenset({"alert", "status"})
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
 _IOS_TOGGLES = frozenset({"XCUIElementTypeSwitch", "XCUIElementTypeToggle"})
 ROOT_TAGS = frozenset({"hierarchy", "AppiumAUT", "app", "webpage"})  # not elements
@@ -48,6 +72,7 @@ class Node:
     enabled: bool
     checkable: bool
     checked: bool | None
+    clickable: bool = False
     role: str = ""  # web: the ARIA role (explicit or implied by the tag)
 
     @property
@@ -110,6 +135,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
             resource_id=_attr(el, "resource-id"), accessibility_id=desc, bounds=bounds,
             displayed=_attr(el, "displayed") != "false", enabled=_attr(el, "enabled") != "false",
             checkable=checkable, checked=(_attr(el, "checked") == "true") if checkable else None,
+            clickable=_attr(el, "clickable") == "true",
         )
     cls = _attr(el, "type") or str(el.tag)
     try:
@@ -126,6 +152,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
         el=el, platform=platform, cls=cls, texts=texts, resource_id=name,
         accessibility_id=name, bounds=bounds, displayed=_attr(el, "visible") != "false",
         enabled=_attr(el, "enabled") != "false", checkable=toggle, checked=checked,
+        clickable=toggle or cls.endswith(("Button", "Cell", "Link")),
     )
 
 
@@ -175,7 +202,8 @@ class Screen:
             return []
         if kind == "switch_for":
             assert loc.switch_for is not None
-            return [t for label in self.find(loc.switch_for) if (t := self.toggle_near(label))]
+            switch = self.switch_for(loc.switch_for).switch
+            return [switch] if switch is not None else []
         if kind == "xpath":
             assert loc.xpath is not None
             xpath = loc.xpath
@@ -201,27 +229,179 @@ class Screen:
         x, y = node.bounds.center
         return 0 <= x < self.size[0] and 0 <= y < self.size[1] and node.bounds.height > 0
 
-    def toggle_near(self, label: Node) -> Node | None:
-        """The checkable node in the same row as ``label`` (label and switch are siblings,
-        or cousins inside one row container). The label itself when it is the toggle."""
-        if label.checkable:
-            return label
-        el: etree._Element | None = label.el.getparent()
-        for _ in range(4):
-            if el is None:
-                break
-            toggles = [
-                n for d in el.iter() if (n := self._by_el.get(d)) and n.checkable and n.displayed
+    # -- rows: which switch belongs to which label ------------------------------------
+
+    def row_of(self, node: Node) -> list[Node]:
+        """Every displayed node in the same row as ``node`` on screen (their frames overlap
+        vertically by at least half the shorter one), in drawing order, ``node`` excepted.
+        The tree is not consulted: a row container may or may not exist."""
+        return [n for n in self.nodes if n is not node and n.displayed and _same_row(node, n)]
+
+    def switch_for(self, label: Locator) -> SwitchMatch:
+        """The switch that belongs to the label ``label`` finds: the checkable element in the
+        same row, or the label itself (or its ancestor) when it is checkable. Never another
+        row's switch. ``SwitchMatch.switch`` is None when there is none yet, or when two
+        could belong to it (``candidates`` names them; ``pending`` says what is still
+        loading in the row)."""
+        labels = self.find(label)
+        found: dict[int, Node] = {}
+        pending: list[Node] = []
+        for node in labels:
+            own = self._checkable_self(node)
+            row = [own] if own is not None else [
+                n for n in self.row_of(node) if n.checkable and n.bounds and n.bounds.height > 0
             ]
-            if toggles:
-                return min(toggles, key=lambda t: _vertical_distance(label, t))
+            for switch in row:
+                found.setdefault(id(switch.el), switch)
+            if own is None and not row:
+                pending.extend(n for n in self.row_of(node) if _is_loading(n))
+        candidates = tuple(found.values())
+        return SwitchMatch(
+            switch=candidates[0] if len(candidates) == 1 else None,
+            candidates=candidates, labels=tuple(labels), pending=tuple(pending),
+        )
+
+    def _checkable_self(self, node: Node) -> Node | None:
+        el: etree._Element | None = node.el
+        while el is not None:
+            n = self._by_el.get(el)
+            if n is not None and n.checkable:
+                return n
             el = el.getparent()
-        # No common row container: fall back to geometry, a toggle level with the label.
-        level = [
-            n for n in self.nodes
-            if n.checkable and n.displayed and _vertical_distance(label, n) == 0
+        return None
+
+    def label_of_switch(self, switch: Node) -> Node | None:
+        """The text that names ``switch``: its own text, else the first text in its row
+        that no other switch in that row could also claim (None when none, or two)."""
+        if switch.texts:
+            return switch
+        for n in self.row_of(switch):
+            if n.texts and not n.checkable and self._checkable_self(n) is None:
+                switches = [s for s in self.row_of(n) if s.checkable]
+                if switches == [switch]:
+                    return n
+        return None
+
+    def toggle_near(self, label: Node) -> Node | None:
+        """The one switch in ``label``'s row (kept for callers that hold a node)."""
+        own = self._checkable_self(label)
+        if own is not None:
+            return own
+        row = [n for n in self.row_of(label) if n.checkable]
+        return row[0] if len(row) == 1 else None
+
+    def same_node(self, node: Node) -> Node | None:
+        """The node on this screen that is ``node`` from an earlier screen: same class and
+        ids, at the same place (or at the same place in the tree)."""
+        path = node.el.getroottree().getpath(node.el)
+        for n in self.nodes:
+            if (n.cls, n.resource_id, n.accessibility_id) != (
+                    node.cls, node.resource_id, node.accessibility_id):
+                continue
+            if n.bounds == node.bounds or self.root.getroottree().getpath(n.el) == path:
+                return n
+        return None
+
+    # -- what is on top, what is loading ---------------------------------------------
+
+    def hit(self, x: int, y: int) -> Node | None:
+        """The element a tap at (x, y) reaches: the last in drawing order whose frame
+        contains the point. Wrappers with nothing to say that cover the whole screen are
+        passed through (they are layout, not something drawn on top)."""
+        top: Node | None = None
+        for n in self.nodes:
+            b = n.bounds
+            if not n.displayed or b is None or b.width <= 0 or b.height <= 0:
+                continue
+            if not (b.x <= x < b.x + b.width and b.y <= y < b.y + b.height):
+                continue
+            if self._wrapper(n):
+                continue
+            top = n
+        return top
+
+    def reaches(self, x: int, y: int, node: Node) -> bool:
+        """A tap at (x, y) reaches ``node`` (or something inside it) and nothing else."""
+        under = self.hit(x, y)
+        return under is None or self.inside(under, node) or self.inside(node, under)
+
+    def tap_point(self, node: Node) -> tuple[int, int] | None:
+        """Where a tap reaches ``node``: its centre; when something covers that, the first
+        uncovered point of a grid over it (middle first, as the drivers' element clicks aim
+        at the visible part); None when all of it is covered."""
+        b = node.bounds
+        if b is None:
+            return None
+        if self.reaches(*b.center, node):
+            return b.center
+        for fy in (0.5, 0.3, 0.7, 0.15, 0.85):
+            for fx in (0.5, 0.3, 0.7):
+                x, y = b.x + int(b.width * fx), b.y + int(b.height * fy)
+                if self.reaches(x, y, node):
+                    return x, y
+        return None
+
+    def _wrapper(self, n: Node) -> bool:
+        if n.texts or n.clickable or n.checkable or self.size is None or n.bounds is None:
+            return False
+        w, h = self.size
+        return n.bounds.width * n.bounds.height >= 0.8 * w * h
+
+    @staticmethod
+    def inside(node: Node, outer: Node) -> bool:
+        """``node`` is ``outer`` or drawn within it (a descendant in the tree)."""
+        el: etree._Element | None = node.el
+        while el is not None:
+            if el is outer.el:
+                return True
+            el = el.getparent()
+        return False
+
+    def loading(self, declared: tuple[Locator, ...] = ()) -> list[Node]:
+        """What on screen says the page is still loading: spinners and progress bars,
+        "Loading..." texts, and the loading texts a flow declares."""
+        found = [n for n in self.nodes if self.on_screen(n) and _is_loading(n)]
+        for loc in declared:
+            found.extend(n for n in self.find(loc) if n not in found)
+        return found
+
+    def dialogs(self) -> list[Node]:
+        """Dialogs, alerts and sheets on top (the outermost node of each)."""
+        out: list[Node] = []
+        for n in self.nodes:
+            if not n.displayed or not (
+                n.cls in DIALOG_CLASSES or n.resource_id.endswith(DIALOG_IDS)
+                or n.role in WEB_DIALOG_ROLES
+            ):
+                continue
+            if not any(self.inside(n, o) for o in out):
+                out.append(n)
+        return out
+
+    def dialog_text(self, dialog: Node) -> str:
+        """What a dialog says (an Android dialog window: the whole window's texts)."""
+        root = dialog
+        if dialog.resource_id.endswith(("id/alertTitle", "id/parentPanel")):
+            root = self.nodes[0] if self.nodes else dialog
+        texts = [t for el in root.el.iter() if (n := self._by_el.get(el)) for t in n.texts]
+        return " / ".join(dict.fromkeys(texts))
+
+    def notices(self) -> list[str]:
+        """Texts of toasts and snackbars on screen."""
+        return [
+            t for n in self.nodes
+            if n.displayed and ("Toast" in n.cls or n.resource_id.endswith(NOTICE_IDS)
+                                or n.role in WEB_NOTICE_ROLES)
+            for t in n.texts
         ]
-        return level[0] if level else None
+
+    def resembling(self, words: tuple[str, ...]) -> list[str]:
+        """Texts on screen that contain any of ``words`` (case and spacing ignored)."""
+        folded = [" ".join(w.split()).casefold() for w in words if w.strip()]
+        return [
+            t for t in dict.fromkeys(self.texts())
+            if any(w in " ".join(t.split()).casefold() for w in folded)
+        ]
 
     # -- reading -------------------------------------------------------------------
 
@@ -279,14 +459,42 @@ def _screen_size(root: etree._Element) -> tuple[int, int] | None:
     return None
 
 
-def _vertical_distance(a: Node, b: Node) -> int:
-    if not a.bounds or not b.bounds:
-        return 10**6
-    a_top, a_bottom = a.bounds.y, a.bounds.y + a.bounds.height
-    b_top, b_bottom = b.bounds.y, b.bounds.y + b.bounds.height
-    if a_bottom > b_top and b_bottom > a_top:
-        return 0  # they overlap vertically: the same row
-    return min(abs(a_top - b_bottom), abs(b_top - a_bottom))
+@dataclass(frozen=True, slots=True)
+class SwitchMatch:
+    """What ``Screen.switch_for`` found: the switch, or why there is none."""
+
+    switch: Node | None
+    candidates: tuple[Node, ...] = ()  # every switch that could belong to the label
+    labels: tuple[Node, ...] = ()  # the nodes the label locator found
+    pending: tuple[Node, ...] = ()  # spinners in the label's row, where a switch will be
+
+    def problem(self) -> str:
+        """Why there is no switch, in a person's words ("" when there is one)."""
+        if self.switch is not None:
+            return ""
+        if not self.labels:
+            return "the label is not on screen"
+        if len(self.candidates) > 1:
+            names = ", ".join(c.describe() for c in self.candidates)
+            return f"{len(self.candidates)} switches could belong to the label: {names}"
+        if self.pending:
+            return "the switch is not drawn yet (something is loading where it will be)"
+        return f"no switch in the same row as {self.labels[0].describe()}"
+
+
+def _same_row(a: Node, b: Node) -> bool:
+    """Frames that overlap vertically by at least half the shorter one share a row."""
+    if not a.bounds or not b.bounds or a.bounds.height <= 0 or b.bounds.height <= 0:
+        return False
+    overlap = min(a.bounds.y + a.bounds.height, b.bounds.y + b.bounds.height) - max(
+        a.bounds.y, b.bounds.y)
+    return overlap * 2 >= min(a.bounds.height, b.bounds.height)
+
+
+def _is_loading(n: Node) -> bool:
+    if any(c in n.cls for c in LOADING_CLASSES) or n.role == "progressbar":
+        return True
+    return any(LOADING_TEXT.match(t) for t in n.texts)
 
 
 def _text_locators(loc: Locator) -> Iterator[Locator]:

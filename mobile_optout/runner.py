@@ -9,7 +9,10 @@ Where things are:
 - Platform rules (toggle attributes, back buttons, scrolling) live in ``device.py`` and
   ``locate.py``; device errors are converted in ``driver.py``.
 
-A setting counts as changed only when it was read back from the screen after the tap.
+A setting counts as changed only when it was read back from the screen after the tap and
+still held after the settle window (``mobile_optout.toggle``). A flow ends ``not_offered``
+only with positive evidence: the whole page was seen (scrolled to its end), nothing on it
+was loading, and nothing on it resembles the setting (``seek``, ``missing``).
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
+from mobile_optout.toggle import Toggle
 from mobile_optout.values import Mode, on_off
 
 
@@ -98,6 +102,23 @@ class RunOptions:
 
 class _Skipped(Exception):
     """The step's target was missing and the step is optional."""
+
+
+MAX_SCROLLS_TO_PROVE = 10  # a not_offered step scrolls at most this far to see the page
+
+
+@dataclass(slots=True)
+class Scan:
+    """What a search through a page saw: the evidence a not_offered needs."""
+
+    texts: dict[str, None] = field(default_factory=dict)  # every text seen, in order
+    reached_end: bool = False  # a scroll moved nothing: the whole page was seen
+    loading: list[str] = field(default_factory=list)  # what still loaded at the end
+
+
+def _resembles(text: str, words: Sequence[str]) -> bool:
+    folded = " ".join(text.split()).casefold()
+    return any(" ".join(w.split()).casefold() in folded for w in words if w.strip())
 
 
 # --------------------------------------------------------------------------- one flow
@@ -138,6 +159,7 @@ class FlowRun:
         )
         self.setting: SettingObservation | None = None
         self.tapped_setting = False
+        self.scan: Scan | None = None  # the last page search (not_offered's evidence)
         self.checkpoint = 0  # top-level step index to resume at after a lost session
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
@@ -207,6 +229,7 @@ class FlowRun:
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
+                taps=self.result.taps,
             )
 
     def _connect(self) -> AppiumDriver:
@@ -343,16 +366,59 @@ class FlowRun:
         target = self.device.wait_for(locator, self.timeout_for(step))
         if target is not None:
             return target
-        self.missing(step, f"{locator} did not appear within {self.timeout_for(step):g}s")
+        what = f"{locator} did not appear within {self.timeout_for(step):g}s"
+        if step.if_missing is IfMissing.NOT_OFFERED:  # only with the whole page seen
+            target = self.seek(step, locator, "down", MAX_SCROLLS_TO_PROVE)
+            if target is not None:
+                return target
+            what = f"{locator} is not on the page (scrolled to its end)"
+        self.missing(step, what)
         raise AssertionError("unreachable")
 
+    def seek(self, step: Step, locator: Locator, direction: str, max_scrolls: int
+              ) -> Target | None:
+        """Scroll until the locator shows or the page ends; at the end, wait (up to the
+        step's timeout) for whatever is still loading, then go on. Keeps what it saw in
+        ``self.scan`` for ``missing``: texts, whether the end was reached, what loads."""
+        assert self.device is not None
+        device = self.device
+        deadline = time.monotonic() + self.timeout_for(step)
+        scan = self.scan = Scan()
+        scrolls = 0
+        while True:
+            screen = device.screen()
+            scan.texts.update(dict.fromkeys(screen.texts()))
+            loading = screen.loading(self.flow.loading)
+            at_end = scan.reached_end
+            if not at_end and scrolls < max_scrolls:
+                device.scroll(direction)  # settles: the screen after the scroll is read
+                scrolls += 1
+                if (found := device.wait_for(locator, 0.0)) is not None:
+                    return found
+                scan.reached_end = device.screen().source == screen.source
+                continue
+            scan.loading = [n.describe() for n in loading]
+            if not at_end or not loading or time.monotonic() >= deadline:
+                return None
+            # The end of the page is still loading: wait for it, then look and go on.
+            device.pause()
+            device.changed()
+            if (found := device.wait_for(locator, 0.0)) is not None:
+                return found
+            if not device.screen().loading(self.flow.loading):
+                scan.reached_end = False  # the page grew: scroll on
+
     def missing(self, step: Step, what: str) -> None:
-        """The step's target is not there: skip, end the flow, or fail, as if_missing says."""
+        """The step's target is not there: skip, end the flow, or fail, as if_missing says;
+        not_offered only with the evidence ``seek`` gathered."""
         assert self.device is not None
         if step.if_missing is IfMissing.SKIP:
             raise _Skipped(what)
         if step.if_missing is IfMissing.NOT_OFFERED:
-            raise FlowEnded("not_offered", what)
+            problem = self._not_offered_doubt(step)
+            if not problem:
+                raise FlowEnded("not_offered", what)
+            what = f"{what}, but {problem}"
         if step.if_missing is IfMissing.BLOCKED:
             raise FlowEnded("blocked", what)
         screen = self.device.screen()  # what the last look saw: no extra round trip
@@ -370,11 +436,28 @@ class FlowRun:
             ui_tree=screen.source,
         )
 
-    def screenshot(self, name: str, record: StepRecord) -> None:
+    def _not_offered_doubt(self, step: Step) -> str:
+        """Why a miss is not yet proof that the setting is not offered ("" when it is):
+        the page's end was not reached, something still loads, or a text looks like it."""
+        scan = self.scan
+        if scan is None or not scan.reached_end:
+            return "the end of the page was never reached, so it cannot be called absent"
+        if scan.loading:
+            return f"the page was still loading ({scan.loading[0]}), so it cannot be " \
+                   "called absent"
+        alike = [t for t in scan.texts if _resembles(t, step.resembles)]
+        if alike:
+            return (f"found {min(alike, key=len)!r}, which looks like the setting but does not "
+                    "match; the app may have renamed it")
+        return ""
+
+    def screenshot(self, name: str, record: StepRecord) -> str | None:
+        """Keep a screenshot as the step's evidence; its file name (None when not kept)."""
         assert self.device is not None
         shot = self.evidence.screenshot(self.result, name, self.device.screenshot())
         if shot:
             record.evidence.append(shot)
+        return shot
 
 
 def device_info(caps: Mapping[str, Any]) -> str:
@@ -434,18 +517,15 @@ def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord
 
 def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRecord) -> None:
     assert run.device is not None
-    device = run.device
+    target = run.vars.locator(step.target)
     # The page may still be loading: give the target a moment before the first scroll.
-    if device.wait_for(step.target, min(run.timeout_for(step), 2.0)) is not None:
+    if run.device.wait_for(target, min(run.timeout_for(step), 2.0)) is not None:
         return
-    for _ in range(step.max_scrolls):
-        before = device.screen().source
-        device.scroll(step.direction)  # settles: the screen after the scroll is read
-        if device.wait_for(step.target, 0.0) is not None:  # one look at that screen
-            return
-        if device.screen().source == before:
-            break  # the end of the list: nothing moved
-    run.missing(step, f"{step.target} not found after scrolling {step.direction}")
+    if run.seek(step, target, step.direction, step.max_scrolls) is not None:
+        return
+    scan = run.scan
+    ended = "" if scan is not None and scan.reached_end else f" ({step.max_scrolls} scrolls)"
+    run.missing(step, f"{target} not found after scrolling {step.direction}{ended}")
 
 
 def _back(run: FlowRun, step: Back, record: StepRecord) -> None:
@@ -466,8 +546,9 @@ def _stop(run: FlowRun, step: Stop, record: StepRecord) -> None:
 
 
 def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """Read the toggle; tap only if it differs; read it back until it shows the desired state.
-    In check mode, only read. At most one tap per attempt."""
+    """Read the toggle on a settled screen; tap only if it differs; read it back and watch
+    that the change holds (``mobile_optout.toggle`` keeps the rules). In check mode, only
+    read. At most one tap per declared attempt."""
     assert run.device is not None
     device = run.device
     spec = run.flow.setting(step.setting)
@@ -475,50 +556,37 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     if run.setting is None:
         run.setting = SettingObservation(id=step.setting, desired=desired)
     obs = run.setting
-    target = run.find(step, step.toggle)
-    state = device.toggle_state(target)
-    if state is None:
-        screen = device.screen()
-        raise StepFailed(
-            f"{step.where}: {target.description} is not a toggle; cannot read its state",
-            expected="a switch with an on/off state", actual=target.description,
-            ui_tree=screen.source,
-        )
+    toggle = run.vars.locator(step.toggle)
+    loc = toggle.for_platform(device.platform)
+    # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
+    shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
+    started = time.monotonic()
+    run.find(step, shown)
+    timeout = run.timeout_for(step)
+    switch = Toggle(device, step, toggle, timeout=timeout,
+                    settle=step.settle if step.settle is not None else run.flow.settle,
+                    shoot=lambda name: run.screenshot(name, record))
+    reading = switch.read(max(started + timeout, time.monotonic() + device.poll))
     if obs.before is None:
-        obs.before = state
-    obs.after = state
+        obs.before = reading.state
+    obs.after = reading.state
     run.screenshot("setting-before", record)
-    if state == desired:
+    if reading.state == desired:
         record.message = f"already {on_off(desired)}"
         return
     if run.options.check:
-        record.message = f"is {on_off(state)}; would turn it {on_off(desired)}"
+        record.message = f"is {on_off(reading.state)}; would turn it {on_off(desired)}"
         return
-    device.tap(target)
     run.tapped_setting = True
-    deadline = time.monotonic() + run.timeout_for(step)
-    while True:  # the tap's settling left a fresh screen: read it first
-        again = device.wait_for(step.toggle, max(0.0, deadline - time.monotonic()))
-        after = device.toggle_state(again) if again is not None else None
-        obs.after = after
-        # A control still disabled (a web page saving the change) has not settled yet.
-        settled = again is not None and (again.node is None or again.node.enabled)
-        if after == desired and settled:
-            record.message = f"turned {on_off(desired)}, verified on screen"
+    try:
+        switch.change(reading, desired, obs)
+    finally:
+        if obs.taps:
             run.screenshot("setting-after", record)
-            return
-        if time.monotonic() >= deadline:
-            run.screenshot("setting-after", record)
-            screen = device.screen()
-            raise StepFailed(
-                f"{step.where}: tapped {target.description} but it still reads "
-                f"{on_off(after)} "
-                f"after {run.timeout_for(step):g}s",
-                expected=f"{step.setting} {on_off(desired)}",
-                actual=screen.summary(), ui_tree=screen.source,
-            )
-        device.pause()
-        device.changed()  # look again: the toggle may take a moment to turn
+    confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
+        if obs.confirmed else ""
+    record.message = (f"turned {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
+                      f"back on a fresh screen")
 
 
 def _context(run: FlowRun, step: SwitchContext, record: StepRecord) -> None:

@@ -62,3 +62,13 @@ def redact_url(url: str) -> str:
 def on_off(state: bool | None) -> str:
     """A setting's state as every report and message spells it: on, off or unknown."""
     return "unknown" if state is None else ("on" if state else "off")
+
+
+@dataclass(slots=True)
+class TapRecord:
+    """One tap the runner made: what it meant to tap, and where (evidence of what was
+    tapped; the simulated phone's event log is checked against it)."""
+
+    meant: str  # the element's description
+    bounds: list[int] | None = None  # [x, y, width, height] of the element meant
+    point: list[int] | None = None  # where the finger went; None for an element click

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from mobile_optout.locate import Node
 
 ROOT_TAG = "webpage"
+CLICKABLE_TAGS = frozenset({"a", "button", "input", "label", "select", "summary", "textarea"})
+CLICKABLE_ROLES = frozenset({"button", "link", "switch", "checkbox", "radio", "tab", "menuitem",
+                             "menuitemcheckbox", "menuitemradio", "option", "treeitem"})
 
 SNAPSHOT_JS = r"""
 const SKIP = new Set(['head', 'script', 'style', 'noscript', 'template', 'link', 'meta']);
@@ -207,6 +210,7 @@ def web_node(el: etree._Element) -> Node:
     name = _attr(el, "mo-name")
     texts = tuple(dict.fromkeys(t for t in (_attr(el, "mo-text"), name) if t))
     checked = _attr(el, "mo-checked")
+    role = _attr(el, "mo-role")
     return Node(
         el=el, platform=Platform.WEB, cls=str(el.tag), texts=texts,
         resource_id=_attr(el, "id"), accessibility_id=name,
@@ -215,7 +219,8 @@ def web_node(el: etree._Element) -> Node:
         enabled=_attr(el, "mo-disabled") != "true",
         checkable=checked in ("true", "false"),
         checked=(checked == "true") if checked else None,
-        role=_attr(el, "mo-role"),
+        role=role,
+        clickable=str(el.tag) in CLICKABLE_TAGS or role in CLICKABLE_ROLES,
     )
 
 

@@ -173,3 +173,58 @@ def chromium() -> dict[str, str]:
     if missing:
         missing_tool(f"{' and '.join(missing)} not on PATH; run scripts/setup --test")
     return {name: str(path) for name, path in found.items()}
+
+
+# ------------------------------ every run on a simulated phone tells the truth (autouse)
+
+
+@pytest.fixture(autouse=True)
+def sim_runs_tell_the_truth(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Suite-wide, for every run on a simulated phone this test starts: no result says
+    changed/already_set while the phone's own state disagrees, and no run taps an element
+    other than the one it meant (the phone's event log against the run's taps).
+
+    It observes only: SimPhone.start registers the phone by URL; the store's result hooks
+    look at the phone when a result starts and when it is final."""
+    from truth_helpers import tap_problems
+
+    from mobile_optout.results.record import Outcome
+    from mobile_optout.results.store import Store
+    from mobile_optout.sim import SimPhone
+
+    phones: dict[str, SimPhone] = {}
+    marks: dict[int, int] = {}
+    problems: list[str] = []
+    start, started, finished = SimPhone.start, Store.result_started, Store.result_finished
+
+    def tracking_start(self: SimPhone) -> str:
+        url = start(self)
+        phones[url] = self
+        return url
+
+    def result_started(self: Store, run: Any, result: Any) -> None:
+        phone = phones.get(result.server)
+        if phone is not None and id(result) not in marks:
+            marks[id(result)] = len(phone.events())
+        started(self, run, result)
+
+    def result_finished(self: Store, run: Any, result: Any) -> None:
+        finished(self, run, result)
+        phone = phones.get(result.server)
+        if phone is None or id(result) not in marks:
+            return
+        where = f"{result.flow} on {result.server}"
+        s = result.setting
+        if result.outcome in (Outcome.CHANGED, Outcome.ALREADY_SET) and s is not None:
+            actual = phone.state()["settings"].get(s.id)
+            if actual is not s.desired:
+                problems.append(f"{where}: reported {result.outcome} for {s.id} "
+                                f"but the phone has it {actual}")
+        events = phone.events()[marks.pop(id(result)):]
+        problems.extend(f"{where}: {p}" for p in tap_problems(result, events))
+
+    monkeypatch.setattr(SimPhone, "start", tracking_start)
+    monkeypatch.setattr(Store, "result_started", result_started)
+    monkeypatch.setattr(Store, "result_finished", result_finished)
+    yield
+    assert not problems, "\n".join(problems)

@@ -42,10 +42,13 @@ SHORT_NAME = re.compile(r"[a-z0-9_-]+\Z")  # screenshot and checkpoint names
 
 FLOW_KEYS = (
     MARKER, "name", "description", "platforms", "app", "tags", "settings", "params",
-    "secrets", "allow_taps", "identity", "interrupts", "blockers", "steps",
+    "secrets", "allow_taps", "identity", "interrupts", "blockers", "loading", "settle",
+    "steps",
 )
-PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "steps")
-COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when")
+PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps")
+COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when", "resembles")
+ENSURE_KEYS = ("setting", "toggle", "desired", "confirm", "settle", "attempts", "errors")
+MAX_ATTEMPTS = 3
 NO_PAYLOAD_KINDS = ("launch", "back")
 CONDITION_KEYS = ("platform", "visible", "not_visible", "param")
 APP_KEYS = {"android": ("package", "activity"), "ios": ("bundle_id",), "web": ("url",)}
@@ -101,6 +104,7 @@ class Compiler(Reader):
         self.secrets: list[str] = []
         self.interrupts: list[model.Interrupt] = []
         self.blockers: list[model.Blocker] = []
+        self.loading: list[Locator] = []
         self.stack: list[Path] = []  # files being compiled, for include cycles
 
     # ------------------------------------------------------------------ errors
@@ -410,6 +414,13 @@ class Compiler(Reader):
             value = self.choice(f, if_missing, "if_missing", [i.value for i in IfMissing])
             if value:
                 out["if_missing"] = IfMissing(value)
+        if (n := m.get("resembles")) is not None:
+            out["resembles"] = tuple(self.strings(f, n, "resembles", single_ok=True))
+            if out.get("if_missing") is not IfMissing.NOT_OFFERED:
+                key = m.key_node("resembles")
+                assert key is not None
+                self.err(f, key.where, "resembles: only applies to a step with "
+                         "if_missing: not_offered", "it names what looks like the setting")
         return out if len(self.errors) == errors else None
 
     def payload_map(self, f: _File, node: RawNode, kind: str, keys: Sequence[str],
@@ -536,8 +547,7 @@ class Compiler(Reader):
 
     def build_ensure(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
                      ) -> Step | None:
-        m = self.payload_map(f, node, "ensure_setting", ("setting", "toggle", "desired"),
-                             ("setting", "toggle"))
+        m = self.payload_map(f, node, "ensure_setting", ENSURE_KEYS, ("setting", "toggle"))
         if m is None:
             return None
         setting_node, toggle_node = m.get("setting"), m.get("toggle")
@@ -551,10 +561,19 @@ class Compiler(Reader):
             desired = self.boolean(f, n, "desired")
             if desired is None:
                 return None
-        if setting is None or toggle is None:
+        kw: dict[str, Any] = {}
+        if (n := m.get("confirm")) is not None:
+            kw["confirm"] = self.locator(f, n, "confirm")
+        if (n := m.get("errors")) is not None:
+            kw["errors"] = self.locator(f, n, "errors")
+        if (n := m.get("settle")) is not None:
+            kw["settle"] = self.number(f, n, "settle")
+        if (n := m.get("attempts")) is not None:
+            kw["attempts"] = self.integer(f, n, "attempts", 1, MAX_ATTEMPTS)
+        if setting is None or toggle is None or None in kw.values():
             return None
         return model.EnsureSetting(where=where, setting=setting, toggle=toggle, desired=desired,
-                                   **common)
+                                   **kw, **common)
 
     def build_include(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
                       ) -> Step | None:
@@ -693,6 +712,8 @@ class Compiler(Reader):
                     self.blockers.append(model.Blocker(name, when, bm.where))
             if not isinstance(n, RawSeq):
                 self.err(f, n.where, f"blockers must be a list, not {describe(n)}")
+        if (n := m.get("loading")) is not None:
+            self.loading.extend(self.locators(f, n, "loading"))
 
     def flow(self, path: Path) -> model.Flow:  # noqa: PLR0915
         """Compile the flow at ``path``; raise FlowError / InputErrors listing every problem."""
@@ -740,6 +761,9 @@ class Compiler(Reader):
         if (n := m.get("identity")) is not None:
             identity = self.locators(f, n, "identity")
         self.header_lists(f, m)
+        settle = model.DEFAULT_SETTLE
+        if (n := m.get("settle")) is not None:
+            settle = self.number(f, n, "settle") or settle
         steps = self.steps(f, self.required(f, m, "steps", "a flow"), "steps")
 
         declared = {s.id for s in settings}
@@ -768,7 +792,8 @@ class Compiler(Reader):
             steps=steps, description=description, tags=tuple(tags),
             settings=settings, params=tuple(self.params.items()), secrets=tuple(self.secrets),
             interrupts=tuple(self.interrupts), blockers=tuple(self.blockers),
-            allow_taps=tuple(allow), identity=identity,
+            allow_taps=tuple(allow), identity=identity, loading=tuple(self.loading),
+            settle=settle,
         )
 
     def header_text(self, f: _File, m: RawMap, key: str, *, required: bool = False,

@@ -163,6 +163,9 @@ class Step:
     timeout: float | None = None  # seconds; None = the device's default
     if_missing: IfMissing = IfMissing.FAIL
     when: Condition | None = None
+    # With if_missing: not_offered: words that make a text on the page look like the
+    # setting; a look-alike turns "not offered" into a failure naming it.
+    resembles: tuple[str, ...] = ()
 
     @property
     def optional(self) -> bool:
@@ -305,7 +308,8 @@ class Stop(Step):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EnsureSetting(Step):
-    """Read a toggle; tap only if it differs from the desired state; read it back.
+    """Read a toggle; tap only if it differs from the desired state; read it back; watch
+    that the change holds (``mobile_optout.toggle`` keeps the rules).
 
     In check mode it only reads. ``desired`` None means the flow header's setting desired state.
     """
@@ -314,6 +318,10 @@ class EnsureSetting(Step):
     setting: str
     toggle: Locator
     desired: bool | None = None
+    confirm: Locator | None = None  # the button that confirms "Turn off ...?" (never cancel)
+    settle: float | None = None  # seconds a change must hold; None = the flow's
+    attempts: int = 1  # taps allowed when a change does not hold (one per attempt)
+    errors: Locator | None = None  # texts that mean the app could not save the change
 
     def describe(self) -> str:
         return f"ensure {self.setting}"
@@ -384,6 +392,8 @@ class Blocker:
     where: Where
 
 
+DEFAULT_SETTLE = 3.0  # seconds a changed setting must hold before it counts as changed
+
 DEFAULT_DENYLIST: tuple[str, ...] = (
     "Delete account", "Close account", "Close your account", "Deactivate account",
     "Sign out", "Log out", "Logout", "Remove account", "Erase all", "Delete all",
@@ -411,6 +421,8 @@ class Flow:
     allow_taps: tuple[str, ...] = ()  # denylisted labels this flow may tap anyway
     identity: tuple[Locator, ...] = ()  # where the account's own name shows: redacted when stored
     denylist: tuple[str, ...] = field(default=DEFAULT_DENYLIST)
+    loading: tuple[Locator, ...] = ()  # texts that say a page is still loading
+    settle: float = DEFAULT_SETTLE  # seconds a change must hold before it counts
 
     def app_for(self, platform: Platform) -> AppId | None:
         return next((a for a in self.apps if a.platform is platform), None)

@@ -147,7 +147,15 @@ _COMMON: JSON = {
     "timeout": {"description": "Seconds to wait for the target (default: the device's).",
                 "type": "number", "exclusiveMinimum": 0},
     "when": _ref("condition"),
+    "resembles": {
+        "description": "With if_missing: not_offered: words that make a text on the page look "
+        "like the setting (e.g. \"generative AI\"); a look-alike fails the flow, naming it, "
+        "instead of ending it as not_offered.",
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    },
 }
+
+_SECONDS: JSON = {"type": "number", "exclusiveMinimum": 0}
 
 _SCROLL: JSON = {
     "type": "object",
@@ -221,13 +229,23 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
         "required": ["outcome"],
         "additionalProperties": False,
     }),
-    "ensure_setting": ("Read a toggle; tap it only if it differs from the desired state; "
-                       "read it back.", {
+    "ensure_setting": ("Read a toggle on a settled screen; tap it only if it differs from "
+                       "the desired state; read it back and watch that the change holds.", {
         "type": "object",
         "properties": {
             "setting": _string("A setting id declared under settings:."),
             "toggle": {"description": "The switch.", **_ref("locator")},
             "desired": {"description": "Override the setting's desired state.", **_BOOL_LIKE},
+            "confirm": {"description": "The button that confirms a \"Turn off ...?\" dialog "
+                        "or sheet (use any: for several wordings); never a cancel.",
+                        **_ref("locator")},
+            "settle": {"description": "Seconds the change must hold before it counts "
+                       "(default: the flow's settle, 3).", **_SECONDS},
+            "attempts": {"description": "Taps allowed when a change does not hold: one per "
+                         "attempt (1).", "type": "integer", "minimum": 1, "maximum": 3},
+            "errors": {"description": "Texts that mean the app could not save the change "
+                       "(besides toasts, snackbars and \"couldn't save\"-like texts).",
+                       **_ref("locator")},
         },
         "required": ["setting", "toggle"],
         "additionalProperties": False,
@@ -256,7 +274,7 @@ def _step() -> JSON:
         })
     return {
         "description": "One step: a bare kind (launch, back) or a mapping with exactly one "
-        "kind key plus the common keys label, optional, if_missing, timeout, when.",
+        "kind key plus the common keys label, optional, if_missing, timeout, when, resembles.",
         "oneOf": variants,
     }
 
@@ -291,6 +309,11 @@ _NAMED_LOCATORS: JSON = {
             "required": ["name", "when"],
             "additionalProperties": False,
         },
+    },
+    "loading": {
+        "description": "Texts that say a page is still loading, besides spinners, progress "
+        "bars and \"Loading...\": a setting is read, and judged absent, only when none shows.",
+        "oneOf": [_ref("locator"), {"type": "array", "items": _ref("locator")}],
     },
 }
 
@@ -384,6 +407,8 @@ def flow_json_schema() -> dict[str, Any]:
                 "oneOf": [_ref("locator"), {"type": "array", "items": _ref("locator")}],
             },
             **_NAMED_LOCATORS,
+            "settle": {"description": "Seconds a changed setting must hold before it counts "
+                       "as changed (3).", **_SECONDS},
             "steps": _ref("steps"),
         },
         "required": ["mobile-optout", "name", "platforms", "app", "steps"],

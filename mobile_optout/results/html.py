@@ -127,8 +127,10 @@ def _setting_text(r: FlowResult) -> str:
     s = r.setting
     if s is None:
         return '<span class="muted">—</span>'
+    hold = f'<br><span class="muted">holding check: {_e(s.holding())}</span>' \
+        if s.holding() else ""
     return (f"<code>{_e(s.id)}</code> {_e(on_off(s.before))} → <b>{_e(on_off(s.after))}</b>"
-            f' <span class="muted">(want {_e(on_off(s.desired))})</span>')
+            f' <span class="muted">(want {_e(on_off(s.desired))})</span>{hold}')
 
 
 def _pngs(r: FlowResult) -> list[tuple[StepRecord, str]]:
@@ -223,8 +225,10 @@ def _result(index: int, r: FlowResult, run_dir: Path) -> str:
     shots = ""
     before, after = _named(r, "before"), _named(r, "after")
     if before or after:
+        flips = [f for f in (r.setting.evidence if r.setting else []) if f.endswith(".png")]
         shots = ('<h3>Setting before and after</h3><div class="shots">'
-                 + _figure(before, "before") + _figure(after, "after") + "</div>")
+                 + _figure(before, "before") + _figure(after, "after")
+                 + "".join(_figure(f, "did not hold") for f in flips) + "</div>")
     return (
         f'<section class="result result-{css}" id="r{index}"><div class="result-head">'
         f"<h2>{_e(r.device)} · {_e(r.flow)}</h2>{_badge(r.outcome)}</div>"

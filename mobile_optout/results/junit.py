@@ -67,6 +67,8 @@ def _details(r: FlowResult) -> str:
             f"setting {s.id}: desired {on_off(s.desired)}, before {on_off(s.before)},"
             f" after {on_off(s.after)}"
         )
+        if s.holding():
+            lines.append(f"holding check: {s.holding()}")
     if r.note:
         lines.append(f"note: {r.note}")
     return "\n".join(lines)

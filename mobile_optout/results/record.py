@@ -14,6 +14,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+# A value type kept in values.py (device.py records taps without importing results).
+from mobile_optout.values import TapRecord
+
 
 class Outcome(StrEnum):
     """What became of one (device, flow)."""
@@ -69,10 +72,40 @@ class StepRecord:
 
 @dataclass(slots=True)
 class SettingObservation:
+    """What the screen showed of one setting, and how a change was proven to hold."""
+
     id: str
     desired: bool
     before: bool | None = None  # None = never read
     after: bool | None = None
+    taps: int = 0  # taps on the switch (at most the step's attempts)
+    confirmed: list[str] = field(default_factory=list)  # confirm buttons answered
+    held_s: float | None = None  # how long the change held before the fresh re-read
+    reread: str = ""  # what the fresh re-read after the settle window saw
+    flip_back: str = ""  # what happened when a change did not hold
+    evidence: list[str] = field(default_factory=list)  # screenshots of a flip-back
+    attempts: list[str] = field(default_factory=list)  # one line per attempt that failed
+
+    DETAIL = ("taps", "confirmed", "held_s", "reread", "flip_back", "evidence", "attempts")
+
+    def holding(self) -> str:
+        """The holding check in a person's words ("" when nothing was tapped)."""
+        if not self.taps:
+            return ""
+        parts = [f"tapped {self.taps}x"]
+        if self.confirmed:
+            parts.append("confirmed with " + ", ".join(repr(c) for c in self.confirmed))
+        if self.held_s is not None:
+            parts.append(f"held {self.held_s:g}s; re-read: {self.reread}")
+        if self.flip_back:
+            parts.append(f"did not hold: {self.flip_back}")
+        if len(self.attempts) > 1 or (self.attempts and self.held_s is not None):
+            parts.append("; ".join(self.attempts))
+        return "; ".join(parts)
+
+    def detail(self) -> dict[str, Any]:
+        """The holding check's fields (what the history keeps besides before/after)."""
+        return {k: getattr(self, k) for k in self.DETAIL}
 
 
 @dataclass(slots=True)
@@ -105,6 +138,7 @@ class FlowResult:
     note: str = ""  # e.g. why not_offered / blocked
     attempts: int = 1
     evidence_dir: str = ""  # relative to the run folder
+    taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
 
     @property
     def key(self) -> str:
@@ -136,6 +170,7 @@ def result_dict(r: FlowResult) -> dict[str, Any]:
     for step in d["steps"]:
         step["status"] = str(step["status"])
     files = list(dict.fromkeys(f for s in r.steps for f in s.evidence))
+    files += [f for f in (r.setting.evidence if r.setting else []) if f not in files]
     if r.error and r.error.screen and r.error.screen not in files:
         files.append(r.error.screen)
     d["evidence"] = {"dir": d.pop("evidence_dir"), "files": files}
@@ -155,6 +190,7 @@ def result_from_dict(d: Mapping[str, Any]) -> FlowResult:
                        for s in d.get("steps", [])]
     if "evidence" in d:
         values["evidence_dir"] = d["evidence"]["dir"]
+    values["taps"] = [TapRecord(**t) for t in d.get("taps", [])]
     return FlowResult(**values)
 
 

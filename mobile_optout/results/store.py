@@ -31,6 +31,7 @@ from mobile_optout.results.record import (
     FlowResult,
     Outcome,
     RunRecord,
+    SettingObservation,
     StepRecord,
     now_iso,
     result_dict,
@@ -108,6 +109,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN device_info TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN error_file TEXT NOT NULL DEFAULT ''",
     ),
+    # 3 -> 4: the holding check of a changed setting (taps, confirmations, how long it
+    # held, the re-read, a flip-back), as JSON
+    ("ALTER TABLE results ADD COLUMN setting_detail TEXT NOT NULL DEFAULT '{}'",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -359,6 +363,7 @@ class Store:
             "desired": _int(s.get("desired")),
             "before": _int(s.get("before")),
             "after": _int(s.get("after")),
+            "setting_detail": json.dumps({k: s[k] for k in SettingObservation.DETAIL if k in s}),
             "evidence_dir": d["evidence"]["dir"],
         }
         if final:
@@ -478,7 +483,7 @@ class Store:
         d["setting"] = None if r["setting_id"] is None else {
             "id": r["setting_id"], "desired": bool(r["desired"]),
             "before": _bool(r["before"]), "after": _bool(r["after"]),
-        }
+        } | json.loads(r["setting_detail"] or "{}")
         d["error"] = None if r["error_type"] is None else {
             k.removeprefix("error_"): v for k, v in d.items() if k.startswith("error_")
         } | {"message": r["error_message"] or ""}
@@ -572,6 +577,8 @@ def report_rows(run: RunRecord) -> list[tuple[str, str, str, str, str]]:
         setting = ""
         if s is not None:
             setting = f"{s.id}: {on_off(s.before)} -> {on_off(s.after)} (want {on_off(s.desired)})"
+            if s.held_s is not None:
+                setting += f", held {s.held_s:g}s"
         detail = f"{r.error.type}: {r.error.message}" if r.error else r.note
         rows.append((r.device, r.flow, str(r.outcome), setting, detail))
     return rows

@@ -46,16 +46,18 @@ _MARK = re.compile(r"^mobile-optout:[ \t]*([\"']?)sim-app\1[ \t]*(#.*)?$", re.MU
 
 KINDS = ("text", "heading", "row", "group", "button", "image_button", "image", "edit",
          "switch", "link", "tab", "progress")
-TAP_KINDS = ("goto", "back", "dialog", "dismiss", "launch", "none")
+TAP_KINDS = ("goto", "back", "dialog", "dismiss", "confirm", "launch", "none")
+PENDING = ("placeholder", "spinner", "")
 TOP_KEYS = ("mobile-optout", "name", "description", "android", "ios", "settings", "start",
             "dialogs", "screens")
 ANDROID_KEYS = ("package", "activity")
 IOS_KEYS = ("bundle", "name")
 SCREEN_KEYS = ("title", "app", "back", "web", "web_text", "container_id", "deep_links",
-               "toolbar", "body", "bottom", "if", "unless")
-DIALOG_KEYS = ("title", "message", "buttons")
+               "toolbar", "body", "bottom", "overlay", "if", "unless")
+DIALOG_KEYS = ("title", "message", "buttons", "sheet")
 ELEMENT_KEYS = ("kind", "text", "desc", "id", "tap", "setting", "status_of", "fill", "layout",
-                "children", "android", "ios", "if", "unless")
+                "children", "android", "ios", "if", "unless", "pending", "lazy", "flat",
+                "confirm", "optimistic", "save_fails")
 PLATFORM_ATTRS = ("class", "type", "id", "desc", "name", "label", "text")
 LAYOUTS = ("column", "row")
 APP_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
@@ -213,6 +215,8 @@ class _AppReader(Reader):
         self.keys(self.source, m, DIALOG_KEYS, f"dialog {did}")
         if (n := self.required(self.source, m, "title", f"dialog {did}")) is not None:
             self.value(n, f"dialog {did} title", str)
+        if (n := m.get("sheet")) is not None:
+            self.value(n, f"dialog {did} sheet", bool)
         if (n := self.required(self.source, m, "buttons", f"dialog {did}")) is not None:
             self.elements(n, f"dialog {did} buttons")
 
@@ -237,7 +241,7 @@ class _AppReader(Reader):
         for key in ("if", "unless"):
             if (n := m.get(key)) is not None:
                 self.variants(n, f"{what} {key}")
-        for key in ("toolbar", "body", "bottom"):
+        for key in ("toolbar", "body", "bottom", "overlay"):
             if (n := m.get(key)) is not None:
                 self.elements(n, f"{what} {key}")
 
@@ -261,8 +265,15 @@ class _AppReader(Reader):
         for key in ("text", "desc", "id"):
             if (n := m.get(key)) is not None:
                 self.value(n, f"an element's {key}", str)
-        if (n := m.get("fill")) is not None:
-            self.value(n, "fill", bool)
+        for key in ("fill", "lazy", "flat", "optimistic", "save_fails"):
+            if (n := m.get(key)) is not None:
+                self.value(n, key, bool)
+        if (n := m.get("confirm")) is not None:
+            self.value(n, "confirm", str)
+        if (n := m.get("pending")) is not None:
+            for value in self.value(n, "pending", str):
+                if value not in PENDING:
+                    self.fail(n, f"pending must be placeholder or spinner, not {value!r}")
         if (n := m.get("layout")) is not None and (
                 not isinstance(n, RawScalar) or n.as_text not in LAYOUTS):
             self.fail(n, f"layout must be column or row, not {describe(n)}")

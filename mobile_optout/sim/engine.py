@@ -22,7 +22,14 @@ from typing import Any
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.sim.faults import Faults
-from mobile_optout.sim.model import AppModel, ScreenSpec, builtin_apps, launcher, load_app
+from mobile_optout.sim.model import (
+    AppModel,
+    ElementSpec,
+    ScreenSpec,
+    builtin_apps,
+    launcher,
+    load_app,
+)
 from mobile_optout.sim.render import Page, build_page, screenshot_png
 from mobile_optout.sim.statefile import load_settings, save_settings
 from mobile_optout.sim.tree import Builder, Node, ViewState
@@ -38,6 +45,13 @@ class EngineError(Exception):
         self.message = message
 
 
+PENDING_SECONDS = 1.5  # a late switch shows its placeholder / spinner this long
+LAZY_SECONDS = 3.0  # lazy rows stay "Loading…" this long
+FLIP_BACK_SECONDS = 1.2  # a refused save flips the switch back after this long
+NOTICE_SECONDS = 2.5  # ...and shows "Couldn't save" this long
+SAVE_ERROR = "Couldn't save your change. Try again."
+
+
 @dataclass
 class ScreenInst:
     screen: str
@@ -45,6 +59,11 @@ class ScreenInst:
     scroll: int = 0
     loading_until: float = 0.0
     fields: dict[str, str] = field(default_factory=dict)
+    arrived: float = field(default_factory=time.monotonic)
+
+    def since(self) -> float:
+        """Seconds since the screen showed its content (after any loading spinner)."""
+        return time.monotonic() - max(self.arrived, self.loading_until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +97,9 @@ class Rendering:
         return Handle("screen", self.screen_token, node.key)
 
 
-def element_info(node: Node) -> dict[str, str]:
+def element_info(node: Node) -> dict[str, Any]:
     return {"text": node.text, "label": node.desc, "id": node.rid or node.name,
-            "class": node.tag}
+            "class": node.tag, "bounds": list(node.bounds)}
 
 
 def install(apps: Sequence[str | Path], variants: tuple[str, ...]) -> dict[str, AppModel]:
@@ -126,11 +145,15 @@ class Engine:
         self.launcher = ScreenInst("launcher", next(self._numbers))
         self.stack: list[ScreenInst] = []
         self.dialog: tuple[str, int] | None = None
+        self.asking: str | None = None  # the setting a confirm dialog asks about
+        self.shown: dict[str, tuple[bool, float]] = {}  # setting -> (shown state, until)
+        self.notice: tuple[str, float, float] | None = None  # (text, from, until)
         self.events: list[dict[str, Any]] = []
         self.taps = 0
         self.transitions = 0
         self.faults = Faults(variants, seed, -1)
         self._cache: tuple[tuple[object, ...], Rendering] | None = None
+        self._point: tuple[float, float] | None = None  # where a tap by coordinates landed
 
     # ------------------------------------------------------------------ persistence
     def _load_state(self) -> None:
@@ -166,6 +189,8 @@ class Engine:
             "type": kind, "screen": self.current.screen,
             "element": element_info(node) if node is not None else None,
             "setting": setting, "t": self.now_ms()}
+        if kind == "tap" and self._point is not None:
+            event["x"], event["y"] = self._point
         event.update(extra)
         self.events.append(event)
 
@@ -187,22 +212,35 @@ class Engine:
         }
 
     # ------------------------------------------------------------------ rendering
+    def view(self) -> ViewState:
+        """What the screen depends on now, timed effects included."""
+        inst = self.current
+        now = time.monotonic()
+        loading = now < inst.loading_until
+        notice = ""
+        if self.notice is not None and self.notice[1] <= now < self.notice[2]:
+            notice = self.notice[0]
+        return ViewState(
+            settings=dict(self.settings), scroll=inst.scroll, loading=loading,
+            fields=dict(inst.fields),
+            shown={k: v for k, (v, until) in self.shown.items() if now < until},
+            pending=inst.since() < PENDING_SECONDS, lazy=inst.since() < LAZY_SECONDS,
+            notice=notice)
+
     def render(self) -> Rendering:
         inst = self.current
-        loading = time.monotonic() < inst.loading_until
+        view = self.view()
+        loading = view.loading
         dialog = self.dialog if not loading else None
-        key = (self.app_running, self.app_run, inst.number, loading, inst.scroll, dialog,
-               tuple(sorted(self.settings.items())), tuple(sorted(inst.fields.items())))
+        key = (self.app_running, self.app_run, inst.number, dialog, view.key())
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
-        view = ViewState(settings=self.settings, scroll=inst.scroll, loading=loading,
-                         fields=inst.fields)
         screen = self.builder.screen(self.spec(inst.screen), view)
-        dialog_node = (self.builder.dialog(self.model.dialogs[dialog[0]])
-                       if dialog is not None else None)
+        spec = self.model.dialogs[dialog[0]] if dialog is not None else None
+        dialog_node = self.builder.dialog(spec) if spec is not None else None
         if dialog_node is None:
             roots = [screen]
-        elif self.platform is Platform.ANDROID:
+        elif self.platform is Platform.ANDROID and spec is not None and not spec.sheet:
             roots = [dialog_node]  # UiAutomator2 dumps the active window only
         else:
             roots = [screen, dialog_node]
@@ -246,7 +284,8 @@ class Engine:
         self.background.pop(self.model.name, None)
         self.app_running = True
         self.app_run += 1
-        self.dialog = None
+        self.dialog, self.asking = None, None
+        self.shown.clear()
         self.stack = [ScreenInst(self.model.start, next(self._numbers))]
         self.record("launch")
         self._arrive()
@@ -272,14 +311,14 @@ class Engine:
             self.record(kind)
         self.app_running = False
         self.stack = []
-        self.dialog = None
+        self._close_dialog()
         return was
 
     def crash(self) -> None:
         self.record("crash")
         self.app_running = False
         self.stack = []
-        self.dialog = None
+        self._close_dialog()
 
     def new_session(self, faults: Faults) -> None:
         self.faults = faults
@@ -322,7 +361,7 @@ class Engine:
     def back(self) -> None:
         self.record("back")
         if self.dialog is not None and self.platform is Platform.ANDROID:
-            self.dialog = None
+            self._close_dialog()
             return
         if self.dialog is not None or not self.app_running:
             return
@@ -350,12 +389,11 @@ class Engine:
         while actor is not None and actor.tap is None and actor.setting is None:
             actor = actor.parent
         if actor is not None and actor.setting is not None:
-            self.settings[actor.setting] = not self.settings[actor.setting]
-            self.record("tap", node, setting=actor.setting)
-            self.save_state()
+            self._tap_switch(actor, node)
             return
-        self.record("tap", node)
         tap = actor.tap if actor is not None else None
+        self.record("tap", node, **({"confirmed": self.asking}
+                                    if tap is not None and tap.kind == "confirm" else {}))
         if tap is None or tap.kind == "none":
             return
         if tap.kind == "goto":
@@ -365,9 +403,60 @@ class Engine:
         elif tap.kind == "dialog":
             self.dialog = (tap.target, next(self._numbers))
         elif tap.kind == "dismiss":
-            self.dialog = None
+            self._close_dialog()
+        elif tap.kind == "confirm":
+            if self.asking is not None:
+                self.shown.pop(self.asking, None)
+                self._set(self.asking, not self.settings[self.asking])
+            self.dialog, self.asking = None, None
         elif tap.kind == "launch":
             self.launch(tap.target or None)
+
+    def _tap_switch(self, switch: Node, node: Node) -> None:
+        """A tap on a setting's switch: it flips, asks first, or fails to save."""
+        setting = switch.setting
+        assert setting is not None
+        spec = self._spec(switch.key)
+        if not switch.enabled:
+            self.record("tap", node, setting=setting, blocked="disabled")
+            return
+        value = not self.settings[setting]
+        if spec is not None and spec.confirm and not value:
+            self.record("tap", node, setting=setting, result="asked")
+            self.asking = setting
+            if spec.optimistic:
+                self.shown[setting] = (value, float("inf"))
+            self.dialog = (spec.confirm, next(self._numbers))
+            return
+        if spec is not None and spec.save_fails:
+            now = time.monotonic()
+            self.record("tap", node, setting=setting, result="save-failed")
+            self.shown[setting] = (value, now + FLIP_BACK_SECONDS)
+            self.notice = (SAVE_ERROR, now + FLIP_BACK_SECONDS,
+                           now + FLIP_BACK_SECONDS + NOTICE_SECONDS)
+            return
+        self.record("tap", node, setting=setting, result="flipped")
+        self._set(setting, value)
+
+    def _close_dialog(self) -> None:
+        """Close the dialog; a question left unanswered changes nothing."""
+        if self.asking is not None:  # the switch shows the truth again
+            self.shown.pop(self.asking, None)
+        self.dialog, self.asking = None, None
+
+    def _set(self, setting: str, value: bool) -> None:
+        self.settings[setting] = value
+        self.save_state()
+
+    def _spec(self, key: str) -> ElementSpec | None:
+        """The model element a node was built from (its key is the spec's key)."""
+        todo = list(self.spec(self.current.screen).body)
+        while todo:
+            spec = todo.pop()
+            if spec.key == key:
+                return spec
+            todo.extend(spec.children)
+        return None
 
     def tap_at(self, x: float, y: float) -> None:
         rendering = self.render()
@@ -376,11 +465,15 @@ class Engine:
             hit = _deepest(root, x, y)
             if hit is not None:
                 break
-        if hit is None:
-            self.taps += 1
-            self.record("tap", x=x, y=y)
-            return
-        self.tap_node(hit)
+        self._point = (x, y)
+        try:
+            if hit is None:
+                self.taps += 1
+                self.record("tap")
+                return
+            self.tap_node(hit)
+        finally:
+            self._point = None
 
     def type_text(self, node: Node, text: str, *, replace: bool) -> None:
         if node.kind != "edit":
@@ -402,7 +495,7 @@ class Engine:
     def max_scroll(self) -> int:
         spec = self.spec(self.current.screen)
         top, bottom = self.viewport()
-        view = ViewState(settings=self.settings)
+        view = self.view()
         return max(0, self.builder.content_height(spec, view) - (bottom - top))
 
     def scroll(self, delta: int) -> bool:

@@ -18,7 +18,8 @@ KINDS = frozenset(
     {"text", "heading", "row", "group", "button", "image_button", "image", "edit", "switch",
      "link", "tab", "progress"}
 )
-TAP_KINDS = frozenset({"goto", "back", "dialog", "dismiss", "launch", "none"})
+TAP_KINDS = frozenset({"goto", "back", "dialog", "dismiss", "confirm", "launch", "none"})
+PENDING = frozenset({"", "placeholder", "spinner"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,14 @@ class ElementSpec:
     status_of: str | None = None  # a text showing "On"/"Off" for a setting
     fill: bool = False
     layout: str = "column"
+    # A switch that loads late: "placeholder" (disabled, showing the opposite state) or
+    # "spinner" (a progress indicator in its place) for a moment after the screen arrives.
+    pending: str = ""
+    lazy: bool = False  # this and every later body item arrive late, behind "Loading…"
+    flat: bool = False  # a container that is not in the tree: its children sit in its parent
+    confirm: str = ""  # a switch: turning it off asks this dialog first
+    optimistic: bool = False  # ...and shows "off" while the question waits
+    save_fails: bool = False  # a switch whose change the server refuses: it flips back
     children: tuple[ElementSpec, ...] = ()
     android: dict[str, str] = field(default_factory=dict)
     ios: dict[str, str] = field(default_factory=dict)
@@ -57,6 +66,7 @@ class ScreenSpec:
     toolbar: tuple[ElementSpec, ...] = ()
     body: tuple[ElementSpec, ...] = ()
     bottom: tuple[ElementSpec, ...] = ()
+    overlay: tuple[ElementSpec, ...] = ()  # a sticky bar drawn over the bottom of the body
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +75,7 @@ class DialogSpec:
     title: str
     message: str
     buttons: tuple[ElementSpec, ...]
+    sheet: bool = False  # drawn over the page, which stays in the source (a web sheet)
 
 
 LAUNCHER_PACKAGE = "com.google.android.apps.nexuslauncher"  # the phone's home screen
@@ -132,6 +143,9 @@ class _Resolver:
         if kind not in KINDS:
             raise ValueError(f"{key}: unknown kind {kind!r}")
         children = self.elements(raw.get("children") or [], key)
+        pending = str(self.value(raw.get("pending")) or "")
+        if pending not in PENDING:
+            raise ValueError(f"{key}: unknown pending {pending!r}")
         return ElementSpec(
             key=key,
             kind=kind,
@@ -143,6 +157,12 @@ class _Resolver:
             status_of=raw.get("status_of"),
             fill=bool(raw.get("fill", False)),
             layout=str(raw.get("layout", "column")),
+            pending=pending,
+            lazy=bool(self.value(raw.get("lazy", False))),
+            flat=bool(self.value(raw.get("flat", False))),
+            confirm=str(self.value(raw.get("confirm")) or ""),
+            optimistic=bool(self.value(raw.get("optimistic", False))),
+            save_fails=bool(self.value(raw.get("save_fails", False))),
             children=children,
             android={k: str(self.value(v)) for k, v in (raw.get("android") or {}).items()},
             ios={k: str(self.value(v)) for k, v in (raw.get("ios") or {}).items()},
@@ -213,6 +233,7 @@ def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> A
             toolbar=r.elements(raw.get("toolbar") or [], f"{sid}/toolbar"),
             body=r.elements(raw.get("body") or [], f"{sid}/body"),
             bottom=r.elements(raw.get("bottom") or [], f"{sid}/bottom"),
+            overlay=r.elements(raw.get("overlay") or [], f"{sid}/overlay"),
         )
     dialogs = {
         did: DialogSpec(
@@ -220,6 +241,7 @@ def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> A
             title=str(raw["title"]),
             message=str(raw.get("message", "")),
             buttons=r.elements(raw["buttons"], f"dialog:{did}"),
+            sheet=bool(r.value(raw.get("sheet", False))),
         )
         for did, raw in doc.get("dialogs", {}).items()
     }
@@ -249,7 +271,9 @@ def _check(model: AppModel) -> None:
         for el in elements:
             if el.tap and el.tap.kind == "dialog" and el.tap.target not in model.dialogs:
                 raise ValueError(f"{el.key}: unknown dialog {el.tap.target!r}")
+            if el.confirm and el.confirm not in model.dialogs:
+                raise ValueError(f"{el.key}: unknown dialog {el.confirm!r}")
             walk(el.children)
 
     for screen in model.screens.values():
-        walk(screen.toolbar + screen.body + screen.bottom)
+        walk(screen.toolbar + screen.body + screen.bottom + screen.overlay)

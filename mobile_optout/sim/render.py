@@ -48,7 +48,7 @@ def android_attrs(node: Node) -> dict[str, str]:
         "checkable": _b(node.checkable),
         "checked": _b(node.checked),
         "clickable": _b(node.clickable),
-        "enabled": "true",
+        "enabled": _b(node.enabled),
         "focusable": _b(node.clickable),
         "focused": "false",
         "long-clickable": "false",
@@ -79,7 +79,7 @@ def ios_attrs(node: Node) -> dict[str, str]:
     if node.desc:
         attrs["label"] = node.desc
     attrs.update({
-        "enabled": "true",
+        "enabled": _b(node.enabled),
         "visible": "true",
         "accessible": _b(ios_accessible(node)),
         "x": str(left),

@@ -358,12 +358,25 @@ class SimPhone:
 
     def _saved_in_webview(self, setting: str, value: bool) -> None:
         engine = self.engine  # (called under the engine's lock, by the site)
-        engine.taps += 1
-        engine.record("tap", setting=setting, context=self.webview_name, value=value)
+        engine.record("save", setting=setting, context=self.webview_name, value=value)
         engine.save_state()
 
     def relay(self, method: str, rest: str, body: dict[str, Any]) -> Relayed:
+        """A web-context command to the WebView's chromedriver. A click or a pointer tap is
+        logged as the phone's own ``tap`` (in the WebView: no element of the phone's)."""
         assert self.webview is not None
+        taps = 0
+        if method == "POST" and re.fullmatch(r"/element/[^/]+/click", rest):
+            taps = 1
+        elif method == "POST" and rest == "/actions":
+            taps = sum(1 for source in body.get("actions") or [] if isinstance(source, dict)
+                       for act in source.get("actions") or []
+                       if isinstance(act, dict) and act.get("type") == "pointerDown")
+        if taps:
+            with self.engine.lock:
+                for _ in range(taps):
+                    self.engine.taps += 1
+                    self.engine.record("tap", context=self.webview_name)
         status, payload = self.webview.forward(method, rest, body)
         return Relayed(status, payload)
 
@@ -614,7 +627,7 @@ def android_attribute(phone: SimPhone, node: Node, name: str) -> str | None:
         "resource-id": node.rid or None, "resourceId": node.rid or None,
         "package": node.package,
         "checkable": _tf(node.checkable), "checked": _tf(node.checked),
-        "clickable": _tf(node.clickable), "enabled": "true",
+        "clickable": _tf(node.clickable), "enabled": _tf(node.enabled),
         "focusable": _tf(node.clickable), "focused": "false",
         "long-clickable": "false", "longClickable": "false",
         "scrollable": _tf(node.scrollable), "selected": "false",
@@ -634,7 +647,7 @@ def ios_attribute(phone: SimPhone, node: Node, name: str) -> str | None:
     rect = {"x": left, "y": top, "width": right - left, "height": bottom - top}
     values: dict[str, str | None] = {
         "name": node.name or None, "label": node.desc or None, "type": node.tag,
-        "value": node.value, "enabled": "true", "visible": "true",
+        "value": node.value, "enabled": _tf(node.enabled), "visible": "true",
         "accessible": _tf(ios_accessible(node)), "selected": "false", "hittable": "true",
         "index": str(node.index), "rect": json.dumps(rect), "placeholderValue": None,
     }
@@ -675,8 +688,8 @@ def get_name(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) 
 def get_flag(phone: SimPhone, session: Session, body: dict[str, Any], eid: str,
              which: str) -> bool:
     with phone.engine.lock:
-        phone.node(session, eid)
-        return which != "selected"
+        node, _ = phone.node(session, eid)
+        return node.enabled if which == "enabled" else which != "selected"
 
 
 @route("GET", "/element/([^/]+)/rect", element=True)

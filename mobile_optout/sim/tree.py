@@ -33,6 +33,7 @@ class Node:
     web: bool = False
     traits: str = ""
     value: str | None = None  # iOS value
+    enabled: bool = True
     children: list[Node] = field(default_factory=list)
     parent: Node | None = None
     index: int = 0
@@ -64,6 +65,15 @@ class Node:
     def center(self) -> tuple[int, int]:
         left, top, right, bottom = self.bounds
         return (left + right) // 2, (top + bottom) // 2
+
+
+def _put(parent: Node, node: Node, spec: ElementSpec) -> None:
+    """Add ``node`` to ``parent``; a ``flat`` container adds its children instead."""
+    if not spec.flat:
+        parent.add(node)
+        return
+    for child in node.children:
+        parent.add(child)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +143,28 @@ class ViewState:
     scroll: int = 0
     loading: bool = False
     fields: dict[str, str] = field(default_factory=dict)  # edit key -> typed text
+    shown: dict[str, bool] = field(default_factory=dict)  # a switch showing another state
+    pending: bool = False  # late switches still show their placeholder / spinner
+    lazy: bool = False  # lazy body items are still "Loading…"
+    notice: str = ""  # a snackbar at the bottom of the screen
+
+    def key(self) -> tuple[object, ...]:
+        return (self.scroll, self.loading, tuple(sorted(self.settings.items())),
+                tuple(sorted(self.fields.items())), tuple(sorted(self.shown.items())),
+                self.pending, self.lazy, self.notice)
+
+
+LAZY_ROW = ElementSpec(key="lazy:loading", kind="row", text="Loading…")
+
+
+def arrived(items: tuple[ElementSpec, ...], view: ViewState) -> tuple[ElementSpec, ...]:
+    """The body items on screen now: lazy ones are one "Loading…" row until they arrive."""
+    if not view.lazy:
+        return items
+    for i, item in enumerate(items):
+        if item.lazy:
+            return (*items[:i], LAZY_ROW)
+    return items
 
 
 class Builder:
@@ -181,7 +213,12 @@ class Builder:
         node = Node(key=spec.key, tag="", kind=spec.kind, bounds=box, text=text,
                     desc=spec.desc, tap=spec.tap, setting=spec.setting, web=web, package=package)
         if spec.setting is not None:
-            node.checked = view.settings.get(spec.setting, False)
+            node.checked = view.shown.get(spec.setting, view.settings.get(spec.setting, False))
+            if spec.pending == "spinner" and view.pending:
+                return self.element(ElementSpec(key=spec.key + "/spinner", kind="progress"),
+                                    view, web=web, top=top, box=box, package=package)
+            if spec.pending == "placeholder" and view.pending:
+                node.checked, node.enabled = not node.checked, False
         if self.android:
             table = ANDROID_WEB if web else ANDROID_NATIVE
             node.tag = over.get("class", table[spec.kind])
@@ -224,16 +261,16 @@ class Builder:
                 w = free if kid in fills else m.widths[kid.kind]
                 h = self.measure(kid, view)
                 y = top + m.pad_y
-                node.add(self.element(kid, view, web=web, top=False,
-                                      box=(x, y, x + w, y + h), package=package))
+                _put(node, self.element(kid, view, web=web, top=False,
+                                        box=(x, y, x + w, y + h), package=package), kid)
                 x += w
         else:
             y = top + m.pad_y
             for kid in kids:
                 h = self.measure(kid, view)
-                node.add(self.element(kid, view, web=web, top=False,
-                                      box=(left + m.pad_x, y, right - m.pad_x, y + h),
-                                      package=package))
+                _put(node, self.element(kid, view, web=web, top=False,
+                                        box=(left + m.pad_x, y, right - m.pad_x, y + h),
+                                        package=package), kid)
                 y += h
 
     def bar(self, key: str, items: tuple[ElementSpec, ...], view: ViewState, *, top: int,
@@ -305,10 +342,20 @@ class Builder:
         if spec.bottom:
             content.add(self.bar("bottom", spec.bottom, view, top=bottom, height=m.bottom,
                                  package=package, lead=[], tail_title=""))
+        for item in spec.overlay:  # sticky bars over the bottom of the body
+            h = self.measure(item, view)
+            content.add(self.element(item, view, web=False, top=False,
+                                     box=(0, bottom - h, m.width, bottom), package=package))
+        if view.notice:
+            note = ElementSpec(key="chrome:snackbar", kind="text", text=view.notice,
+                               id="snackbar_text", ios={"name": "snackbar"})
+            h = self.measure(note, view)
+            content.add(self.element(note, view, web=False, top=False,
+                                     box=(0, bottom - h, m.width, bottom), package=package))
         return frame
 
     def content_height(self, spec: ScreenSpec, view: ViewState) -> int:
-        return sum(self.measure(item, view) for item in spec.body) + self.m.pad_y
+        return sum(self.measure(item, view) for item in arrived(spec.body, view)) + self.m.pad_y
 
     def body(self, spec: ScreenSpec, view: ViewState, *, top: int, bottom: int,
              package: str) -> Node:
@@ -331,12 +378,13 @@ class Builder:
                           bounds=box, package=package, scrollable=True)
             page = holder
         y = top + m.pad_y - view.scroll
-        for item in spec.body:
+        for item in arrived(spec.body, view):
             h = self.measure(item, view)
             visible = min(y + h, bottom) - max(y, top)
             if visible * 2 >= h:
-                page.add(self.element(item, view, web=spec.web and self.android, top=True,
-                                      box=(0, y, m.width, y + h), package=package))
+                _put(page, self.element(item, view, web=spec.web and self.android,
+                                        top=not item.flat, box=(0, y, m.width, y + h),
+                                        package=package), item)
             y += h
         for node in page.walk():  # clip to the viewport, as the platforms report bounds
             left, t, right, b = node.bounds
@@ -355,8 +403,18 @@ class Builder:
         btn_h = m.heights["button"]
         height = title_h + msg_h + btn_h + 2 * m.pad_y
         top = (m.height - height) // 2
+        if spec.sheet:  # a sheet over the bottom of the page, full width
+            width, left, top = m.width, 0, m.height - height
         box = (left, top, left + width, top + height)
-        if self.android:
+        if spec.sheet:
+            tag = "android.app.Dialog" if self.android else "XCUIElementTypeSheet"
+            root = Node(key=f"dialog:{spec.id}", tag=tag, kind="dialog", bounds=box,
+                        package=package, name="" if self.android else spec.title,
+                        desc="" if self.android else spec.title)
+            panel = root.add(Node(key=f"dialog:{spec.id}/panel", tag="android.view.View"
+                                  if self.android else "XCUIElementTypeOther", kind="group",
+                                  bounds=box, package=package))
+        elif self.android:
             root = Node(key=f"dialog:{spec.id}", tag="android.widget.FrameLayout", kind="dialog",
                         bounds=box, package=package, rid="android:id/content")
             panel = root.add(Node(key=f"dialog:{spec.id}/panel", tag="android.widget.LinearLayout",

@@ -16,6 +16,18 @@ VARIANTS: dict[str, str] = {
     "flaky": "About 10% of commands fail with transient errors (500, stale element).",
     "logged-out": "A sign-in wall instead of the feed.",
     "crash": "The session dies once mid-flow (~15th command); a new session works.",
+    "save-fails": "The toggle moves, then flips back 1.2 s later with a 'Couldn't save' snackbar.",
+    "confirm": "Turning the toggle off asks 'Turn off ...?' (Cancel / Turn off) first.",
+    "optimistic-confirm": "The toggle shows off at once while a sheet asks 'Turn off ...?'.",
+    "renamed-unknown": "The setting's row has a title no flow knows: "
+                       "'Generative AI data improvement'.",
+    "two-switches": "Another setting's switch sits in the row right above ours.",
+    "flat-rows": "Rows on the setting's page have no container: label and switch are siblings.",
+    "late-toggle": "The toggle shows disabled with the opposite (placeholder) state for 1.5 s.",
+    "loading-toggle": "A spinner stands where the toggle will be for 1.5 s.",
+    "lazy-section": "Data privacy rows from ours down stay behind a 'Loading…' row for 3 s.",
+    "sticky-banner": "A bar with a 'Sign out' button covers the bottom of the setting's page, "
+                     "over the toggle.",
 }
 
 

@@ -90,6 +90,13 @@ def test_everything_fixture_compiles_to_the_typed_model(in_repo: Path) -> None:
     assert isinstance(ensure, EnsureSetting)
     assert ensure.if_missing is IfMissing.NOT_OFFERED and ensure.desired is False
     assert ensure.toggle.kind == "switch_for"
+    assert ensure.confirm is not None and [str(a) for a in ensure.confirm.any] == [
+        'text="Turn off"', 'text="Confirm"']
+    assert (ensure.settle, ensure.attempts) == (5.0, 2)
+    assert ensure.errors is not None and ensure.errors.kind == "text"
+    assert ensure.resembles == ("generative AI", "AI improvement")
+    assert [str(loc) for loc in flow.loading] == ['text="Chargement…"', "text=/^un instant/"]
+    assert flow.settle == 4.0
 
 
 def test_include_becomes_a_group_pointing_into_the_part(in_repo: Path) -> None:

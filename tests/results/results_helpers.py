@@ -78,8 +78,10 @@ def build_run(run_dir: Path, *, hostile: str = HOSTILE, screenshots: bool = True
                          started_at="2026-11-29T03:17:41.000+00:00",
                          finished_at="2026-11-29T03:18:11.250+00:00", app_version="4.1.1000",
                          server="sim:android",
-                         setting=SettingObservation("ai-training", desired=False, before=True,
-                                                    after=False))
+                         setting=SettingObservation(
+                             "ai-training", desired=False, before=True, after=False, taps=1,
+                             confirmed=["Turn off"], held_s=3.0,
+                             reread="Switch read off on a fresh screen 3.0s after it turned"))
     before = ev.screenshot(changed, "before", phone_png("Before", on=True))
     after = ev.screenshot(changed, "after", phone_png("After", on=False))
     changed.steps = [

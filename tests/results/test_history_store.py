@@ -28,6 +28,10 @@ def test_a_run_reads_back_as_it_was_written(tmp_path: Path) -> None:
         failed.error = ErrorInfo(type="StepFailed", message="toggle still on", step="tap x",
                                  line=9, expected="off", actual="on", screen="evidence/s.xml")
         failed.note = "a note"
+        assert failed.setting is not None  # the holding check of a change that did not hold
+        failed.setting.taps, failed.setting.flip_back = 2, "turned off, then it read on again"
+        failed.setting.attempts = ["attempt 1: flipped back", "attempt 2: flipped back"]
+        failed.setting.evidence = ["evidence/p/03-flip-back.png"]
         run = record_run(store, "2026-03-01T10:00:00.000+00:00",
                          [seen("iphone", Outcome.CHANGED, True, False), failed])
         back = store.run_record(run.run_id)

@@ -38,7 +38,11 @@ def test_report_json_round_trips(make_run: MakeRun) -> None:
     assert failed["error"]["line"] == 7
     assert failed["error"]["actual"] == "12 elements, none matching"
     assert failed["setting"] == {"id": "ai-training", "desired": False, "before": True,
-                                 "after": True}
+                                 "after": True, "taps": 0, "confirmed": [], "held_s": None,
+                                 "reread": "", "flip_back": "", "evidence": [], "attempts": []}
+    changed = data["results"][0]["setting"]  # the holding check of a change
+    assert (changed["taps"], changed["confirmed"], changed["held_s"]) == (1, ["Turn off"], 3.0)
+    assert changed["reread"].startswith("Switch read off on a fresh screen")
     assert failed["evidence"]["files"] == [
         "evidence/iphone-15/linkedin-ai-training/01-failure.png",
         "evidence/iphone-15/linkedin-ai-training/02-failure.xml",
@@ -62,6 +66,8 @@ def test_junit_counts_and_cases(make_run: MakeRun) -> None:
     }
     assert list(cases["pixel-7", "linkedin-ai-training"]) == [
         cases["pixel-7", "linkedin-ai-training"].find("system-out")]
+    assert "holding check: tapped 1x; confirmed with 'Turn off'; held 3s" in (
+        cases["pixel-7", "linkedin-ai-training"].findtext("system-out") or "")
     failure = cases["iphone-15", "linkedin-ai-training"].find("failure")
     assert failure is not None
     assert failure.get("message") == f"not found: {HOSTILE}"  # escaped on disk, intact here
@@ -121,6 +127,7 @@ def test_html_shows_outcomes_setting_steps_and_the_failure(make_run: MakeRun) ->
     for words in ("changed", "failed", "not offered", "would change", "error"):
         assert words in text  # outcome in words, not colour alone
     assert "ai-training on → off (want off)" in text
+    assert "holding check: tapped 1x; confirmed with 'Turn off'; held 3s; re-read: Switch" in text
     assert "Expected an element with text" in text and "Actual 12 elements, none matching" in text
     imgs = [a["src"] or "" for t, a in _parse(html).tags if t == "img"]
     assert imgs == [

@@ -53,8 +53,10 @@ def test_events_describe_what_happened(android: SimPhone, drivers: Any) -> None:
                                            "genai"]
     assert taps[0]["element"]["label"] == "My Profile and Communities"
     assert taps[-1]["element"] == {"text": "", "label": "", "id": "genai-toggle",
-                                   "class": "android.widget.ToggleButton"}
+                                   "class": "android.widget.ToggleButton",
+                                   "bounds": [876, 748, 1032, 844]}
     assert taps[-1]["setting"] == "generative_ai_training"
+    assert taps[-1]["result"] == "flipped"
     times = [e["t"] for e in events]
     assert times == sorted(times)
     state = android.state()

@@ -11,7 +11,7 @@ from selenium.common.exceptions import (
     NoSuchElementException,
     WebDriverException,
 )
-from sim.sim_helpers import TOGGLE_XPATH, connect, to_genai_android
+from sim.sim_helpers import TOGGLE_XPATH, connect, to_genai_android, to_genai_ios
 
 from mobile_optout.sim import SimPhone
 
@@ -163,3 +163,68 @@ def test_crash_kills_one_session_once(drivers: Any) -> None:
         for _ in range(30):  # only once per phone
             toggle = again.find_element(By.XPATH, TOGGLE_XPATH)
         assert toggle.get_attribute("checked") == "false"  # settings survived
+
+
+def _until(condition: Any, seconds: float = 5.0) -> Any:
+    """Poll ``condition`` until it gives something truthy (the phone's timed behaviours)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not (value := condition()):
+        assert time.monotonic() < deadline, "the phone never got there"
+        time.sleep(0.05)
+    return value
+
+
+def test_late_toggle_is_a_disabled_placeholder_then_the_real_switch(drivers: Any) -> None:
+    with SimPhone("android", variants=("late-toggle",)) as phone:
+        driver = drivers(phone)
+        to_genai_android(driver)
+        toggle = driver.find_element(By.XPATH, TOGGLE_XPATH)
+        assert (toggle.get_attribute("enabled"), toggle.get_attribute("checked")) == (
+            "false", "false")  # the placeholder shows the opposite of the setting
+        toggle.click()  # a tap on it does nothing
+        assert phone.state()["settings"]["generative_ai_training"] is True
+        _until(lambda: driver.find_element(By.XPATH, TOGGLE_XPATH).get_attribute("enabled")
+               == "true")
+        assert driver.find_element(By.XPATH, TOGGLE_XPATH).get_attribute("checked") == "true"
+
+
+def test_loading_toggle_shows_a_spinner_where_the_switch_will_be(drivers: Any) -> None:
+    with SimPhone("ios", variants=("loading-toggle",)) as phone:
+        driver = drivers(phone)
+        to_genai_ios(driver)
+        assert driver.find_elements(By.CLASS_NAME, "XCUIElementTypeSwitch") == []
+        assert driver.find_elements(By.CLASS_NAME, "XCUIElementTypeActivityIndicator")
+        _until(lambda: driver.find_elements(By.CLASS_NAME, "XCUIElementTypeSwitch"))
+
+
+def test_save_fails_flips_back_with_a_snackbar(drivers: Any) -> None:
+    with SimPhone("android", variants=("save-fails",)) as phone:
+        driver = drivers(phone)
+        to_genai_android(driver)
+        driver.find_element(By.XPATH, TOGGLE_XPATH).click()
+        assert driver.find_element(By.XPATH, TOGGLE_XPATH).get_attribute("checked") == "false"
+        snackbar = _until(lambda: driver.find_elements(
+            By.ID, "com.linkedin.android:id/snackbar_text"))
+        assert snackbar[0].text == "Couldn't save your change. Try again."
+        assert driver.find_element(By.XPATH, TOGGLE_XPATH).get_attribute("checked") == "true"
+        assert phone.state()["settings"]["generative_ai_training"] is True
+
+
+@pytest.mark.parametrize("variant", ["confirm", "optimistic-confirm"])
+def test_turning_off_asks_first_and_cancel_changes_nothing(drivers: Any, variant: str) -> None:
+    with SimPhone("android", variants=(variant,)) as phone:
+        driver = drivers(phone)
+        to_genai_android(driver)
+        driver.find_element(By.XPATH, TOGGLE_XPATH).click()
+        shown = driver.find_elements(By.XPATH, TOGGLE_XPATH)  # a sheet leaves the page there
+        assert [t.get_attribute("checked") for t in shown] == (
+            ["false"] if variant == "optimistic-confirm" else [])
+        driver.find_element(By.XPATH, "//*[@text='Cancel']").click()
+        assert driver.find_element(By.XPATH, TOGGLE_XPATH).get_attribute("checked") == "true"
+        driver.find_element(By.XPATH, TOGGLE_XPATH).click()
+        driver.find_element(By.XPATH, "//*[@text='Turn off']").click()
+        assert phone.state()["settings"]["generative_ai_training"] is False
+        assert [e.get("confirmed") for e in phone.events() if e["type"] == "tap"][-1] == (
+            "generative_ai_training")

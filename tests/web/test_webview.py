@@ -37,14 +37,17 @@ def test_webview_route_turns_the_setting_off_inside_the_webview(
 ) -> None:
     with SimPhone(platform=Platform.ANDROID) as phone:
         first = run_one(phone.url, "android", ANDROID, tmp_path, params={"ROUTE": "webview"})
+        events = phone.events()
+        state = phone.state()
         second = run_one(phone.url, "android", ANDROID, tmp_path, params={"ROUTE": "webview"})
 
         assert first.outcome is Outcome.CHANGED, first.error
         contexts = [s.message for s in first.steps if s.kind == "context"]
         assert contexts == [WEBVIEW, "NATIVE_APP"]
-        taps = [e for e in phone.events() if e.get("setting") == SETTING]
-        assert [(e["context"], e["value"]) for e in taps] == [(WEBVIEW, False)]
-        state = phone.state()
+        saves = [e for e in events if e["type"] == "save" and e["setting"] == SETTING]
+        assert [(e["context"], e["value"]) for e in saves] == [(WEBVIEW, False)]
+        in_webview = [e for e in events if e["type"] == "tap" and e.get("context")]
+        assert len(in_webview) == 3  # Data privacy, the row, the switch: relayed and logged
         assert state["settings"][SETTING] is False
         assert state["screen"] == "genai"  # back in the app, on the page the WebView showed
         assert second.outcome is Outcome.ALREADY_SET, second.error

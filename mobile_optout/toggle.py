@@ -1,0 +1,325 @@
+"""Reading and changing one toggle truthfully: the rules behind "never a false changed".
+
+``ensure_setting`` (runner.py) asks a ``Toggle`` for a settled reading and, in apply mode,
+for a change that holds. The rules, each kept here and nowhere else:
+
+- **The right switch.** A ``switch_for`` locator is answered by row geometry
+  (``Screen.switch_for``): never another row's switch; two candidates, or none yet, is
+  waited on and then a failure naming the candidates, before anything is tapped. The
+  read-back reads the very element that was tapped (``Screen.same_node``).
+- **A settled screen.** A state is read only when nothing on the page is loading
+  (``Screen.loading``: spinners, progress bars, "Loading..." texts, the flow's ``loading:``),
+  no dialog is on top, the switch is enabled, and two consecutive looks agree. A switch
+  that stays disabled until the deadline is a failure, never a state.
+- **A change that holds.** After the tap, a dialog or sheet is answered with the step's
+  ``confirm:`` button (never a cancel; the denylist applies); one the flow cannot answer
+  is a failure naming its text. Once the switch reads the desired state it is watched for
+  the settle window and read again on a fresh screen. A flip-back, a declared error text,
+  a "couldn't save"-like text, a toast or a snackbar is a failure saying what happened; a
+  declared extra attempt taps once more, and is recorded. Never more taps than attempts.
+
+Cost: one extra look to read (the second look that must agree); a change adds the settle
+window and about three looks inside it. Nothing else reads the screen.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mobile_optout.device import Device, Target
+from mobile_optout.errors import StepFailed
+from mobile_optout.flow.model import EnsureSetting, Locator, Platform
+from mobile_optout.locate import Node, Screen, needs_server
+from mobile_optout.results.record import SettingObservation
+from mobile_optout.values import on_off
+
+# Texts that, appearing after a tap, mean the app could not save it.
+ERROR_TEXT = re.compile(
+    r"couldn[\u2019']?t (be )?sav|could not (be )?sav|can[\u2019']?t sav|cannot sav|unable to sav"
+    r"|failed to (save|update)|not saved|something went wrong|try again",
+    re.IGNORECASE,
+)
+# A confirm locator that finds one of these is a mistake: the runner never cancels.
+CANCEL_TEXT = re.compile(r"^\s*(cancel|keep( it)?( on)?|no|go back|back|not now|dismiss|close)\s*$",
+                         re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A settled state of the switch, and the element it was read from."""
+
+    target: Target
+    state: bool
+
+
+class _NotHeld(Exception):
+    """A change that did not hold (retryable) or could not be made (final)."""
+
+    def __init__(self, message: str, *, retry: bool, screen: Screen | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry = retry
+        self.screen = screen
+
+
+class Toggle:
+    """One ``ensure_setting`` step's switch on one device."""
+
+    def __init__(self, device: Device, step: EnsureSetting, toggle: Locator, *,
+                 settle: float, timeout: float, shoot: Callable[[str], str | None]) -> None:
+        self.device = device
+        self.step = step
+        self.platform: Platform = device.platform
+        loc = toggle.for_platform(self.platform)
+        assert loc is not None, "the caller found the toggle on this platform"
+        self.locator = loc
+        self.settle = settle
+        self.timeout = timeout
+        self.shoot = shoot  # saves a screenshot as evidence; returns its file name
+        self.loading = device.flow.loading
+        self.taps = 0  # taps made on the switch by this step
+
+    # -- one look ----------------------------------------------------------------------
+
+    def look(self, screen: Screen, tapped: Target | None = None
+             ) -> tuple[Target | None, bool | None, str]:
+        """(switch, state, problem) on this screen; the problem is "" when the state is
+        readable now."""
+        if loading := screen.loading(self.loading):
+            return None, None, f"the page is still loading ({loading[0].describe()})"
+        if dialogs := screen.dialogs():
+            return None, None, f"a dialog is open: {screen.dialog_text(dialogs[0])!r}"
+        target = self._switch(screen)
+        if isinstance(target, str):
+            return None, None, target
+        if tapped is not None and not self._same(target, tapped):
+            return None, None, (f"the switch that was tapped ({tapped.description}) is gone; "
+                                f"{target.description} is there instead")
+        state, enabled = self._state(target)
+        if state is None:
+            raise StepFailed(
+                f"{self.step.where}: {target.description} is not a toggle; cannot read its "
+                f"state", expected="a switch with an on/off state", actual=target.description,
+                ui_tree=screen.source,
+            )
+        if not enabled:
+            return target, state, "the switch stayed disabled"
+        return target, state, ""
+
+    def _switch(self, screen: Screen) -> Target | str:
+        loc = self.locator
+        if loc.kind == "switch_for" and loc.switch_for is not None and not needs_server(
+                loc, self.platform):
+            match = screen.switch_for(self.device.expand(loc.switch_for))
+            if match.switch is None:
+                return match.problem()
+            node = match.switch
+            return Target(node.describe(), node=node, screen=screen, locator=loc)
+        target = self.device.look(loc)
+        return target if target is not None else f"{loc} is not on screen"
+
+    def _state(self, target: Target) -> tuple[bool | None, bool]:
+        if target.node is not None:
+            return target.node.checked, target.node.enabled
+        state = self.device.toggle_state(target)
+        return state, self.device.enabled(target)
+
+    @staticmethod
+    def _same(target: Target, tapped: Target) -> bool:
+        if target.node is None or tapped.node is None:
+            return target.element is tapped.element or target.node is None
+        assert target.screen is not None
+        return target.screen.same_node(tapped.node) is target.node
+
+    # -- a settled reading -----------------------------------------------------------------
+
+    def read(self, deadline: float, tapped: Target | None = None) -> Reading:
+        """The switch's state once the screen is settled and two looks agree (the first
+        look is the screen already read); a failure naming why at the deadline."""
+        device = self.device
+        previous: tuple[object, bool] | None = None
+        fresh = False
+        while True:
+            screen = device.screen(fresh=fresh)
+            target, state, problem = self.look(screen, tapped)
+            if not problem and target is not None and state is not None:
+                key = (_identity(target), state)
+                if previous == key:
+                    return Reading(target, state)
+                previous, problem = key, "waiting for a second look to agree"
+            else:
+                previous = None
+                if device.dismiss_interrupt():
+                    fresh = False
+                    continue
+            # At the deadline, fail, unless a second look may still confirm the first
+            # (a look that keeps changing is given two polls more, then fails too).
+            late = time.monotonic() - deadline
+            if late >= 0 and (previous is None or late >= 2 * device.poll):
+                problem = problem if previous is None else "it kept changing between looks"
+                untouched = "; nothing was tapped" if not self.taps else ""
+                raise StepFailed(
+                    f"{self.step.where}: cannot read {self.step.setting}: {problem} "
+                    f"(waited {self.timeout:g}s){untouched}" if tapped is None else
+                    f"{self.step.where}: cannot read {self.step.setting} back: {problem}",
+                    expected=f"{self.locator} enabled, on a settled screen",
+                    actual=screen.summary(), ui_tree=screen.source,
+                )
+            device.pause()
+            fresh = True
+
+    # -- a change that holds ---------------------------------------------------------------
+
+    def change(self, reading: Reading, desired: bool, obs: SettingObservation) -> None:
+        """Tap, answer a confirmation, watch the change hold; at most ``attempts`` taps."""
+        attempts = self.step.attempts
+        for attempt in range(1, attempts + 1):
+            try:
+                if reading.state != desired:
+                    baseline = set(self.device.screen().texts())
+                    tapped = self.device.tap(reading.target)
+                    self.taps += 1
+                    obs.taps += 1
+                    turned = self._turn(tapped, desired, baseline, obs)
+                else:  # it came back to the desired state on its own: watch it hold
+                    tapped, baseline = reading.target, set(self.device.screen().texts())
+                    turned = time.monotonic()
+                self._hold(tapped, desired, baseline, turned, obs)
+                return
+            except _NotHeld as failure:
+                obs.attempts.append(f"attempt {attempt}: {failure.message}")
+                if not failure.retry or attempt == attempts:
+                    screen = failure.screen or self.device.screen()
+                    tried = f" ({attempt} attempts)" if attempt > 1 else ""
+                    raise StepFailed(
+                        f"{self.step.where}: {self.step.setting} did not change{tried}: "
+                        f"{failure.message}",
+                        expected=f"{self.step.setting} {on_off(desired)}, holding",
+                        actual=screen.summary(), ui_tree=screen.source,
+                    ) from None
+            reading = self.read(time.monotonic() + self.timeout)
+            obs.after = reading.state
+
+    def _turn(self, tapped: Target, desired: bool, baseline: set[str],
+              obs: SettingObservation) -> float:
+        """After the tap: answer dialogs until the tapped switch reads ``desired`` with
+        nothing on top; returns when it did."""
+        device = self.device
+        deadline = time.monotonic() + self.timeout
+        problem = ""
+        while True:
+            screen = device.screen()
+            self._check_errors(screen, baseline, "after the tap", obs)
+            if self._answer(screen, baseline, obs):
+                continue
+            _, state, problem = self.look(screen, tapped)
+            if state is not None:
+                obs.after = state
+            if not problem and state == desired:
+                return time.monotonic()
+            if time.monotonic() >= deadline:
+                raise _NotHeld(
+                    f"tapped {tapped.description} but it still reads {on_off(state)} after "
+                    f"{self.timeout:g}s" + (f" ({problem})" if problem else ""),
+                    retry=False, screen=screen,
+                )
+            device.pause()
+            device.changed()
+
+    def _hold(self, tapped: Target, desired: bool, baseline: set[str], turned: float,
+              obs: SettingObservation) -> None:
+        """Watch for the settle window, then read again from a fresh screen: the change
+        counts only when every look agrees."""
+        device = self.device
+        end = turned + self.settle
+        interval = max(device.poll, self.settle / 3)
+        while True:
+            left = end - time.monotonic()
+            device.pause(min(interval, left) if left > 0 else device.poll)
+            screen = device.screen(fresh=True)
+            held = time.monotonic() - turned
+            self._check_errors(screen, baseline, f"{held:.1f}s after it turned "
+                               f"{on_off(desired)}", obs)
+            if self._answer(screen, baseline, obs):  # a sheet that came late
+                turned = self._turn(tapped, desired, baseline, obs)
+                end = turned + self.settle
+                continue
+            target, state, problem = self.look(screen, tapped)
+            if state is not None:
+                obs.after = state
+            if state is not None and state != desired:
+                shot = self.shoot("flip-back")
+                if shot:
+                    obs.evidence.append(shot)
+                obs.flip_back = (f"turned {on_off(desired)}, then it read {on_off(state)} "
+                                 f"again {held:.1f}s later")
+                raise _NotHeld(obs.flip_back, retry=True, screen=screen)
+            if problem or target is None:
+                if time.monotonic() >= end + self.timeout:
+                    raise _NotHeld(f"could not read it back: {problem}", retry=False,
+                                   screen=screen)
+                continue
+            if time.monotonic() >= end:
+                obs.held_s = round(held, 2)
+                obs.reread = (f"{target.description} read {on_off(state)} on a fresh screen "
+                              f"{held:.1f}s after it turned")
+                return
+
+    def _check_errors(self, screen: Screen, baseline: set[str], when: str,
+                      obs: SettingObservation) -> None:
+        """An error text, toast or snackbar that was not there before the tap."""
+        new = [t for t in screen.texts() if t not in baseline]
+        said = [t for t in screen.notices() if t not in baseline]
+        said += [t for t in new if ERROR_TEXT.search(t)]
+        if self.step.errors is not None:
+            said += [t for n in screen.find(self.device.expand(self.step.errors))
+                     for t in n.texts if t not in baseline]
+        if said:
+            shot = self.shoot("save-error")
+            if shot:
+                obs.evidence.append(shot)
+            obs.flip_back = f"the app showed {said[0]!r} {when}"
+            raise _NotHeld(obs.flip_back, retry=True, screen=screen)
+
+    def _answer(self, screen: Screen, baseline: set[str], obs: SettingObservation) -> bool:
+        """A dialog or sheet after the tap: tap the step's confirm button (True), or fail
+        naming the dialog when the flow declares none that shows. False: nothing to answer."""
+        dialogs = screen.dialogs()
+        button: Node | None = None
+        if self.step.confirm is not None:
+            confirm = self.device.expand(self.step.confirm)
+            for node in screen.find(confirm):
+                if dialogs and not any(Screen.inside(node, d) for d in dialogs):
+                    continue
+                if not dialogs and all(t in baseline for t in node.texts):
+                    continue  # on the page before the tap: not a question
+                button = node
+                break
+        if button is None:
+            if not dialogs:
+                return False
+            if self.device.dismiss_interrupt():
+                return True
+            text = screen.dialog_text(dialogs[0])
+            raise _NotHeld(
+                f"a dialog asks {text!r} and the flow declares no confirm: button it shows",
+                retry=False, screen=screen,
+            )
+        said = button.texts[0] if button.texts else button.describe()
+        if CANCEL_TEXT.match(said):
+            raise _NotHeld(f"the confirm: locator found {said!r}, which would cancel",
+                           retry=False, screen=screen)
+        self.device.tap(Target(button.describe(), node=button, screen=screen,
+                               locator=self.step.confirm))
+        obs.confirmed.append(said)
+        return True
+
+
+def _identity(target: Target) -> object:
+    if target.node is not None:
+        n = target.node
+        return (n.cls, n.resource_id, n.accessibility_id, n.bounds)
+    return id(target.element)

@@ -1,0 +1,27 @@
+"""What the suite-wide check in conftest.py compares: the taps a run meant, and the taps the
+simulated phone saw (its event log)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def tap_problems(result: Any, events: list[dict[str, Any]]) -> list[str]:
+    """Taps the phone saw that the run did not mean: another element under the finger, or
+    a tap the run did not record making."""
+    taps = [e for e in events if e["type"] == "tap"]
+    meant = list(result.taps)
+    problems = []
+    if len(taps) != len(meant):
+        problems.append(f"the phone saw {len(taps)} taps, the run made {len(meant)}")
+    for event, tap in zip(taps, meant, strict=False):
+        element = event.get("element") or {}
+        if tap.point is None or tap.bounds is None or "bounds" not in element:
+            continue  # an element click: the phone tapped that very element
+        left, top, right, bottom = element["bounds"]
+        x, y, w, h = tap.bounds
+        if not (x <= left and y <= top and right <= x + w and bottom <= y + h):
+            said = element.get("text") or element.get("label")
+            problems.append(f"meant {tap.meant} at {tap.point}, but the tap reached "
+                            f"{element.get('class')} {said!r}")
+    return problems
