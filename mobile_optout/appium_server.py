@@ -19,10 +19,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -70,6 +72,18 @@ def status_ready(url: str, timeout: float = 2.0) -> dict[str, Any] | None:
     return None
 
 
+# The server runs in a process group of its own (a Ctrl-C at the terminal reaches us, not
+# it; we stop it). So that it never outlives us, even when we are killed outright, a small
+# watcher holds the read end of a pipe only we write to: when we end, in any way, the pipe
+# closes and the watcher stops the server's group.
+TETHER = (
+    "import os, signal, sys\n"
+    "sys.stdin.buffer.read()\n"
+    "try:\n    os.killpg(int(sys.argv[1]), signal.SIGTERM)\n"
+    "except OSError:\n    pass\n"
+)
+
+
 def stop_process_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
     """SIGTERM the process group ``proc`` leads, then SIGKILL after ``grace`` seconds."""
     if proc.poll() is not None:
@@ -100,7 +114,8 @@ class AppiumServer:
     """A local Appium server on 127.0.0.1, run from ``home/node_modules``.
 
     ``port=0`` picks a free port. ``start()`` returns once ``/status`` says ready
-    (polled against ``startup_timeout``); ``stop()`` ends the whole process group.
+    (polled against ``startup_timeout``); ``stop()`` ends the whole process group, and
+    so does the end of this process, however it ends (see ``TETHER``).
     """
 
     def __init__(
@@ -112,8 +127,12 @@ class AppiumServer:
         log_path: Path | None = None,
         startup_timeout: float = 60.0,
         extra_args: tuple[str, ...] = (),
+        env: Mapping[str, str] | None = None,
+        setup_hint: str = SETUP_HINT,
     ) -> None:
         self.home = (home or project_home()).resolve()
+        self.env = dict(os.environ if env is None else env)
+        self.setup_hint = setup_hint
         self.node = node
         self.port = port
         self.startup_timeout = startup_timeout
@@ -121,6 +140,7 @@ class AppiumServer:
         default_log = Path(tempfile.gettempdir()) / f"mobile-optout-appium-{os.getpid()}.log"
         self.log_path = log_path or default_log
         self._proc: subprocess.Popen[bytes] | None = None
+        self._tether: subprocess.Popen[bytes] | None = None
 
     @property
     def main_js(self) -> Path:
@@ -138,10 +158,10 @@ class AppiumServer:
 
     def missing_prerequisite(self) -> str | None:
         """Why this server cannot start here (no node, no npm install), or None."""
-        if shutil.which(self.node) is None:
-            return f"node ({self.node!r}) is not on PATH; {SETUP_HINT}"
+        if shutil.which(self.node, path=self.env.get("PATH")) is None:
+            return f"node ({self.node!r}) is not on PATH; {self.setup_hint}"
         if not self.main_js.is_file():
-            return f"Appium is not installed in {self.home / 'node_modules'}; {SETUP_HINT}"
+            return f"Appium is not installed in {self.home / 'node_modules'}; {self.setup_hint}"
         return None
 
     def start(self) -> AppiumServer:
@@ -152,7 +172,7 @@ class AppiumServer:
             raise DeviceError(missing)
         if self.port == 0:
             self.port = free_port()
-        env = dict(os.environ, APPIUM_HOME=str(self.home))
+        env = dict(self.env, APPIUM_HOME=str(self.home))
         args = [
             self.node, str(self.main_js),
             "--address", "127.0.0.1", "--port", str(self.port),
@@ -164,6 +184,10 @@ class AppiumServer:
                 args, cwd=self.home, env=env, stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
+        self._tether = subprocess.Popen(
+            [sys.executable, "-c", TETHER, str(self._proc.pid)], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
         self._wait_ready()
         return self
 
@@ -174,7 +198,7 @@ class AppiumServer:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 code = self._proc.returncode
-                self._proc = None
+                self.stop()
                 raise DeviceError(
                     f"Appium exited with code {code} before it was ready "
                     f"(log: {self.log_path}):\n{log_tail(self.log_path)}"
@@ -188,10 +212,36 @@ class AppiumServer:
             f"(log: {self.log_path}):\n{log_tail(self.log_path)}"
         )
 
+    def exit_code(self) -> int | None:
+        """None while the server runs (or was stopped by us); its exit code once it died."""
+        if self._proc is None:
+            return None
+        return self._proc.poll()
+
+    def require_driver(self, automation: str) -> None:
+        """A ready /status does not prove a driver loaded: Appium lists the drivers it
+        loaded in its log, before it answers /status. DeviceError when ``automation``
+        (an automationName) is not among them."""
+        wanted = f"(automationName '{automation}')".lower()
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace").lower()
+        except OSError:
+            text = ""
+        if wanted not in text:
+            raise DeviceError(
+                f"Appium started but did not load a driver for automationName {automation} "
+                f"(log: {self.log_path}):\n{log_tail(self.log_path)}"
+            )
+
     def stop(self) -> None:
         if self._proc is not None:
             stop_process_group(self._proc)
             self._proc = None
+        if self._tether is not None:
+            assert self._tether.stdin is not None
+            self._tether.stdin.close()  # the watcher finds the group gone and exits
+            self._tether.wait(timeout=10)
+            self._tether = None
 
     def __enter__(self) -> AppiumServer:
         return self.start()

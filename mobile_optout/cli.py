@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mobile_optout import __version__, console
 from mobile_optout.errors import OptoutError, UsageError
 from mobile_optout.results import DEFAULT_OUTPUT
+
+if TYPE_CHECKING:
+    from mobile_optout.doctor import Check
+    from mobile_optout.job import RunRequest
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,8 +59,10 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         click.option("--device", "-d", "device", multiple=True, metavar="NAME",
-                     help="A device from the devices file (repeatable). Default: the one "
-                          "marked default (the simulated Android phone)."),
+                     help="A device from the devices file (repeatable), or usb: the phone "
+                          "on the cable (usb:SERIAL when several are). Default: the one "
+                          "marked default; else the one phone connected; else the "
+                          "simulated Android phone."),
         click.option("--all-devices", is_flag=True, help="Every device in the devices file."),
         click.option("--devices", "devices_file", type=click.Path(path_type=Path),
                      help="The devices file (default: ./devices.yaml, else the built-in one)."),
@@ -137,7 +143,8 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         keep_screenshots=not no_screenshots,
     )
     done = perform(
-        request, progress=console.LiveProgress(-2 if as_json else verbosity), redactor=redactor
+        _with_phone_chosen(request, may_ask=not as_json),
+        progress=console.LiveProgress(-2 if as_json else verbosity), redactor=redactor,
     )
     if as_json:
         from mobile_optout.results.report_json import report_dict
@@ -150,6 +157,27 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
     elif done.drift:
         console.drift_warning(done.drift)
     return done.exit_code
+
+
+def _with_phone_chosen(request: RunRequest, *, may_ask: bool) -> RunRequest:
+    """Several phones connected and none named: at a terminal, ask which (by number);
+    otherwise the usage error lists them (exit 2). Never a guess."""
+    from dataclasses import replace
+
+    from mobile_optout.discover import USB, SeveralPhones
+    from mobile_optout.job import choose_devices
+
+    try:
+        choose_devices(request)
+    except SeveralPhones as several:
+        if not (may_ask and sys.stdin.isatty() and sys.stdout.isatty()):
+            raise
+        console.table(("#", "serial", "kind", "model"), [
+            (str(n), p.serial, p.kind, p.model) for n, p in enumerate(several.phones, 1)
+        ], title="Phones connected")
+        n = console.ask_number("Which phone?", len(several.phones))
+        return replace(request, devices=(f"{USB}:{several.phones[n - 1].serial}",))
+    return request
 
 
 def _cap_value(text: str) -> object:
@@ -297,8 +325,13 @@ def schema_command() -> int:
 @click.option("--devices", "devices_file", type=click.Path(path_type=Path),
               help="The devices file (default: ./devices.yaml, else the built-in one).")
 def devices_command(devices_file: Path | None) -> int:
-    """List the devices of the devices file, and Android devices adb sees."""
-    from mobile_optout.devices import adb_devices, load_devices_or_builtin
+    """List the devices file and the phones connected: Android phones and emulators
+    (`adb devices -l`) and, on macOS, iPhones. A connected phone runs with
+    `run --device usb` (or `--device usb:SERIAL`) on a managed Appium."""
+    import os
+
+    from mobile_optout import discover
+    from mobile_optout.devices import load_devices_or_builtin
 
     file = load_devices_or_builtin(devices_file or DEFAULT_DEVICES,
                                    explicit=devices_file is not None)
@@ -308,10 +341,80 @@ def devices_command(devices_file: Path | None) -> int:
     ]
     console.table(("name", "platform", "where", "default", "description"), rows,
                   title=file.path)
-    attached = adb_devices()
-    if attached:
-        console.table(("serial", "details"), attached, title="adb devices")
+    phones = discover.connected(os.environ)
+    if not phones:
+        console.say("No phone connected. Plug one in with USB debugging on (Android: "
+                    "Developer options > USB debugging) and run this again."
+                    if discover.has_adb(os.environ) else f"No phone seen: {discover.NO_ADB}.")
+        return 0
+    console.table(("serial", "kind", "model", "state", "to use it / what to do"),
+                  [p.row() for p in phones], title="Connected phones")
     return 0
+
+
+def _print_checks(checks: Sequence[Check]) -> None:
+    from mobile_optout import doctor
+
+    styles = {"ok": "green", "warn": "yellow", "fail": "red"}
+    for check in checks:
+        console.say(f"{check.status.value:<4}  {check.name}: {check.detail}",
+                    style=styles[check.status.value])
+        if check.fix and check.status is not doctor.Status.OK:
+            console.say(f"      -> {check.fix}")
+
+
+@cli.command("setup")
+@click.argument("platform", type=click.Choice(["android", "ios"]))
+@click.option("--dry-run", is_flag=True, help="Check and say what would be installed; "
+              "install nothing.")
+def setup_command(platform: str, dry_run: bool) -> int:
+    """Install the managed Appium and the PLATFORM's driver (uiautomator2 / xcuitest) for
+    phones on this machine, and check what the driver needs (Node, Java and adb; Xcode).
+
+    Once is enough: a second run only checks. Installs into this user's cache folder
+    (MOBILE_OPTOUT_CACHE overrides it), never system-wide. Exit 0 when phones of PLATFORM
+    can run here, 3 when something is missing (each said on its own line)."""
+    import os
+
+    from mobile_optout import doctor, managed
+    from mobile_optout.flow.model import Platform
+
+    plat = Platform(platform)
+    env = dict(os.environ)
+    home = managed.appium_home(env)
+    packages = managed.packages_for(plat)
+    wanted = " + ".join(f"{p}@{v}" for p, v in packages.items())
+    todo = managed.missing_packages(home, packages)
+    facts = doctor.gather_tools(plat, env)
+    tools = doctor.requirement_checks(plat, facts)
+    can_install = all(c.status is doctor.Status.OK for c in tools if c.name in ("node", "npm"))
+    if dry_run:
+        if todo:
+            console.say(f"would install {wanted} into {home}:")
+            console.say(f"  cd {home} && {' '.join(managed.npm_command())}")
+        else:
+            console.say(f"already installed: {wanted} in {home}")
+    elif not todo:
+        console.say(f"already installed: {wanted} in {home}")
+    elif can_install:
+        with console.working(f"installing {wanted} into {home} with npm (a few minutes the "
+                             f"first time; log: {home / managed.NPM_LOG})"):
+            managed.install(home, packages, environ=env)
+        console.say(f"installed {wanted} into {home}", style="green")
+    checks = [*tools]
+    if not dry_run and (can_install or not todo):
+        checks.insert(0, doctor.managed_check(plat, doctor.gather_tools(plat, env)))
+    _print_checks(checks)
+    if doctor.can_run(checks):
+        console.say(f"{platform} phones can run here: plug one in and "
+                    "`mobile-optout run --device usb`.", style="green")
+        return 0
+    if not can_install and todo and not dry_run:
+        console.say("nothing installed: fix the 'fail' lines above, then run this again.",
+                    style="red")
+    else:
+        console.say("fix the 'fail' lines above, then run this again.", style="red")
+    return 3
 
 
 @cli.command("doctor")
@@ -343,16 +446,16 @@ def doctor_command(device: str | None, server: str | None, platform: str,
         if devices_file is not None:
             file = load_devices_or_builtin(devices_file, explicit=True)
     else:
+        import os
+
+        from mobile_optout.job import default_device, named_device
+
         file = load_devices_or_builtin(devices_file or DEFAULT_DEVICES,
                                        explicit=devices_file is not None)
-        profile = file.get(device) if device else file.default()
+        profile = (named_device(file, device, os.environ) if device
+                   else default_device(file, os.environ))
     checks = doctor.diagnose(profile, doctor.gather(profile, file))
-    styles = {"ok": "green", "warn": "yellow", "fail": "red"}
-    for check in checks:
-        console.say(f"{check.status.value:<4}  {check.name}: {check.detail}",
-                    style=styles[check.status.value])
-        if check.fix and check.status is not doctor.Status.OK:
-            console.say(f"      -> {check.fix}")
+    _print_checks(checks)
     label = profile.endpoint if server is not None else profile.name
     if doctor.can_run(checks):
         console.say(f"{label} can run flows here.", style="green")

@@ -6,9 +6,11 @@ debug log file; both pass through the redactor so that secrets never appear.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,39 @@ def error(text: str) -> None:
     err.print(text, style="red", markup=False)
 
 
+@contextlib.contextmanager
+def working(text: str) -> Iterator[None]:
+    """A spinner with the time spent while something slow runs (a plain line when stderr
+    is not a terminal)."""
+    if not err.is_terminal:
+        err.print(text + " ...", markup=False)
+        yield
+        return
+    started = time.monotonic()
+    with err.status(Text(text)) as status:
+        stop = threading.Event()
+
+        def tick() -> None:
+            while not stop.wait(1.0):
+                status.update(Text(f"{text}  {time.monotonic() - started:.0f} s"))
+
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            ticker.join()
+
+
+def ask_number(question: str, most: int) -> int:
+    """Ask at the terminal for a number from 1 to ``most`` (again until one is given)."""
+    import click
+
+    answer: int = click.prompt(question, type=click.IntRange(1, most))
+    return answer
+
+
 def raw(text: str) -> None:
     """Machine-readable output (JSON, schema): no styling, no wrapping."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -51,8 +86,8 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
 
 OUTCOME_STYLE = {
     "changed": "green", "already_set": "green", "passed": "green", "not_offered": "cyan",
-    "would_change": "yellow", "blocked": "yellow", "failed": "red", "error": "red",
-    "interrupted": "red",
+    "not_installed": "cyan", "would_change": "yellow", "blocked": "yellow", "failed": "red",
+    "error": "red", "interrupted": "red",
 }
 STEP_MARK = {"passed": "✓", "skipped": "-", "failed": "✗", "error": "!"}
 

@@ -28,7 +28,7 @@ from typing import TypeVar
 from loguru import logger
 
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import STRATEGIES, Driver, Element
+from mobile_optout.driver import APP_NOT_INSTALLED, STRATEGIES, Driver, Element
 from mobile_optout.errors import (
     Covered,
     DeniedTap,
@@ -36,6 +36,7 @@ from mobile_optout.errors import (
     Interrupted,
     StepFailed,
     TransientDeviceError,
+    Unsupported,
 )
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
 from mobile_optout.locate import Node, Screen, needs_server
@@ -454,6 +455,15 @@ class Device:
         self._on_event("context", name)
         self.changed()
         return name
+
+    def installed(self, app: AppId) -> bool | None:
+        """Is the app on the device (``mobile: queryAppState`` is not 0); None when the
+        driver cannot tell."""
+        try:
+            state = self._retry(lambda: self.driver.app_state(app))
+        except Unsupported:
+            return None
+        return state != APP_NOT_INSTALLED
 
     def screenshot(self) -> bytes:
         return self._retry(self.driver.screenshot_png)

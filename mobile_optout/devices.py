@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -69,6 +67,7 @@ class DeviceProfile:
     pool: str | None = None  # the pool (grid / farm) this device was declared in
     description: str = ""
     retries: int = 2  # how many times a lost session is reopened within one flow
+    managed: bool = False  # ``server: managed``: an Appium started here for the run
     # platform: web only
     browser: str | None = None  # "chromium"/"chrome": a browser started here (no server)
     base_url: str = DEFAULT_BASE_URL  # the site flows' paths are joined to
@@ -80,6 +79,8 @@ class DeviceProfile:
         """The server URL without credentials: safe to print, log and store."""
         if self.sim is not None:
             return "sim:" + self.platform.value
+        if self.managed:
+            return MANAGED
         if self.browser is not None:
             return "browser:" + self.browser
         return redact_url(self.server or "")
@@ -96,6 +97,55 @@ class DeviceProfile:
     def http_timeout(self) -> float:
         """What one HTTP call may take: opening a session (a busy grid queues) or a command."""
         return max(self.timeouts.session, self.timeouts.command)
+
+
+MANAGED = "managed"  # `server: managed`: mobile-optout runs its own Appium for the run
+
+# A person's phone (``server: managed``, a phone found on USB): the app's data is never
+# cleared and the driver never installs or uninstalls anything. ``safe_for_a_phone``
+# forces these on every session and drops the ones below.
+PHONE_SAFE: dict[str, bool] = {"appium:noReset": True, "appium:fullReset": False}
+NEVER_ON_A_PHONE = (
+    "appium:app", "appium:otherApps", "appium:uninstallOtherPackages",
+    "appium:enforceAppInstall",
+)
+
+
+def is_fake(capabilities: Mapping[str, Any]) -> bool:
+    """Appium's fake driver (the tests' stand-in): no phone, so its ``app`` is only the
+    XML model it serves and installs nothing."""
+    name = capabilities.get("appium:automationName", capabilities.get("automationName"))
+    return str(name or "").lower() == "fake"
+
+
+def unsafe_on_a_phone(capabilities: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(capability, why) for each capability a person's phone must not get."""
+    plain = {k.removeprefix("appium:"): (k, v) for k, v in capabilities.items()}
+    found: list[tuple[str, str]] = []
+    for name, safe in PHONE_SAFE.items():
+        key, value = plain.get(name.removeprefix("appium:"), (name, safe))
+        if value is not safe:
+            found.append((key, f"must stay {str(safe).lower()} on a person's phone: the "
+                               "app's data is never cleared"))
+    if not is_fake(capabilities):
+        for name in NEVER_ON_A_PHONE:
+            if name.removeprefix("appium:") in plain:
+                key = plain[name.removeprefix("appium:")][0]
+                found.append((key, "the driver never installs or uninstalls apps on a "
+                                   "person's phone; install the app yourself"))
+    return found
+
+
+def safe_for_a_phone(capabilities: Mapping[str, Any]) -> dict[str, Any]:
+    """The capabilities a person's phone gets: PHONE_SAFE forced, NEVER_ON_A_PHONE dropped
+    (Appium's fake driver keeps its ``app``)."""
+    fake = is_fake(capabilities)
+    never = {n.removeprefix("appium:") for n in NEVER_ON_A_PHONE}
+    forced = {n.removeprefix("appium:") for n in PHONE_SAFE}
+    kept = {k: v for k, v in capabilities.items()
+            if k.removeprefix("appium:") not in forced
+            and (fake or k.removeprefix("appium:") not in never)}
+    return {**kept, **PHONE_SAFE}
 
 
 # ---------------------------------------------------------------------------- the file
@@ -326,9 +376,11 @@ class _DevicesReader(Reader):
             self.err(self.source, plat_node.where,
                      f"platform must be android, ios or web, not {shown}")
         web = self.web(m, name, platform)
-        server, sim = self.reached_by(m, name, platform, pool)
+        server, sim, managed = self.runs_where(name, m, pool, platform)
         caps = self.capabilities(pool.get("capabilities") if pool else None)
         caps.update(self.capabilities(m.get("capabilities")))
+        if managed:
+            self.phone_safe(m, caps)
         timeouts = self.timeouts(m.get("timeouts")) or (
             self.timeouts(pool.get("timeouts")) if pool else None) or Timeouts()
         retries = 2.0
@@ -350,40 +402,55 @@ class _DevicesReader(Reader):
             name=f"{pool_name}/{name}" if pool_name else name, platform=platform,
             where=key.where, server=server, sim=sim, capabilities=caps, timeouts=timeouts,
             default=default, pool=pool_name or None, description=description,
-            retries=int(retries), **web,
+            retries=int(retries), managed=managed, **web,
         )
 
-    def reached_by(self, m: RawMap, name: str, platform: Platform | None, pool: RawMap | None
-                   ) -> tuple[str | None, SimSpec | None]:
-        """(server, sim): a pool's server, or the device's own server:, sim: or browser:."""
+    def runs_where(self, name: str, m: RawMap, pool: RawMap | None,
+                   platform: Platform | None = None
+                   ) -> tuple[str | None, SimSpec | None, bool]:
+        """(server URL, simulated phone, managed) of a device: exactly one is given (a web
+        device may instead name a browser: started here)."""
         if pool is not None:
             server_node = pool.get("server")
-            return (self.text(server_node, "server") if server_node is not None else None), None
-        src = self.source
+            server = self.text(server_node, "server") if server_node is not None else None
+            return server, None, False
         server_node, sim_node = m.get("server"), m.get("sim")
         local = m.get("browser") is not None and platform is Platform.WEB
         if server_node is not None and sim_node is not None:
             sim_key = m.key_node("sim")
             assert sim_key is not None
-            self.err(src, sim_key.where, f"device {name} has both server: and sim:; give one")
+            self.err(self.source, sim_key.where,
+                     f"device {name} has both server: and sim:; give one")
         elif server_node is not None and local:
             key_node = m.key_node("browser")
             assert key_node is not None
-            self.err(src, key_node.where, f"device {name} has both server: and browser: (a "
-                     "browser started here); give one")
-        elif server_node is None and sim_node is None and not local:
-            if platform is Platform.WEB:
-                self.err(src, m.where, f"device {name} needs browser: chromium (a browser "
-                         "started here) or server: (Appium with its chromium driver, or "
-                         "a Selenium Grid)")
-            else:
-                self.err(src, m.where, f"device {name} needs server: (an Appium URL) or sim: "
-                         "{} (the built-in simulated phone)")
+            self.err(self.source, key_node.where, f"device {name} has both server: and "
+                     "browser: (a browser started here); give one")
+        elif server_node is None and sim_node is None and platform is Platform.WEB:
+            if not local:
+                self.err(self.source, m.where, f"device {name} needs browser: chromium (a "
+                         "browser started here) or server: (Appium with its chromium driver, "
+                         "or a Selenium Grid)")
+        elif server_node is None and sim_node is None:
+            self.err(self.source, m.where,
+                     f"device {name} needs server: (an Appium URL, or '{MANAGED}' for an "
+                     "Appium started here) or sim: {} (the built-in simulated phone)")
+        elif isinstance(server_node, RawScalar) and server_node.value == MANAGED:
+            return None, None, True
         elif server_node is not None:
-            return self.server(server_node), None
+            return self.server(server_node), None, False
         elif sim_node is not None:
-            return None, self.sim(sim_node)
-        return None, None
+            return None, self.sim(sim_node), False
+        return None, None, False
+
+    def phone_safe(self, m: RawMap, caps: Mapping[str, Any]) -> None:
+        """A managed device is a person's phone: capabilities that would clear the app's
+        data or install apps are errors at their line."""
+        caps_node = m.get("capabilities")
+        for key, why in unsafe_on_a_phone(caps):
+            node = caps_node.key_node(key) if isinstance(caps_node, RawMap) else None
+            where = node.where if node is not None else m.where
+            self.err(self.source, where, f"capability '{key}' with server: managed: {why}")
 
     def web(self, m: RawMap, name: str, platform: Platform | None) -> dict[str, Any]:
         """browser:, base_url:, headless:, browser_profile: (platform web only)."""
@@ -427,7 +494,7 @@ class _DevicesReader(Reader):
         value = self.template(node, "server")
         if value is not None and not value.startswith(("http://", "https://", "${")):
             self.err(self.source, node.where,
-                     f"server must be an http:// or https:// URL, not '{value}'",
+                     f"server must be an http:// or https:// URL or '{MANAGED}', not '{value}'",
                      "e.g. http://127.0.0.1:4723")
             return None
         password = urlsplit(value).password if value else None
@@ -567,26 +634,3 @@ def resolve_capabilities(profile: DeviceProfile, environ: Mapping[str, str]) -> 
         return value
 
     return {k: one(v, k) for k, v in profile.capabilities.items()}
-
-
-# ---------------------------------------------------------------------------- adb
-
-
-def adb_devices(timeout: float = 10.0) -> list[tuple[str, str]]:
-    """(serial, details) of Android devices ``adb devices -l`` lists; [] without adb."""
-    adb = shutil.which("adb")
-    if adb is None:
-        return []
-    try:
-        done = subprocess.run(  # a fixed argv, no shell
-            [adb, "devices", "-l"], capture_output=True, text=True, timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    out = []
-    for line in done.stdout.splitlines()[1:]:
-        parts = line.split(None, 1)
-        if len(parts) == 2 and not line.startswith("*"):
-            out.append((parts[0], parts[1].strip()))
-    return out

@@ -25,9 +25,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from mobile_optout.devices import DeviceFile, DeviceProfile, adb_devices, resolve_server
+from mobile_optout.devices import DeviceFile, DeviceProfile, resolve_server
+from mobile_optout.discover import Phone, connected
 from mobile_optout.errors import InputError
 from mobile_optout.flow.model import Platform
+from mobile_optout.managed import (
+    APPIUM_VERSION,
+    DRIVERS,
+    NODE_WANTED,
+    Installation,
+    appium_home,
+    installation,
+    node_supported,
+    server_environment,
+)
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 
@@ -67,7 +78,7 @@ class Facts:
     node: str | None = None  # "v20.19.0"
     npm: str | None = None
     adb: bool = False
-    adb_devices: Sequence[tuple[str, str]] = ()
+    adb_devices: Sequence[Phone] = ()  # Android phones and emulators adb lists
     environ: Mapping[str, str] = field(default_factory=dict)
     existing_paths: frozenset[str] = frozenset()  # which of ANDROID_HOME/JAVA_HOME exist
     macos: bool = False
@@ -76,6 +87,8 @@ class Facts:
     browser: str | None = None  # "Chromium 156.0..." (web devices with browser:)
     chromedriver: str | None = None  # "ChromeDriver 156.0..."
     profile_exists: bool = True  # the browser_profile folder is there
+    java: str | None = None  # first line of `java -version`
+    managed: Installation | None = None  # the managed Appium (mobile-optout setup)
 
 
 def can_run(checks: Sequence[Check]) -> bool:
@@ -85,8 +98,8 @@ def can_run(checks: Sequence[Check]) -> bool:
 # ------------------------------------------------------------------------- gathering
 
 
-def _version(argv: list[str]) -> str | None:
-    exe = shutil.which(argv[0])
+def _version(argv: list[str], path: str | None = None) -> str | None:
+    exe = shutil.which(argv[0], path=path)
     if exe is None:
         return None
     try:
@@ -133,6 +146,8 @@ def gather(
     """Look at this machine for ``profile``. Slow parts (adb, xcodebuild) only when the
     device needs them."""
     env = dict(os.environ if environ is None else environ)
+    if profile.managed:
+        return gather_tools(profile.platform, env, devices=devices, profile=profile)
     server: ServerProbe | None = None
     server_error = ""
     if profile.sim is None and profile.browser is None:
@@ -173,12 +188,56 @@ def gather(
         or Path(profile.browser_profile).expanduser().is_dir(),
         server=server, server_error=server_error,
         node=_version(["node", "--version"]), npm=_version(["npm", "--version"]),
-        adb=has_adb, adb_devices=adb_devices() if android and has_adb else (),
+        adb=has_adb, adb_devices=_android_phones(env) if android and has_adb else (),
         environ={k: env[k] for k in ("ANDROID_HOME", "JAVA_HOME") if k in env},
         existing_paths=existing, macos=macos,
         xcode=_version(["xcodebuild", "-version"]) if ios and macos else None,
-        other_devices=others,
+        other_devices=_other_problems(profile, devices, env),
     )  # fmt: skip
+
+
+def _other_problems(profile: DeviceProfile, devices: DeviceFile | None,
+                    env: Mapping[str, str]) -> list[tuple[str, str]]:
+    others: list[tuple[str, str]] = []
+    for other in devices.devices.values() if devices is not None else ():
+        if other.name == profile.name or other.sim is not None or other.managed:
+            continue
+        try:
+            resolve_server(other, env)
+        except InputError as exc:
+            others.append((other.name, str(exc)))
+    return others
+
+
+def gather_tools(platform: Platform, environ: Mapping[str, str] | None = None, *,
+                 devices: DeviceFile | None = None, profile: DeviceProfile | None = None
+                 ) -> Facts:
+    """What a managed Appium for ``platform`` needs on this machine (``setup``, and
+    ``doctor`` for a managed device): node, npm, Java, adb, Xcode, the installation."""
+    env = dict(os.environ if environ is None else environ)
+    path = env.get("PATH")
+    has_adb = shutil.which("adb", path=path) is not None
+    android = platform is Platform.ANDROID
+    macos = host_platform.system() == "Darwin"
+    derived = server_environment(env)
+    existing = frozenset(
+        name for name in ("ANDROID_HOME", "JAVA_HOME")
+        if derived.get(name) and Path(derived[name]).is_dir()
+    )  # fmt: skip
+    return Facts(
+        node=_version(["node", "--version"], path), npm=_version(["npm", "--version"], path),
+        adb=has_adb, adb_devices=_android_phones(env) if android and has_adb else (),
+        environ={k: derived[k] for k in ("ANDROID_HOME", "JAVA_HOME") if k in derived},
+        existing_paths=existing, macos=macos,
+        xcode=_version(["xcodebuild", "-version"], path) if not android and macos else None,
+        java=_version(["java", "-version"], path) if android else None,
+        managed=installation(appium_home(env)),
+        other_devices=_other_problems(profile, devices, env) if profile else (),
+    )  # fmt: skip
+
+
+def _android_phones(env: Mapping[str, str]) -> list[Phone]:
+    return [p for p in connected(env, macos=False) if p.platform is Platform.ANDROID]
 
 
 def is_loopback(url: str) -> bool:
@@ -190,6 +249,13 @@ def is_loopback(url: str) -> bool:
 
 def diagnose(profile: DeviceProfile, facts: Facts) -> list[Check]:
     """The checks for ``profile`` given ``facts``. Pure: no I/O."""
+    if profile.managed:
+        return [
+            managed_check(profile.platform, facts), *requirement_checks(profile.platform, facts),
+            *([_adb_devices_check(profile, facts)] if profile.platform is Platform.ANDROID
+              and facts.adb else []),
+            *_other_devices(facts),
+        ]
     checks = [_server_check(profile, facts)]
     if profile.browser is not None:
         checks.extend(_browser_checks(profile, facts))
@@ -306,23 +372,91 @@ def _android_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
 
 
 def _adb_devices_check(profile: DeviceProfile, facts: Facts) -> Check:
-    if not facts.adb_devices:
+    phones = facts.adb_devices
+    if not phones:
         return Check("adb devices", Status.WARN, "no Android device connected",
                      "plug the phone in with USB debugging on (Developer options)")
-    states = {serial: details.split()[0] if details else "" for serial, details in
-              facts.adb_devices}  # fmt: skip
     wanted = profile.capabilities.get("appium:udid") or profile.capabilities.get("udid")
-    unauthorized = [s for s, state in states.items() if state == "unauthorized"]
-    listing = ", ".join(f"{s} ({state})" for s, state in states.items())
-    if wanted and wanted not in states:
+    listing = ", ".join(f"{p.serial} ({p.state})" for p in phones)
+    if wanted and wanted not in {p.serial for p in phones}:
         return Check("adb devices", Status.WARN, f"udid {wanted} is not connected; adb sees "
                      f"{listing}", "connect that phone or fix appium:udid")  # fmt: skip
-    if (wanted and states.get(str(wanted)) == "unauthorized") or (
-        not wanted and unauthorized
-    ):
-        return Check("adb devices", Status.WARN, f"not authorised: {', '.join(unauthorized)}",
-                     "unlock the phone and accept the 'Allow USB debugging?' prompt")
+    stuck = [p for p in phones if not p.ready and (not wanted or p.serial == wanted)]
+    if stuck:
+        said, todo = stuck[0].advice
+        return Check("adb devices", Status.WARN, f"{stuck[0].serial} is {said}; adb sees "
+                     f"{listing}", todo)  # fmt: skip
     return Check("adb devices", Status.OK, listing)
+
+
+def managed_check(platform: Platform, facts: Facts) -> Check:
+    """Is the managed Appium installed, with this platform's driver?"""
+    found = facts.managed
+    driver = DRIVERS[platform]
+    fix = f"run `mobile-optout setup {platform.value}` once"
+    if found is None or found.appium is None:
+        where = f" in {found.home}" if found else ""
+        return Check("managed Appium", Status.FAIL, f"not installed{where}", fix)
+    if not found.has(driver):
+        return Check("managed Appium", Status.FAIL,
+                     f"{found.describe()}; the {driver.name} driver is missing", fix)
+    if found.appium != APPIUM_VERSION or found.drivers[driver.name] != driver.version:
+        return Check("managed Appium", Status.WARN,
+                     f"{found.describe()}; this version of mobile-optout is tested with Appium "
+                     f"{APPIUM_VERSION} and {driver.name} {driver.version}", fix)
+    return Check("managed Appium", Status.OK, found.describe())
+
+
+def requirement_checks(platform: Platform, facts: Facts) -> list[Check]:
+    """What the managed Appium and the platform's driver need on this machine, each missing
+    piece with how to get it."""
+    node_fix = (f"install Node.js {NODE_WANTED} (https://nodejs.org, `brew install node`, or "
+                "your package manager)")
+    checks = []
+    if facts.node is None:
+        checks.append(Check("node", Status.FAIL, "Node.js is not installed", node_fix))
+    elif not node_supported(facts.node):
+        checks.append(Check("node", Status.FAIL, f"node {facts.node} is too old for Appium 3",
+                            node_fix))
+    else:
+        checks.append(Check("node", Status.OK, f"node {facts.node}"))
+    if facts.npm is None:
+        checks.append(Check("npm", Status.FAIL, "npm is not installed",
+                            "install npm (it comes with Node.js; on Debian: `apt install npm`)"))
+    else:
+        checks.append(Check("npm", Status.OK, f"npm {facts.npm}"))
+    if platform is Platform.ANDROID:
+        checks.extend(_driver_tools_android(facts))
+    elif not facts.macos:
+        checks.append(Check("Xcode", Status.FAIL, "iPhones are driven by XCUITest, which runs "
+                            "only on a Mac with Xcode", "run mobile-optout on a Mac"))
+    else:
+        xcode = _xcode_check(facts)
+        checks.append(Check(xcode.name, Status.FAIL, xcode.detail, xcode.fix)
+                      if xcode.status is not Status.OK else xcode)
+    return checks
+
+
+def _driver_tools_android(facts: Facts) -> list[Check]:
+    checks = []
+    if facts.java is None:
+        checks.append(Check("java", Status.FAIL, "Java is not installed; UiAutomator2 needs "
+                            "a JDK", "install a JDK 17 (`apt install openjdk-17-jdk-headless`, "
+                            "`brew install --cask temurin`) or set JAVA_HOME"))
+    else:
+        checks.append(Check("java", Status.OK, facts.java))
+    if not facts.adb:
+        checks.append(Check("adb", Status.FAIL, "adb (Android platform-tools) is not on PATH",
+                            "install platform-tools (https://developer.android.com/tools/"
+                            "releases/platform-tools, or Android Studio) and add them to PATH"))
+    sdk = facts.environ.get("ANDROID_HOME")
+    if not sdk or "ANDROID_HOME" not in facts.existing_paths:
+        checks.append(Check("ANDROID_HOME", Status.FAIL,
+                            "the Android SDK folder is not known; UiAutomator2 needs it",
+                            "export ANDROID_HOME=<the folder holding platform-tools/>"))
+    else:
+        checks.append(Check("ANDROID_HOME", Status.OK, sdk))
+    return checks
 
 
 def _xcode_check(facts: Facts) -> Check:

@@ -74,6 +74,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+APP_NOT_INSTALLED = 0  # `mobile: queryAppState`: 0 not installed, 1 not running, ... 4 foreground
 
 
 class Element(Protocol):
@@ -114,6 +115,7 @@ class Driver(Protocol):
     def window_size(self) -> tuple[int, int]: ...
     def activate_app(self, app: AppId) -> None: ...
     def terminate_app(self, app: AppId) -> None: ...
+    def app_state(self, app: AppId) -> int: ...
     def deep_link(self, url: str, app: AppId) -> None: ...
     def scroll(self, direction: str, area: Rect | None = None) -> None: ...
     def contexts(self) -> list[str]: ...
@@ -426,6 +428,9 @@ class AppiumDriver:
     def terminate_app(self, app: AppId) -> None:
         self._mobile("terminateApp", self._app_args(app))
 
+    def app_state(self, app: AppId) -> int:
+        return int(self._mobile("queryAppState", self._app_args(app)))
+
     def deep_link(self, url: str, app: AppId) -> None:
         key = "package" if self.native_platform is Platform.ANDROID else "bundleId"
         self._mobile("deepLink", {"url": url, key: app.app_id})
@@ -484,6 +489,9 @@ class BrowserDriver(AppiumDriver):
 
     def terminate_app(self, app: AppId) -> None:
         self._open("about:blank")
+
+    def app_state(self, app: AppId) -> int:
+        return 4  # a site is always there to open (signed in or not is the flow's question)
 
     def deep_link(self, url: str, app: AppId) -> None:
         self._open(self.page_url(url))

@@ -101,8 +101,8 @@ def inspect_device(
         first = (profile.sim.apps or builtin_apps())[0]
         app_id = sim_app_id(first, profile.platform.value)
     app = AppId(profile.platform, app_id) if app_id else None
-    with endpoint(profile, environ) as url:
-        driver = connect(url, profile.platform, app, capabilities=profile.capabilities,
+    with endpoint(profile, environ) as served:
+        driver = connect(served.url, profile.platform, app, capabilities=profile.capabilities,
                          timeout=profile.http_timeout, browser=profile.web)
         try:
             if app is not None and profile.platform is Platform.WEB:

@@ -3,8 +3,11 @@ plugin share.
 
 - ``choose_devices`` / ``load_request_flows``: what a request names, checked before any
   device is touched.
-- ``endpoint``: where a device's URL comes from (its server, or a simulated phone started
-  here). The only place that starts simulated phones for a run.
+- ``choose_devices`` also finds a phone on USB (``--device usb``, or no device named and
+  no default in ./devices.yaml: the one phone connected, else the simulated phone).
+- ``endpoint``: where a device's URL comes from (its server, a managed Appium started for
+  the run, or a simulated phone started here). The only place that starts simulated phones
+  and managed Appium servers for a run.
 - ``RunSession``: one run record with its folder, evidence, debug log, redactor and history
   store; ``run(flow, device)`` one flow, ``run_all(...)`` many; on leaving it, the run is
   finished (drift counted, reports written) and everything it opened is closed, even when a
@@ -27,6 +30,7 @@ from loguru import logger
 
 from mobile_optout import __version__
 from mobile_optout.devices import (
+    BUILTIN_DEVICES_NAME,
     DeviceFile,
     DeviceProfile,
     Timeouts,
@@ -35,6 +39,8 @@ from mobile_optout.devices import (
     resolve_capabilities,
     resolve_server,
     resolve_web,
+    safe_for_a_phone,
+    unsafe_on_a_phone,
 )
 from mobile_optout.errors import DeviceError, InputError, UsageError, Where
 from mobile_optout.flow import load_flows
@@ -52,7 +58,14 @@ from mobile_optout.results.record import (
 )
 from mobile_optout.results.redact import Redactor
 from mobile_optout.results.store import Drift, Store
-from mobile_optout.runner import FlowRun, Progress, RunOptions, endpoint_failed, run_all
+from mobile_optout.runner import (
+    FlowRun,
+    Progress,
+    RunOptions,
+    Served,
+    endpoint_failed,
+    run_all,
+)
 from mobile_optout.values import Mode, redact_url
 
 DEFAULT_FLOWS = Path("flows/linkedin")
@@ -97,13 +110,43 @@ def choose_devices(req: RunRequest) -> list[DeviceProfile]:
     if req.all_devices:
         chosen = list(file.devices.values())
     elif req.devices:
-        chosen = [file.get(name) for name in req.devices]
+        chosen = [named_device(file, name, req.environ) for name in req.devices]
     else:
-        chosen = [file.default()]
+        chosen = [default_device(file, req.environ)]
     return resolved([_with_overrides(p, req) for p in chosen], req.environ)
 
 
+def named_device(file: DeviceFile, name: str, environ: Mapping[str, str]) -> DeviceProfile:
+    """A device of the file, or a phone on USB: ``usb`` (the one connected) or
+    ``usb:SERIAL`` (unless the file has a device of that name)."""
+    from mobile_optout import discover
+
+    prefix, _, serial = name.partition(":")
+    if name in file.devices or prefix != discover.USB:
+        return file.get(name)
+    return discover.find(environ, serial or None).profile()
+
+
+def default_device(file: DeviceFile, environ: Mapping[str, str]) -> DeviceProfile:
+    """The device marked default in ./devices.yaml; else the phone on USB when one is
+    connected; else the built-in simulated phone (a fresh machine with no phone)."""
+    from mobile_optout import discover
+
+    marked = any(d.default for d in file.devices.values())
+    own_file = file.path != BUILTIN_DEVICES_NAME
+    if own_file and (marked or len(file.devices) == 1):
+        return file.default()
+    phones = discover.connected(environ)
+    if phones:
+        return discover.choose(phones).profile()
+    return file.default()
+
+
 def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
+    unsafe = unsafe_on_a_phone(req.capabilities) if profile.managed else []
+    if unsafe:
+        key, why = unsafe[0]
+        raise UsageError(f"--cap {key} on {profile.name}: {why}")
     if profile.sim is None:
         if req.capabilities:
             caps = {**profile.capabilities, **req.capabilities}
@@ -154,15 +197,27 @@ def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
     """${ENV} in servers and capabilities, resolved before any device is touched: a missing
     variable is a usage error (exit 2), and the values never land in a file."""
     for d in devices:
-        if d.sim is None and d.browser is None:
+        if d.sim is None and not d.managed and d.browser is None:
             resolve_server(d, environ)
     return [
         resolve_web(
-            d if d.sim is not None else replace(d, capabilities=resolve_capabilities(d, environ)),
+            d if d.sim is not None else replace(d, capabilities=_on_a_phone(
+                d, resolve_capabilities(d, environ))),
             environ,
         )
         for d in devices
     ]
+
+
+def _on_a_phone(device: DeviceProfile, caps: dict[str, object]) -> dict[str, object]:
+    """A managed device is a person's phone: nothing that clears data or installs apps
+    (devices.safe_for_a_phone), and its Appium runs beside the others': the driver's port
+    forwards get free ports of their own (unless the devices file chose them)."""
+    if not device.managed:
+        return caps
+    from mobile_optout.managed import phone_ports
+
+    return safe_for_a_phone({**phone_ports(device.platform, caps), **caps})
 
 
 def load_request_flows(req: RunRequest) -> list[Flow]:
@@ -185,13 +240,19 @@ def load_request_flows(req: RunRequest) -> list[Flow]:
 
 @contextlib.contextmanager
 def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
-             sim_state_dir: Path | None = None) -> Iterator[str]:
-    """The URL to talk to: the device's server, or a simulated phone started here (kept
-    for the block; its settings remembered in ``sim_state_dir`` when given). For a browser
-    started here (``browser:``) it is the site itself: its base_url, or the simulated
-    website's URL."""
+             sim_state_dir: Path | None = None, log_dir: Path | None = None
+             ) -> Iterator[Served]:
+    """Where to talk to: the device's server; an Appium started here for the block
+    (``server: managed``; its log in ``log_dir``, stopped however the block ends); or a
+    simulated phone started here (its settings remembered in ``sim_state_dir``). For a
+    browser started here (``browser:``) it is the site itself: its base_url, or the
+    simulated website's URL."""
+    if profile.managed:
+        with managed_endpoint(profile, environ, log_dir) as served:
+            yield served
+        return
     if profile.sim is None:
-        yield profile.base_url if profile.browser else resolve_server(profile, environ)
+        yield Served(profile.base_url if profile.browser else resolve_server(profile, environ))
         return
     from mobile_optout.sim import SimPhone
     from mobile_optout.sim.site import SimSite
@@ -203,31 +264,62 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
     if profile.platform is Platform.WEB:
         with SimSite(variants=profile.sim.variants, seed=profile.sim.seed,
                      state_file=state_file) as site:
-            yield site.url
+            yield Served(site.url)
         return
     phone = SimPhone(
         platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
         latency_ms=profile.sim.latency_ms, state_file=state_file, apps=profile.sim.apps,
     )
     with phone:
-        yield phone.url
+        yield Served(phone.url)
+
+
+@contextlib.contextmanager
+def managed_endpoint(profile: DeviceProfile, environ: Mapping[str, str],
+                     log_dir: Path | None) -> Iterator[Served]:
+    """A managed Appium for the device (mobile_optout.managed), logging to
+    ``log_dir/appium-<device>.log``; a server that dies mid-run is named with its log."""
+    import re
+    import tempfile
+
+    from mobile_optout.managed import managed_server
+
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", profile.name)
+    log = (log_dir or Path(tempfile.gettempdir())) / f"appium-{name}.log"
+    server = managed_server(profile.platform, profile.capabilities, log, environ)
+
+    def gone() -> str | None:
+        code = server.exit_code()
+        if code is None:
+            return None
+        return f"the managed Appium stopped mid-run (exit code {code}); its log: {log}"
+
+    try:
+        yield Served(server.url, gone)
+    finally:
+        server.stop()
 
 
 class Endpoints:
     """Devices' endpoints kept open until ``close``: a simulated phone is started on first
     use and serves every later flow (the pytest plugin shares one across its session)."""
 
-    def __init__(self, environ: Mapping[str, str], sim_state_dir: Path | None) -> None:
+    def __init__(self, environ: Mapping[str, str], sim_state_dir: Path | None,
+                 log_dir: Path | None = None) -> None:
         self.environ = environ
         self.sim_state_dir = sim_state_dir
+        self.log_dir = log_dir
         self._stack = contextlib.ExitStack()
-        self._urls: dict[str, str] = {}
+        self._served: dict[str, Served] = {}
+
+    def served(self, profile: DeviceProfile) -> Served:
+        if profile.name not in self._served:
+            self._served[profile.name] = self._stack.enter_context(
+                endpoint(profile, self.environ, self.sim_state_dir, self.log_dir))
+        return self._served[profile.name]
 
     def url_for(self, profile: DeviceProfile) -> str:
-        if profile.name not in self._urls:
-            self._urls[profile.name] = self._stack.enter_context(
-                endpoint(profile, self.environ, self.sim_state_dir))
-        return self._urls[profile.name]
+        return self.served(profile).url
 
     def close(self) -> None:
         self._stack.close()
@@ -297,17 +389,19 @@ class RunSession:
             if finish:
                 self.finish(interrupted)
 
-    def endpoint(self, profile: DeviceProfile) -> contextlib.AbstractContextManager[str]:
-        """The device's endpoint for one block (a simulated phone lives that long)."""
-        return endpoint(profile, self.options.environ, self.output / SIM_STATE)
+    def endpoint(self, profile: DeviceProfile) -> contextlib.AbstractContextManager[Served]:
+        """The device's endpoint for one block (a simulated phone or a managed Appium lives
+        that long)."""
+        return endpoint(profile, self.options.environ, self.output / SIM_STATE, self.run_dir)
 
-    def url_for(self, profile: DeviceProfile) -> str:
-        """The device's URL, opened on first use and kept until the session ends (or, when
-        the endpoints were handed in, until their owner closes them)."""
+    def served(self, profile: DeviceProfile) -> Served:
+        """The device's endpoint, opened on first use and kept until the session ends (or,
+        when the endpoints were handed in, until their owner closes them)."""
         if self._endpoints is None:
-            self._endpoints = Endpoints(self.options.environ, self.output / SIM_STATE)
+            self._endpoints = Endpoints(self.options.environ, self.output / SIM_STATE,
+                                        self.run_dir)
             self._stack.callback(self._endpoints.close)
-        return self._endpoints.url_for(profile)
+        return self._endpoints.served(profile)
 
     def run(self, flow: Flow, profile: DeviceProfile, *, options: RunOptions | None = None,
             url: str | None = None) -> FlowResult:
@@ -315,9 +409,10 @@ class RunSession:
         endpoint (``url``, else its own) stays open for the next flow."""
         options = options or self.options
         try:
-            target = url or self.url_for(profile)
-            flow_run = FlowRun(flow, profile, target, options=options, evidence=self.evidence,
-                               run=self.record, sink=self.store, progress=self.progress)
+            served = Served(url) if url else self.served(profile)
+            flow_run = FlowRun(flow, profile, served.url, options=options,
+                               evidence=self.evidence, run=self.record, sink=self.store,
+                               progress=self.progress, server_gone=served.gone)
         except (DeviceError, InputError) as exc:  # the endpoint or the parameters
             result = endpoint_failed(self.record, self.store, flow, profile, exc)
         else:

@@ -19,7 +19,8 @@ Loaded through the ``pytest11`` entry point ``mobile_optout``. What it adds:
 - Outcomes: changed / already_set / passed / not_offered pass (not_offered with a note in
   the terminal summary and the item's user properties); would_change, blocked, failed and
   error fail, reported as the step, its file:line, what was expected, what the screen
-  showed and the screenshot, without a Python traceback.
+  showed and the screenshot, without a Python traceback. not_installed (the app is not
+  on the phone, nothing ran) is skipped, saying so.
 - Fixtures: ``mo_device``, ``mo_run_flow``, ``mo_sim`` (see each one).
 
 Heavy modules (Appium client, runner, store) are imported only when something runs, so the
@@ -454,6 +455,8 @@ class FlowItem(pytest.Item):
             self.user_properties.append(("mo_note", result.note))
         if result.outcome is Outcome.NOT_OFFERED:
             state.notes.append((self.nodeid, result.note or "the setting is not offered"))
+        if result.outcome is Outcome.NOT_INSTALLED:
+            pytest.skip(result.note or "the app is not installed on this device")
         if result.outcome not in OK_OUTCOMES:
             redact = state.session.redactor.text if state.session else str
             raise FlowFailed(result, state.run_dir, redact)

@@ -27,11 +27,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from appium.options.common import AppiumOptions
 from loguru import logger
 
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import AppiumDriver, connect
+from mobile_optout.driver import AppiumDriver, build_options, connect
 from mobile_optout.errors import (
     DeviceError,
     FlowEnded,
@@ -54,6 +55,7 @@ from mobile_optout.flow.model import (
     IfMissing,
     Launch,
     Locator,
+    Platform,
     Screenshot,
     ScrollUntilVisible,
     Step,
@@ -138,8 +140,10 @@ class FlowRun:
         run: RunRecord,
         sink: RecordSink,
         progress: Progress | None = None,
+        server_gone: Callable[[], str | None] | None = None,
     ) -> None:
         self.flow = flow
+        self.server_gone = server_gone or _alive  # why the server died mid-run, if it did
         self.profile = profile
         self.url = url
         self.options = options
@@ -180,7 +184,8 @@ class FlowRun:
             self._record_error(exc)
         except (DeviceError, InputError) as exc:  # the device, or a value only known now
             self.result.outcome = Outcome.ERROR
-            self._record_error(exc)
+            why = self.server_gone()
+            self._record_error(DeviceError(f"{why} ({exc})") if why else exc)
         except Interrupted:
             self.result.outcome = Outcome.INTERRUPTED
             self.result.note = "interrupted (Ctrl-C) before the flow finished"
@@ -208,7 +213,8 @@ class FlowRun:
                 self._steps(self.flow.steps[start:], deadline, top_level_offset=start)
                 return
             except SessionLost as exc:
-                if self.result.attempts > self.profile.retries or time.monotonic() > deadline:
+                if (self.result.attempts > self.profile.retries or time.monotonic() > deadline
+                        or self.server_gone()):
                     raise
                 self.result.attempts += 1
                 logger.warning(
@@ -231,6 +237,22 @@ class FlowRun:
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
                 taps=self.result.taps,
             )
+            self._require_app()
+
+    def _require_app(self) -> None:
+        """The app must be on the phone before any step: sessions open with autoLaunch off
+        (a missing app would make the driver refuse the session), so ask the driver.
+        Not installed ends the flow as ``not_installed``; a driver that cannot tell (no
+        ``mobile: queryAppState``) is taken at its word that the app is there. A flow that
+        does not begin with ``launch`` gets the app started, as autoLaunch would have."""
+        assert self.device is not None
+        installed = self.device.installed(self.app)
+        if installed is False:
+            raise FlowEnded("not_installed", f"{self.app.app_id} is not installed on "
+                            f"{self.profile.name}: nothing was read or changed")
+        first = self.flow.steps[0] if self.flow.steps else None
+        if installed and not isinstance(first, Launch) and self.checkpoint == 0:
+            self.device.launch(self.app, restart=False, deep_link=None)
 
     def _connect(self) -> AppiumDriver:
         """A new session. A grid whose devices are all busy queues the request; when its
@@ -239,13 +261,25 @@ class FlowRun:
         while True:
             try:
                 return connect(self.url, self.profile.platform, self.app,
-                               capabilities=self.profile.capabilities,
-                               timeout=self.profile.http_timeout, browser=self.profile.web)
+                               options=self._options(), timeout=self.profile.http_timeout,
+                               browser=self.profile.web)
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise
                 logger.info("{}: every matching device is busy; still queued ({})",
                             self.result.key, exc)
+
+    def _options(self) -> AppiumOptions:
+        """The session's capabilities, with autoLaunch off unless the device says otherwise:
+        the runner asks whether the app is installed, then launches it itself (a driver told
+        to launch a missing app refuses the whole session instead)."""
+        options = build_options(self.profile.platform, self.app, self.profile.capabilities,
+                                self.profile.web)
+        if self.profile.platform is Platform.WEB:
+            return options  # a browser has no app to launch
+        if options.get_capability("appium:autoLaunch") is None:
+            options.set_capability("appium:autoLaunch", False)
+        return options
 
     def _event(self, kind: str, text: str) -> None:
         if kind in ("interrupt", "retry"):
@@ -615,8 +649,21 @@ HANDLERS: dict[type[Step], Handler] = {
 # --------------------------------------------------------------------------- many flows
 
 
-Endpoint = Callable[[DeviceProfile], AbstractContextManager[str]]
-"""Opens a device's endpoint for the time of a block; yields its URL (job.endpoint)."""
+@dataclass(frozen=True, slots=True)
+class Served:
+    """Where a device's sessions go, and for a server started for the run (a managed
+    Appium) why it is gone when it died: the flow's error then names its log."""
+
+    url: str
+    gone: Callable[[], str | None] = field(default=lambda: None)
+
+
+def _alive() -> str | None:
+    return None
+
+
+Endpoint = Callable[[DeviceProfile], AbstractContextManager[Served]]
+"""Opens a device's endpoint for the time of a block; yields where it is (job.endpoint)."""
 
 
 def unstarted_result(
@@ -666,13 +713,13 @@ def run_all(
 
     def one_device(profile: DeviceProfile, device_flows: list[Flow]) -> None:
         try:
-            with endpoint(profile) as url:
+            with endpoint(profile) as where:
                 for flow in device_flows:
                     if options.cancel.is_set():
                         break
                     result = FlowRun(
-                        flow, profile, url, options=options, evidence=evidence, run=run,
-                        sink=sink, progress=progress,
+                        flow, profile, where.url, options=options, evidence=evidence,
+                        run=run, sink=sink, progress=progress, server_gone=where.gone,
                     ).execute()
                     with lock:
                         run.results.append(result)

@@ -26,6 +26,7 @@ class Outcome(StrEnum):
     WOULD_CHANGE = "would_change"  # check: is not as desired
     PASSED = "passed"  # a flow that governs no setting ran all its steps
     NOT_OFFERED = "not_offered"  # the setting does not exist on this account / region
+    NOT_INSTALLED = "not_installed"  # the app is not on this phone: nothing was run or read
     BLOCKED = "blocked"  # a sign-in wall or a screen the flow cannot get past
     FAILED = "failed"  # the desired state was not verified
     ERROR = "error"  # device or infrastructure
@@ -33,8 +34,12 @@ class Outcome(StrEnum):
     RUNNING = "running"  # not finished yet (only ever seen in the store)
 
 
+# not_installed is "ok" for the exit code only: like not_offered there is nothing to do on
+# this phone, and a catalogue of flows run on one phone must not fail for every app it lacks.
+# It is never done: the setting was not read, and the history records no observation.
 OK_OUTCOMES = frozenset(
-    {Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.NOT_OFFERED, Outcome.PASSED}
+    {Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.NOT_OFFERED, Outcome.NOT_INSTALLED,
+     Outcome.PASSED}
 )
 FAIL_OUTCOMES = frozenset(
     {Outcome.WOULD_CHANGE, Outcome.BLOCKED, Outcome.FAILED, Outcome.INTERRUPTED}

@@ -116,7 +116,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 VERIFIED = frozenset({Outcome.CHANGED, Outcome.ALREADY_SET})
-_NOT_OBSERVATIONS = frozenset({Outcome.NOT_OFFERED, Outcome.RUNNING})
+_NOT_OBSERVATIONS = frozenset({Outcome.NOT_OFFERED, Outcome.NOT_INSTALLED, Outcome.RUNNING})
 
 
 @dataclass(frozen=True, slots=True)

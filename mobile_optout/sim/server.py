@@ -243,7 +243,10 @@ class SimPhone:
                     f"{'UiAutomator2' if want == 'uiautomator2' else 'XCUITest'}")
         app = plain.get("appPackage") if self.platform is Platform.ANDROID else plain.get(
             "bundleId")
-        if app is not None and self.engine.app_for(str(app)) is None:
+        # Like UiAutomator2 / XCUITest: a missing app refuses the session only when the
+        # driver is asked to launch it (autoLaunch, the default).
+        if (app is not None and self.engine.app_for(str(app)) is None
+                and plain.get("autoLaunch", True) is not False):
             installed = ", ".join(repr(_id(self, m)) for m in self.engine.apps.values())
             return f"App {app!r} is not installed on the simulated phone (only {installed})"
         return None
@@ -261,6 +264,8 @@ class SimPhone:
             engine.record("session_created", session=sid)
             wants_app = any(k in plain for k in ("appPackage", "bundleId", "app"))
             asked = engine.app_for(str(plain.get("appPackage") or plain.get("bundleId") or ""))
+            if plain.get("autoLaunch", True) is False:
+                wants_app = False  # the client launches the app itself, when it is there
             name = asked.name if asked is not None else engine.model.name
             running = engine.query(name) in (3, 4)
             if wants_app and not (plain.get("noReset") and running):

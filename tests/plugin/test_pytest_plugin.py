@@ -287,6 +287,22 @@ def test_a_setting_that_is_not_offered_passes_with_a_note(
         "not_offered"]
 
 
+def test_an_app_not_on_the_phone_is_skipped_saying_so(
+    pytester: pytest.Pytester, flows_dir: Path, mo_sim: Any
+) -> None:
+    notes = Path(__file__).resolve().parents[1] / "data" / "sim_apps" / "notes.yaml"
+    phone = mo_sim("android", apps=[notes])  # a phone without LinkedIn
+    devices_file(pytester, phone)
+    pytester.makeini(STRICT_INI + "mo_devices = devices.yaml\nmo_output = runs\n")
+
+    result = pytester.runpytest_inprocess("flows/", "-rs")
+
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*com.linkedin.android is not installed on phone*"])
+    assert [r["outcome"] for r in the_report(pytester.path / "runs")["results"]] == [
+        "not_installed"]
+
+
 def test_an_unreachable_server_fails_the_item_naming_the_url(
     pytester: pytest.Pytester, flows_dir: Path
 ) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from mobile_optout.appium_server import free_port
 from mobile_optout.devices import DeviceProfile, SimSpec
+from mobile_optout.discover import Phone, parse_adb
 from mobile_optout.doctor import Check, Facts, ServerProbe, Status, can_run, diagnose
 from mobile_optout.errors import Where
 from mobile_optout.flow.model import Platform
@@ -89,11 +90,16 @@ def android(caps: dict[str, Any] | None = None, server: str = LOCAL) -> DevicePr
                          server=server, capabilities=caps or {})  # fmt: skip
 
 
+def adb(*lines: str) -> list[Phone]:
+    """The phones in what `adb devices -l` prints."""
+    return parse_adb("List of devices attached\n" + "\n".join(lines) + "\n")
+
+
 def ready_facts(**overrides: Any) -> Facts:
     base: dict[str, Any] = {
         "server": ServerProbe(LOCAL, {"ready": True, "build": {"version": "3.8.0"}}),
         "node": "v20.19.0", "npm": "10.8.2", "adb": True,
-        "adb_devices": [("R58M123ABC", "device usb:1-1 product:a52q model:SM_A525F")],
+        "adb_devices": adb("R58M123ABC    device usb:1-1 product:a52q model:SM_A525F"),
         "environ": {"ANDROID_HOME": "/sdk", "JAVA_HOME": "/jdk"},
         "existing_paths": frozenset({"ANDROID_HOME", "JAVA_HOME"}),
     }  # fmt: skip
@@ -113,7 +119,7 @@ def test_a_ready_local_android_setup_is_all_ok() -> None:
 
 
 def test_an_unauthorised_phone_tells_the_user_to_accept_the_prompt() -> None:
-    facts = ready_facts(adb_devices=[("R58M123ABC", "unauthorized usb:1-1 transport_id:2")])
+    facts = ready_facts(adb_devices=adb("R58M123ABC    unauthorized usb:1-1 transport_id:2"))
     check = by_name(diagnose(android(), facts))["adb devices"]
     assert check.status is Status.WARN
     assert "R58M123ABC" in check.detail
