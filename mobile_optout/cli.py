@@ -43,9 +43,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         code = 2
-    except KeyboardInterrupt:
-        console.error("interrupted")
-        code = 130
+    except KeyboardInterrupt as exc:  # before a run started, or after it was recorded
+        from mobile_optout.results.record import INTERRUPT_EXIT
+        from mobile_optout.signals import stop_reason
+
+        console.error(f"interrupted ({stop_reason(exc).upper()})")
+        code = INTERRUPT_EXIT[stop_reason(exc)]
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -79,11 +82,17 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
                           "environment only."),
         click.option("--tag", "tags", multiple=True, metavar="TAG",
                      help="Run only flows with this tag (repeatable: any of them)."),
+        click.option("--only-installed", is_flag=True,
+                     help="Leave out flows whose app is not on the device (instead of "
+                          "reporting them not_installed)."),
         click.option("--exclude-tag", "exclude_tags", multiple=True, metavar="TAG",
                      help="Skip flows with this tag (repeatable)."),
         click.option("--sim-variant", "sim_variants", multiple=True, metavar="NAME",
                      help="Variants for simulated phones (see `mobile-optout sim --help`)."),
         click.option("--seed", type=int, help="Seed for a simulated phone's faults."),
+        click.option("--cost-model", is_flag=True,
+                     help="Simulated phones take as long per command as real ones "
+                          "(docs/simulator.md)."),
         click.option("--output", "-o", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT,
                      show_default=True, help="Where runs and history.db are kept."),
         click.option("--no-screenshots", is_flag=True,
@@ -103,9 +112,10 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
 def run_command(**kw: Any) -> int:
     """Run flows and change settings to their desired state, verified on screen.
 
-    PATHS are flow files or folders (default: flows/linkedin). Exit 0 when every setting
-    is as desired (changed, already set) or not offered; 1 when any flow failed or was
-    blocked; 3 on device or infrastructure errors; 2 for invalid input.
+    PATHS are flow files or folders (default: flows/linkedin; `flows`: every app in the
+    catalogue). Exit 0 when every setting is as desired (changed, already set), not offered,
+    unsupported (the app has no switch) or its app is not installed; 1 when any flow failed
+    or was blocked; 3 on device or infrastructure errors; 2 for invalid input.
     """
     return _run("apply", **kw)
 
@@ -122,10 +132,11 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          devices_file: Path | None, parallel: int, server: str | None, platform: str | None,
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
-         seed: int | None, output: Path, no_screenshots: bool, verbose: int, quiet: bool,
-         as_json: bool) -> int:
+         seed: int | None, cost_model: bool, output: Path, no_screenshots: bool, verbose: int,
+         quiet: bool, as_json: bool, only_installed: bool) -> int:
     from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
+    from mobile_optout.signals import stop_on_signals
     from mobile_optout.values import Mode
 
     verbosity = -1 if quiet or as_json else verbose
@@ -138,14 +149,15 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         mode=Mode(mode), paths=paths, devices=device, all_devices=all_devices,
         devices_file=devices_file, server=server, platform=platform,
         capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
+        sim_cost_model=cost_model,
         params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
-        parallel=parallel, output=output,
+        parallel=parallel, output=output, only_installed=only_installed,
         keep_screenshots=not no_screenshots,
     )
-    done = perform(
-        _with_phone_chosen(request, may_ask=not as_json),
-        progress=console.LiveProgress(-2 if as_json else verbosity), redactor=redactor,
-    )
+    request = _with_phone_chosen(request, may_ask=not as_json)
+    with stop_on_signals():  # SIGTERM and SIGHUP stop a run as Ctrl-C does
+        done = perform(request, progress=console.LiveProgress(-2 if as_json else verbosity),
+                       redactor=redactor)
     if as_json:
         from mobile_optout.results.report_json import report_dict
 
@@ -153,7 +165,8 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
     else:
         console.run_summary(done.run, done.run_dir)
     if done.run.interrupted_by:
-        console.error("interrupted: what was done so far is recorded")
+        console.error(f"interrupted ({done.run.interrupted_by.upper()}): what was done so "
+                      "far is recorded")
     elif done.drift:
         console.drift_warning(done.drift)
     return done.exit_code
@@ -187,6 +200,83 @@ def _cap_value(text: str) -> object:
     except ValueError:
         return text
     return value if isinstance(value, bool | int | float) else text
+
+
+# --------------------------------------------------------------------------- apps
+
+
+@cli.command("apps")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--device", "-d", "device", metavar="NAME", help="Say whether each app is "
+              "installed on this device (default: the devices file's default device).")
+@click.option("--devices", "devices_file", type=click.Path(path_type=Path),
+              help="The devices file (default: ./devices.yaml, else the built-in one).")
+@click.option("--no-device", is_flag=True, help="Do not ask any device what is installed.")
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@click.option("--markdown", is_flag=True, help="The catalogue as docs/catalogue.md has it.")
+def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path | None,
+                 no_device: bool, as_json: bool, markdown: bool) -> int:
+    """The catalogue: every flow's app, control, private state, platforms, confidence and
+    source, and whether the app is installed on the chosen device (alias: catalog).
+
+    PATHS are flow files or folders (default: flows)."""
+    import os
+
+    from mobile_optout.catalogue import KIND_WORDS, entries
+    from mobile_optout.catalogue import markdown as catalogue_markdown
+    from mobile_optout.flow import load_flows
+
+    found = entries(load_flows(list(paths) or [Path("flows")]))
+    if markdown:
+        console.raw(catalogue_markdown(found).rstrip("\n"))
+        return 0
+    installed: dict[str, bool] = {}
+    where = ""
+    if not no_device:
+        installed, where = _installed_on(device, devices_file, found, os.environ)
+    if as_json:
+        rows = [e.as_dict() | ({"installed": installed.get(e.flow)} if where else {})
+                for e in found]
+        console.raw(json.dumps({"device": where or None, "apps": rows}, indent=2))
+        return 0
+    def is_installed(flow: str) -> str:
+        if not where:
+            return "-"
+        return {True: "yes", False: "no"}.get(installed[flow], "?") if flow in installed else (
+            "n/a")  # not written for this device's platform
+
+    console.table(
+        ("app", "flow", "control", "kind", "want", "platforms", "conf.", "installed", "source"),
+        [(e.title, e.flow, "unsupported" if e.unsupported else e.control, KIND_WORDS[e.kind],
+          e.desired, ", ".join(e.platforms), e.confidence, is_installed(e.flow),
+          e.page or "; ".join(e.sources)) for e in found],
+        title=f"{len(found)} flows" + (f"; installed on {where}" if where else ""))
+    return 0
+
+
+def _installed_on(device: str | None, devices_file: Path | None, found: list[Any],
+                  environ: Any) -> tuple[dict[str, bool], str]:
+    """flow name -> whether its app is on the device (for the flows of its platform)."""
+    from mobile_optout.errors import DeviceError
+    from mobile_optout.flow.model import AppId
+    from mobile_optout.job import RunRequest, choose_devices, endpoint
+    from mobile_optout.runner import installed_apps
+
+    (profile,) = choose_devices(RunRequest(devices=(device,) if device else (),
+                                           devices_file=devices_file, environ=environ))
+    plat = profile.platform
+    apps = {e.flow: AppId(plat, dict(e.ids)[plat.value]) for e in found
+            if plat.value in e.platforms}
+    try:
+        with endpoint(profile, environ) as served:
+            present = installed_apps(served.url, profile, list(apps.values()))
+    except DeviceError as exc:
+        console.error(f"{profile.name}: cannot tell what is installed ({exc})")
+        return {}, ""
+    return {flow: app in present for flow, app in apps.items()}, profile.name
+
+
+cli.add_command(apps_command, "catalog")
 
 
 # --------------------------------------------------------------------------- report / history
@@ -538,10 +628,12 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
 @click.option("--latency-ms", default=0, type=click.IntRange(0, 60000),
               help="Delay added to every command (imitates a USB phone or a remote farm).")
 @click.option("--seed", default=0, type=int, help="Seed for popups, slowness and faults.")
+@click.option("--cost-model", is_flag=True,
+              help="Answer each command in the time a real phone takes (docs/simulator.md).")
 @click.option("--state", "state_file", type=click.Path(path_type=Path),
               help="JSON file keeping the phone's app settings across runs.")
 def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool,
-                apps: tuple[str, ...], port: int, latency_ms: int, seed: int,
+                apps: tuple[str, ...], port: int, latency_ms: int, seed: int, cost_model: bool,
                 state_file: Path | None) -> int:
     """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C; with
     --platform web, the simulated LinkedIn website instead.
@@ -568,7 +660,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
         else:
             phone = SimPhone(platform=platform, variants=variants, seed=seed,
                              latency_ms=latency_ms, state_file=state_file, port=port,
-                             apps=apps)
+                             apps=apps, cost_model=cost_model)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:
@@ -591,6 +683,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
             console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
                         + apps_shown
                         + (f"; latency {latency_ms} ms" if latency_ms else "")
+                        + ("; cost model on" if cost_model else "")
                         + (f"; state in {state_file}" if state_file else ""))
             console.say(f"inspect: {phone.url}/sim/state  {phone.url}/sim/events  "
                         "(Ctrl-C stops)")

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from mobile_optout.results.record import FlowResult, RunRecord, StepRecord
 from mobile_optout.values import on_off
@@ -42,6 +40,8 @@ def working(text: str) -> Iterator[None]:
         err.print(text + " ...", markup=False)
         yield
         return
+    from rich.text import Text  # only on a terminal: start-up stays light
+
     started = time.monotonic()
     with err.status(Text(text)) as status:
         stop = threading.Event()
@@ -74,6 +74,8 @@ def raw(text: str) -> None:
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "") -> None:
+    from rich.table import Table  # tables only when one is printed: start-up stays light
+
     t = Table(title=title or None, show_lines=False)
     for c in columns:
         t.add_column(c)
@@ -86,8 +88,8 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
 
 OUTCOME_STYLE = {
     "changed": "green", "already_set": "green", "passed": "green", "not_offered": "cyan",
-    "not_installed": "cyan", "would_change": "yellow", "blocked": "yellow", "failed": "red",
-    "error": "red", "interrupted": "red",
+    "unsupported": "cyan", "not_installed": "cyan", "would_change": "yellow",
+    "blocked": "yellow", "failed": "red", "error": "red", "interrupted": "red",
 }
 STEP_MARK = {"passed": "✓", "skipped": "-", "failed": "✗", "error": "!"}
 
@@ -138,6 +140,9 @@ class LiveProgress:
 
 
 def run_summary(run: RunRecord, run_dir: Path) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     t = Table(title=f"run {run.run_id} ({run.mode})")
     for c in ("device", "flow", "outcome", "setting", "before → after", "note"):
         t.add_column(c, overflow="fold")

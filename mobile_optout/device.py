@@ -5,15 +5,23 @@ this module decides how many round trips that takes and which platform rule appl
 Rules kept here (and nowhere else):
 - Nothing sleeps for a fixed time: every wait polls a condition until a deadline, at the
   device's poll interval, and returns as soon as the condition holds.
-- One page-source read answers the target, its alternatives, the interrupts and the
-  blockers of one poll; it is reused until the next action changes the screen.
-- Before a tap, a declared interrupt on screen (a rating dialog...) is dismissed first.
+- Look-ups are cheap on the happy path: the first look of a wait asks the server directly
+  (``locate.server_queries``: a find by id, accessibility id, UiSelector or predicate costs
+  tens of ms on a real phone, a page source hundreds). The page source is read when it
+  pays: when that look misses (one read then answers the target, its alternatives, the
+  interrupts and the blockers of each poll), for what only the tree can answer (a
+  ``switch_for`` row, XPath), and whenever one was read since the last action (free).
+- Before a tap, a declared interrupt on screen (a rating dialog...) is dismissed first:
+  asked of the server once per screen, or seen in the tree.
+- The member's name (the flow's ``identity``) is learned as soon as a screen shows it,
+  from the tree or by asking the server, so that everything stored is redacted.
 - A tap on a denylisted label (Delete account, Sign out...) is refused, whether it is the
   element aimed at or the one under the finger.
 - A tap by coordinates lands where it is meant: the point is hit-tested against the screen
   the target was found on (``Screen.hit``); when something else is on top (a sticky bar, a
   banner, a sheet) the target is scrolled clear or the thing is dismissed as a declared
-  interrupt, else the tap is refused (``Covered``) and nothing is tapped.
+  interrupt, else the tap is refused (``Covered``) and nothing is tapped. (An element found
+  by the server is clicked as an element: the driver aims it at its visible part.)
 - A transient failure (a 500, a stale element) is tried again within the deadline; a lost
   session is not handled here but raised for the runner to reopen.
 """
@@ -34,12 +42,21 @@ from mobile_optout.errors import (
     DeniedTap,
     FlowEnded,
     Interrupted,
+    LocatorRejected,
     StepFailed,
     TransientDeviceError,
     Unsupported,
 )
 from mobile_optout.flow.model import AppId, Flow, Locator, Platform
-from mobile_optout.locate import Node, Screen, needs_server
+from mobile_optout.locate import (
+    Node,
+    Query,
+    Screen,
+    any_shown_query,
+    identity_names,
+    needs_server,
+    server_queries,
+)
 from mobile_optout.values import Rect, TapRecord
 from mobile_optout.webdom import dom_path
 
@@ -59,6 +76,11 @@ def _away_from(cover: Node, screen: Screen) -> str:
 MAX_INTERRUPTS_PER_WAIT = 6
 
 
+class _Refused(Exception):
+    """The server would not answer a query the runner made (not the flow's own locator):
+    a regex it cannot compile, a strategy it does not implement. The tree answers instead."""
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """Something found on screen: a node from the page source, or a server element."""
@@ -67,6 +89,7 @@ class Target:
     node: Node | None = None
     element: Element | None = None
     value: str = ""  # the locator value a server element was found by
+    screened: bool = False  # found by a query that leaves denylisted labels out
     screen: Screen | None = None  # the screen a node was found on (hit-tests use it)
     locator: Locator | None = None  # what found it: to find it again after a scroll
     point: tuple[int, int] | None = None  # where to tap, when not the centre (it is covered)
@@ -89,11 +112,16 @@ class Device:
         self.profile = profile
         self.flow = flow
         self._screen: Screen | None = None
+        self._clear = False  # no interrupt shows on this screen (until the next action)
+        self._unsupported: set[str] = set()  # strategies this server does not implement
+        self._identity_known = False  # the member's name was seen (and is redacted)
+        self._identity_asked = False  # the server was asked for it on this screen
         self._on_event = on_event or (lambda kind, text: None)
         self._on_identity = on_identity
         self._expand = expand or (lambda loc: loc)  # fills in ${NAME} in locators
         self._cancelled = cancelled or (lambda: False)
-        self._deny = tuple(d.casefold() for d in flow.denylist if d not in flow.allow_taps)
+        self._deny_labels = tuple(d for d in flow.denylist if d not in flow.allow_taps)
+        self._deny = tuple(d.casefold() for d in self._deny_labels)
         self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
 
     # -- reading the screen --------------------------------------------------------------
@@ -114,21 +142,57 @@ class Device:
     def screen(self, *, fresh: bool = False) -> Screen:
         """The current UI tree; read again only after an action or when asked."""
         if self._screen is None or fresh:
-            source = self._retry(self.driver.page_source)
-            self._screen = Screen(source, self.platform)
+            # read and parse together: a garbled source is read again, like a failed read
+            self._screen = self._retry(lambda: Screen(self.driver.page_source(), self.platform))
             self._notice_identity(self._screen)
         return self._screen
 
     def changed(self) -> None:
         """Forget the cached screen: an action may have changed it."""
         self._screen = None
+        self._clear = False
+        self._identity_asked = False
 
     def _notice_identity(self, screen: Screen) -> None:
         if self._on_identity is None:
             return
         for loc in self.flow.identity:
             for name in screen.identity(loc):
+                self._identity_known = True
                 self._on_identity(name)
+
+    def _ask_identity(self) -> None:
+        """Until the member's name has been seen, ask the server for the flow's identity
+        locators once per screen: a run that reads no page source still learns the name,
+        so that everything it stores is redacted."""
+        if self._on_identity is None or self._identity_known or self._identity_asked:
+            return
+        self._identity_asked = True
+        locators = [loc for locator in self.flow.identity
+                    if (loc := locator.for_platform(self.platform)) is not None
+                    and server_queries(loc, self.platform) is not None]
+        shown = self._made(any_shown_query(locators, self.platform))
+        try:  # one find while it is not there
+            if shown is None or not self._ask_made(shown):
+                return  # (the tree answers it whenever one is read)
+            targets = [(loc, self._ask_made(self._made(server_queries(loc, self.platform)) or []))
+                       for loc in locators]
+        except _Refused:
+            return
+        for loc, target in targets:
+            if target is None or target.element is None:
+                continue
+            if self.platform is Platform.IOS:
+                names = ("label", "name")
+            else:  # a picture says it in its description, a text in its text
+                names = ("content-desc", "text") if loc.text else ("text", "content-desc")
+            for name in names:
+                said = self._attribute(target.element, name) or ""
+                for found in identity_names(loc, [said]):
+                    self._identity_known = True
+                    self._on_identity(found)
+                if self._identity_known:
+                    return
 
     def pause(self, seconds: float | None = None) -> None:
         """Wait one poll interval between looks; stop here if the run was interrupted."""
@@ -136,8 +200,12 @@ class Device:
             raise Interrupted("interrupted")
         time.sleep(self.poll if seconds is None else seconds)
 
-    def _retry(self, fn: Callable[[], T], *, attempts: int = 4) -> T:
-        """Run a driver call, trying again after a transient failure (bounded)."""
+    def _retry(self, fn: Callable[[], T], *, attempts: int = 6) -> T:
+        """Run a driver call, trying again after a transient failure (bounded).
+
+        Six attempts: the chaos soak (bench/soak.py) saw four in a row fail on a phone where
+        one command in ten fails, about once in 500 runs; six make it about once in 50,000
+        runs, and a device that fails six times running is not transiently failing."""
         for attempt in range(1, attempts + 1):
             try:
                 return fn()
@@ -151,67 +219,114 @@ class Device:
 
     # -- finding ------------------------------------------------------------------------
 
-    def look(self, locator: Locator, *, fresh: bool = False) -> Target | None:
-        """One look, no waiting: the target if it is on screen now."""
+    def look(self, locator: Locator, *, fresh: bool = False, tap: bool = False
+             ) -> Target | None:
+        """One look, no waiting: the target if it is on screen now. A page source already
+        read since the last action answers for free; otherwise the server is asked directly
+        when it can answer (``locate.server_queries``), and the page source is read only
+        when it cannot. ``tap``: the target is about to be tapped, so a text query leaves
+        denylisted labels out (and a hit needs no second look at what it says)."""
         locator = self._expand(locator)
-        if needs_server(locator, self.platform) or self._server_is_cheaper(locator):
-            return self._look_server(locator)
+        if needs_server(locator, self.platform):
+            return self._look_server(locator)  # the flow's own: its errors are its author's
+        if self._screen is not None and not fresh:
+            return self._look_tree(locator)
+        queries = self._queries(locator, tap=tap)
+        if queries is not None:
+            try:
+                return self._ask_made(queries, shown_as=str(locator))
+            except _Refused:
+                logger.debug("the server cannot answer {}; reading the tree", locator)
+        return self._look_tree(locator, fresh=fresh)
+
+    def _look_tree(self, locator: Locator, *, fresh: bool = False) -> Target | None:
         screen = self.screen(fresh=fresh)
         node = screen.first(locator)
         return Target(node.describe(), node=node, screen=screen, locator=locator) if node else None
 
-    def _server_is_cheaper(self, locator: Locator) -> bool:
-        """A lone accessibility id, qualified resource id or class, with no interrupts or
-        blockers to watch for: one small server-side find beats reading the whole screen.
-        (A bare resource id stays local: UiAutomator2 would prefix it with the app package
-        and miss WebView ids.)"""
-        if self.flow.interrupts or self.flow.blockers or self.platform is Platform.WEB:
-            return False  # (a browser knows no accessibility ids: the snapshot answers)
-        loc = locator.for_platform(self.platform)
-        if loc is None:
-            return False
-        if loc.kind == "resource_id":
-            return loc.resource_id is not None and ":id/" in loc.resource_id
-        return loc.kind in ("accessibility_id", "class_name")
+    def _queries(self, locator: Locator, *, tap: bool) -> list[Query] | None:
+        return self._made(
+            server_queries(locator, self.platform, exclude=self._deny_labels if tap else ()))
+
+    def _made(self, queries: list[Query] | Query | None) -> list[Query] | None:
+        """Queries the runner made, unless this server has said it cannot answer one."""
+        if queries is None:
+            return None
+        listed = [queries] if isinstance(queries, Query) else queries
+        return None if any(q.strategy in self._unsupported for q in listed) else listed
+
+    def _ask_made(self, queries: list[Query], shown_as: str = "") -> Target | None:
+        try:
+            return self._ask(queries, shown_as)
+        except LocatorRejected as exc:
+            raise _Refused(str(exc)) from exc
+        except Unsupported as exc:  # e.g. a server without UiSelectors: never ask again
+            self._unsupported.update(q.strategy for q in queries)
+            raise _Refused(str(exc)) from exc
+
+    def _ask(self, queries: list[Query], shown_as: str = "") -> Target | None:
+        """Server-side finds in order; the first that finds something answers.
+        ``shown_as``: how the target is named in messages (the flow's locator)."""
+        for q in queries:
+            found = self._find_all(q.strategy, q.value)
+            if len(found) > q.nth:
+                return Target(shown_as or f"{q.strategy}={q.value!r}", element=found[q.nth],
+                              value=q.value, screened=q.screened)
+        return None
 
     def _look_server(self, locator: Locator) -> Target | None:
+        """A locator with a server-only part (UiSelector, predicate, class chain) among
+        parts the tree answers: each alternative its own way."""
         loc = locator.for_platform(self.platform)
         if loc is None:
             return None
         for alt in loc.any or (loc,):
             if alt.kind not in STRATEGIES:
-                target = self.look(alt)
+                target = self._look_tree(alt) if not needs_server(alt, self.platform) \
+                    else self._look_server(alt)
             else:
-                value = getattr(alt, alt.kind)
-                found = self._find_all(alt.kind, value)
-                target = (
-                    Target(f"{alt.kind}={value!r}", element=found[alt.index], value=value)
-                    if len(found) > alt.index else None
-                )
+                target = self._ask([Query(alt.kind, getattr(alt, alt.kind), alt.index)])
             if target is not None:
                 return target
         return None
 
+    def _attribute(self, element: Element, name: str) -> str | None:
+        return self._retry(lambda: self.driver.attribute(element, name))
+
     def _find_all(self, strategy: str, value: str) -> list[Element]:
         return self._retry(lambda: self.driver.find_all(strategy, value))
 
-    def wait_for(self, locator: Locator, timeout: float) -> Target | None:
-        """Wait until the locator matches (None at the deadline). On each look that misses,
-        dismiss a declared interrupt if one shows, and end the flow at a blocker."""
+    def wait_for(self, locator: Locator, timeout: float, *, tap: bool = False
+                 ) -> Target | None:
+        """Wait until the locator matches (None at the deadline).
+
+        The first look asks the server directly when it can: on the happy path the target
+        is there and no page source is read. Before a target is handed out for a ``tap``,
+        the flow's interrupts are looked for (one server query per screen, or the tree).
+        A look that misses reads the page source, which answers everything at once: a
+        declared interrupt is dismissed, a blocker ends the flow, the target is looked for
+        again at every poll."""
         locator = self._expand(locator)
         deadline = time.monotonic() + timeout
         dismissed = 0
-        fresh = False
+        cheap = self._screen is None and self._queries(locator, tap=tap) is not None
         while True:
+            target: Target | None = None
             try:
-                if dismissed < MAX_INTERRUPTS_PER_WAIT and self._dismiss_interrupt(fresh=fresh):
-                    dismissed += 1
-                    fresh = False
-                    continue
-                target = self.look(locator, fresh=False)
+                if cheap:
+                    cheap = False
+                    self._ask_identity()
+                    target = self.look(locator, tap=tap)
+                    if target is not None and tap and self._interrupt_shows():
+                        continue  # deal with it from the page source first
+                else:
+                    if dismissed < MAX_INTERRUPTS_PER_WAIT and self._dismiss_interrupt():
+                        dismissed += 1
+                        continue
+                    target = self._look_server(locator) \
+                        if needs_server(locator, self.platform) else self._look_tree(locator)
             except TransientDeviceError as exc:
                 logger.debug("look failed, looking again: {}", exc)
-                target = None
             if target is not None:
                 return target
             self._check_blockers()
@@ -219,7 +334,6 @@ class Device:
                 return None
             self.pause()
             self.changed()
-            fresh = True
 
     def wait_gone(self, locator: Locator, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -230,12 +344,26 @@ class Device:
                 return False
             self.pause()
 
+    def _interrupt_shows(self) -> bool:
+        """Is one of the flow's interrupts on screen? Asked once per screen (until the next
+        action): one server query for all of them, or the tree when that cannot be asked."""
+        if not self.flow.interrupts or self._clear:
+            return False
+        whens = [i.when for i in self.flow.interrupts]
+        query = self._made(any_shown_query([self._expand(w) for w in whens], self.platform))
+        try:
+            shows = query is None or self._ask_made(query) is not None
+        except _Refused:
+            shows = True  # the tree will tell
+        self._clear = not shows
+        return shows
+
     def dismiss_interrupt(self, *, fresh: bool = False, over: Node | None = None) -> bool:
         """Dismiss a declared interrupt that shows (the one drawn over ``over``, when given);
         True when one was."""
         return self._dismiss_interrupt(fresh=fresh, over=over)
 
-    def _dismiss_interrupt(self, *, fresh: bool, over: Node | None = None) -> bool:
+    def _dismiss_interrupt(self, *, fresh: bool = False, over: Node | None = None) -> bool:
         if not self.flow.interrupts:
             return False
         screen = self.screen(fresh=fresh)
@@ -256,6 +384,8 @@ class Device:
             self._on_event("interrupt", interrupt.name)
             self.tap(button)  # the denylist holds for interrupts too
             return True
+        if over is None:
+            self._clear = True  # none shows on this screen
         return False
 
     def _check_blockers(self) -> None:
@@ -316,6 +446,8 @@ class Device:
         return self.look(target.locator, fresh=self._screen is None)
 
     def _check_denylist(self, target: Target) -> None:
+        if target.screened:
+            return  # the server was asked for a text that is not denylisted
         if target.node is not None:
             texts: tuple[str, ...] = target.node.texts
         else:  # a server element: what it was found by, and what it says (one more trip)
@@ -421,7 +553,7 @@ class Device:
             area = max(scrollable, key=lambda n: n.bounds.height if n.bounds else 0).bounds
         self._retry(lambda: self.driver.scroll(direction, area))
         self._on_event("scroll", direction)
-        self._settle(before, limit=1.0)
+        self._settle(before, limit=min(1.0, 10 * self.poll))  # nothing moves at the end
 
     def launch(self, app: AppId, *, restart: bool, deep_link: str | None) -> None:
         if restart:

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mobile_optout.errors import DevicesFileError, UsageError, Where
-from mobile_optout.flow.model import Platform
+from mobile_optout.flow.model import DEFAULT_SETTLE, Platform
 from mobile_optout.flow.params import references, substitute
 from mobile_optout.located import (
     RawMap,
@@ -36,19 +36,22 @@ class SimSpec:
     variants: tuple[str, ...] = ()
     seed: int = 0
     latency_ms: int = 0
+    cost_model: bool = False  # answer each command in the time a real phone takes
     apps: tuple[str, ...] = ()  # installed apps: built-in names or app files; () = all built-in
 
 
 @dataclass(frozen=True, slots=True)
 class Timeouts:
     """Seconds. ``step``: default deadline of a lookup; ``flow``: one whole flow;
-    ``command``: one HTTP command; ``session``: opening a session (a busy grid queues)."""
+    ``command``: one HTTP command; ``session``: opening a session (a busy grid queues);
+    ``settle``: how long a changed setting must hold, for flows that do not say."""
 
     step: float = 10.0
     flow: float = 600.0
     command: float = 60.0
     session: float = 120.0
     poll: float = 0.25  # how often a wait looks again
+    settle: float = DEFAULT_SETTLE  # a change must hold this long (a flow's settle: wins)
 
 
 BROWSERS = ("chromium", "chrome")
@@ -62,6 +65,8 @@ class DeviceProfile:
     server: str | None = None  # Appium / Grid URL; None with ``sim``
     sim: SimSpec | None = None
     capabilities: Mapping[str, Any] = field(default_factory=dict)
+    # Appium settings over the tool's expert defaults (``session.py``); None: the driver's
+    settings: Mapping[str, Any] = field(default_factory=dict)
     timeouts: Timeouts = field(default_factory=Timeouts)
     default: bool = False
     pool: str | None = None  # the pool (grid / farm) this device was declared in
@@ -179,16 +184,15 @@ DEVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 TOP_KEYS = ("devices", "pools")
 WEB_KEYS = ("browser", "base_url", "headless", "browser_profile")
 DEVICE_KEYS = (
-    "platform", "server", "sim", "capabilities", "timeouts", "retries", "description", "default",
-    *WEB_KEYS,
+    "platform", "server", "sim", "capabilities", "settings", "timeouts", "retries",
+    "description", "default", *WEB_KEYS,
 )
-POOL_KEYS = ("server", "capabilities", "timeouts", "retries", "description", "devices")
-POOL_DEVICE_KEYS = (
-    "platform", "capabilities", "timeouts", "retries", "description", "default", "base_url",
-    "headless",
-)
-SIM_KEYS = ("variants", "seed", "latency_ms", "apps")
-TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll")
+POOL_KEYS = ("server", "capabilities", "settings", "timeouts", "retries", "description",
+             "devices")
+POOL_DEVICE_KEYS = ("platform", "capabilities", "settings", "timeouts", "retries",
+                    "description", "default", "base_url", "headless")
+SIM_KEYS = ("variants", "seed", "latency_ms", "cost_model", "apps")
+TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll", "settle")
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +315,14 @@ class _DevicesReader(Reader):
         variants: list[str] = []
         if (n := m.get("variants")) is not None:
             if isinstance(n, RawSeq):
-                variants = [v for item in n.items if (v := self.text(item, "a variant"))]
+                from mobile_optout.sim.variants import VARIANTS, unknown_variant
+
+                for item in n.items:
+                    if (v := self.text(item, "a variant")) is None:
+                        continue
+                    if v not in VARIANTS:
+                        self.err(self.source, item.where, unknown_variant(v))
+                    variants.append(v)
             else:
                 self.err(self.source, n.where, f"variants must be a list, not {describe(n)}")
         apps = self.apps(m.get("apps"))
@@ -320,7 +331,32 @@ class _DevicesReader(Reader):
             seed = self.number(n, "seed", whole=True, positive=False) or 0
         if (n := m.get("latency_ms")) is not None:
             latency = self.number(n, "latency_ms", whole=True, positive=False) or 0
-        return SimSpec(tuple(variants), int(seed), int(latency), apps)
+        cost_model = False
+        if (n := m.get("cost_model")) is not None:
+            cost_model = self.flag(n, "cost_model")
+        return SimSpec(tuple(variants), int(seed), int(latency), cost_model, apps)
+
+    def flag(self, node: RawNode, what: str) -> bool:
+        if isinstance(node, RawScalar) and isinstance(node.value, bool):
+            return node.value
+        self.err(self.source, node.where, f"{what} must be true or false, not {describe(node)}")
+        return False
+
+    def settings(self, node: RawNode | None) -> dict[str, Any]:
+        """Appium settings: name -> a scalar (null: leave it at the driver's default)."""
+        if node is None:
+            return {}
+        m = self.mapping(self.source, node, "settings")
+        if m is None:
+            return {}
+        values: dict[str, Any] = {}
+        for k, v in m.items:
+            if isinstance(v, RawScalar):
+                values[str(k.value)] = v.value
+            else:
+                self.err(self.source, v.where, f"setting '{k.value}' must be a number, string, "
+                         f"true/false or null, not {describe(v)}")
+        return values
 
     def apps(self, node: RawNode | None) -> tuple[str, ...]:
         """sim: apps: built-in app names, or app files (relative to this file)."""
@@ -379,6 +415,11 @@ class _DevicesReader(Reader):
         server, sim, managed = self.runs_where(name, m, pool, platform)
         caps = self.capabilities(pool.get("capabilities") if pool else None)
         caps.update(self.capabilities(m.get("capabilities")))
+        settings = self.settings(pool.get("settings") if pool else None)
+        settings.update(self.settings(m.get("settings")))
+        if platform is Platform.WEB and (key_node := m.key_node("settings")) is not None:
+            self.err(self.source, key_node.where, "settings: (Appium settings) are for android "
+                     "and ios devices; a browser session has none")
         if managed:
             self.phone_safe(m, caps)
         timeouts = self.timeouts(m.get("timeouts")) or (
@@ -392,15 +433,13 @@ class _DevicesReader(Reader):
             description = self.text(n, "description") or ""
         default = False
         if (n := m.get("default")) is not None:
-            if isinstance(n, RawScalar) and isinstance(n.value, bool):
-                default = n.value
-            else:
-                self.err(self.source, n.where, f"default must be true or false, not {describe(n)}")
+            default = self.flag(n, "default")
         if len(self.errors) > errors or platform is None:
             return None
         return DeviceProfile(
             name=f"{pool_name}/{name}" if pool_name else name, platform=platform,
-            where=key.where, server=server, sim=sim, capabilities=caps, timeouts=timeouts,
+            where=key.where, server=server, sim=sim, capabilities=caps, settings=settings,
+            timeouts=timeouts,
             default=default, pool=pool_name or None, description=description,
             retries=int(retries), managed=managed, **web,
         )

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 from mobile_optout.devices import DeviceFile, DeviceProfile, resolve_server
 from mobile_optout.discover import Phone, connected
 from mobile_optout.errors import InputError
+from mobile_optout.expert import in_effect
 from mobile_optout.flow.model import Platform
 from mobile_optout.managed import (
     APPIUM_VERSION,
@@ -257,6 +258,8 @@ def diagnose(profile: DeviceProfile, facts: Facts) -> list[Check]:
             *_other_devices(facts),
         ]
     checks = [_server_check(profile, facts)]
+    if profile.platform is not Platform.WEB:
+        checks.append(_settings_check(profile))  # a browser session has no Appium settings
     if profile.browser is not None:
         checks.extend(_browser_checks(profile, facts))
     if profile.sim is not None or profile.browser is not None:
@@ -340,6 +343,19 @@ def _browser_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
                                 "close the browser that uses this profile before a run: "
                                 "it can only be open once"))
     return checks
+
+
+def _settings_check(profile: DeviceProfile) -> Check:
+    """The Appium settings and capabilities sessions open with, and who chose each."""
+    rows = in_effect(profile.platform, profile.settings, profile.capabilities)
+    shown = ", ".join(
+        f"{r.name}={'driver default' if r.value is None else json.dumps(r.value)}"
+        f"{' (devices file)' if r.source != 'tool default' else ''}"
+        for r in rows
+    )
+    return Check("session settings", Status.OK, shown or "the driver's defaults",
+                 "" if all(r.source == "tool default" for r in rows) else
+                 "set by the devices file; the tool's defaults are in docs/appium-and-grid.md")
 
 
 def _node_check(profile: DeviceProfile, facts: Facts) -> Check:

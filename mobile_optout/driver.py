@@ -55,6 +55,7 @@ from mobile_optout.errors import (
     TransientDeviceError,
     Unsupported,
 )
+from mobile_optout.expert import session_capabilities
 from mobile_optout.flow.model import AppId, Platform
 from mobile_optout.values import Browser, Rect, redact_url
 
@@ -102,6 +103,7 @@ class Driver(Protocol):
 
     platform: Platform
     round_trips: int
+    tree_reads: int  # page sources and XPath finds: each walks the whole tree
 
     def page_source(self) -> str: ...
     def find_all(self, strategy: str, value: str) -> list[Element]: ...
@@ -125,10 +127,12 @@ class Driver(Protocol):
 
 def build_options(
     platform: Platform, app: AppId | None, capabilities: Mapping[str, object] | None = None,
+    settings: Mapping[str, object] | None = None,
     browser: Browser | None = None,
 ) -> AppiumOptions:
-    """Capabilities for a session: platform defaults, the flow's app, then the device's own
-    capabilities (which win: a device file may name another automation or platform)."""
+    """Capabilities for a session: platform defaults, the flow's app, the expert settings,
+    then the device's own capabilities and settings (which win: a device file may name
+    another automation or platform, or want the driver's own idle wait back)."""
     options: AppiumOptions
     if platform is Platform.WEB:
         return browser_capabilities(browser or Browser(), capabilities or {})
@@ -145,7 +149,9 @@ def build_options(
     # Keep the user signed in: never clear the app's data unless the device file says so.
     options.no_reset = True
     options.new_command_timeout = 300
-    options.load_capabilities(dict(capabilities or {}))
+    # Expert settings (expert.py), with the device's own capabilities and settings over them.
+    options.load_capabilities(
+        session_capabilities(platform, settings or {}, capabilities or {}))
     return options
 
 
@@ -155,19 +161,21 @@ def connect(
     app: AppId | None,
     *,
     capabilities: Mapping[str, object] | None = None,
+    settings: Mapping[str, object] | None = None,
     timeout: float = 300.0,
     options: AppiumOptions | None = None,
     browser: Browser | None = None,
 ) -> AppiumDriver:
     """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone).
 
-    ``capabilities`` are the device's own (they win over the defaults); ``timeout`` bounds
-    one HTTP call, session creation included. A web device's ``browser`` says how; when
-    it names a browser to start here, ``url`` is the site itself (job.endpoint)."""
+    ``capabilities`` and ``settings`` (Appium settings) are the device's own (they win over
+    the defaults); ``timeout`` bounds one HTTP call, session creation included. A web
+    device's ``browser`` says how (a web session has no Appium settings); when it names a
+    browser to start here, ``url`` is the site itself (job.endpoint)."""
     if platform is Platform.WEB and browser is not None and browser.name is not None:
         return start_browser(browser, capabilities or {}, base_url=url)
     shown = redact_url(url)
-    opts = options or build_options(platform, app, capabilities, browser)
+    opts = options or build_options(platform, app, capabilities, settings, browser)
     # Credentials in the URL (device farms) travel as HTTP basic auth, never in the URL.
     parts = urlsplit(url)
     config = AppiumClientConfig(
@@ -329,6 +337,7 @@ class AppiumDriver:
         self.native_platform = platform
         self.url = url
         self.round_trips = 0
+        self.tree_reads = 0
         self._size: tuple[int, int] | None = None
 
     @property
@@ -348,8 +357,14 @@ class AppiumDriver:
         except Exception as exc:
             raise _convert(exc, self.url) from exc
 
+    def settings(self) -> Mapping[str, Any]:
+        """The session's Appium settings, as the server has them (GET appium/settings)."""
+        value: Mapping[str, Any] = self._call(self._remote.get_settings)
+        return value
+
     def page_source(self) -> str:
         """The UI tree; on a web page the DOM snapshot of ``mobile_optout.webdom``."""
+        self.tree_reads += 1
         if self.web:
             from mobile_optout.webdom import SNAPSHOT_JS
 
@@ -360,6 +375,8 @@ class AppiumDriver:
 
     def find_all(self, strategy: str, value: str) -> list[Element]:
         by = STRATEGIES[strategy]
+        if by == AppiumBy.XPATH:
+            self.tree_reads += 1
         found: list[Element] = self._call(lambda: self._remote.find_elements(by, value))
         return found
 
@@ -429,6 +446,7 @@ class AppiumDriver:
         self._mobile("terminateApp", self._app_args(app))
 
     def app_state(self, app: AppId) -> int:
+        """``mobile: queryAppState``: 0 not installed, 1 not running, 2-4 running."""
         return int(self._mobile("queryAppState", self._app_args(app)))
 
     def deep_link(self, url: str, app: AppId) -> None:

@@ -5,6 +5,7 @@
     │   ├── FlowError                a flow file: carries path:line:col and a snippet
     │   ├── DevicesFileError         devices.yaml: same form as FlowError
     │   ├── AppFileError             a simulated phone's app file: same form
+    │   ├── ReportFileError          a report.json that is not one this version reads
     │   └── UsageError               a command-line mistake (unknown device, bad --param)
     ├── StepFailed                   the app did not look as the flow expected (exit 1);
     │   │                            carries the UI tree at that moment
@@ -29,8 +30,16 @@ one place: ``mobile_optout.driver``. Everything above the driver sees only these
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint for a mistyped name: "did you mean 'x'?", or "" when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return f"did you mean '{close[0]}'?" if close else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +99,10 @@ class DevicesFileError(LocatedError):
 
 class AppFileError(LocatedError):
     """A problem in a simulated phone's app file (``sim/apps/*.yaml``)."""
+
+
+class ReportFileError(LocatedError):
+    """A report.json that is not one this version of the tool wrote."""
 
 
 class InputErrors(InputError):

@@ -103,7 +103,8 @@ def inspect_device(
     app = AppId(profile.platform, app_id) if app_id else None
     with endpoint(profile, environ) as served:
         driver = connect(served.url, profile.platform, app, capabilities=profile.capabilities,
-                         timeout=profile.http_timeout, browser=profile.web)
+                         settings=profile.settings, timeout=profile.http_timeout,
+                         browser=profile.web)
         try:
             if app is not None and profile.platform is Platform.WEB:
                 driver.activate_app(app)  # a browser opens on a blank page

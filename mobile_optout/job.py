@@ -42,10 +42,10 @@ from mobile_optout.devices import (
     safe_for_a_phone,
     unsafe_on_a_phone,
 )
-from mobile_optout.errors import DeviceError, InputError, UsageError, Where
+from mobile_optout.errors import DeviceError, InputError, UsageError, Where, did_you_mean
 from mobile_optout.flow import load_flows
 from mobile_optout.flow.model import Flow, Platform
-from mobile_optout.flow.params import Vars
+from mobile_optout.flow.params import Vars, check_param_names
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
@@ -66,6 +66,8 @@ from mobile_optout.runner import (
     endpoint_failed,
     run_all,
 )
+from mobile_optout.signals import stop_reason
+from mobile_optout.sim.variants import VARIANTS, unknown_variant
 from mobile_optout.values import Mode, redact_url
 
 DEFAULT_FLOWS = Path("flows/linkedin")
@@ -84,10 +86,12 @@ class RunRequest:
     capabilities: Mapping[str, object] = field(default_factory=dict)
     sim_variants: Sequence[str] = ()  # override the variants of simulated phones
     sim_seed: int | None = None
+    sim_cost_model: bool = False  # simulated phones answer as slowly as real ones
     params: Mapping[str, str] = field(default_factory=dict)
     tags: Sequence[str] = ()  # run only flows with any of these tags
     exclude_tags: Sequence[str] = ()  # and none of these
     parallel: int = 1
+    only_installed: bool = False  # leave out flows whose app the device does not have
     output: Path = DEFAULT_OUTPUT
     keep_screenshots: bool = True
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -97,6 +101,9 @@ def choose_devices(req: RunRequest) -> list[DeviceProfile]:
     """The devices a request names: --server, --device NAME..., --all-devices, or the default;
     with their ${ENV} resolved (a missing variable is a usage error, before any device is
     touched)."""
+    for name in req.sim_variants:  # before any run is recorded: a typo is a usage error
+        if name not in VARIANTS:
+            raise UsageError(f"--sim-variant: {unknown_variant(name)}")
     if req.server:
         if req.platform not in tuple(Platform):
             raise UsageError("--server needs --platform android, ios or web")
@@ -158,6 +165,10 @@ def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
     check_sim_variants(profile.platform, sim.variants)
     if req.sim_seed is not None:
         sim = replace(sim, seed=req.sim_seed)
+    if req.sim_cost_model:
+        sim = replace(sim, cost_model=True)
+    if sim.cost_model:  # it answers as a real phone does: look again as often as there
+        return replace(profile, sim=sim)
     return replace(profile, sim=sim, timeouts=sim_timeouts(profile.timeouts))
 
 
@@ -224,16 +235,24 @@ def load_request_flows(req: RunRequest) -> list[Flow]:
     """The flows under the request's paths, filtered by --tag / --exclude-tag."""
     paths = list(req.paths) or [DEFAULT_FLOWS]
     flows = load_flows(paths)
+    present = sorted({t for f in flows for t in f.tags})
+    for flag, asked in (("--tag", req.tags), ("--exclude-tag", req.exclude_tags)):
+        for tag in asked:  # a misspelt tag would silently choose nothing (or skip nothing)
+            if flows and tag not in present:
+                hint = did_you_mean(tag, present)
+                raise UsageError(
+                    f"{flag} {tag}: no flow under {', '.join(map(str, paths))} has this tag"
+                    + (f" ({hint})" if hint else "") + "; tags there: "
+                    + (", ".join(present) or "none"))
     chosen = [
         f for f in flows
         if (not req.tags or set(f.tags) & set(req.tags))
         and not set(f.tags) & set(req.exclude_tags)
     ]
     if flows and not chosen:
-        present = ", ".join(sorted({t for f in flows for t in f.tags})) or "none"
         raise UsageError(
             f"no flow under {', '.join(map(str, paths))} matches the tags asked for "
-            f"(tags there: {present})"
+            f"(tags there: {', '.join(present) or 'none'})"
         )
     return chosen
 
@@ -269,6 +288,7 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
     phone = SimPhone(
         platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
         latency_ms=profile.sim.latency_ms, state_file=state_file, apps=profile.sim.apps,
+        cost_model=profile.sim.cost_model,
     )
     with phone:
         yield Served(phone.url)
@@ -378,7 +398,7 @@ class RunSession:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if exc_type is None or issubclass(exc_type, KeyboardInterrupt):
-            self.close("sigint" if exc_type is not None else "")
+            self.close(stop_reason(exc) if exc_type is not None else "")
         else:
             self.close(finish=False)
 
@@ -430,7 +450,7 @@ class RunSession:
         run_all(flows, devices, run=self.record, options=self.options, evidence=self.evidence,
                 sink=self.store, endpoint=self.endpoint, progress=self.progress)
         if self.options.cancel.is_set():
-            self.record.interrupted_by = "sigint"
+            self.record.interrupted_by = self.record.interrupted_by or "sigint"
         return self.record
 
     def finish(self, interrupted: str = "") -> dict[str, Path]:
@@ -453,8 +473,11 @@ class RunSession:
             self.drift = [d for d in self.store.drift() if (d.device, d.setting) in mine]
             run.drift = len(self.drift)
         run.finished_at = now_iso()
-        self.store.run_finished(run)
+        # Reports first, then the store's "finished": a run killed in between reads
+        # interrupted (its reports can be written again from history by `report`), never
+        # finished without its reports.
         self.reports = finish_run(run, self.run_dir)
+        self.store.run_finished(run)
         return self.reports
 
     @property
@@ -488,6 +511,7 @@ def perform(
         names = ", ".join(f"{d.name} ({d.platform})" for d in devices)
         plats = ", ".join(sorted({str(p) for f in flows for p in f.platforms}))
         raise UsageError(f"no flow runs on {names}: the flows are for {plats}")
+    check_param_names(flows, req.params)
     for flow in flows:  # a --param for a secret, an unset secret: usage errors, before anything
         Vars(flow, req.params, req.environ)
         unset = [name for name in flow.secrets if not req.environ.get(name)]
@@ -503,7 +527,7 @@ def perform(
             redactor.add_secret(secret)
     options = RunOptions(
         mode=Mode(req.mode), params=dict(req.params), environ=req.environ,
-        parallel=max(1, req.parallel),
+        parallel=max(1, req.parallel), only_installed=req.only_installed,
     )
     with RunSession(req.output, options, keep_screenshots=req.keep_screenshots,
                     redactor=redactor, progress=progress) as session:

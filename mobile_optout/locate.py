@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
-from mobile_optout.flow.model import Locator, Platform
+from mobile_optout.errors import TransientDeviceError
+from mobile_optout.flow.model import Locator, Platform, TextMatch
 from mobile_optout.values import Rect
 
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain", "css"})
@@ -55,6 +57,7 @@ WEB_NOTICE_ROLES = frozenset({"alert", "status"})
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
 _IOS_TOGGLES = frozenset({"XCUIElementTypeSwitch", "XCUIElementTypeToggle"})
 ROOT_TAGS = frozenset({"hierarchy", "AppiumAUT", "app", "webpage"})  # not elements
+_ON_OFF = re.compile(r"\b(on|off)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -72,6 +75,7 @@ class Node:
     enabled: bool
     checkable: bool
     checked: bool | None
+    selected: bool = False  # Android/iOS ``selected``, or an iOS "Selected" trait
     clickable: bool = False
     role: str = ""  # web: the ARIA role (explicit or implied by the tag)
 
@@ -135,6 +139,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
             resource_id=_attr(el, "resource-id"), accessibility_id=desc, bounds=bounds,
             displayed=_attr(el, "displayed") != "false", enabled=_attr(el, "enabled") != "false",
             checkable=checkable, checked=(_attr(el, "checked") == "true") if checkable else None,
+            selected=_attr(el, "selected") == "true",
             clickable=_attr(el, "clickable") == "true",
         )
     cls = _attr(el, "type") or str(el.tag)
@@ -152,8 +157,25 @@ def _node(el: etree._Element, platform: Platform) -> Node:
         el=el, platform=platform, cls=cls, texts=texts, resource_id=name,
         accessibility_id=name, bounds=bounds, displayed=_attr(el, "visible") != "false",
         enabled=_attr(el, "enabled") != "false", checkable=toggle, checked=checked,
+        selected=_attr(el, "selected") == "true" or "Selected" in _attr(el, "traits"),
         clickable=toggle or cls.endswith(("Button", "Cell", "Link")),
     )
+
+
+def _parse(source: str) -> etree._Element:
+    """A page source as XML: entities and DTDs are never loaded or expanded. One that is
+    not XML (a server that sent control characters, a cut-off answer) is a device error,
+    worth one more read."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
+                             load_dtd=False)
+    try:
+        root = etree.fromstring(source.encode("utf-8", "replace"), parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise TransientDeviceError(f"the page source is not readable XML ({reason})") from None
+    if root is None:
+        raise TransientDeviceError("the page source is empty")
+    return root
 
 
 class Screen:
@@ -162,8 +184,7 @@ class Screen:
     def __init__(self, source: str, platform: Platform) -> None:
         self.source = source
         self.platform = platform
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-        self.root = etree.fromstring(source.encode("utf-8"), parser)
+        self.root = _parse(source)
         self.size = _screen_size(self.root)
         self.nodes: list[Node] = []
         self._by_el: dict[etree._Element, Node] = {}
@@ -405,23 +426,40 @@ class Screen:
 
     # -- reading -------------------------------------------------------------------
 
+    def option_selected(self, option: Node) -> bool | None:
+        """Whether a choice's option reads selected: the radio button or checkbox in its
+        row is checked (Android), or the option, its row or something in that row says
+        ``selected`` (iOS: the Selected trait). None: a mark is there but unreadable."""
+        mark = self.toggle_near(option)
+        if mark is not None and _same_row(option, mark):
+            return mark.checked
+        # Geometry decides belonging: a selected element level with the option, no taller
+        # than two of its rows (a list that holds every option is not this option's row).
+        tall = 2 * option.bounds.height if option.bounds else 0
+        return any(
+            n.selected and self.on_screen(n) and _same_row(option, n)
+            and (n.bounds is None or n.bounds.height <= tall) for n in self.nodes)
+
+    def status_state(self, status: Node) -> bool | None:
+        """On/off as a status text shows it ("Gemini Apps Activity: Off"), or as the
+        On/Off text in the same row; None when neither says."""
+        for text in status.texts:
+            words: list[str] = _ON_OFF.findall(text)
+            if words:
+                return words[-1].casefold() == "on"
+        for node in self.row_of(status):
+            said = [t.strip() for t in node.texts if _ON_OFF.fullmatch(t.strip())]
+            if said and self.on_screen(node):
+                return said[0].casefold() == "on"
+        return None
+
     def identity(self, locator: Locator) -> list[str]:
         """The account's own name where ``locator`` shows it. A regex text locator with a
         group names just that part: ``{text: {regex: "^(.+) profile picture$"}}``."""
         loc = locator.for_platform(self.platform)
         if loc is None:
             return []
-        names: list[str] = []
-        for node in self.find(loc):
-            for text in node.texts:
-                name = text
-                if loc.text is not None and loc.text.mode == "regex":
-                    m = re.search(loc.text.value, text, 0 if loc.text.case_sensitive else re.I)
-                    if m is None:
-                        continue
-                    name = m.group(1) if m.groups() and m.group(1) else m.group(0)
-                names.append(name.strip())
-        return [n for n in names if n]
+        return [n for node in self.find(loc) for n in identity_names(loc, node.texts)]
 
     def texts(self) -> Iterator[str]:
         for n in self.nodes:
@@ -447,6 +485,21 @@ class Screen:
         ]
         more = f"\n... {len(lines) - limit} more" if len(lines) > limit else ""
         return "\n".join(lines[:limit]) + more
+
+
+def identity_names(loc: Locator, texts: Sequence[str]) -> list[str]:
+    """The name in the texts of an element ``loc`` found; a regex text locator with a
+    group names just that part."""
+    names: list[str] = []
+    for text in texts:
+        name = text
+        if loc.text is not None and loc.text.mode == "regex":
+            m = re.search(loc.text.value, text, 0 if loc.text.case_sensitive else re.I)
+            if m is None:
+                continue
+            name = m.group(1) if m.groups() and m.group(1) else m.group(0)
+        names.append(name.strip())
+    return [n for n in names if n]
 
 
 def _screen_size(root: etree._Element) -> tuple[int, int] | None:
@@ -533,3 +586,146 @@ def needs_server(locator: Locator, platform: Platform) -> bool:
     if loc.switch_for is not None:
         return needs_server(loc.switch_for, platform)
     return any(needs_server(a, platform) for a in loc.any)
+
+
+# ------------------------------------------------------------------ asking the server
+
+class Query(NamedTuple):
+    """One server-side find; ``strategy`` as in ``driver.STRATEGIES``."""
+
+    strategy: str
+    value: str
+    nth: int = 0  # which match (a locator's index)
+    screened: bool = False  # denylisted labels cannot match it (``exclude``)
+
+
+def server_queries(locator: Locator, platform: Platform, *, exclude: Sequence[str] = ()
+                   ) -> list[Query] | None:
+    """The server-side finds that answer ``locator`` as the page source would, tried in
+    order (the first that finds wins); None when some part needs the whole tree
+    (``switch_for``'s row geometry, XPath, which costs a tree read on the server too).
+
+    Texts become ``textMatches``/``descriptionMatches`` (Android, one find with two
+    selectors) or a ``MATCHES`` predicate over label, name and value (iOS), with the same
+    case and whitespace rules as ``TextMatch``; a bare resource id matches with or without
+    the app's package prefix, as in the tree. ``exclude``: labels (a denylist) a text
+    query must not match: the text it matched by neither is nor starts with one.
+
+    None on a web page: there the DOM snapshot (``webdom``) answers, and ``css`` is asked
+    as the flow wrote it."""
+    if platform is Platform.WEB:
+        return None
+    loc = locator.for_platform(platform)
+    if loc is None:
+        return []
+    if loc.any:
+        out: list[Query] = []
+        for alt in loc.any:
+            more = server_queries(alt, platform, exclude=exclude)
+            if more is None:
+                return None
+            out += more
+        return out
+    kind = loc.kind
+    if kind in SERVER_ONLY or kind in ("accessibility_id", "class_name"):
+        return [Query(kind, str(getattr(loc, kind)), loc.index)]
+    rid = loc.resource_id
+    if rid is not None and (platform is Platform.IOS or ":id/" in rid):
+        return [Query("resource_id", rid, loc.index)]
+    clauses = _clauses(loc, platform, exclude)
+    if clauses is None:
+        return None
+    strategy = "android_uiautomator" if platform is Platform.ANDROID else "ios_predicate"
+    screened = loc.text is not None and bool(exclude)
+    return [Query(strategy, _join(clauses, platform), loc.index, screened)]
+
+
+def any_shown_query(locators: Sequence[Locator], platform: Platform) -> Query | None:
+    """One server-side find that answers "does any of these show?" (for a flow's
+    interrupts); None when one of them cannot be asked that way (always on a web page)."""
+    if platform is Platform.WEB:
+        return None
+    clauses: list[str] = []
+    for locator in locators:
+        loc = locator.for_platform(platform)
+        if loc is None:
+            continue
+        more = _clauses(loc, platform)
+        if more is None:
+            return None
+        clauses += more
+    if not clauses:
+        return None
+    strategy = "android_uiautomator" if platform is Platform.ANDROID else "ios_predicate"
+    return Query(strategy, _join(clauses, platform))
+
+
+def _join(clauses: list[str], platform: Platform) -> str:
+    if platform is Platform.ANDROID:
+        return ";".join(clauses)
+    return clauses[0] if len(clauses) == 1 else " OR ".join(f"({c})" for c in clauses)
+
+
+def _quoted(text: str, quote: str) -> str:
+    return quote + text.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
+
+
+def _words(text: str) -> str:
+    return r"\s+".join(re.escape(w) for w in text.split())
+
+
+def _text_regex(match: TextMatch, exclude: Sequence[str] = ()) -> str:
+    """A whole-string regex (UiSelector ``*Matches``, NSPredicate ``MATCHES``) that says
+    what ``TextMatch.matches`` says, and (``exclude``) that the text does not start with
+    one of those labels (the denylist's rule)."""
+    flags = "(?s)" if match.case_sensitive else "(?is)"
+    if exclude:
+        flags += r"(?!\s*(?i:" + "|".join(_words(e) for e in exclude) + "))"
+    if match.mode == "regex":
+        return f"{flags}.*(?:{match.value}).*"
+    words = _words(match.value)
+    if match.mode == "exact":
+        return rf"{flags}\s*{words}\s*"
+    return f"{flags}.*{words}.*"
+
+
+def _clauses(loc: Locator, platform: Platform, exclude: Sequence[str] = ()
+             ) -> list[str] | None:
+    """UiSelector statements (Android) or predicate clauses (iOS), any of which matching
+    means the locator matches; None when the server cannot be asked this way."""
+    if loc.index:
+        return None
+    if loc.any:
+        out: list[str] = []
+        for alt in loc.any:
+            more = _clauses(alt, platform, exclude)
+            if more is None:
+                return None
+            out += more
+        return out
+    android = platform is Platform.ANDROID
+    if loc.text is not None:
+        rx = _text_regex(loc.text, exclude)
+        if android:
+            return [f"new UiSelector().textMatches({_quoted(rx, chr(34))})",
+                    f"new UiSelector().descriptionMatches({_quoted(rx, chr(34))})"]
+        q = _quoted(rx, "'")
+        return [f"(label MATCHES {q} OR name MATCHES {q} OR (value MATCHES {q} AND type != "
+                f"'XCUIElementTypeSwitch')) AND visible == 1"]
+    if loc.accessibility_id is not None:
+        return [f"new UiSelector().description({_quoted(loc.accessibility_id, chr(34))})"
+                if android else f"name == {_quoted(loc.accessibility_id, chr(39))}"]
+    if loc.resource_id is not None:
+        rid = loc.resource_id
+        if not android:
+            return [f"name == {_quoted(rid, chr(39))}"]
+        rx = re.escape(rid) if ":id/" in rid else f"(.+:id/)?{re.escape(rid)}"
+        return [f"new UiSelector().resourceIdMatches({_quoted(rx, chr(34))})"]
+    if loc.class_name is not None:
+        return [f"new UiSelector().className({_quoted(loc.class_name, chr(34))})"
+                if android else f"type == {_quoted(loc.class_name, chr(39))}"]
+    if loc.android_uiautomator is not None and android:
+        return [loc.android_uiautomator] if ";" not in loc.android_uiautomator else None
+    if loc.ios_predicate is not None and not android:
+        return [loc.ios_predicate]
+    return None  # xpath, class chain, switch_for: the tree answers

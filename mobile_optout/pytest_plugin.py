@@ -195,8 +195,11 @@ class MoSession:
         self._markers: set[str] = set()
         self.session: RunSession | None = None
         self._endpoints: Endpoints | None = None
+        self.signals = contextlib.ExitStack()  # SIGTERM/SIGHUP handled while flows run
+        self.stopped_by = ""  # the signal that interrupted the session: sigint, sigterm...
         self.exit_code: int | None = None  # the run's verdict, once finished
         self.notes: list[tuple[str, str]] = []  # (nodeid, why) of not_offered items
+        self.flows: list[Flow] = []  # the flows collected
         self.passed_over = 0  # flow files seen but not collected (collection is off)
         self.collected = 0
         self.reports: dict[str, Path] = {}
@@ -300,12 +303,13 @@ class MoSession:
         session = self.session
         try:
             if session is not None and self.exit_code is None:
-                session.close("sigint" if interrupted else "")
+                session.close((self.stopped_by or "sigint") if interrupted else "")
                 self.reports = session.reports
                 self.exit_code = session.exit_code
         finally:
             if self._endpoints is not None:
                 self._endpoints.close()
+            self.signals.close()
 
 
 _SESSION = pytest.StashKey[MoSession]()
@@ -315,14 +319,31 @@ def mo_session(config: pytest.Config) -> MoSession:
     return config.stash[_SESSION]
 
 
+_SESSIONS: list[MoSession] = []  # configured sessions, innermost last (pytester nests them)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SESSION] = MoSession(read_settings(config))
+    _SESSIONS.append(config.stash[_SESSION])
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     state = mo_session(session.config)
     if state.settings.active or state.settings.explicit_files:
         state.devices()  # an unknown device name stops the session before collection
+        from mobile_optout.signals import stop_on_signals
+
+        # A cancelled CI job (SIGTERM) or a closed terminal (SIGHUP) stops the session as
+        # Ctrl-C does: the flow in progress reads interrupted, the reports are written.
+        state.signals.enter_context(stop_on_signals())
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """Which signal stopped the session (this hook is given no config: the innermost)."""
+    from mobile_optout.signals import stop_reason
+
+    if _SESSIONS:
+        _SESSIONS[-1].stopped_by = stop_reason(excinfo.value)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -333,6 +354,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(_SESSION, None)
     if state is not None:
         state.close()
+        if state in _SESSIONS:
+            _SESSIONS.remove(state)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -346,7 +369,17 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    mo_session(session.config).collected = len(session.items)
+    state = mo_session(session.config)
+    state.collected = len(session.items)
+    if state.flows:  # a misspelt --mo-param, a value outside its choices: before any runs
+        from mobile_optout.flow.params import Vars, check_param_names
+
+        try:
+            check_param_names(state.flows, state.settings.params, "--mo-param")
+            for flow in state.flows:
+                Vars(flow, state.settings.params, os.environ)
+        except InputError as exc:
+            raise pytest.UsageError(f"mobile-optout: {exc}") from exc
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -404,6 +437,7 @@ class FlowFile(pytest.File):
 
         flow = load_flow(self.path)
         state = mo_session(self.config)
+        state.flows.append(flow)
         for tag in flow.tags:
             state.register_marker(self.config, tag)
         for profile in state.devices():
@@ -442,7 +476,7 @@ class FlowItem(pytest.Item):
         self.result: FlowResult | None = None
 
     def runtest(self) -> None:
-        from mobile_optout.results.record import OK_OUTCOMES, Outcome
+        from mobile_optout.results.record import NOT_RUN_OUTCOMES, OK_OUTCOMES, Outcome
 
         state = mo_session(self.config)
         result = state.run_flow(self.flow, self.profile)
@@ -455,8 +489,8 @@ class FlowItem(pytest.Item):
             self.user_properties.append(("mo_note", result.note))
         if result.outcome is Outcome.NOT_OFFERED:
             state.notes.append((self.nodeid, result.note or "the setting is not offered"))
-        if result.outcome is Outcome.NOT_INSTALLED:
-            pytest.skip(result.note or "the app is not installed on this device")
+        if result.outcome in NOT_RUN_OUTCOMES:  # no switch, or no app: nothing to test
+            pytest.skip(result.note or f"{result.outcome}: nothing to run on this device")
         if result.outcome not in OK_OUTCOMES:
             redact = state.session.redactor.text if state.session else str
             raise FlowFailed(result, state.run_dir, redact)
@@ -539,7 +573,8 @@ def mo_device(request: pytest.FixtureRequest) -> Iterator[MoDevice]:
     profile = state.devices()[0]
     url = state.url_for(profile)
     driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
-                     timeout=profile.http_timeout, browser=profile.web)
+                     settings=profile.settings, timeout=profile.http_timeout,
+                     browser=profile.web)
     try:
         yield MoDevice(profile=profile, url=url, driver=driver)
     finally:

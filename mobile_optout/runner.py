@@ -30,9 +30,10 @@ from typing import Any, Protocol
 from appium.options.common import AppiumOptions
 from loguru import logger
 
+from mobile_optout.controls import control_for
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import AppiumDriver, build_options, connect
+from mobile_optout.driver import APP_NOT_INSTALLED, AppiumDriver, build_options, connect
 from mobile_optout.errors import (
     DeviceError,
     FlowEnded,
@@ -42,8 +43,10 @@ from mobile_optout.errors import (
     OptoutError,
     SessionLost,
     StepFailed,
+    Unsupported,
 )
 from mobile_optout.flow.model import (
+    AppId,
     AssertNotVisible,
     AssertVisible,
     Back,
@@ -58,6 +61,7 @@ from mobile_optout.flow.model import (
     Platform,
     Screenshot,
     ScrollUntilVisible,
+    State,
     Step,
     Stop,
     SwitchContext,
@@ -78,6 +82,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
+from mobile_optout.signals import stop_reason
 from mobile_optout.toggle import Toggle
 from mobile_optout.values import Mode, on_off
 
@@ -96,6 +101,7 @@ class RunOptions:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     parallel: int = 1
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
+    only_installed: bool = False  # skip (do not report) flows whose app is not installed
 
     @property
     def check(self) -> bool:
@@ -159,7 +165,7 @@ class FlowRun:
         self.app = app
         self.result = FlowResult(
             device=profile.name, platform=profile.platform.value, flow=flow.name,
-            flow_path=str(flow.path), server=profile.endpoint,
+            flow_path=str(flow.path), server=profile.endpoint, app_name=flow.app_name,
         )
         self.setting: SettingObservation | None = None
         self.tapped_setting = False
@@ -243,13 +249,18 @@ class FlowRun:
         """The app must be on the phone before any step: sessions open with autoLaunch off
         (a missing app would make the driver refuse the session), so ask the driver.
         Not installed ends the flow as ``not_installed``; a driver that cannot tell (no
-        ``mobile: queryAppState``) is taken at its word that the app is there. A flow that
-        does not begin with ``launch`` gets the app started, as autoLaunch would have."""
+        ``mobile: queryAppState``) is taken at its word that the app is there. An app with
+        no control to drive then ends as ``unsupported``, before anything is launched. A
+        flow that does not begin with ``launch`` gets the app started, as autoLaunch would
+        have."""
         assert self.device is not None
         installed = self.device.installed(self.app)
         if installed is False:
             raise FlowEnded("not_installed", f"{self.app.app_id} is not installed on "
                             f"{self.profile.name}: nothing was read or changed")
+        if self.flow.unsupported is not None:
+            u = self.flow.unsupported
+            raise FlowEnded("unsupported", u.reason + (f" ({u.page})" if u.page else ""))
         first = self.flow.steps[0] if self.flow.steps else None
         if installed and not isinstance(first, Launch) and self.checkpoint == 0:
             self.device.launch(self.app, restart=False, deep_link=None)
@@ -274,7 +285,7 @@ class FlowRun:
         the runner asks whether the app is installed, then launches it itself (a driver told
         to launch a missing app refuses the whole session instead)."""
         options = build_options(self.profile.platform, self.app, self.profile.capabilities,
-                                self.profile.web)
+                                self.profile.settings, self.profile.web)
         if self.profile.platform is Platform.WEB:
             return options  # a browser has no app to launch
         if options.get_capability("appium:autoLaunch") is None:
@@ -309,7 +320,7 @@ class FlowRun:
         last = self.result.steps[-1] if self.result.steps else None
         info = ErrorInfo(type=type(exc).__name__, message=self.evidence.redactor.text(str(exc)))
         if isinstance(exc, StepFailed):
-            info.expected = exc.expected
+            info.expected = self.evidence.redactor.text(exc.expected)
             info.actual = self.evidence.redactor.text(exc.actual)
             if exc.ui_tree:
                 info.screen = self.evidence.page_source(self.result, "failure", exc.ui_tree)
@@ -338,10 +349,10 @@ class FlowRun:
             self._steps(step.steps, deadline)
             return
         record = StepRecord(
-            label=step.label or self.vars.expand(step.describe()), kind=step.KIND,
+            label=self.vars.shown(step.label or step.describe()), kind=step.KIND,
             status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,
         )
-        trips = self.driver.round_trips
+        trips, reads = self.driver.round_trips, self.driver.tree_reads
         started = time.monotonic()
         try:
             if not holds:
@@ -364,6 +375,7 @@ class FlowRun:
         finally:
             record.duration_ms = int((time.monotonic() - started) * 1000)
             record.round_trips = self.driver.round_trips - trips
+            record.tree_reads = self.driver.tree_reads - reads
             self.result.steps.append(record)
             self.sink.step_finished(self.run, self.result, record)
             if self.progress:
@@ -372,6 +384,8 @@ class FlowRun:
     def _failure_evidence(self, record: StepRecord, exc: Exception) -> None:
         if isinstance(exc, SessionLost) or self.device is None:
             return
+        if not self.evidence.keep_screenshots:
+            return  # --no-screenshots: none is taken at all, not just none kept
         with contextlib.suppress(OptoutError):
             shot = self.evidence.screenshot(self.result, "failure", self.device.screenshot())
             if shot:
@@ -389,15 +403,23 @@ class FlowRun:
             return False
         return cond.not_visible is None or self.device.look(cond.not_visible) is None
 
+    def settle_for(self, step: EnsureSetting) -> float:
+        """How long a change must hold: the step's, else the flow's, else the device's."""
+        for seconds in (step.settle, self.flow.settle):
+            if seconds is not None:
+                return seconds
+        return self.profile.timeouts.settle
+
     def timeout_for(self, step: Step) -> float:
         """The step's own timeout, else the device's default."""
         return step.timeout if step.timeout is not None else self.profile.timeouts.step
 
-    def find(self, step: Step, locator: Locator) -> Target:
-        """Wait for the step's target; a miss is handled as the step's if_missing says."""
+    def find(self, step: Step, locator: Locator, *, tap: bool = False) -> Target:
+        """Wait for the step's target (``tap``: to tap or type into it); a miss is handled
+        as the step's if_missing says."""
         assert self.device is not None
         locator = self.vars.locator(locator)  # so that a failure names what was looked for
-        target = self.device.wait_for(locator, self.timeout_for(step))
+        target = self.device.wait_for(locator, self.timeout_for(step), tap=tap)
         if target is not None:
             return target
         what = f"{locator} did not appear within {self.timeout_for(step):g}s"
@@ -479,7 +501,8 @@ class FlowRun:
         if scan.loading:
             return f"the page was still loading ({scan.loading[0]}), so it cannot be " \
                    "called absent"
-        alike = [t for t in scan.texts if _resembles(t, step.resembles)]
+        words = [self.vars.expand(w) for w in step.resembles]  # a part's ${PARAM} too
+        alike = [t for t in scan.texts if _resembles(t, words)]
         if alike:
             return (f"found {min(alike, key=len)!r}, which looks like the setting but does not "
                     "match; the app may have renamed it")
@@ -488,6 +511,8 @@ class FlowRun:
     def screenshot(self, name: str, record: StepRecord) -> str | None:
         """Keep a screenshot as the step's evidence; its file name (None when not kept)."""
         assert self.device is not None
+        if not self.evidence.keep_screenshots:
+            return None  # --no-screenshots: not even asked of the phone
         shot = self.evidence.screenshot(self.result, name, self.device.screenshot())
         if shot:
             record.evidence.append(shot)
@@ -526,12 +551,12 @@ def _launch(run: FlowRun, step: Launch, record: StepRecord) -> None:
 
 def _tap(run: FlowRun, step: Tap, record: StepRecord) -> None:
     assert run.device is not None
-    run.device.tap(run.find(step, step.target))
+    run.device.tap(run.find(step, step.target, tap=True))
 
 
 def _type(run: FlowRun, step: TypeText, record: StepRecord) -> None:
     assert run.device is not None
-    target = run.find(step, step.target)
+    target = run.find(step, step.target, tap=True)
     run.device.type_into(target, run.vars.expand(step.text), clear=step.clear)
 
 
@@ -552,8 +577,21 @@ def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord
 def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRecord) -> None:
     assert run.device is not None
     target = run.vars.locator(step.target)
-    # The page may still be loading: give the target a moment before the first scroll.
-    if run.device.wait_for(target, min(run.timeout_for(step), 2.0)) is not None:
+    # The page may still be loading: give the target until the page has settled (nothing
+    # loading, two looks a moment apart agree), at most 2 s, before the first scroll.
+    device = run.device
+    deadline = time.monotonic() + min(run.timeout_for(step), 2.0)
+    previous = None
+    while device.wait_for(target, 0.0) is None:
+        screen = device.screen()
+        if screen.source == previous and not screen.loading(run.flow.loading):
+            break
+        if time.monotonic() >= deadline:
+            break
+        previous = screen.source
+        device.pause()
+        device.changed()
+    else:
         return
     if run.seek(step, target, step.direction, step.max_scrolls) is not None:
         return
@@ -580,27 +618,34 @@ def _stop(run: FlowRun, step: Stop, record: StepRecord) -> None:
 
 
 def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """Read the toggle on a settled screen; tap only if it differs; read it back and watch
-    that the change holds (``mobile_optout.toggle`` keeps the rules). In check mode, only
-    read. At most one tap per declared attempt."""
+    """Read the control on a settled screen; act only if it differs; read it back and watch
+    that the change holds (``mobile_optout.toggle`` keeps the rules; a choice and a status
+    + button control read and tap their own way: ``mobile_optout.controls``). In check
+    mode, only read. At most one tap per declared attempt."""
     assert run.device is not None
     device = run.device
-    spec = run.flow.setting(step.setting)
-    desired = step.desired if step.desired is not None else (spec.desired if spec else False)
-    if run.setting is None:
-        run.setting = SettingObservation(id=step.setting, desired=desired)
-    obs = run.setting
-    toggle = run.vars.locator(step.toggle)
-    loc = toggle.for_platform(device.platform)
-    # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
-    shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
+    obs, desired = _observation(run, step)
+    timeout = run.timeout_for(step)
+    settle = run.settle_for(step)
+
+    def shoot(name: str) -> str | None:
+        return run.screenshot(name, record)
+
+    control: Toggle
+    if step.toggle is not None:
+        toggle = run.vars.locator(step.toggle)
+        loc = toggle.for_platform(device.platform)
+        # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
+        shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
+        control = Toggle(device, step, toggle, timeout=timeout, settle=settle, shoot=shoot)
+        verb, did = "turn", "turned"
+    else:
+        control = control_for(device, step, desired, timeout=timeout, settle=settle,
+                              shoot=shoot)
+        shown, verb, did = control.shown(step), "make", "made"
     started = time.monotonic()
     run.find(step, shown)
-    timeout = run.timeout_for(step)
-    switch = Toggle(device, step, toggle, timeout=timeout,
-                    settle=step.settle if step.settle is not None else run.flow.settle,
-                    shoot=lambda name: run.screenshot(name, record))
-    reading = switch.read(max(started + timeout, time.monotonic() + device.poll))
+    reading = control.read(max(started + timeout, time.monotonic() + device.poll))
     if obs.before is None:
         obs.before = reading.state
     obs.after = reading.state
@@ -608,24 +653,39 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
     if reading.state == desired:
         record.message = f"already {on_off(desired)}"
         return
+    if not control.actionable(reading):  # in check mode too: is it offered here?
+        button = run.vars.locator(step.button or shown)
+        if run.seek(step, button, "down", MAX_SCROLLS_TO_PROVE) is None:
+            run.missing(step, f"{button} is not on the page (seen to its end): nothing "
+                        "changes it here")
+        reading = control.read(time.monotonic() + timeout)  # it was further down
     if run.options.check:
-        record.message = f"is {on_off(reading.state)}; would turn it {on_off(desired)}"
+        record.message = f"is {on_off(reading.state)}; would {verb} it {on_off(desired)}"
         return
     run.tapped_setting = True
     try:
-        switch.change(reading, desired, obs)
+        control.change(reading, desired, obs)
     finally:
         if obs.taps:
             run.screenshot("setting-after", record)
     confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
         if obs.confirmed else ""
-    record.message = (f"turned {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
+    record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
                       f"back on a fresh screen")
 
 
 def _context(run: FlowRun, step: SwitchContext, record: StepRecord) -> None:
     assert run.device is not None
     record.message = run.device.switch_context(step.name, run.timeout_for(step))
+
+
+def _observation(run: FlowRun, step: EnsureSetting) -> tuple[SettingObservation, State]:
+    """The setting's observation (made on first use) and its desired state."""
+    spec = run.flow.setting(step.setting)
+    desired = step.desired if step.desired is not None else (spec.desired if spec else False)
+    if run.setting is None:
+        run.setting = SettingObservation(id=step.setting, desired=desired)
+    return run.setting, desired
 
 
 Handler = Callable[[FlowRun, Any, StepRecord], None]
@@ -696,6 +756,28 @@ def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
     return [(d, [f for f in flows if f.runs_on(d.platform)]) for d in devices]
 
 
+def installed_apps(url: str, profile: DeviceProfile, apps: Sequence[AppId | None]
+                   ) -> set[AppId]:
+    """Which of the apps are on the device (``mobile: queryAppState``), asked in one session.
+    A driver that cannot tell is taken to have them all (as ``Device.installed`` does)."""
+    wanted = {a for a in apps if a is not None}
+    if profile.platform is Platform.WEB:
+        return wanted  # a site is always there to open (no session needed to know)
+    driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
+                     timeout=profile.http_timeout)  # no app named: none is launched
+    try:
+        present = set()
+        for app in sorted(wanted, key=lambda a: a.app_id):
+            try:
+                if driver.app_state(app) != APP_NOT_INSTALLED:
+                    present.add(app)
+            except Unsupported:
+                return wanted
+        return present
+    finally:
+        driver.quit()
+
+
 def run_all(
     flows: Sequence[Flow],
     devices: Sequence[DeviceProfile],
@@ -714,6 +796,11 @@ def run_all(
     def one_device(profile: DeviceProfile, device_flows: list[Flow]) -> None:
         try:
             with endpoint(profile) as where:
+                if options.only_installed:
+                    present = installed_apps(where.url, profile,
+                                             [f.app_for(profile.platform) for f in device_flows])
+                    device_flows = [f for f in device_flows
+                                    if f.app_for(profile.platform) in present]
                 for flow in device_flows:
                     if options.cancel.is_set():
                         break
@@ -738,9 +825,12 @@ def run_all(
         try:
             for future in futures:
                 future.result()
-        except KeyboardInterrupt:
-            # Ctrl-C: every device stops at its next step or poll; what it did is kept.
-            logger.warning("interrupted: stopping every device at its next step")
+        except KeyboardInterrupt as exc:
+            # Ctrl-C (or SIGTERM, SIGHUP): every device stops at its next step or poll;
+            # what it did is kept.
+            run.interrupted_by = stop_reason(exc)
+            logger.warning("interrupted ({}): stopping every device at its next step",
+                           run.interrupted_by.upper())
             options.cancel.set()
             for future in futures:
                 future.cancel()

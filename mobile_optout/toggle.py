@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from mobile_optout.device import Device, Target
 from mobile_optout.errors import StepFailed
-from mobile_optout.flow.model import EnsureSetting, Locator, Platform
+from mobile_optout.flow.model import EnsureSetting, Locator, Platform, State
 from mobile_optout.locate import Node, Screen, needs_server
 from mobile_optout.results.record import SettingObservation
 from mobile_optout.values import on_off
@@ -52,7 +52,7 @@ class Reading:
     """A settled state of the switch, and the element it was read from."""
 
     target: Target
-    state: bool
+    state: State
 
 
 class _NotHeld(Exception):
@@ -85,13 +85,24 @@ class Toggle:
     # -- one look ----------------------------------------------------------------------
 
     def look(self, screen: Screen, tapped: Target | None = None
-             ) -> tuple[Target | None, bool | None, str]:
+             ) -> tuple[Target | None, State | None, str]:
         """(switch, state, problem) on this screen; the problem is "" when the state is
         readable now."""
         if loading := screen.loading(self.loading):
             return None, None, f"the page is still loading ({loading[0].describe()})"
         if dialogs := screen.dialogs():
             return None, None, f"a dialog is open: {screen.dialog_text(dialogs[0])!r}"
+        return self._read(screen, tapped)
+
+    def actionable(self, reading: Reading) -> bool:
+        """Whether the reading's target is what changes the state (a switch always is; a
+        status + button control may show its state with no button to change it)."""
+        return True
+
+    def _read(self, screen: Screen, tapped: Target | None
+              ) -> tuple[Target | None, State | None, str]:
+        """The control and its state on a settled screen with nothing on top (a kind of
+        control that is not a switch reads its own way: ``mobile_optout.controls``)."""
         target = self._switch(screen)
         if isinstance(target, str):
             return None, None, target
@@ -140,7 +151,7 @@ class Toggle:
         """The switch's state once the screen is settled and two looks agree (the first
         look is the screen already read); a failure naming why at the deadline."""
         device = self.device
-        previous: tuple[object, bool] | None = None
+        previous: tuple[object, State] | None = None
         fresh = False
         while True:
             screen = device.screen(fresh=fresh)
@@ -173,7 +184,7 @@ class Toggle:
 
     # -- a change that holds ---------------------------------------------------------------
 
-    def change(self, reading: Reading, desired: bool, obs: SettingObservation) -> None:
+    def change(self, reading: Reading, desired: State, obs: SettingObservation) -> None:
         """Tap, answer a confirmation, watch the change hold; at most ``attempts`` taps."""
         attempts = self.step.attempts
         for attempt in range(1, attempts + 1):
@@ -203,7 +214,7 @@ class Toggle:
             reading = self.read(time.monotonic() + self.timeout)
             obs.after = reading.state
 
-    def _turn(self, tapped: Target, desired: bool, baseline: set[str],
+    def _turn(self, tapped: Target, desired: State, baseline: set[str],
               obs: SettingObservation) -> float:
         """After the tap: answer dialogs until the tapped switch reads ``desired`` with
         nothing on top; returns when it did."""
@@ -229,7 +240,7 @@ class Toggle:
             device.pause()
             device.changed()
 
-    def _hold(self, tapped: Target, desired: bool, baseline: set[str], turned: float,
+    def _hold(self, tapped: Target, desired: State, baseline: set[str], turned: float,
               obs: SettingObservation) -> None:
         """Watch for the settle window, then read again from a fresh screen: the change
         counts only when every look agrees."""

@@ -59,8 +59,11 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
-def on_off(state: bool | None) -> str:
-    """A setting's state as every report and message spells it: on, off or unknown."""
+def on_off(state: bool | str | None) -> str:
+    """A setting's state as every report and message spells it: on, off or unknown, or the
+    name of a choice's selected option."""
+    if isinstance(state, str):
+        return state
     return "unknown" if state is None else ("on" if state else "off")
 
 

@@ -43,11 +43,15 @@ SHORT_NAME = re.compile(r"[a-z0-9_-]+\Z")  # screenshot and checkpoint names
 FLOW_KEYS = (
     MARKER, "name", "description", "platforms", "app", "tags", "settings", "params",
     "secrets", "allow_taps", "identity", "interrupts", "blockers", "loading", "settle",
-    "steps",
+    "steps", "catalogue", "unsupported",
 )
+CATALOGUE_KEYS = ("app", "title", "control", "confidence", "sources", "web")
+CONFIDENCES = ("H", "M", "L")
 PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps")
 COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when", "resembles")
-ENSURE_KEYS = ("setting", "toggle", "desired", "confirm", "settle", "attempts", "errors")
+ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
+               "settle", "attempts", "errors")
+CONTROL_KEYS = ("toggle", "choice", "status")
 MAX_ATTEMPTS = 3
 NO_PAYLOAD_KINDS = ("launch", "back")
 CONDITION_KEYS = ("platform", "visible", "not_visible", "param")
@@ -66,6 +70,7 @@ TEXT_MODES = ("exact", "contains", "regex")
 BOOL_WORDS = {"on": True, "off": False, "true": True, "false": False}
 CONTEXTS = ("native", "webview")
 CONTEXT_PREFIXES = ("NATIVE_APP", "WEBVIEW", "CHROMIUM")
+MAX_INCLUDES = 1000
 STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
 
 
@@ -99,13 +104,17 @@ class Compiler(Reader):
         super().__init__()
         self.order: dict[str, int] = {}  # file display path -> first seen, to sort errors
         self.uses: list[_Use] = []
-        self.setting_uses: list[tuple[str, Where, Source]] = []
+        # (setting id, where, file, the choice's option names or () for on/off controls)
+        self.setting_uses: list[tuple[str, Where, Source, tuple[str, ...]]] = []
         self.params: dict[str, str] = {}
+        self.choices: list[model.ParamChoices] = []  # params that declare their values
+        self.param_values: list[tuple[str, str, Where, Source]] = []  # values given in files
         self.secrets: list[str] = []
         self.interrupts: list[model.Interrupt] = []
         self.blockers: list[model.Blocker] = []
         self.loading: list[Locator] = []
         self.stack: list[Path] = []  # files being compiled, for include cycles
+        self.includes = 0
 
     # ------------------------------------------------------------------ errors
 
@@ -336,6 +345,7 @@ class Compiler(Reader):
                     self.err(f, key.where, f"'{key.value}' is not a variable name")
                 if expected is not None:
                     param = (str(key.value), expected)
+                    self.param_values.append((*param, value_node.where, f.source))
         return model.Condition(m.where, platform, visible, not_visible, param)
 
     # ------------------------------------------------------------------ steps
@@ -547,33 +557,71 @@ class Compiler(Reader):
 
     def build_ensure(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
                      ) -> Step | None:
-        m = self.payload_map(f, node, "ensure_setting", ENSURE_KEYS, ("setting", "toggle"))
+        m = self.payload_map(f, node, "ensure_setting", ENSURE_KEYS, ("setting",))
         if m is None:
             return None
-        setting_node, toggle_node = m.get("setting"), m.get("toggle")
-        assert setting_node is not None and toggle_node is not None
+        controls = [k for k, _ in m.items if k.value in CONTROL_KEYS]
+        if len(controls) != 1:
+            where_ = controls[1].where if controls else m.where
+            self.err(f, where_, "ensure_setting takes exactly one control: toggle: (a switch), "
+                     "choice: (options) or status: (a status text, with button:)")
+            return None
+        setting_node = m.get("setting")
+        assert setting_node is not None
         setting = self.text(f, setting_node, "setting")
-        if setting is not None:
-            self.setting_uses.append((setting, setting_node.where, f.source))
-        toggle = self.locator(f, toggle_node, "toggle")
-        desired: bool | None = None
+        kw: dict[str, Any] = {}
+        for key in ("toggle", "status", "button", "confirm"):
+            if (n := m.get(key)) is not None:
+                kw[key] = self.locator(f, n, key)
+        kind = str(controls[0].value)
+        if (kind == "status") != ("button" in m):
+            self.err(f, m.where, "status: and button: go together: the status text shows "
+                     "the state, the button changes it")
+            return None
+        if (n := m.get("choice")) is not None:
+            kw["choice"] = self.options(f, n)
+        desired: model.State | None = None
         if (n := m.get("desired")) is not None:
-            desired = self.boolean(f, n, "desired")
+            desired = self.desired(f, n, [name for name, _ in kw.get("choice", ())])
             if desired is None:
                 return None
-        kw: dict[str, Any] = {}
-        if (n := m.get("confirm")) is not None:
-            kw["confirm"] = self.locator(f, n, "confirm")
         if (n := m.get("errors")) is not None:
             kw["errors"] = self.locator(f, n, "errors")
         if (n := m.get("settle")) is not None:
             kw["settle"] = self.number(f, n, "settle")
         if (n := m.get("attempts")) is not None:
             kw["attempts"] = self.integer(f, n, "attempts", 1, MAX_ATTEMPTS)
-        if setting is None or toggle is None or None in kw.values():
+        if None in kw.values() or kw.get("choice") == ():
             return None
-        return model.EnsureSetting(where=where, setting=setting, toggle=toggle, desired=desired,
-                                   **kw, **common)
+        if setting is not None:
+            options = tuple(name for name, _ in kw.get("choice", ()))
+            self.setting_uses.append((setting, setting_node.where, f.source, options))
+        if setting is None:
+            return None
+        return model.EnsureSetting(where=where, setting=setting, desired=desired, **kw,
+                                   **common)
+
+    def options(self, f: _File, node: RawNode) -> tuple[tuple[str, Locator], ...]:
+        """choice: {option name: the option's locator, ...} (at least two)."""
+        m = self.mapping(f, node, "choice")
+        if m is None:
+            return ()
+        if len(m.items) < 2:
+            self.err(f, m.where, "choice needs at least two options (name: locator)")
+            return ()
+        out = []
+        for key, value in m.items:
+            loc = self.locator(f, value, f"option {key.value}")
+            if loc is None:
+                return ()
+            out.append((str(key.value), loc))
+        return tuple(out)
+
+    def desired(self, f: _File, node: RawNode, options: Sequence[str]) -> model.State | None:
+        """on/off, or (for a choice) the name of an option."""
+        if options:
+            return self.choice(f, node, "desired", options)
+        return self.boolean(f, node, "desired")
 
     def build_include(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
                       ) -> Step | None:
@@ -591,10 +639,17 @@ class Compiler(Reader):
                     elif (text := self.text(f, value, f"param {key.value}",
                                             empty_ok=True)) is not None:
                         params[str(key.value)] = text
+                        self.param_values.append((str(key.value), text, value.where, f.source))
         else:
             path_node = node
         rel = self.text(f, path_node, "include path")
         if rel is None:
+            return None
+        self.includes += 1
+        if self.includes > MAX_INCLUDES:  # parts including parts twice grow exponentially
+            if self.includes == MAX_INCLUDES + 1:
+                self.err(f, path_node.where, f"too many includes (more than {MAX_INCLUDES} "
+                         "in one flow, counting each include of an include)")
             return None
         rel = os.path.normpath(rel)
         target = (f.folder / rel).resolve()
@@ -661,12 +716,14 @@ class Compiler(Reader):
                     self.err(f, key.where,
                              f"param name '{name}' must match {VAR_NAME.pattern[:-2]}")
                     continue
-                if not isinstance(value, RawScalar) or value.value is None:
-                    self.err(f, value.where, f"the default of param {name} must be a text or "
-                             f"number, not {describe(value)}", 'use "" for empty')
+                spec = self.param_spec(f, name, value, key.where)
+                if spec is None:
                     continue
                 declared.add(name)
-                self.params.setdefault(name, value.as_text or "")
+                if name not in self.params:
+                    self.params[name] = spec.default
+                    if spec.choices:
+                        self.choices.append(spec)
         if (n := m.get("secrets")) is not None:
             for name in self.strings(f, n, "secrets"):
                 if not VAR_NAME.match(name):
@@ -677,6 +734,33 @@ class Compiler(Reader):
                     self.secrets.append(name)
                     declared.add(name)
         return declared
+
+    def param_spec(self, f: _File, name: str, node: RawNode, where: Where
+                   ) -> model.ParamChoices | None:
+        """``NAME: default`` or ``NAME: {default: d, choices: [a, b]}``."""
+        if isinstance(node, RawScalar) and node.value is not None:
+            return model.ParamChoices(name, node.as_text or "", (), where)
+        if not isinstance(node, RawMap):
+            self.err(f, node.where, f"the default of param {name} must be a text or "
+                     f"number, not {describe(node)}", 'use "" for empty')
+            return None
+        self.keys(f, node, ("default", "choices"), f"param {name}")
+        default_node = self.required(f, node, "default", f"param {name}")
+        if default_node is None:
+            return None
+        default = self.text(f, default_node, f"the default of param {name}", empty_ok=True)
+        choices: list[str] = []
+        if (n := node.get("choices")) is not None:
+            choices = self.strings(f, n, f"choices of param {name}")
+            if not choices and isinstance(n, RawSeq):
+                self.err(f, n.where, f"choices of param {name} must not be empty")
+        if default is None:
+            return None
+        if choices and default not in choices:
+            self.err(f, default_node.where, f"the default of param {name}, {default!r}, is "
+                     f"not one of its choices ({', '.join(choices)})")
+            return None
+        return model.ParamChoices(name, default, tuple(choices), where)
 
     def header_lists(self, f: _File, m: RawMap) -> None:
         """interrupts: and blockers: of a flow or part."""
@@ -761,21 +845,30 @@ class Compiler(Reader):
         if (n := m.get("identity")) is not None:
             identity = self.locators(f, n, "identity")
         self.header_lists(f, m)
-        settle = model.DEFAULT_SETTLE
+        settle = None
         if (n := m.get("settle")) is not None:
-            settle = self.number(f, n, "settle") or settle
-        steps = self.steps(f, self.required(f, m, "steps", "a flow"), "steps")
+            settle = self.number(f, n, "settle")
+        catalogue = self.catalogue(f, m, path)
+        unsupported = self.unsupported(f, m)
+        if "unsupported" in m:
+            steps: tuple[Step, ...] = ()
+            if (key := m.key_node("steps")) is not None:
+                self.err(f, key.where, "an unsupported entry runs nothing: it has no steps")
+        else:
+            steps = self.steps(f, self.required(f, m, "steps", "a flow"), "steps")
 
-        declared = {s.id for s in settings}
-        for setting, where, src in self.setting_uses:
+        declared = {s.id: s for s in settings}
+        for setting, where, src, options in self.setting_uses:
             if setting not in declared:
                 known = ", ".join(sorted(declared)) or "none declared"
                 self.err(src, where, f"setting '{setting}' is not declared under settings: "
                          f"({known})", did_you_mean(setting, declared))
+                continue
+            self.check_desired(f, declared[setting], options)
         # One result per (device, flow) records one setting's before/after: a flow that
         # governs two settings would blur them. Several flows can share a route (include).
         first = self.setting_uses[0][0] if self.setting_uses else None
-        for setting, where, src in self.setting_uses:
+        for setting, where, src, _ in self.setting_uses:
             if setting != first:
                 self.err(src, where, f"ensure_setting '{setting}': this flow already ensures "
                          f"'{first}'; a flow ensures one setting (put '{setting}' in a flow "
@@ -785,16 +878,76 @@ class Compiler(Reader):
             if use.name not in names:
                 self.err(use.source, use.where, f"undeclared variable ${{{use.name}}}; "
                          "declare it under params: or secrets:", did_you_mean(use.name, names))
+        choices = {c.name: c for c in self.choices}
+        for param_name, value, where, src in self.param_values:
+            spec = choices.get(param_name)
+            if spec is not None and value not in spec.choices:
+                hint = did_you_mean(value, spec.choices)
+                self.err(src, where, f"{spec.refusal(value)} (declared at {spec.where})",
+                         hint)
         self.raise_errors()
         assert name is not None
         return model.Flow(
             path=path, name=name, where=m.where, platforms=platforms, apps=apps,
             steps=steps, description=description, tags=tuple(tags),
             settings=settings, params=tuple(self.params.items()), secrets=tuple(self.secrets),
+            param_choices=tuple(self.choices),
             interrupts=tuple(self.interrupts), blockers=tuple(self.blockers),
             allow_taps=tuple(allow), identity=identity, loading=tuple(self.loading),
-            settle=settle,
+            settle=settle, catalogue=catalogue, unsupported=unsupported,
         )
+
+    def catalogue(self, f: _File, m: RawMap, path: Path) -> model.Catalogue | None:
+        """catalogue: {app, title, control, confidence, sources, web} (all optional)."""
+        node = m.get("catalogue")
+        cm = self.mapping(f, node, "catalogue") if node is not None else None
+        if cm is None:
+            return None
+        self.keys(f, cm, CATALOGUE_KEYS, "catalogue")
+        values: dict[str, str] = {}
+        for key in ("title", "control", "web"):
+            if (n := cm.get(key)) is not None:
+                values[key] = self.text(f, n, key) or ""
+        app = path.resolve().parent.name
+        if (n := cm.get("app")) is not None:
+            app = self.name(f, n, "catalogue app", FLOW_NAME) or app
+        confidence = ""
+        if (n := cm.get("confidence")) is not None:
+            confidence = self.choice(f, n, "confidence", CONFIDENCES) or ""
+        sources: list[str] = []
+        if (n := cm.get("sources")) is not None:
+            sources = self.strings(f, n, "sources", single_ok=True)
+        return model.Catalogue(app=app, confidence=confidence, sources=tuple(sources),
+                               **values)
+
+    def unsupported(self, f: _File, m: RawMap) -> model.Unsupported | None:
+        """unsupported: {reason, page}: no control to drive; the flow runs nothing."""
+        node = m.get("unsupported")
+        um = self.payload_map(f, node, "unsupported", ("reason", "page"), ("reason",)) \
+            if node is not None else None
+        if um is None:
+            return None
+        reason_node = um.get("reason")
+        assert reason_node is not None
+        reason = self.text(f, reason_node, "reason")
+        page = ""
+        if (n := um.get("page")) is not None:
+            page = self.text(f, n, "page") or ""
+        return model.Unsupported(reason, page) if reason else None
+
+    def check_desired(self, f: _File, spec: model.SettingSpec, options: tuple[str, ...]
+                      ) -> None:
+        """A choice's desired state names one of its options; a switch's is on or off."""
+        source = f.source
+        if spec.where is None:
+            return
+        if options and spec.desired not in options:
+            self.err(source, spec.where, f"setting {spec.id}: desired must be one of the "
+                     f"choice's options ({', '.join(options)}), not {spec.desired!r}",
+                     did_you_mean(str(spec.desired), options))
+        elif not options and not isinstance(spec.desired, bool):
+            self.err(source, spec.where, f"setting {spec.id}: desired must be on or off, not "
+                     f"{spec.desired!r} (a named option needs a choice: control)")
 
     def header_text(self, f: _File, m: RawMap, key: str, *, required: bool = False,
                     pattern: re.Pattern[str] | None = None) -> str | None:
@@ -869,7 +1022,12 @@ class Compiler(Reader):
                 continue
             self.keys(f, spec, ("desired", "title"), f"setting {sid}")
             desired_node = self.required(f, spec, "desired", f"setting {sid}")
-            desired = self.boolean(f, desired_node, "desired") if desired_node else None
+            desired: model.State | None = None
+            if isinstance(desired_node, RawScalar) and isinstance(desired_node.value, str) \
+                    and desired_node.value.lower() not in BOOL_WORDS:
+                desired = self.text(f, desired_node, "desired")  # a choice's option
+            elif desired_node is not None:
+                desired = self.boolean(f, desired_node, "desired")
             title = ""
             if (n := spec.get("title")) is not None:
                 title = self.text(f, n, "title") or ""

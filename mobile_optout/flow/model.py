@@ -306,22 +306,43 @@ class Stop(Step):
         return f"stop: {self.outcome.value}"
 
 
+State = bool | str
+"""A setting's state: on (True) / off (False), or the name of a choice's selected option."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EnsureSetting(Step):
-    """Read a toggle; tap only if it differs from the desired state; read it back; watch
+    """Read a control; act only if it differs from the desired state; read it back; watch
     that the change holds (``mobile_optout.toggle`` keeps the rules).
 
-    In check mode it only reads. ``desired`` None means the flow header's setting desired state.
+    The control is one of three kinds (exactly one is set; ``control_kind`` names it):
+    - ``toggle``: a switch/checkbox, read on or off;
+    - ``choice``: radio buttons or a picker, option name -> the option's locator; the
+      state is the option that reads selected;
+    - ``status`` + ``button``: not a switch: the state is read as On/Off from a status
+      text, and the ``button`` (e.g. "Turn off") changes it.
+    ``confirm`` answers the confirmation a change may ask for ("Turn off?"). In check mode
+    it only reads. ``desired`` None means the flow header's setting desired state.
     """
 
     KIND: ClassVar[str] = "ensure_setting"
     setting: str
-    toggle: Locator
-    desired: bool | None = None
+    toggle: Locator | None = None
+    choice: tuple[tuple[str, Locator], ...] = ()
+    status: Locator | None = None
+    button: Locator | None = None
+    desired: State | None = None
     confirm: Locator | None = None  # the button that confirms "Turn off ...?" (never cancel)
     settle: float | None = None  # seconds a change must hold; None = the flow's
     attempts: int = 1  # taps allowed when a change does not hold (one per attempt)
     errors: Locator | None = None  # texts that mean the app could not save the change
+
+    @property
+    def control_kind(self) -> str:
+        """toggle | choice | button."""
+        if self.choice:
+            return "choice"
+        return "button" if self.status is not None else "toggle"
 
     def describe(self) -> str:
         return f"ensure {self.setting}"
@@ -365,12 +386,40 @@ class AppId:
 
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
-    """A setting the flow governs, e.g. ``generative_ai_training`` desired off."""
+    """A setting the flow governs, e.g. ``generative_ai_training`` desired off.
+
+    ``desired`` is on/off, or for a choice the name of the option to select.
+    """
 
     id: str
-    desired: bool
+    desired: State
     title: str = ""
     where: Where | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """What the catalogue of opt-outs says about a flow (``mobile-optout apps``).
+
+    ``app`` is the catalogue name (the flow folder's name unless given); ``confidence``
+    is H (an official help page), M (consistent guides) or L (one informal report).
+    """
+
+    app: str
+    title: str = ""
+    control: str = ""
+    confidence: str = ""
+    sources: tuple[str, ...] = ()
+    web: str = ""  # the setting's page on the web, where one exists
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """An app with no control a flow can drive (an objection form, an e-mail to an admin):
+    the flow runs nothing and reports ``unsupported`` with the reason and the page."""
+
+    reason: str
+    page: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,10 +444,24 @@ class Blocker:
 DEFAULT_SETTLE = 3.0  # seconds a changed setting must hold before it counts as changed
 
 DEFAULT_DENYLIST: tuple[str, ...] = (
-    "Delete account", "Close account", "Close your account", "Deactivate account",
+    "Delete account", "Close account", "Close your account", "Deactivate",
     "Sign out", "Log out", "Logout", "Remove account", "Erase all", "Delete all",
     "Factory reset",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ParamChoices:
+    """A param that declares its allowed values (``NAME: {default: d, choices: [...]}``)."""
+
+    name: str
+    default: str
+    choices: tuple[str, ...]
+    where: Where  # where the param is declared
+
+    def refusal(self, value: str) -> str:
+        """The message for a value outside the choices."""
+        return f"param {self.name}: {value!r} is not one of {', '.join(self.choices)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,13 +479,22 @@ class Flow:
     settings: tuple[SettingSpec, ...] = ()
     params: tuple[tuple[str, str], ...] = ()  # declared names with defaults
     secrets: tuple[str, ...] = ()  # names whose values come from the environment only
+    param_choices: tuple[ParamChoices, ...] = ()  # params whose values are a closed list
     interrupts: tuple[Interrupt, ...] = ()
     blockers: tuple[Blocker, ...] = ()
     allow_taps: tuple[str, ...] = ()  # denylisted labels this flow may tap anyway
     identity: tuple[Locator, ...] = ()  # where the account's own name shows: redacted when stored
     denylist: tuple[str, ...] = field(default=DEFAULT_DENYLIST)
     loading: tuple[Locator, ...] = ()  # texts that say a page is still loading
-    settle: float = DEFAULT_SETTLE  # seconds a change must hold before it counts
+    settle: float | None = None  # seconds a change must hold; None: the device's (default 3)
+    catalogue: Catalogue | None = None
+    unsupported: Unsupported | None = None
+
+    @property
+    def app_name(self) -> str:
+        """The app's catalogue name: results are grouped by it (the flow folder's name
+        unless the flow's ``catalogue: {app: ...}`` says otherwise)."""
+        return self.catalogue.app if self.catalogue else self.path.parent.name
 
     def app_for(self, platform: Platform) -> AppId | None:
         return next((a for a in self.apps if a.platform is platform), None)

@@ -10,10 +10,10 @@ default in the flow; secrets: the environment only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from mobile_optout.errors import InputError
+from mobile_optout.errors import InputError, UsageError, did_you_mean
 from mobile_optout.flow.model import Flow, Locator
 
 VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -48,6 +48,19 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
     return _REF.sub(one, text)
 
 
+def check_param_names(flows: Sequence[Flow], names: Iterable[str], flag: str = "--param"
+                      ) -> None:
+    """Every ``--param NAME`` must be a param some chosen flow declares: a typo is refused
+    before anything runs, never silently replaced by the default."""
+    declared = {n for f in flows for n, _ in f.params} | {n for f in flows for n in f.secrets}
+    for name in names:
+        if name not in declared:
+            hint = did_you_mean(name, declared)
+            known = ", ".join(sorted(declared)) or "none"
+            raise UsageError(f"{flag} {name}: no chosen flow declares a param {name}"
+                             + (f" ({hint})" if hint else "") + f"; params: {known}")
+
+
 class Vars:
     """The values of a flow's variables for one run.
 
@@ -75,6 +88,13 @@ class Vars:
                 self.values[name] = environ[name]
             else:
                 self.values[name] = default
+        for spec in flow.param_choices:
+            value = self.values[spec.name]
+            if value not in spec.choices:
+                source = "--param" if spec.name in overrides else "environment variable"
+                hint = did_you_mean(value, spec.choices)
+                raise UsageError(f"{spec.where}: {spec.refusal(value)} (from {source} "
+                                 f"{spec.name}={value}" + (f"; {hint})" if hint else ")"))
         for name in self.secrets:
             if name in environ:
                 self.values[name] = environ[name]
@@ -96,6 +116,12 @@ class Vars:
             raise InputError(f"unknown variable ${{{name}}} in flow '{self.flow_name}'")
 
         return _REF.sub(one, text)
+
+    def shown(self, text: str) -> str:
+        """``text`` for people to read (labels, reports): params filled in, secrets left
+        as ``${NAME}`` so that their values never reach a screen or a file."""
+        public = {k: v for k, v in self.values.items() if k not in self.secrets}
+        return substitute(text, public)
 
     def secret_values(self) -> list[str]:
         """The values of the secrets that are set (for the redactor); empty ones left out."""

@@ -34,6 +34,11 @@ _BOOL_LIKE: JSON = {
     "anyOf": [{"type": "boolean"}, {"enum": ["on", "off", "true", "false"]}],
 }
 
+_DESIRED: JSON = {
+    "description": "The state to reach: on/off, or (for a choice) the name of an option.",
+    "anyOf": [*_BOOL_LIKE["anyOf"], {"type": "string", "description": "A choice's option."}],
+}
+
 _LOCATOR_STRINGS: dict[str, str] = {
     "accessibility_id": "Accessibility id: Android content-desc, iOS accessibility "
     "identifier, web accessible name (aria-label).",
@@ -229,16 +234,26 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
         "required": ["outcome"],
         "additionalProperties": False,
     }),
-    "ensure_setting": ("Read a toggle on a settled screen; tap it only if it differs from "
-                       "the desired state; read it back and watch that the change holds.", {
+    "ensure_setting": ("Read a control; act only if it differs from the desired state; "
+                       "read it back on a settled screen and watch that the change holds.", {
         "type": "object",
         "properties": {
             "setting": _string("A setting id declared under settings:."),
-            "toggle": {"description": "The switch.", **_ref("locator")},
-            "desired": {"description": "Override the setting's desired state.", **_BOOL_LIKE},
+            "toggle": {"description": "A switch or checkbox.", **_ref("locator")},
+            "choice": {
+                "description": "Radio buttons or a picker: option name -> the option's "
+                "locator (its label); the setting's desired state names an option.",
+                "type": "object", "minProperties": 2,
+                "additionalProperties": _ref("locator"),
+            },
+            "status": {"description": "A text that shows the state as On/Off (with "
+                       "button:).", **_ref("locator")},
+            "button": {"description": "What to tap to change the state (with status:), "
+                       "e.g. Turn off.", **_ref("locator")},
             "confirm": {"description": "The button that confirms a \"Turn off ...?\" dialog "
                         "or sheet (use any: for several wordings); never a cancel.",
                         **_ref("locator")},
+            "desired": {**_DESIRED, "description": "Override the setting's desired state."},
             "settle": {"description": "Seconds the change must hold before it counts "
                        "(default: the flow's settle, 3).", **_SECONDS},
             "attempts": {"description": "Taps allowed when a change does not hold: one per "
@@ -247,7 +262,9 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
                        "(besides toasts, snackbars and \"couldn't save\"-like texts).",
                        **_ref("locator")},
         },
-        "required": ["setting", "toggle"],
+        "required": ["setting"],
+        "oneOf": [{"required": ["toggle"]}, {"required": ["choice"]},
+                  {"required": ["status", "button"]}],
         "additionalProperties": False,
     }),
     "context": ("Move into the app's web view (webview) or back to its own screens "
@@ -322,7 +339,22 @@ _PARAMS: JSON = {
     "environment variable NAME override them.",
     "type": "object",
     "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
-    "additionalProperties": {"type": ["string", "number", "boolean"]},
+    "additionalProperties": {
+        "oneOf": [
+            {"type": ["string", "number", "boolean"], "description": "The default."},
+            {
+                "type": "object",
+                "description": "A default and the only values the param may take.",
+                "properties": {
+                    "default": {"type": ["string", "number", "boolean"]},
+                    "choices": {"type": "array", "minItems": 1,
+                                "items": {"type": ["string", "number", "boolean"]}},
+                },
+                "required": ["default"],
+                "additionalProperties": False,
+            },
+        ],
+    },
 }
 
 
@@ -383,7 +415,7 @@ def flow_json_schema() -> dict[str, Any]:
                 "additionalProperties": {
                     "type": "object",
                     "properties": {
-                        "desired": {"description": "The state to reach.", **_BOOL_LIKE},
+                        "desired": _DESIRED,
                         "title": _string("The setting's title in the app."),
                     },
                     "required": ["desired"],
@@ -410,8 +442,36 @@ def flow_json_schema() -> dict[str, Any]:
             "settle": {"description": "Seconds a changed setting must hold before it counts "
                        "as changed (3).", **_SECONDS},
             "steps": _ref("steps"),
+            "catalogue": {
+                "description": "What the catalogue of opt-outs lists for this flow "
+                "(mobile-optout apps, docs/catalogue.md).",
+                "type": "object",
+                "properties": {
+                    "app": _string("The app's catalogue name (default: the folder's).",
+                                   pattern="^[a-z0-9][a-z0-9._-]*$"),
+                    "title": _string("The app's name for people."),
+                    "control": _string("The control as the app labels it."),
+                    "confidence": {"enum": ["H", "M", "L"], "description": "H: an official "
+                                   "help page; M: consistent guides; L: one informal report."},
+                    "sources": {"description": "Where the facts come from.",
+                                "oneOf": [{"type": "string"},
+                                          {"type": "array", "items": {"type": "string"}}]},
+                    "web": _string("The setting's page on the web."),
+                },
+                "additionalProperties": False,
+            },
+            "unsupported": {
+                "description": "The app has no control a flow can drive: runs nothing, "
+                "reports unsupported (instead of steps).",
+                "type": "object",
+                "properties": {"reason": _string("Why, for the person."),
+                               "page": _string("The official page to go to instead.")},
+                "required": ["reason"],
+                "additionalProperties": False,
+            },
         },
-        "required": ["mobile-optout", "name", "platforms", "app", "steps"],
+        "required": ["mobile-optout", "name", "platforms", "app"],
+        "oneOf": [{"required": ["steps"]}, {"required": ["unsupported"]}],
         "additionalProperties": False,
     }
     part: JSON = {

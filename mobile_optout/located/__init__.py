@@ -9,6 +9,7 @@ Used by flows and parts (flow.compile), devices files (devices) and the simulato
 files (sim.apps). Imports nothing of the tool's but ``errors``.
 """
 
+from mobile_optout.errors import did_you_mean
 from mobile_optout.located.nodes import (
     RawMap,
     RawNode,
@@ -23,7 +24,6 @@ from mobile_optout.located.nodes import (
 from mobile_optout.located.reader import (
     YAML_SUFFIXES,
     Reader,
-    did_you_mean,
     display_path,
     expand,
     raise_all,

@@ -14,6 +14,7 @@ Each kind of file passes its own error class (``FlowError``, ``DevicesFileError`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,11 @@ from mobile_optout.errors import FlowError, LocatedError, Where
 
 MAX_NODES = 20_000  # an alias bomb ("billion laughs") stops here
 MAX_DEPTH = 200
+MAX_BYTES = 1_000_000  # a flow or devices file is a few KB: anything this big is a mistake
+SNIPPET_WIDTH = 160  # a snippet shows at most this much of a (possibly huge) line
+# Control characters have no place in a flow's text (tab, newline and CR aside): a NUL or
+# an escape sequence in a locator would never match and could garble a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +58,24 @@ class Source:
         first = max(1, where.line - context)
         width = len(str(where.line))
         out = []
+        # A huge line is shown as a window around the column (a caret still points at it).
+        start = max(0, where.col - 1 - SNIPPET_WIDTH // 2)
         for n in range(first, where.line + 1):
-            out.append(f"  {n:>{width}} | {lines[n - 1].rstrip()}")
-        out.append(f"  {'':>{width}} | {' ' * max(0, where.col - 1)}^")
+            line = lines[n - 1].rstrip()
+            shown = line[start:start + SNIPPET_WIDTH]
+            if start > 0 and shown:
+                shown = "..." + shown
+            if len(line) > start + SNIPPET_WIDTH:
+                shown += "..."
+            out.append(f"  {n:>{width}} | {_printable(shown)}")
+        caret = where.col - 1 - start + (3 if start > 0 else 0)
+        out.append(f"  {'':>{width}} | {' ' * max(0, caret)}^")
         return "\n".join(out)
+
+
+def _printable(text: str) -> str:
+    """Control characters shown as escapes, so that a snippet cannot garble a terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +150,30 @@ class _Loader(yaml.SafeLoader):
     """Safe loader; we only use its composer (nodes with marks) and scalar resolver."""
 
 
+# libyaml's parser, when PyYAML has it: the same nodes and marks, several times faster
+# (start-up of `validate` and `run`). A document it refuses is parsed again by _Loader,
+# whose messages the error texts are written for.
+_FAST: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    if _FAST is not None:
+        fast = _FAST(text)
+        try:
+            node: yaml.Node | None = fast.get_single_node()
+            return node
+        except yaml.YAMLError:
+            pass
+        finally:
+            fast.dispose()
+    loader = _Loader(text)
+    try:
+        slow: yaml.Node | None = loader.get_single_node()
+        return slow
+    finally:
+        loader.dispose()
+
+
 def _fail(
     error_cls: type[LocatedError], source: Source, where: Where, message: str, hint: str = ""
 ) -> LocatedError:
@@ -139,6 +183,12 @@ def _fail(
 def read_source(path: Path, display: str, error_cls: type[LocatedError] = FlowError) -> Source:
     """Read a file as UTF-8 text; an unreadable file is an error at line 1."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise error_cls(Where(display, 1, 1), f"file too large ({size:,} bytes; "
+                            f"at most {MAX_BYTES:,})")
+        if not path.is_file():
+            raise error_cls(Where(display, 1, 1), "not a regular file")
         data = path.read_bytes()
     except FileNotFoundError:
         raise error_cls(Where(display, 1, 1), "file not found") from None
@@ -155,11 +205,7 @@ def read_source(path: Path, display: str, error_cls: type[LocatedError] = FlowEr
 def parse(source: Source, error_cls: type[LocatedError] = FlowError) -> RawNode | None:
     """Parse one YAML document into raw nodes. None for an empty file."""
     try:
-        loader = _Loader(source.text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        root = _compose(source.text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = source.where(mark.line + 1, mark.column + 1) if mark else source.where(1)
@@ -238,7 +284,11 @@ class _Converter:
                 value = node.value
         else:
             value = node.value  # timestamps, binary, unknown tags: keep the text
-        plain = node.style is None
+        plain = not node.style  # None (PyYAML) or "" (libyaml): a plain scalar
+        if (bad := _CONTROL.search(str(node.value))) is not None:
+            char = repr(bad.group(0))[1:-1]
+            raise self.fail(node, f"control character {char} in a text (written as an "
+                            "escape or pasted by mistake?)")
         return RawScalar(value, str(node.value), self.where(node), plain)
 
     def mapping(self, node: yaml.MappingNode, depth: int) -> RawMap:

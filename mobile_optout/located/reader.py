@@ -9,13 +9,12 @@ are several files read by one reader).
 
 from __future__ import annotations
 
-import difflib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from mobile_optout.errors import FlowError, InputErrors, LocatedError, Where
+from mobile_optout.errors import FlowError, InputErrors, LocatedError, Where, did_you_mean
 from mobile_optout.located.nodes import RawMap, RawNode, Source, describe
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -26,12 +25,6 @@ class InFile(Protocol):
 
     @property
     def source(self) -> Source: ...
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """The hint for a misspelt name, or ""."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def raise_all(errors: Sequence[LocatedError],

@@ -7,11 +7,10 @@ A run folder ``<DIR>/<run_id>/`` holds report.json, junit.xml, report.html, debu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mobile_optout.results.html import write_html
-from mobile_optout.results.junit import write_junit
-from mobile_optout.results.record import RunRecord
-from mobile_optout.results.report_json import write_report_json
+if TYPE_CHECKING:
+    from mobile_optout.results.record import RunRecord
 
 DEFAULT_OUTPUT = Path("results")
 
@@ -23,6 +22,11 @@ def finish_run(run: RunRecord, run_dir: Path) -> dict[str, Path]:
 
     Each file is written to a temp file beside it and renamed, so none is ever half-written.
     """
+    # Imported here: `--help` and `validate` import this package and need none of it.
+    from mobile_optout.results.html import write_html
+    from mobile_optout.results.junit import write_junit
+    from mobile_optout.results.report_json import write_report_json
+
     run_dir.mkdir(parents=True, exist_ok=True)
     return {
         "json": write_report_json(run, run_dir),

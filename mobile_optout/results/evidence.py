@@ -31,7 +31,8 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     A reader (or a crash) never sees a half-written file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    # "replace": a lone surrogate (JSON from a server may carry one) becomes "?", not a crash
+    payload = data.encode("utf-8", "replace") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -31,6 +31,7 @@ OUTCOME_LOOK: dict[Outcome, tuple[str, str, str]] = {
     Outcome.ALREADY_SET: ("✓", "ok", "already set"),
     Outcome.PASSED: ("✓", "ok", "passed"),
     Outcome.NOT_OFFERED: ("-", "info", "not offered"),
+    Outcome.UNSUPPORTED: ("-", "info", "unsupported (no switch)"),
     Outcome.NOT_INSTALLED: ("-", "info", "app not installed"),
     Outcome.WOULD_CHANGE: ("!", "warn", "would change"),
     Outcome.BLOCKED: ("⛔", "bad", "blocked"),

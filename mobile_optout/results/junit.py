@@ -7,7 +7,8 @@ with ``classname`` = device and ``name`` = flow.
 - ``<error>``: error, interrupted (and a result still running when the report was made)
 - passed: changed, already_set, not_offered (the note in ``<system-out>``); not skipped:
   "not offered here" is an honest answer, not a test that did not run.
-- ``<skipped>``: not_installed: the app is not on this phone, so the flow did not run.
+- ``<skipped>``: unsupported (the app has no switch to drive) and not_installed (the app
+  is not on this phone): the flow did not run.
 
 ElementTree escapes markup; characters XML 1.0 cannot hold at all are dropped first.
 """
@@ -20,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mobile_optout.results.evidence import write_atomic
-from mobile_optout.results.record import FlowResult, Outcome, RunRecord
+from mobile_optout.results.record import NOT_RUN_OUTCOMES, FlowResult, Outcome, RunRecord
 from mobile_optout.values import on_off
 
 JUNIT_XML = "junit.xml"
@@ -104,7 +105,7 @@ def junit_tree(run: RunRecord) -> ET.Element:
         "tests": str(len(run.results)),
         "failures": str(failures),
         "errors": str(errors),
-        "skipped": str(sum(r.outcome is Outcome.NOT_INSTALLED for r in run.results)),
+        "skipped": str(sum(r.outcome in NOT_RUN_OUTCOMES for r in run.results)),
         "time": f"{total:.3f}",
     }
     root = ET.Element("testsuites", {"name": "mobile-optout", **counts})
@@ -133,8 +134,8 @@ def junit_tree(run: RunRecord) -> ET.Element:
             el = ET.SubElement(case, tag, {"message": xml_safe(_message(r)),
                                            "type": xml_safe(kind)})
             el.text = xml_safe(_details(r))
-        elif r.outcome is Outcome.NOT_INSTALLED:
-            ET.SubElement(case, "skipped", {"message": xml_safe(_message(r))})
+        elif r.outcome in NOT_RUN_OUTCOMES:
+            ET.SubElement(case, "skipped", {"message": xml_safe(f"{r.outcome}: {_message(r)}")})
         out = _steps_text(r)
         if r.outcome not in FAILURE_OUTCOMES and r.outcome not in ERROR_OUTCOMES:
             out = _details(r) + ("\n" + out if out else "")

@@ -26,6 +26,7 @@ class Outcome(StrEnum):
     WOULD_CHANGE = "would_change"  # check: is not as desired
     PASSED = "passed"  # a flow that governs no setting ran all its steps
     NOT_OFFERED = "not_offered"  # the setting does not exist on this account / region
+    UNSUPPORTED = "unsupported"  # the app has no control to drive (an objection form...)
     NOT_INSTALLED = "not_installed"  # the app is not on this phone: nothing was run or read
     BLOCKED = "blocked"  # a sign-in wall or a screen the flow cannot get past
     FAILED = "failed"  # the desired state was not verified
@@ -34,13 +35,17 @@ class Outcome(StrEnum):
     RUNNING = "running"  # not finished yet (only ever seen in the store)
 
 
-# not_installed is "ok" for the exit code only: like not_offered there is nothing to do on
-# this phone, and a catalogue of flows run on one phone must not fail for every app it lacks.
-# It is never done: the setting was not read, and the history records no observation.
+# not_installed and unsupported are "ok" for the exit code only: like not_offered there is
+# nothing to do on this phone, and a catalogue of flows run on one phone must not fail for
+# every app it lacks or that has no switch. They are never done: no setting was read, and
+# the history records no observation.
 OK_OUTCOMES = frozenset(
     {Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.NOT_OFFERED, Outcome.NOT_INSTALLED,
-     Outcome.PASSED}
+     Outcome.UNSUPPORTED, Outcome.PASSED}
 )
+# Nothing a flow could do on this device: the app has no control, or is not installed.
+# Never counted as done, never a failure (exit 0); JUnit and pytest show them as skipped.
+NOT_RUN_OUTCOMES = frozenset({Outcome.UNSUPPORTED, Outcome.NOT_INSTALLED})
 FAIL_OUTCOMES = frozenset(
     {Outcome.WOULD_CHANGE, Outcome.BLOCKED, Outcome.FAILED, Outcome.INTERRUPTED}
 )
@@ -68,7 +73,8 @@ class StepRecord:
     kind: str
     status: StepStatus
     duration_ms: int
-    round_trips: int = 0
+    round_trips: int = 0  # commands sent to the device
+    tree_reads: int = 0  # of them, page sources and XPath finds (the costly ones)
     line: int = 0  # the step's line in its flow file
     file: str = ""  # the flow file the step came from (an include may differ from the flow)
     message: str = ""
@@ -77,12 +83,13 @@ class StepRecord:
 
 @dataclass(slots=True)
 class SettingObservation:
-    """What the screen showed of one setting, and how a change was proven to hold."""
+    """What the screen showed of one setting (on True / off False, or a choice's option
+    name), and how a change was proven to hold."""
 
     id: str
-    desired: bool
-    before: bool | None = None  # None = never read
-    after: bool | None = None
+    desired: bool | str
+    before: bool | str | None = None  # None = never read
+    after: bool | str | None = None
     taps: int = 0  # taps on the switch (at most the step's attempts)
     confirmed: list[str] = field(default_factory=list)  # confirm buttons answered
     held_s: float | None = None  # how long the change held before the fresh re-read
@@ -132,6 +139,7 @@ class FlowResult:
     flow: str  # the flow's name
     flow_path: str
     outcome: Outcome = Outcome.RUNNING
+    app_name: str = ""  # the app's catalogue name (chatgpt, linkedin): results group by it
     started_at: str = field(default_factory=now_iso)
     finished_at: str = ""
     app_version: str = ""  # where the server reports it
@@ -159,7 +167,7 @@ class RunRecord:
     results: list[FlowResult] = field(default_factory=list)
     tool_version: str = ""
     drift: int = 0  # check: settings seen changed back since they were last verified
-    interrupted_by: str = ""  # what stopped the run early: "sigint" (Ctrl-C); "" if nothing
+    interrupted_by: str = ""  # what stopped the run early: sigint (Ctrl-C), sigterm, sighup
 
 
 # ---------------------------------------------------------------- records <-> plain data
@@ -199,8 +207,9 @@ def result_from_dict(d: Mapping[str, Any]) -> FlowResult:
     return FlowResult(**values)
 
 
-# How a run that was stopped early exits, by what stopped it (the shell's 128 + signal).
-INTERRUPT_EXIT = {"sigint": 130}
+# How a run that was stopped early exits, by what stopped it (the shell's 128 + signal):
+# Ctrl-C, SIGHUP (the terminal closed), SIGTERM (docker stop, a cancelled CI job).
+INTERRUPT_EXIT = {"sigint": 130, "sighup": 129, "sigterm": 143}
 
 
 def verdict(outcomes: Iterable[Outcome], *, drift: bool = False, interrupted: str = "") -> int:
@@ -237,3 +246,4 @@ class RecordSink(Protocol):
     def result_finished(self, run: RunRecord, result: FlowResult) -> None: ...
 
     def run_finished(self, run: RunRecord) -> None: ...
+

@@ -20,8 +20,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from mobile_optout.values import redact_url
 
 MIN_SECRET = 4
@@ -32,9 +30,13 @@ EMAIL = "[email]"
 PHONE = "[phone]"
 NAME = "[name]"
 
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Every repetition is bounded (an address's parts have maximum lengths anyway): an
+# unbounded one makes a megabyte of letters on a screen take hours to scan.
+_EMAIL_RE = re.compile(
+    r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}")
 # scheme://user[:password]@  -> scheme://
-_URL_CREDS_RE = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@:]+(?::[^/\s@]*)?@")
+_URL_CREDS_RE = re.compile(
+    r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]{0,31}://)[^/\s@:]{1,256}(?::[^/\s@]{0,256})?@")
 # Digits are never glued to letters, digits, dots or commas on either side, so that
 # version numbers, bounds and ids are left alone.
 _EDGE_L = r"(?<![\w.,\[])"
@@ -127,6 +129,8 @@ class Redactor:
         The result is parseable whenever the input was. Input that is not XML is
         redacted as plain text (there is no structure left to protect).
         """
+        from lxml import etree  # only when a page source is stored: start-up stays light
+
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
         try:
             root = etree.fromstring(source.encode("utf-8"), parser)

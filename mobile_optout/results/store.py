@@ -19,7 +19,7 @@ import socket
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -112,11 +112,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 3 -> 4: the holding check of a changed setting (taps, confirmations, how long it
     # held, the re-read, a flip-back), as JSON
     ("ALTER TABLE results ADD COLUMN setting_detail TEXT NOT NULL DEFAULT '{}'",),
+    # 4 -> 5: the app's catalogue name (chatgpt, linkedin), to group results by app
+    ("ALTER TABLE results ADD COLUMN app_name TEXT NOT NULL DEFAULT ''",),
+    # 5 -> 6: how many of a step's commands read the whole tree
+    ("ALTER TABLE steps ADD COLUMN tree_reads INTEGER NOT NULL DEFAULT 0",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 VERIFIED = frozenset({Outcome.CHANGED, Outcome.ALREADY_SET})
-_NOT_OBSERVATIONS = frozenset({Outcome.NOT_OFFERED, Outcome.NOT_INSTALLED, Outcome.RUNNING})
+_NOT_OBSERVATIONS = frozenset(
+    {Outcome.NOT_OFFERED, Outcome.RUNNING, Outcome.UNSUPPORTED, Outcome.NOT_INSTALLED}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +160,10 @@ class Drift:
     device: str
     setting: str
     flow: str
-    verified: bool
+    verified: bool | str
     verified_at: str
     verified_run: str
-    observed: bool
+    observed: bool | str
     observed_at: str
     observed_run: str
     observed_outcome: str
@@ -175,6 +181,29 @@ class Drift:
             "observed_run": self.observed_run,
             "observed_outcome": self.observed_outcome,
         }
+
+
+class _Conn:
+    """The connection as writes see it: every text is stored as valid UTF-8 (a lone
+    surrogate that came from a server's JSON becomes "?" instead of failing the write)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+                ) -> sqlite3.Cursor:
+        if isinstance(params, Mapping):
+            return self._conn.execute(sql, {k: _utf8(v) for k, v in params.items()})
+        return self._conn.execute(sql, [_utf8(v) for v in params])
+
+
+def _utf8(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def device_key(device: str) -> str:
@@ -205,12 +234,15 @@ def process_alive(pid: int, started: str = "") -> bool:
     return not started or process_start(pid) in ("", started)
 
 
-def _bool(v: object) -> bool | None:
-    return None if v is None else bool(v)
+def _bool(v: object) -> bool | str | None:
+    """A state as stored: 0/1 for off/on, text for a choice's option."""
+    if v is None or isinstance(v, str):
+        return v
+    return bool(v)
 
 
-def _int(v: bool | None) -> int | None:
-    return None if v is None else int(v)
+def _int(v: bool | str | None) -> int | str | None:
+    return v if v is None or isinstance(v, str) else int(v)
 
 
 class Store:
@@ -272,11 +304,11 @@ class Store:
         self.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self) -> Iterator[_Conn]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield _Conn(self._conn)
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
@@ -320,12 +352,12 @@ class Store:
         with self._tx() as c:
             c.execute(
                 "INSERT INTO steps (result_id, seq, label, kind, status, duration_ms,"
-                " round_trips, file, line, message, evidence) VALUES (?,"
+                " round_trips, tree_reads, file, line, message, evidence) VALUES (?,"
                 " (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE result_id = ?),"
-                " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (result_id, result_id, step.label, step.kind, str(step.status),
-                 step.duration_ms, step.round_trips, step.file, step.line, step.message,
-                 json.dumps(step.evidence)),
+                 step.duration_ms, step.round_trips, step.tree_reads, step.file, step.line,
+                 step.message, json.dumps(step.evidence)),
             )
             # What was read so far (the setting's "before") survives a kill.
             self._update_result(c, run, result, final=False)
@@ -350,13 +382,13 @@ class Store:
         return self._result_ids[key]
 
     def _update_result(
-        self, c: sqlite3.Connection, run: RunRecord, result: FlowResult, *, final: bool
+        self, c: _Conn, run: RunRecord, result: FlowResult, *, final: bool
     ) -> None:
         result_id = self._result_ids[(run.run_id, device_key(result.device), result.flow)]
         d = result_dict(result)  # the one mapping; columns are named after its keys
         s = d["setting"] or {}
-        values: dict[str, Any] = {k: d[k] for k in ("app_version", "device_info", "attempts",
-                                                    "note")}
+        values: dict[str, Any] = {k: d[k] for k in ("app_name", "app_version", "device_info",
+                                                    "attempts", "note")}
         values |= {
             "server": redact_url(result.server),
             "setting_id": s.get("id"),
@@ -481,7 +513,7 @@ class Store:
             )
         ]
         d["setting"] = None if r["setting_id"] is None else {
-            "id": r["setting_id"], "desired": bool(r["desired"]),
+            "id": r["setting_id"], "desired": _bool(r["desired"]),
             "before": _bool(r["before"]), "after": _bool(r["after"]),
         } | json.loads(r["setting_detail"] or "{}")
         d["error"] = None if r["error_type"] is None else {
@@ -505,8 +537,8 @@ class Store:
             by_key.setdefault((r["device"], r["setting_id"]), []).append(r)
         found = []
         for (device, setting), history in by_key.items():
-            verified: tuple[bool, sqlite3.Row] | None = None
-            latest: tuple[bool, sqlite3.Row] | None = None
+            verified: tuple[bool | str, sqlite3.Row] | None = None
+            latest: tuple[bool | str, sqlite3.Row] | None = None
             for r in history:
                 value = observed_value(Outcome(r["outcome"]), r["desired"], r["before"],
                                        r["after"])
@@ -529,8 +561,9 @@ class Store:
 
 
 def observed_value(
-    outcome: Outcome, desired: int | None, before: int | None, after: int | None
-) -> bool | None:
+    outcome: Outcome, desired: int | str | None, before: int | str | None,
+    after: int | str | None,
+) -> bool | str | None:
     """What a result saw the setting to be, or None when it saw nothing."""
     if outcome in _NOT_OBSERVATIONS:
         return None

@@ -11,7 +11,8 @@ The format (docs/simulator.md has the long form; sim/apps/linkedin.yaml is an ex
     settings: {ai_training: true}   # every switch's setting and its starting state
     start: feed                     # the screen the app opens on
     dialogs: {id: {title, message, buttons: [elements]}}
-    screens: {id: {title, back, web, deep_links, toolbar, body, bottom: [elements]}}
+    screens: {id: {title, back, web, live, deep_links, toolbar, body, bottom: [elements]}}
+                                    # live: content that never idles (never-idle variant)
 
 An element: ``{kind, text, desc, id, tap, setting, status_of, fill, layout, children,
 android: {...}, ios: {...}, if: [variants], unless: [variants]}``. Any text or boolean may
@@ -45,19 +46,19 @@ MARKER = "sim-app"
 _MARK = re.compile(r"^mobile-optout:[ \t]*([\"']?)sim-app\1[ \t]*(#.*)?$", re.MULTILINE)
 
 KINDS = ("text", "heading", "row", "group", "button", "image_button", "image", "edit",
-         "switch", "link", "tab", "progress")
-TAP_KINDS = ("goto", "back", "dialog", "dismiss", "confirm", "launch", "none")
+         "switch", "link", "tab", "progress", "radio")
+TAP_KINDS = ("goto", "back", "dialog", "dismiss", "confirm", "launch", "none", "set")
 PENDING = ("placeholder", "spinner", "")
 TOP_KEYS = ("mobile-optout", "name", "description", "android", "ios", "settings", "start",
             "dialogs", "screens")
 ANDROID_KEYS = ("package", "activity")
 IOS_KEYS = ("bundle", "name")
-SCREEN_KEYS = ("title", "app", "back", "web", "web_text", "container_id", "deep_links",
+SCREEN_KEYS = ("title", "app", "back", "web", "live", "web_text", "container_id", "deep_links",
                "toolbar", "body", "bottom", "overlay", "if", "unless")
 DIALOG_KEYS = ("title", "message", "buttons", "sheet")
-ELEMENT_KEYS = ("kind", "text", "desc", "id", "tap", "setting", "status_of", "fill", "layout",
-                "children", "android", "ios", "if", "unless", "pending", "lazy", "flat",
-                "confirm", "optimistic", "save_fails")
+ELEMENT_KEYS = ("kind", "text", "desc", "id", "tap", "setting", "value", "only_when",
+                "status_of", "fill", "layout", "children", "android", "ios", "if", "unless",
+                "pending", "lazy", "flat", "confirm", "optimistic", "save_fails")
 PLATFORM_ATTRS = ("class", "type", "id", "desc", "name", "label", "text")
 LAYOUTS = ("column", "row")
 APP_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
@@ -175,7 +176,8 @@ class _AppReader(Reader):
                 sm := self.mapping(self.source, n, "settings")):
             for key, value in sm.items:
                 self.settings.add(str(key.value))
-                self.value(value, f"setting {key.value}", bool)
+                # on/off, or the option a choice (radio buttons) starts on
+                self.value(value, f"setting {key.value}", (bool, str))
         if (n := m.get("dialogs")) is not None and (dm := self.mapping(self.source, n, "dialogs")):
             self.dialogs = {str(k.value) for k, _ in dm.items}
         screens = self.required(self.source, m, "screens", "an app file")
@@ -229,7 +231,7 @@ class _AppReader(Reader):
         for key in ("title", "web_text", "container_id"):
             if (n := m.get(key)) is not None:
                 self.value(n, f"{what} {key}", str)
-        for key in ("app", "back", "web"):
+        for key in ("app", "back", "web", "live"):
             if (n := m.get(key)) is not None:
                 self.value(n, f"{what} {key}", bool)
         if (n := m.get("deep_links")) is not None:
@@ -283,6 +285,14 @@ class _AppReader(Reader):
                 if setting is not None and setting not in self.settings:
                     self.fail(n, f"{key} names no setting: '{setting}' (declare it under "
                               "settings:)", did_you_mean(setting, self.settings))
+        if (n := m.get("value")) is not None:
+            self.value(n, "a radio's value", str)
+        if (n := m.get("only_when")) is not None:
+            om = self.mapping(self.source, n, "only_when")
+            if om is not None and len(om.items) != 1:
+                self.fail(n, "only_when takes one setting: value")
+            elif om is not None:
+                self.setting_name(om.items[0][0], "only_when")
         if (n := m.get("tap")) is not None:
             self.tap(n)
         for platform in ("android", "ios"):
@@ -296,6 +306,14 @@ class _AppReader(Reader):
                 self.variants(n, f"an element's {key}")
         if (n := m.get("children")) is not None:
             self.elements(n, "children")
+
+    def setting_name(self, node: RawNode, what: str, name: str | None = None) -> None:
+        """A setting an element names (only_when, set) must be declared under settings:."""
+        name = name if name is not None else (node.as_text if isinstance(node, RawScalar)
+                                              else None)
+        if name not in self.settings:
+            self.fail(node, f"{what} names no setting: '{name}' (declare it under settings:)",
+                      did_you_mean(name or "", self.settings))
 
     def tap(self, node: RawNode) -> None:
         if isinstance(node, RawScalar):
@@ -319,5 +337,11 @@ class _AppReader(Reader):
             if name not in self.dialogs:
                 self.fail(target, f"dialog names no dialog: '{name}'",
                           did_you_mean(name or "", self.dialogs))
+        elif key.value == "set":  # {set: setting=value}: a confirmation's button
+            setting, sep, _ = (name or "").partition("=")
+            if not sep:
+                self.fail(target, f"set takes setting=value, not {describe(target)}")
+            else:
+                self.setting_name(target, "set", setting.strip())
         else:
             self.fail(key, f"unknown tap '{key.value}'", did_you_mean(str(key.value), TAP_KINDS))

@@ -26,6 +26,7 @@ from mobile_optout.sim.model import (
     AppModel,
     ElementSpec,
     ScreenSpec,
+    SettingValue,
     builtin_apps,
     launcher,
     load_app,
@@ -146,7 +147,7 @@ class Engine:
         self.stack: list[ScreenInst] = []
         self.dialog: tuple[str, int] | None = None
         self.asking: str | None = None  # the setting a confirm dialog asks about
-        self.shown: dict[str, tuple[bool, float]] = {}  # setting -> (shown state, until)
+        self.shown: dict[str, tuple[SettingValue, float]] = {}  # setting -> (shown, until)
         self.notice: tuple[str, float, float] | None = None  # (text, from, until)
         self.events: list[dict[str, Any]] = []
         self.taps = 0
@@ -199,6 +200,7 @@ class Engine:
         return {
             "screen": self.current.screen,
             "settings": dict(self.settings),
+            "offered": self.model.offered(),  # settings that exist on some screen
             "taps": self.taps,
             "app_running": self.app_running,
             "dialog": self.dialog[0] if self.dialog and not rendering.loading else None,
@@ -389,7 +391,10 @@ class Engine:
         while actor is not None and actor.tap is None and actor.setting is None:
             actor = actor.parent
         if actor is not None and actor.setting is not None:
-            self._tap_switch(actor, node)
+            if actor.kind == "radio":  # a choice's option: selecting it sets the choice
+                self._save(actor.setting, actor.option, self._spec(actor.key), node)
+            else:
+                self._tap_switch(actor, node)
             return
         tap = actor.tap if actor is not None else None
         self.record("tap", node, **({"confirmed": self.asking}
@@ -411,6 +416,13 @@ class Engine:
             self.dialog, self.asking = None, None
         elif tap.kind == "launch":
             self.launch(tap.target or None)
+        elif tap.kind == "set":  # a confirmation's button (or an option's row): sets the
+            name, value = tap.assignment()  # setting, closes the dialog
+            assert actor is not None
+            spec = self._spec(actor.key)
+            self.dialog, self.asking = None, None
+            self.events.pop()  # recorded once, by _save, with what became of it
+            self._save(name, value, spec, node)
 
     def _tap_switch(self, switch: Node, node: Node) -> None:
         """A tap on a setting's switch: it flips, asks first, or fails to save."""
@@ -428,6 +440,12 @@ class Engine:
                 self.shown[setting] = (value, float("inf"))
             self.dialog = (spec.confirm, next(self._numbers))
             return
+        self._save(setting, value, spec, node, done="flipped")
+
+    def _save(self, setting: str, value: SettingValue, spec: ElementSpec | None,
+              node: Node, done: str = "set") -> None:
+        """A control that sets a setting (a switch, a choice's option, a confirmation's
+        button): it is saved, or, with ``save_fails``, shows the value and flips back."""
         if spec is not None and spec.save_fails:
             now = time.monotonic()
             self.record("tap", node, setting=setting, result="save-failed")
@@ -435,7 +453,7 @@ class Engine:
             self.notice = (SAVE_ERROR, now + FLIP_BACK_SECONDS,
                            now + FLIP_BACK_SECONDS + NOTICE_SECONDS)
             return
-        self.record("tap", node, setting=setting, result="flipped")
+        self.record("tap", node, setting=setting, result=done)
         self._set(setting, value)
 
     def _close_dialog(self) -> None:
@@ -444,13 +462,15 @@ class Engine:
             self.shown.pop(self.asking, None)
         self.dialog, self.asking = None, None
 
-    def _set(self, setting: str, value: bool) -> None:
+    def _set(self, setting: str, value: SettingValue) -> None:
         self.settings[setting] = value
         self.save_state()
 
     def _spec(self, key: str) -> ElementSpec | None:
         """The model element a node was built from (its key is the spec's key)."""
         todo = list(self.spec(self.current.screen).body)
+        if self.dialog is not None and self.dialog[0] in self.model.dialogs:
+            todo += self.model.dialogs[self.dialog[0]].buttons
         while todo:
             spec = todo.pop()
             if spec.key == key:

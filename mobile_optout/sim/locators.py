@@ -48,10 +48,18 @@ def find(root: El, context: El | None, platform: Platform, using: str, value: st
     if using == "xpath":
         return _xpath(scope, value)
     if using == "-android uiautomator":
-        query = parse_uiselector(value)
-        if isinstance(query, ScrollQuery):
-            return query
-        return query.find(scope)
+        # Several selectors separated by ';' find the union of their matches, selector by
+        # selector, as UiAutomator2's parser does.
+        statements = [s for s in _split_statements(value) if s.strip()] or [value]
+        found: list[El] = []
+        for statement in statements:
+            query = parse_uiselector(statement)
+            if isinstance(query, ScrollQuery):
+                if len(statements) > 1:
+                    raise SelectorError("UiScrollable cannot be combined with other selectors")
+                return query
+            found.extend(query.find(scope))
+        return _unique(found)
     if using == "-ios predicate string":
         pred = parse_predicate(value)
         return [el for el in _descendants(scope) if pred(el)]
@@ -70,6 +78,24 @@ def find(root: El, context: El | None, platform: Platform, using: str, value: st
             raise SelectorError("class name must not be empty")
         test = lambda el: el.tag == value  # noqa: E731
     return [el for el in _descendants(scope) if test(el)]
+
+
+def _split_statements(text: str) -> list[str]:
+    """``a;b`` -> [a, b], leaving ';' inside string literals alone."""
+    parts, buf, quoted, escaped = [], "", False, False
+    for ch in text:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quoted:
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+        elif ch == ";" and not quoted:
+            parts.append(buf)
+            buf = ""
+            continue
+        buf += ch
+    return [*parts, buf]
 
 
 def _descendants(scope: El) -> list[El]:
@@ -276,7 +302,7 @@ def _selector_method(sel: Selector, method: _Call) -> list[Callable[[El], bool]]
 
 def parse_uiselector(text: str) -> Selector | ScrollQuery:
     """``new UiSelector()...`` or ``new UiScrollable(...).scrollIntoView(...)``."""
-    statements = [s for s in text.split(";") if s.strip()]
+    statements = [s for s in _split_statements(text) if s.strip()]
     if not statements:
         raise SelectorError("empty UiSelector")
     parser = _JavaParser(statements[0])

@@ -16,16 +16,30 @@ APPS_DIR = Path(__file__).parent / "apps"
 
 KINDS = frozenset(
     {"text", "heading", "row", "group", "button", "image_button", "image", "edit", "switch",
-     "link", "tab", "progress"}
+     "link", "tab", "progress", "radio"}
 )
-TAP_KINDS = frozenset({"goto", "back", "dialog", "dismiss", "confirm", "launch", "none"})
+TAP_KINDS = frozenset({"goto", "back", "dialog", "dismiss", "confirm", "launch", "none", "set"})
 PENDING = frozenset({"", "placeholder", "spinner"})
+SettingValue = bool | str  # a switch's on/off, or the option a choice has selected
+
+
+def setting_value(raw: object) -> SettingValue:
+    """on/off/true/false (YAML reads on/off as booleans) -> bool; any other text: an option."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw)
+    return {"on": True, "off": False, "true": True, "false": False}.get(text.lower(), text)
 
 
 @dataclass(frozen=True, slots=True)
 class Tap:
     kind: str  # one of TAP_KINDS
-    target: str = ""  # screen id for goto, dialog id for dialog
+    target: str = ""  # screen id for goto, dialog id for dialog, "setting=value" for set
+
+    def assignment(self) -> tuple[str, SettingValue]:
+        """A ``set`` tap's setting and value (a confirmation dialog's "Turn off")."""
+        name, _, value = self.target.partition("=")
+        return name.strip(), setting_value(value.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +50,10 @@ class ElementSpec:
     desc: str = ""
     id: str = ""
     tap: Tap | None = None
-    setting: str | None = None  # a switch's setting; tapping flips it
-    status_of: str | None = None  # a text showing "On"/"Off" for a setting
+    setting: str | None = None  # a switch's setting (tapping flips it), or a radio's
+    value: str = ""  # a radio's option: tapping it selects that option
+    status_of: str | None = None  # a text showing "On"/"Off" (its {state}) for a setting
+    only_when: tuple[str, SettingValue] | None = None  # shown only while a setting is so
     fill: bool = False
     layout: str = "column"
     # A switch that loads late: "placeholder" (disabled, showing the opposite state) or
@@ -60,6 +76,7 @@ class ScreenSpec:
     app: bool = True  # False: not the app (the launcher / home screen)
     back: bool = False  # a Back button in the toolbar / navigation bar
     web: bool = False  # Android: the body is a WebView
+    live: bool = False  # content that never stops moving (autoplaying video): never idle
     web_text: str = ""
     container_id: str = ""
     deep_links: tuple[str, ...] = ()
@@ -88,7 +105,7 @@ class AppModel:
     activity: str
     bundle: str
     app_name: str
-    settings: dict[str, bool]
+    settings: dict[str, SettingValue]
     start: str
     dialogs: dict[str, DialogSpec]
     screens: dict[str, ScreenSpec]
@@ -97,6 +114,20 @@ class AppModel:
 
     def screen(self, screen_id: str) -> ScreenSpec:
         return self.screens[screen_id]
+
+    def offered(self) -> list[str]:
+        """The settings a switch on some screen governs: the others do not exist here."""
+        found: set[str] = set()
+
+        def walk(elements: tuple[ElementSpec, ...]) -> None:
+            for el in elements:
+                if el.setting is not None:
+                    found.add(el.setting)
+                walk(el.children)
+
+        for screen in self.screens.values():
+            walk(screen.toolbar + screen.body + screen.bottom)
+        return sorted(found)
 
     def deep_link_target(self, url: str) -> str | None:
         for screen in self.screens.values():
@@ -154,7 +185,9 @@ class _Resolver:
             id=str(self.value(raw.get("id", ""))),
             tap=self.tap(raw.get("tap"), key),
             setting=raw.get("setting"),
+            value=str(raw.get("value", "")),
             status_of=raw.get("status_of"),
+            only_when=self.only_when(raw.get("only_when"), key),
             fill=bool(raw.get("fill", False)),
             layout=str(raw.get("layout", "column")),
             pending=pending,
@@ -167,6 +200,15 @@ class _Resolver:
             android={k: str(self.value(v)) for k, v in (raw.get("android") or {}).items()},
             ios={k: str(self.value(v)) for k, v in (raw.get("ios") or {}).items()},
         )
+
+    def only_when(self, raw: Any, where: str) -> tuple[str, SettingValue] | None:
+        """``only_when: {setting: value}``: the element shows only while the setting is so."""
+        if raw is None:
+            return None
+        if not isinstance(raw, dict) or len(raw) != 1:
+            raise ValueError(f"{where}: only_when takes one setting: value")
+        name, value = next(iter(raw.items()))
+        return str(name), setting_value(value)
 
     def elements(self, raws: list[dict[str, Any]], prefix: str) -> tuple[ElementSpec, ...]:
         return tuple(
@@ -191,9 +233,13 @@ def app_path(name_or_path: str | Path) -> Path:
     return APPS_DIR / f"{text}.yaml" if is_app_name(text) else Path(text)
 
 
+FIRST_APP = "linkedin"
+
+
 def builtin_apps() -> list[str]:
-    """The names of the built-in apps (every file in ``sim/apps``), sorted."""
-    return sorted(p.stem for p in APPS_DIR.glob("*.yaml"))
+    """The names of the built-in apps (every file in ``sim/apps``): LinkedIn first (the app
+    in front when a phone starts, as the project's first flows expect), then by name."""
+    return sorted((p.stem for p in APPS_DIR.glob("*.yaml")), key=lambda n: (n != FIRST_APP, n))
 
 
 def app_id(name_or_path: str | Path, platform: str) -> str:
@@ -227,6 +273,7 @@ def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> A
             app=bool(raw.get("app", True)),
             back=bool(raw.get("back", False)),
             web=bool(raw.get("web", False)),
+            live=bool(r.value(raw.get("live", False))),
             web_text=str(r.value(raw.get("web_text", ""))),
             container_id=str(raw.get("container_id", "")),
             deep_links=tuple(raw.get("deep_links") or ()),
@@ -245,7 +292,7 @@ def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> A
         )
         for did, raw in doc.get("dialogs", {}).items()
     }
-    settings = {k: bool(r.value(v)) for k, v in doc["settings"].items()}
+    settings = {k: setting_value(r.value(v)) for k, v in doc["settings"].items()}
     model = AppModel(
         name=doc["name"],
         package=doc["android"]["package"],

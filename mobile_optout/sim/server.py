@@ -3,7 +3,9 @@
 ``SimPhone`` owns one ``Engine`` (the phone) and one ThreadingHTTPServer on 127.0.0.1.
 Routes are a table from (method, path pattern) to a handler; handlers return a JSON
 value or raise ``EngineError``. Every session command passes through the same gate:
-latency, session lookup, the crash and flaky plans, then the handler under the lock.
+latency, session lookup, the crash and flaky plans, the command's cost and idle wait
+(``costs``), then the handler under the lock. Waiting never holds the lock (other
+sessions and phones go on) and ends at once when the phone stops.
 """
 
 from __future__ import annotations
@@ -22,7 +24,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from mobile_optout.expert import settings_from_caps
 from mobile_optout.flow.model import Platform
+from mobile_optout.sim.costs import (
+    DEFAULT_SETTINGS,
+    SCREENSHOT,
+    SOURCE,
+    XPATH,
+    CostModel,
+    command_kind,
+    idle_wait_ms,
+)
 from mobile_optout.sim.engine import Engine, EngineError, Handle, Rendering
 from mobile_optout.sim.faults import Faults
 from mobile_optout.sim.locators import ScrollQuery, SelectorError, find
@@ -106,14 +118,23 @@ class SimPhone:
     def __init__(self, platform: Platform | str = Platform.ANDROID, *,
                  variants: tuple[str, ...] | list[str] = (), seed: int = 0,
                  latency_ms: int = 0, state_file: str | Path | None = None,
-                 port: int = 0, apps: Sequence[str | Path] = ()) -> None:
+                 port: int = 0, apps: Sequence[str | Path] = (),
+                 cost_model: CostModel | bool | None = None) -> None:
         """``apps``: the installed apps, built-in names or app files (default: every
-        built-in app); the first is in front until a session or a flow opens another."""
+        built-in app); the first is in front until a session or a flow opens another.
+        ``cost_model``: answer each command in the time a real phone takes (``costs``)."""
         self.platform = Platform(platform)
         self.variants = check_variants(variants)
         self.seed = seed
         self.latency_ms = latency_ms
         self.port = port
+        self.costs: CostModel | None = (
+            CostModel() if cost_model is True else (cost_model or None))
+        self.commands: dict[str, int] = {}  # command kind -> how many (all sessions)
+        self.idle_ms = 0.0  # waited for an app that never idles (all sessions)
+        self.cost_ms = 0.0  # taken by the cost model (all sessions)
+        self.waiting = 0  # commands waiting right now
+        self._stopping = threading.Event()
         self.engine = Engine(self.platform, self.variants, seed,
                              Path(state_file) if state_file is not None else None, apps)
         self.sessions: dict[str, Session] = {}
@@ -134,6 +155,7 @@ class SimPhone:
 
     def start(self) -> str:
         if self._server is None:
+            self._stopping.clear()
             self._server = _Server(("127.0.0.1", self.port), _Handler)
             self._server.phone = self
             self._thread = threading.Thread(target=self._server.serve_forever,
@@ -149,6 +171,7 @@ class SimPhone:
             self.webview = None
         if server is None:
             return
+        self._stopping.set()  # ends every command's wait at once
         server.shutdown()
         server.server_close()
         with self._conns_lock:
@@ -179,11 +202,21 @@ class SimPhone:
         with self.engine.lock:
             state = self.engine.state()
             state["sessions"] = sum(1 for s in self.sessions.values() if not s.dead)
+            state["commands"] = dict(self.commands)
+            state["idle_ms"] = round(self.idle_ms, 3)
+            state["cost_ms"] = round(self.cost_ms, 3)
+            state["waiting"] = self.waiting
             return state
 
     def events(self) -> list[dict[str, Any]]:
         with self.engine.lock:
             return [dict(e) for e in self.engine.events]
+
+    def wait_ms(self, ms: float) -> None:
+        """Take ``ms`` as a phone would, without holding any lock; a stopping phone ends
+        the wait at once."""
+        if ms > 0:
+            self._stopping.wait(ms / 1000)
 
     # ------------------------------------------------------------------ dispatch
     def handle(self, method: str, path: str, body: dict[str, Any]) -> Any:
@@ -195,7 +228,7 @@ class SimPhone:
         if path == "/sim/events" and method == "GET":
             return self.events()
         if self.latency_ms:
-            time.sleep(self.latency_ms / 1000)
+            self.wait_ms(self.latency_ms)
         if path == "/status" and method == "GET":
             return {"ready": True, "message": "The simulated phone is ready to accept commands",
                     "build": {"version": SIM_VERSION}}
@@ -256,12 +289,13 @@ class SimPhone:
         with self.engine.lock:
             sid = uuid.uuid4().hex
             faults = Faults(self.variants, self.seed, self.session_count)
-            session = Session(sid, self.session_count, dict(caps), faults)
+            session = Session(sid, self.session_count, dict(caps), faults,
+                              settings=self._initial_settings(plain, caps))
             self.session_count += 1
             self.sessions[sid] = session
             engine = self.engine
             engine.new_session(faults)
-            engine.record("session_created", session=sid)
+            engine.record("session_created", session=sid, settings=dict(session.settings))
             wants_app = any(k in plain for k in ("appPackage", "bundleId", "app"))
             asked = engine.app_for(str(plain.get("appPackage") or plain.get("bundleId") or ""))
             if plain.get("autoLaunch", True) is False:
@@ -273,7 +307,9 @@ class SimPhone:
                 engine.launch(name)
             elif wants_app:
                 engine.activate(name)
-        echo = dict(plain)  # Appium answers with the "appium:" prefixes stripped
+        # Appium answers with the "appium:" prefixes stripped, and the settings pulled out
+        echo = {k: v for k, v in plain.items()
+                if k != "settings" and not k.startswith("settings[")}
         echo.setdefault("deviceName", "sim-" + self.platform.value)
         echo.setdefault("platformVersion", "14" if self.platform is Platform.ANDROID
                         else "17.5")
@@ -281,6 +317,45 @@ class SimPhone:
             echo.setdefault("deviceManufacturer", "mobile-optout")
             echo.setdefault("deviceModel", "simulated phone")
         return {"sessionId": sid, "capabilities": echo}
+
+    def _initial_settings(self, plain: dict[str, Any], caps: dict[str, Any]) -> dict[str, Any]:
+        """The driver's defaults, then what the capabilities ask for (XCUITest also takes
+        waitForIdleTimeout and animationCoolOffTimeout as plain capabilities)."""
+        settings = dict(DEFAULT_SETTINGS[self.platform])
+        if self.platform is Platform.IOS:
+            for name in ("waitForIdleTimeout", "animationCoolOffTimeout"):
+                if name in plain:
+                    settings[name] = plain[name]
+        settings.update(settings_from_caps(caps))
+        return settings
+
+    def _charge(self, session: Session, method: str, rest: str, body: dict[str, Any]) -> None:
+        """Count the command; with a cost model, take its time; on a live screen that
+        never goes idle, wait as long as the session's idle settings say."""
+        kind = command_kind(method, rest, body)
+        engine = self.engine
+        with engine.lock:
+            self.commands[kind] = self.commands.get(kind, 0) + 1
+            live = "never-idle" in self.variants and engine.app_running and \
+                engine.spec(engine.current.screen).live
+            idle = idle_wait_ms(self.platform, session.settings, session.caps, kind) \
+                if live else 0.0
+            cost = 0.0
+            if self.costs is not None:
+                nodes = png_kb = 0.0
+                if kind in (SOURCE, XPATH):
+                    nodes = sum(1 for _ in engine.render().page.root.iter())
+                elif kind == SCREENSHOT:
+                    png_kb = len(engine.screenshot()) / 1024
+                cost = self.costs.cost_ms(kind, nodes=int(nodes), png_kb=png_kb)
+            self.idle_ms += idle
+            self.cost_ms += cost
+            self.waiting += 1
+        try:
+            self.wait_ms(idle + cost)
+        finally:
+            with engine.lock:
+                self.waiting -= 1
 
     def session_command(self, method: str, sid: str, rest: str, body: dict[str, Any]) -> Any:
         engine = self.engine
@@ -305,7 +380,10 @@ class SimPhone:
                            "(the app crashed and the session died)")
         if session.context != NATIVE and not rest.startswith("/context") and not (
                 rest.startswith("/execute") and str(body.get("script", "")).startswith("mobile:")):
-            return self.relay(method, rest, body)  # outside the lock: the page calls back
+            # to the page (outside the lock: it calls back); no UiAutomator2 idle wait or
+            # cost here: a web view's commands go to its chromedriver
+            return self.relay(method, rest, body)
+        self._charge(session, method, rest, body)
         for verb, pattern, fn, is_element in ROUTES:
             if verb != method:
                 continue
@@ -411,7 +489,9 @@ class SimPhone:
                 found = self._find_once(session, using, value, context)
             if found or time.monotonic() >= deadline:
                 break
-            time.sleep(min(POLL, max(0.0, deadline - time.monotonic())))
+            self.wait_ms(1000 * min(POLL, max(0.0, deadline - time.monotonic())))
+            if self._stopping.is_set():
+                break
         if many:
             return [{ELEMENT_KEY: eid, "ELEMENT": eid} for eid in found]
         if not found:
@@ -738,9 +818,7 @@ def back(phone: SimPhone, session: Session, body: dict[str, Any]) -> None:
 
 @route("GET", "/appium/settings")
 def get_settings(phone: SimPhone, session: Session, body: dict[str, Any]) -> dict[str, Any]:
-    defaults = {"waitForIdleTimeout": 10000, "waitForSelectorTimeout": 10000,
-                "enableMultiWindows": False, "shouldUseCompactResponses": True}
-    return {**defaults, **session.settings}
+    return dict(session.settings)
 
 
 @route("POST", "/appium/settings")

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from mobile_optout.sim.model import SettingValue
 from mobile_optout.sim.statefile import load_settings, save_settings
 
 WEB_VARIANTS: dict[str, str] = {
@@ -196,7 +197,7 @@ class SimSite:
 
     def __init__(self, *, variants: Iterable[str] = (), seed: int = 0,
                  state_file: str | Path | None = None, port: int = 0,
-                 settings: dict[str, bool] | None = None, lock: Any = None,
+                 settings: dict[str, SettingValue] | None = None, lock: Any = None,
                  on_save: Callable[[str, bool], None] | None = None) -> None:
         """``settings``, ``lock`` and ``on_save``: a store shared with its owner (the
         simulated phone whose WebView shows this site); else the site keeps its own."""

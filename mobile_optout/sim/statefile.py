@@ -7,18 +7,21 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from mobile_optout.sim.model import SettingValue
 
-def load_settings(path: Path | None, settings: dict[str, bool]) -> None:
+
+def load_settings(path: Path | None, settings: dict[str, SettingValue]) -> None:
     """Overwrite ``settings`` with the values the file remembers (known keys only)."""
     if path is None or not path.exists():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
     for key, value in (data.get("settings") or {}).items():
         if key in settings:
-            settings[key] = bool(value)
+            settings[key] = value if isinstance(value, str) else bool(value)
 
 
-def save_settings(path: Path | None, settings: Mapping[str, bool], **about: object) -> None:
+def save_settings(path: Path | None, settings: Mapping[str, SettingValue], **about: object
+                  ) -> None:
     """Write ``settings`` (and ``about``: what they belong to) to the file, atomically."""
     if path is None:
         return

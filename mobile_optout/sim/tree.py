@@ -12,7 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mobile_optout.flow.model import Platform
-from mobile_optout.sim.model import AppModel, DialogSpec, ElementSpec, ScreenSpec, Tap
+from mobile_optout.sim.model import (
+    AppModel,
+    DialogSpec,
+    ElementSpec,
+    ScreenSpec,
+    SettingValue,
+    Tap,
+)
 
 
 @dataclass
@@ -28,6 +35,7 @@ class Node:
     package: str = ""
     tap: Tap | None = None
     setting: str | None = None
+    option: str = ""  # a radio's option
     checked: bool = False
     scrollable: bool = False
     web: bool = False
@@ -95,15 +103,15 @@ ANDROID = Metrics(
     width=1080, height=2400, status=84, toolbar=156, bottom=168, pad_x=48, pad_y=24,
     chars_per_line=40, line=56,
     heights={"row": 168, "button": 144, "image_button": 132, "image": 240, "edit": 120,
-             "switch": 96, "link": 144, "tab": 168, "progress": 144},
-    widths={"switch": 156, "image_button": 132, "image": 132},
+             "switch": 96, "link": 144, "tab": 168, "progress": 144, "radio": 96},
+    widths={"switch": 156, "image_button": 132, "image": 132, "radio": 96},
 )
 IOS = Metrics(
     width=390, height=844, status=47, toolbar=44, bottom=83, pad_x=16, pad_y=8,
     chars_per_line=42, line=20,
     heights={"row": 52, "button": 50, "image_button": 44, "image": 100, "edit": 36,
-             "switch": 31, "link": 44, "tab": 49, "progress": 37},
-    widths={"switch": 51, "image_button": 44, "image": 44},
+             "switch": 31, "link": 44, "tab": 49, "progress": 37, "radio": 31},
+    widths={"switch": 51, "image_button": 44, "image": 44, "radio": 31},
 )
 
 ANDROID_NATIVE = {
@@ -113,6 +121,7 @@ ANDROID_NATIVE = {
     "image": "android.widget.ImageView", "edit": "android.widget.EditText",
     "switch": "android.widget.Switch", "link": "android.widget.TextView",
     "tab": "android.widget.TextView", "progress": "android.widget.ProgressBar",
+    "radio": "android.widget.RadioButton",
 }
 ANDROID_WEB = {
     **ANDROID_NATIVE,
@@ -126,11 +135,13 @@ IOS_TYPES = {
     "image": "XCUIElementTypeImage", "edit": "XCUIElementTypeTextField",
     "switch": "XCUIElementTypeSwitch", "link": "XCUIElementTypeButton",
     "tab": "XCUIElementTypeButton", "progress": "XCUIElementTypeActivityIndicator",
+    "radio": "XCUIElementTypeButton",
 }
 IOS_TRAITS = {
     "text": "StaticText", "heading": "Header, StaticText", "button": "Button",
     "image_button": "Button", "link": "Button", "tab": "Button", "image": "Image",
     "switch": "Button, ToggleButton", "edit": "SearchField", "progress": "UpdatesFrequently",
+    "radio": "Button",
 }
 CONTAINERS = frozenset({"row", "group"})
 
@@ -139,11 +150,11 @@ CONTAINERS = frozenset({"row", "group"})
 class ViewState:
     """What the tree depends on besides the model."""
 
-    settings: dict[str, bool]
+    settings: dict[str, SettingValue]
     scroll: int = 0
     loading: bool = False
     fields: dict[str, str] = field(default_factory=dict)  # edit key -> typed text
-    shown: dict[str, bool] = field(default_factory=dict)  # a switch showing another state
+    shown: dict[str, SettingValue] = field(default_factory=dict)  # showing another state
     pending: bool = False  # late switches still show their placeholder / spinner
     lazy: bool = False  # lazy body items are still "Loading…"
     notice: str = ""  # a snackbar at the bottom of the screen
@@ -167,6 +178,12 @@ def arrived(items: tuple[ElementSpec, ...], view: ViewState) -> tuple[ElementSpe
     return items
 
 
+def visible_now(specs: tuple[ElementSpec, ...], view: ViewState) -> tuple[ElementSpec, ...]:
+    """The elements shown now: ``only_when`` ones only while their setting is so."""
+    return tuple(s for s in specs
+                 if s.only_when is None or view.settings.get(s.only_when[0]) == s.only_when[1])
+
+
 class Builder:
     """Builds nodes for one platform."""
 
@@ -186,21 +203,23 @@ class Builder:
 
     def measure(self, spec: ElementSpec, view: ViewState) -> int:
         if spec.kind in CONTAINERS:
-            kids = [self.measure(c, view) for c in self.children_of(spec)]
+            kids = [self.measure(c, view) for c in self.children_of(spec, view)]
             inner = max(kids, default=0) if spec.layout == "row" else sum(kids)
             return max(inner + 2 * self.m.pad_y, self.m.heights["row"])
         if spec.kind in self.m.heights:
             return self.m.heights[spec.kind]
         return self.text_height(self.text_of(spec, view), spec.kind)
 
-    def children_of(self, spec: ElementSpec) -> tuple[ElementSpec, ...]:
+    def children_of(self, spec: ElementSpec, view: ViewState) -> tuple[ElementSpec, ...]:
         if spec.kind == "row" and not spec.children and spec.text:
             return (ElementSpec(key=spec.key + "/label", kind="text", text=spec.text),)
-        return spec.children
+        return visible_now(spec.children, view)
 
     def text_of(self, spec: ElementSpec, view: ViewState) -> str:
         if spec.status_of is not None:
-            return "On" if view.settings.get(spec.status_of, False) else "Off"
+            on = view.shown.get(spec.status_of, view.settings.get(spec.status_of, False))
+            state = "On" if on else "Off"
+            return spec.text.replace("{state}", state) if "{state}" in spec.text else state
         if spec.kind == "edit":
             return view.fields.get(spec.key, spec.text)
         return spec.text if spec.kind not in CONTAINERS else ""
@@ -212,8 +231,13 @@ class Builder:
         text = self.text_of(spec, view)
         node = Node(key=spec.key, tag="", kind=spec.kind, bounds=box, text=text,
                     desc=spec.desc, tap=spec.tap, setting=spec.setting, web=web, package=package)
-        if spec.setting is not None:
-            node.checked = view.shown.get(spec.setting, view.settings.get(spec.setting, False))
+        if spec.setting is not None and spec.kind == "radio":
+            node.option = spec.value
+            node.checked = view.shown.get(spec.setting,
+                                          view.settings.get(spec.setting)) == spec.value
+        elif spec.setting is not None:
+            node.checked = bool(view.shown.get(spec.setting,
+                                               view.settings.get(spec.setting, False)))
             if spec.pending == "spinner" and view.pending:
                 return self.element(ElementSpec(key=spec.key + "/spinner", kind="progress"),
                                     view, web=web, top=top, box=box, package=package)
@@ -236,6 +260,8 @@ class Builder:
             node.traits = IOS_TRAITS.get(spec.kind, "")
             if spec.kind == "switch":
                 node.value = "1" if node.checked else "0"
+            elif spec.kind == "radio":  # iOS marks the chosen option with the Selected trait
+                node.traits = "Button, Selected" if node.checked else "Button"
             elif spec.kind in ("text", "heading") or spec.kind == "edit":
                 node.value = text
         self.place_children(node, spec, view, web=web, package=package)
@@ -247,7 +273,7 @@ class Builder:
 
     def place_children(self, node: Node, spec: ElementSpec, view: ViewState, *, web: bool,
                        package: str) -> None:
-        kids = self.children_of(spec)
+        kids = self.children_of(spec, view)
         if not kids:
             return
         left, top, right, _bottom = node.bounds
@@ -355,7 +381,8 @@ class Builder:
         return frame
 
     def content_height(self, spec: ScreenSpec, view: ViewState) -> int:
-        return sum(self.measure(item, view) for item in arrived(spec.body, view)) + self.m.pad_y
+        return sum(self.measure(item, view)
+                   for item in arrived(visible_now(spec.body, view), view)) + self.m.pad_y
 
     def body(self, spec: ScreenSpec, view: ViewState, *, top: int, bottom: int,
              package: str) -> Node:
@@ -378,7 +405,7 @@ class Builder:
                           bounds=box, package=package, scrollable=True)
             page = holder
         y = top + m.pad_y - view.scroll
-        for item in arrived(spec.body, view):
+        for item in arrived(visible_now(spec.body, view), view):
             h = self.measure(item, view)
             visible = min(y + h, bottom) - max(y, top)
             if visible * 2 >= h:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from mobile_optout.errors import did_you_mean
+
 VARIANTS: dict[str, str] = {
     "default": "The toggle is on; every screen where the guides put it.",
     "already-off": "The generative-AI toggle starts off.",
@@ -28,6 +30,8 @@ VARIANTS: dict[str, str] = {
     "lazy-section": "Data privacy rows from ours down stay behind a 'Loading…' row for 3 s.",
     "sticky-banner": "A bar with a 'Sign out' button covers the bottom of the setting's page, "
                      "over the toggle.",
+    "never-idle": "The feed autoplays video: every command there waits the session's "
+                  "waitForIdleTimeout (UiAutomator2: 10 s unless lowered).",
 }
 
 
@@ -41,8 +45,14 @@ def check_variants(names: Iterable[str]) -> tuple[str, ...]:
     result: list[str] = []
     for name in names:
         if name not in VARIANTS:
-            valid = ", ".join(VARIANTS)
-            raise ValueError(f"unknown sim variant {name!r}; valid variants: {valid}")
+            raise ValueError(unknown_variant(name))
         if name not in result:
             result.append(name)
     return tuple(result)
+
+
+def unknown_variant(name: str) -> str:
+    """The message for a variant the simulated phone does not know."""
+    hint = did_you_mean(name, VARIANTS)
+    return (f"unknown sim variant {name!r}" + (f" ({hint})" if hint else "")
+            + f"; valid variants: {', '.join(VARIANTS)}")

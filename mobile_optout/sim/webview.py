@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from mobile_optout.sim.model import SettingValue
 from mobile_optout.sim.site import GENAI_PATH, SETTINGS, SETTINGS_PAGE, WEB_VARIANTS, SimSite
 
 # The phone's web screens -> the website's page the WebView shows for each.
@@ -48,7 +49,7 @@ class WebViewError(Exception):
 class WebView:
     """The WebView's browser: one chromedriver, one session, the site it shows."""
 
-    def __init__(self, settings: dict[str, bool], lock: Any, variants: tuple[str, ...],
+    def __init__(self, settings: dict[str, SettingValue], lock: Any, variants: tuple[str, ...],
                  on_save: Callable[[str, bool], None]) -> None:
         self.site = SimSite(variants=[v for v in variants if v in WEB_VARIANTS
                                       and v != "already-off"],

@@ -82,7 +82,13 @@ def test_tags_choose_the_flows(invoke: Invoke, output: Path) -> None:
     code, _ = invoke("check", LINKEDIN, "--exclude-tag", "genai", "-o", str(output))
     assert code == 2  # every flow excluded
 
-    code, _ = invoke("check", LINKEDIN, "--tag", "genai", "--tag", "other", "-o", str(output))
+    code, shown = invoke("check", LINKEDIN, "--tag", "genai", "--tag", "genia", "-o",
+                         str(output))
+    assert code == 2  # a tag no flow has is a typo, even beside one that matches
+    assert "--tag genia: no flow under" in shown.stderr and "did you mean 'genai'?" in shown.stderr
+
+    code, _ = invoke("check", LINKEDIN, "--tag", "genai", "--tag", "privacy", "-o",
+                     str(output))
     assert code == 1  # the setting is on: would change
     assert latest_outcomes(output) == ["would_change"]
 

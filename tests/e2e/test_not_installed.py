@@ -56,7 +56,7 @@ def test_a_flow_for_an_app_the_phone_lacks_ends_not_installed(tmp_path: Path) ->
     """The catalogue case: flows for many apps run on one phone that has only some."""
     flow = tmp_path / "x.yaml"
     flow.write_text(OTHER_APP, encoding="utf-8")
-    with SimPhone(platform=Platform.ANDROID) as phone:
+    with SimPhone(platform=Platform.ANDROID, apps=["linkedin"]) as phone:  # no X on it
         result = run_one(phone.url, "android", flow, tmp_path / "out")
 
     assert result.outcome is Outcome.NOT_INSTALLED

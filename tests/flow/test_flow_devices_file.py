@@ -101,3 +101,42 @@ def test_builtin_devices_when_no_file_is_named(tmp_path: Path) -> None:
     assert file.default().name == "sim-android"
     with pytest.raises(UsageError, match="devices file not found"):
         load_devices_or_builtin(tmp_path / "devices.yaml", explicit=True)
+
+
+def test_settings_and_the_cost_model_per_device() -> None:
+    file = parse_devices("""\
+devices:
+  slow-sim: {platform: android, sim: {cost_model: true, latency_ms: 30}}
+  my-pixel:
+    platform: android
+    server: http://127.0.0.1:4723
+    settings: {waitForIdleTimeout: 1000, ignoreUnimportantViews: null}
+pools:
+  farm:
+    server: https://farm.example/wd/hub
+    settings: {waitForIdleTimeout: 500}
+    devices:
+      a: {platform: android}
+      b: {platform: android, settings: {waitForIdleTimeout: 50}}
+""", "devices.yaml")
+    sim = file.get("slow-sim").sim
+    assert sim is not None and sim.cost_model and sim.latency_ms == 30
+    assert dict(file.get("my-pixel").settings) == {
+        "waitForIdleTimeout": 1000, "ignoreUnimportantViews": None}
+    assert dict(file.get("farm/a").settings) == {"waitForIdleTimeout": 500}
+    assert dict(file.get("farm/b").settings) == {"waitForIdleTimeout": 50}
+
+
+def test_bad_settings_and_cost_model_name_the_line() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_devices("""\
+devices:
+  a: {platform: android, sim: {cost_model: maybe}}
+  b:
+    platform: android
+    server: http://127.0.0.1:4723
+    settings: {waitForIdleTimeout: [1, 2]}
+""", "devices.yaml")
+    text = str(caught.value)
+    assert "devices.yaml:2:44: cost_model must be true or false" in text
+    assert "devices.yaml:6:36: setting 'waitForIdleTimeout' must be a number" in text

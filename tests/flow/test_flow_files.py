@@ -89,7 +89,7 @@ def test_everything_fixture_compiles_to_the_typed_model(in_repo: Path) -> None:
     ensure = flow.steps[-1]
     assert isinstance(ensure, EnsureSetting)
     assert ensure.if_missing is IfMissing.NOT_OFFERED and ensure.desired is False
-    assert ensure.toggle.kind == "switch_for"
+    assert ensure.toggle is not None and ensure.toggle.kind == "switch_for"
     assert ensure.confirm is not None and [str(a) for a in ensure.confirm.any] == [
         'text="Turn off"', 'text="Confirm"']
     assert (ensure.settle, ensure.attempts) == (5.0, 2)

@@ -37,7 +37,12 @@ def pattern(regex: Any) -> str:
     (FLOW["properties"]["app"]["properties"]["android"]["properties"], c.APP_KEYS["android"]),
     (FLOW["properties"]["app"]["properties"]["ios"]["properties"], c.APP_KEYS["ios"]),
     ({k for k in step_variant("tap")["properties"] if k != "tap"}, c.COMMON_STEP_KEYS),
-], ids=["flow", "part", "locator", "condition", "text", "app", "android", "ios", "step"])
+    (step_variant("ensure_setting")["properties"]["ensure_setting"]["properties"],
+     c.ENSURE_KEYS),
+    (FLOW["properties"]["catalogue"]["properties"], c.CATALOGUE_KEYS),
+    (FLOW["properties"]["unsupported"]["properties"], ("reason", "page")),
+], ids=["flow", "part", "locator", "condition", "text", "app", "android", "ios", "step",
+        "ensure_setting", "catalogue", "unsupported"])
 def test_every_key_set_agrees(schema_keys: Any, compiler_keys: Any) -> None:
     assert set(schema_keys) == set(compiler_keys)
 
@@ -56,3 +61,5 @@ def test_every_choice_and_pattern_agrees() -> None:
     assert FLOW["properties"]["params"]["propertyNames"]["pattern"] == pattern(VAR_NAME)
     desired = FLOW["properties"]["settings"]["additionalProperties"]["properties"]["desired"]
     assert set(desired["anyOf"][1]["enum"]) == set(c.BOOL_WORDS)
+    confidence = FLOW["properties"]["catalogue"]["properties"]["confidence"]
+    assert confidence["enum"] == list(c.CONFIDENCES)

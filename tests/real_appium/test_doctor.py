@@ -147,7 +147,7 @@ def test_a_remote_server_skips_local_adb_and_sdk_checks() -> None:
     facts = ready_facts(server=ServerProbe(remote, {"ready": True, "nodes": [
         {"availability": "UP"}, {"availability": "DOWN"}]}), adb=False)
     checks = diagnose(android(server=remote), facts)
-    assert [c.name for c in checks] == [f"Appium at {remote}", "node"]
+    assert [c.name for c in checks] == [f"Appium at {remote}", "session settings", "node"]
     assert "Selenium Grid ready, 1 of 2 nodes up" in checks[0].detail
 
 
@@ -177,6 +177,26 @@ def test_a_simulated_device_checks_nothing_local() -> None:
     profile = DeviceProfile(name="sim", platform=Platform.IOS, where=Where.unknown(),
                             sim=SimSpec(variants=("popups",)))  # fmt: skip
     checks = diagnose(profile, Facts())
-    assert len(checks) == 1
-    assert checks[0].status is Status.OK
+    assert [c.name for c in checks] == ["device sim", "session settings"]
+    assert all(c.status is Status.OK for c in checks)
     assert "variants: popups" in checks[0].detail
+
+
+def test_doctor_shows_the_session_settings_in_effect_and_who_chose_them() -> None:
+    plain = by_name(diagnose(android(), ready_facts()))["session settings"]
+    assert plain.detail == "waitForIdleTimeout=0"
+    assert plain.fix == ""
+
+    profile = DeviceProfile(
+        name="desk", platform=Platform.ANDROID, where=Where.unknown(), server=LOCAL,
+        settings={"waitForIdleTimeout": None},
+        capabilities={"appium:settings[ignoreUnimportantViews]": True},
+    )  # fmt: skip
+    mine = by_name(diagnose(profile, ready_facts()))["session settings"]
+    assert "waitForIdleTimeout=driver default (devices file)" in mine.detail
+    assert "ignoreUnimportantViews=true (devices file)" in mine.detail
+
+    iphone = DeviceProfile(name="iphone", platform=Platform.IOS, where=Where.unknown(),
+                           server=LOCAL)  # fmt: skip
+    ios = by_name(diagnose(iphone, ready_facts(macos=False)))["session settings"]
+    assert ios.detail == "animationCoolOffTimeout=0, appium:waitForQuiescence=false"

@@ -51,6 +51,22 @@ def test_profile_capabilities_reach_the_server_intact(
     assert echoed["noReset"] is True  # the tool keeps the user signed in by default
 
 
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({}, 0),  # the tool's expert default
+    ({"waitForIdleTimeout": 2500}, 2500),  # the device's own choice
+])
+def test_a_real_appium_server_applies_the_session_settings_asked_for(
+    appium_server: Any, fake_app_caps: Any, settings: dict[str, Any], expected: int
+) -> None:
+    d = connect(appium_server.url, Platform.ANDROID, None, capabilities=fake_app_caps(),
+                settings=settings)
+    try:
+        applied = d.settings()  # Appium's own Settings API: what the server applied
+    finally:
+        d.quit()
+    assert applied["waitForIdleTimeout"] == expected
+
+
 def test_find_click_and_read_back(driver: AppiumDriver) -> None:
     [switch] = driver.find_all("accessibility_id", "ai_switch")
     driver.click(switch)

@@ -11,7 +11,7 @@ import pytest
 
 from mobile_optout.errors import Where
 from mobile_optout.flow.model import Locator, Platform, TextMatch
-from mobile_optout.locate import Screen
+from mobile_optout.locate import Screen, any_shown_query, server_queries
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "web"
 HERE = Where("test", 1)
@@ -80,6 +80,17 @@ def test_css_is_left_to_the_browser() -> None:
 
     with pytest.raises(ValueError, match="answered by the server"):
         page.find(Locator(HERE, css="input.toggle"))
+
+
+def test_a_web_page_is_never_asked_phone_queries() -> None:
+    """The cheap server look-ups build UiSelectors and predicates, which a browser does not
+    know: on a web page every look goes through the DOM snapshot (css as written)."""
+    text = Locator(HERE, text=TextMatch("exact", "Data privacy"))
+    named, by_id = Locator(HERE, accessibility_id="Search"), Locator(HERE, resource_id="a:id/b")
+    for loc in (text, named, by_id):
+        assert server_queries(loc, Platform.WEB) is None
+        assert server_queries(loc, Platform.ANDROID)  # (a phone is asked directly)
+    assert any_shown_query([text], Platform.WEB) is None
 
 
 @pytest.mark.browser

@@ -1,0 +1,184 @@
+"""What makes a run fast on a real phone, as the phone sees it: the session settings asked
+for, page sources read, screenshots taken. Counted by the simulated phone (GET /sim/state
+``commands``, session events), never timed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e.e2e_helpers import FLOWS, run_one
+
+from mobile_optout.job import RunRequest, perform
+from mobile_optout.results.record import FlowResult, Outcome
+from mobile_optout.sim import SimPhone
+
+ROOT = Path(__file__).resolve().parents[2]
+LINKEDIN = {"android": FLOWS / "linkedin" / "android.yaml",
+            "ios": FLOWS / "linkedin" / "ios.yaml"}
+
+
+def session_settings(phone: SimPhone) -> dict[str, Any]:
+    created = [e for e in phone.events() if e["type"] == "session_created"]
+    assert created
+    settings: dict[str, Any] = created[-1]["settings"]
+    return settings
+
+
+def run_on(phone: SimPhone, tmp_path: Path, device: str = "", *,
+           keep_screenshots: bool = True) -> FlowResult:
+    """The LinkedIn flow through a devices file whose one device is ``phone``."""
+    platform = phone.platform.value
+    devices = tmp_path / "devices.yaml"
+    devices.write_text(
+        f"devices:\n  phone:\n    platform: {platform}\n    server: {phone.url}\n{device}",
+        encoding="utf-8")
+    record = perform(RunRequest(
+        paths=[LINKEDIN[platform]], devices_file=devices, output=tmp_path / "results",
+        keep_screenshots=keep_screenshots, environ=dict(os.environ),
+    )).run
+    assert len(record.results) == 1
+    return record.results[0]
+
+
+@pytest.mark.parametrize(("device", "expected"), [
+    ("", 0),  # the tool's expert default
+    ("    settings: {waitForIdleTimeout: 2500}\n", 2500),  # the device's own choice
+    ("    settings: {waitForIdleTimeout: null}\n", 10000),  # back to UiAutomator2's default
+    ("    capabilities: {\"appium:settings[waitForIdleTimeout]\": 300}\n", 300),
+], ids=["expert default", "devices file", "null", "capability"])
+def test_sessions_ask_for_a_low_idle_timeout_unless_the_device_says_otherwise(
+        tmp_path: Path, device: str, expected: int) -> None:
+    with SimPhone(platform="android") as phone:
+        result = run_on(phone, tmp_path, device)
+        assert result.outcome is Outcome.CHANGED
+        assert session_settings(phone)["waitForIdleTimeout"] == expected
+
+
+def test_ios_sessions_do_not_wait_for_quiescence_or_animations(tmp_path: Path) -> None:
+    with SimPhone(platform="ios", variants=("never-idle",)) as phone:
+        result = run_on(phone, tmp_path)
+        assert result.outcome is Outcome.CHANGED
+        assert session_settings(phone)["animationCoolOffTimeout"] == 0
+        created = [e for e in phone.events() if e["type"] == "session_created"]
+        assert created and phone.state()["idle_ms"] == 0
+
+
+@pytest.mark.parametrize(("device", "per_command"), [
+    ("", 0), ("    settings: {waitForIdleTimeout: 40}\n", 40)], ids=["expert", "device"])
+def test_a_feed_that_never_idles_costs_only_the_timeout_asked_for(
+        tmp_path: Path, device: str, per_command: int) -> None:
+    with SimPhone(platform="android", variants=("never-idle",)) as phone:
+        result = run_on(phone, tmp_path, device)
+        state = phone.state()
+    assert result.outcome is Outcome.CHANGED
+    # Each command on the feed and the side menu waited what the session asked for, none
+    # UiAutomator2's 10 s.
+    assert state["idle_ms"] % 40 == 0 and state["idle_ms"] <= 40 * sum(state["commands"].values())
+    assert (state["idle_ms"] > 0) == (per_command > 0)
+
+
+@pytest.mark.parametrize("platform", ["android", "ios"])
+def test_happy_path_taps_read_no_page_source(platform: str, tmp_path: Path) -> None:
+    with SimPhone(platform=platform) as phone:
+        result = run_on(phone, tmp_path)
+        commands = phone.state()["commands"]
+    assert result.outcome is Outcome.CHANGED
+    taps = [s for s in result.steps if s.kind == "tap" and s.status == "passed"]
+    assert len(taps) == 4 and all(s.tree_reads == 0 for s in taps), taps
+    # The record counts what the phone saw: the only tree reads are at the toggle.
+    reads = {s.kind: s.tree_reads for s in result.steps if s.tree_reads}
+    assert list(reads) == ["ensure_setting"]
+    assert commands.get("source", 0) + commands.get("find_xpath", 0) == sum(reads.values())
+
+
+def test_a_tap_flow_on_the_phone_reads_no_tree_at_all(tmp_path: Path) -> None:
+    flow = tmp_path / "taps.yaml"
+    flow.write_text("""\
+mobile-optout: flow
+name: taps
+platforms: [android]
+app: {android: {package: com.linkedin.android}}
+interrupts:
+  - name: Notifications prompt
+    when: {text: {regex: "turn on notifications"}}
+    tap: {text: "Not now"}
+blockers:
+  - name: Sign-in wall
+    when: {text: "Join now"}
+steps:
+  - launch
+  - tap: {accessibility_id: "My Profile and Communities"}
+  - tap: {text: {regex: "^settings$"}}
+  - wait_for: {text: "Data privacy"}
+""", encoding="utf-8")
+    with SimPhone(platform="android") as phone:
+        result = run_one(phone.url, "android", flow, tmp_path / "out")
+        commands = phone.state()["commands"]
+        assert phone.state()["screen"] == "settings"
+    assert result.outcome is Outcome.PASSED
+    assert "source" not in commands and "find_xpath" not in commands, commands
+
+
+def test_an_interrupt_in_the_way_is_still_dismissed_before_the_tap(tmp_path: Path) -> None:
+    # iOS keeps the screen under an alert in the tree: a server-side find sees the target.
+    with SimPhone(platform="ios", variants=("popups",), seed=3) as phone:
+        result = run_on(phone, tmp_path)
+        events = phone.events()
+    assert result.outcome is Outcome.CHANGED
+    swallowed = [e for e in events if e["type"] == "tap" and e.get("blocked")]
+    assert swallowed == []
+    dismissed = [e for e in events if e["type"] == "tap" and e["element"]
+                 and e["element"]["text"] == "Not now"]
+    assert len(dismissed) == 2
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["screenshots", "no-screenshots"])
+def test_no_screenshots_means_none_is_taken(tmp_path: Path, keep: bool) -> None:
+    with SimPhone(platform="android") as phone:
+        result = run_on(phone, tmp_path, keep_screenshots=keep)
+        taken = phone.state()["commands"].get("screenshot", 0)
+    assert result.outcome is Outcome.CHANGED
+    assert taken == (2 if keep else 0)  # the setting before and after: the evidence
+    assert not keep or all(s.evidence for s in result.steps if s.kind == "ensure_setting")
+
+
+class _WhenFastIsDone:
+    """Progress: when the quick phone's flow ends, note what the slow phone is doing, and
+    stop it (its session then dies: the slow device's result is an error)."""
+
+    def __init__(self, slow: SimPhone) -> None:
+        self.slow = slow
+        self.waiting_then: int | None = None
+
+    def step(self, result: FlowResult, record: Any) -> None:
+        pass
+
+    def finished(self, result: FlowResult) -> None:
+        if result.device == "quick":
+            self.waiting_then = self.slow.state()["waiting"]
+            self.slow.stop()
+
+
+def test_devices_at_once_never_wait_for_each_other(tmp_path: Path) -> None:
+    # The slow phone's feed never idles and its device keeps the driver's 60 s idle wait:
+    # its first command there waits until the phone is stopped.
+    with SimPhone(platform="android", variants=("never-idle",)) as slow, \
+            SimPhone(platform="android") as quick:
+        devices = tmp_path / "devices.yaml"
+        devices.write_text(
+            "devices:\n"
+            f"  slow: {{platform: android, server: \"{slow.url}\", retries: 0,\n"
+            "         settings: {waitForIdleTimeout: 60000}}\n"
+            f"  quick: {{platform: android, server: \"{quick.url}\"}}\n", encoding="utf-8")
+        watcher = _WhenFastIsDone(slow)
+        record = perform(RunRequest(
+            paths=[LINKEDIN["android"]], devices_file=devices, all_devices=True, parallel=2,
+            output=tmp_path / "results", environ=dict(os.environ),
+        ), progress=watcher).run
+    outcomes = {r.device: r.outcome for r in record.results}
+    assert outcomes["quick"] is Outcome.CHANGED
+    assert watcher.waiting_then == 1  # the slow phone was still mid-wait when quick ended
+    assert outcomes["slow"] is Outcome.ERROR
