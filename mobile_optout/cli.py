@@ -74,7 +74,7 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
                      help="How many devices run at once."),
         click.option("--server", metavar="URL", help="Any Appium endpoint, instead of a "
                      "device from the file (needs --platform)."),
-        click.option("--platform", type=click.Choice(["android", "ios"]),
+        click.option("--platform", type=click.Choice(["android", "ios", "web"]),
                      help="The platform of --server."),
         click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
                      help="An extra capability, e.g. appium:udid=emulator-5554 (repeatable)."),
@@ -548,7 +548,7 @@ def setup_command(platform: str, dry_run: bool) -> int:
               "device of the devices file).")
 @click.option("--server", metavar="URL", help="Check this Appium / Grid URL instead of a "
               "device of the devices file.")
-@click.option("--platform", type=click.Choice(["android", "ios"]), default="android",
+@click.option("--platform", type=click.Choice(["android", "ios", "web"]), default="android",
               show_default=True, help="With --server: the platform of the phone behind it.")
 @click.option("--devices", "devices_file", type=click.Path(path_type=Path),
               help="The devices file (default: ./devices.yaml, else the built-in one).")
@@ -650,8 +650,8 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
 
 
 @cli.command("sim")
-@click.option("--platform", type=click.Choice(["android", "ios"]), default="android",
-              show_default=True, help="Which phone to simulate.")
+@click.option("--platform", type=click.Choice(["android", "ios", "web"]), default="android",
+              show_default=True, help="Which phone to simulate, or web: LinkedIn's website.")
 @click.option("--variant", "variants", multiple=True, metavar="NAME",
               help="A variant of the app or device (repeat to combine); "
               "see docs/simulator.md or --list-variants.")
@@ -671,25 +671,32 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
 def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool,
                 apps: tuple[str, ...], port: int, latency_ms: int, seed: int, cost_model: bool,
                 state_file: Path | None) -> int:
-    """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C.
+    """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C; with
+    --platform web, the simulated LinkedIn website instead.
 
     Check a flow before pointing it at a real phone: give the printed URL as a
-    device's server in devices.yaml, or use a ``sim:`` device."""
+    device's server in devices.yaml (a web device's base_url), or use a ``sim:`` device."""
     import signal
     import threading
 
     from mobile_optout.errors import UsageError
     from mobile_optout.sim import VARIANTS, SimPhone
+    from mobile_optout.sim.site import WEB_VARIANTS, SimSite
 
     if list_variants:
-        console.table(["variant", "what it does"], VARIANTS.items())
+        listed = WEB_VARIANTS if platform == "web" else VARIANTS
+        console.table(["variant", "what it does"], listed.items())
         return 0
     if port in range(5554, 5586):
         raise UsageError(f"--port {port} is one of adb's emulator ports (5554-5585)")
+    phone: SimPhone | SimSite
     try:
-        phone = SimPhone(platform=platform, variants=variants, seed=seed,
-                         latency_ms=latency_ms, state_file=state_file, port=port, apps=apps,
-                         cost_model=cost_model)
+        if platform == "web":
+            phone = SimSite(variants=variants, seed=seed, state_file=state_file, port=port)
+        else:
+            phone = SimPhone(platform=platform, variants=variants, seed=seed,
+                             latency_ms=latency_ms, state_file=state_file, port=port,
+                             apps=apps, cost_model=cost_model)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:
@@ -701,11 +708,16 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
         raise KeyboardInterrupt  # `kill` stops the phone as cleanly as Ctrl-C
 
     signal.signal(signal.SIGTERM, on_term)
+    what = "LinkedIn website" if platform == "web" else f"{platform} phone"
     with phone:
-        try:  # Ctrl-C at any moment from here stops the phone cleanly
-            console.say(f"simulated {platform} phone at {phone.url}")
+        try:  # Ctrl-C at any moment from here stops it cleanly
+            console.say(f"simulated {what} at {phone.url}")
+            if isinstance(phone, SimSite):
+                console.say("open it in a browser, or give it as base_url: of a web device")
+            apps_shown = "" if isinstance(phone, SimSite) else (
+                f"; apps: {', '.join(phone.engine.apps)}")
             console.say(f"variants: {', '.join(phone.variants) or 'default'}; seed {seed}"
-                        + f"; apps: {', '.join(phone.engine.apps)}"
+                        + apps_shown
                         + (f"; latency {latency_ms} ms" if latency_ms else "")
                         + ("; cost model on" if cost_model else "")
                         + (f"; state in {state_file}" if state_file else ""))
@@ -715,7 +727,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
                         "(Ctrl-C stops)")
             threading.Event().wait()
         except KeyboardInterrupt:
-            console.say("stopping the simulated phone")
+            console.say(f"stopping the simulated {what}")
     return 0
 
 
@@ -730,7 +742,7 @@ def _one_device_options(fn: Callable[..., int]) -> Callable[..., int]:
         click.option("--devices", "devices_file", type=click.Path(path_type=Path),
                      help="The devices file (default: ./devices.yaml, else the built-in one)."),
         click.option("--server", metavar="URL", help="Any Appium endpoint (needs --platform)."),
-        click.option("--platform", type=click.Choice(["android", "ios"])),
+        click.option("--platform", type=click.Choice(["android", "ios", "web"])),
         click.option("--cap", "caps", multiple=True, metavar="NAME=VALUE",
                      help="An extra capability (repeatable)."),
     ]

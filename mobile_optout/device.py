@@ -43,6 +43,7 @@ from mobile_optout.errors import (
     FlowEnded,
     Interrupted,
     LocatorRejected,
+    StepFailed,
     TransientDeviceError,
     Unsupported,
 )
@@ -57,8 +58,11 @@ from mobile_optout.locate import (
     server_queries,
 )
 from mobile_optout.values import Rect, TapRecord
+from mobile_optout.webdom import dom_path
 
 T = TypeVar("T")
+# What a server element says, per platform.
+TEXT_ATTRIBUTE = {Platform.ANDROID: "text", Platform.IOS: "label", Platform.WEB: "innerText"}
 
 
 def _away_from(cover: Node, screen: Screen) -> str:
@@ -108,7 +112,6 @@ class Device:
         self.driver = driver
         self.profile = profile
         self.flow = flow
-        self.platform: Platform = driver.platform
         self._screen: Screen | None = None
         self._clear = False  # no interrupt shows on this screen (until the next action)
         self._unsupported: set[str] = set()  # strategies this server does not implement
@@ -124,6 +127,11 @@ class Device:
         self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
 
     # -- reading the screen --------------------------------------------------------------
+
+    @property
+    def platform(self) -> Platform:
+        """What is in front: the device's platform, or web inside an app's web view."""
+        return self.driver.platform
 
     @property
     def poll(self) -> float:
@@ -452,7 +460,7 @@ class Device:
             texts: tuple[str, ...] = target.node.texts
         else:  # a server element: what it was found by, and what it says (one more trip)
             assert target.element is not None
-            element, name = target.element, "text" if self.platform is Platform.ANDROID else "label"
+            element, name = target.element, TEXT_ATTRIBUTE[self.platform]
             said = self._retry(lambda: self.driver.attribute(element, name)) or ""
             texts = (target.value, said)
         for text in texts:
@@ -519,6 +527,8 @@ class Device:
         if self.platform is Platform.ANDROID and path.startswith("/hierarchy"):
             path = path[len("/hierarchy"):]
             path = "/" + path if not path.startswith("//") else path
+        elif self.platform is Platform.WEB:
+            path = dom_path(path)
         found = self._retry(lambda: self.driver.find_all("xpath", path))
         if not found:
             raise TransientDeviceError(f"{node.describe()} is no longer on screen")
@@ -563,6 +573,29 @@ class Device:
         self._on_event("launch", app.app_id)
         self.changed()
 
+    def switch_context(self, name: str, timeout: float) -> str:
+        """Into the app's web view (``webview``: the first WEBVIEW context, waited for: a web
+        view shows up once its page loads) or back (``native``); returns the context's name."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self._retry(self.driver.contexts)
+            chosen = _pick_context(name, found)
+            if chosen is not None:
+                return self._enter_context(chosen)
+            if time.monotonic() >= deadline:
+                raise StepFailed(
+                    f"no {name} context appeared within {timeout:g}s (the app offers "
+                    f"{', '.join(found) or 'none'})",
+                    expected=f"a {name} context", actual=", ".join(found) or "none",
+                )
+            self.pause()
+
+    def _enter_context(self, name: str) -> str:
+        self._retry(lambda: self.driver.set_context(name))
+        self._on_event("context", name)
+        self.changed()
+        return name
+
     def installed(self, app: AppId) -> bool | None:
         """Is the app on the device (``mobile: queryAppState`` is not 0); None when the
         driver cannot tell."""
@@ -591,6 +624,8 @@ class Device:
             return target.node.checked
         element = target.element
         assert element is not None
+        if self.platform is Platform.WEB:
+            return self._web_toggle_state(element)
         name = "checked" if self.platform is Platform.ANDROID else "value"
         value = self._retry(lambda: self.driver.attribute(element, name))
         if value in ("true", "1"):
@@ -598,3 +633,25 @@ class Device:
         if value in ("false", "0"):
             return False
         return None
+
+    def _web_toggle_state(self, element: Element) -> bool | None:
+        """aria-checked, or a checkbox's checked property: whichever the page uses."""
+
+        def attr(name: str) -> str | None:
+            return self._retry(lambda: self.driver.attribute(element, name))
+
+        aria = attr("aria-checked")
+        if aria in ("true", "false"):
+            return aria == "true"
+        if attr("type") in ("checkbox", "radio"):
+            return attr("checked") == "true"
+        return None
+
+
+def _pick_context(wanted: str, found: list[str]) -> str | None:
+    """``native`` -> NATIVE_APP; ``webview`` -> the first web view; else that exact name."""
+    if wanted == "native":
+        return next((c for c in found if c.startswith("NATIVE")), None)
+    if wanted == "webview":
+        return next((c for c in found if c.startswith(("WEBVIEW", "CHROMIUM"))), None)
+    return wanted if wanted in found else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +26,7 @@ from mobile_optout.located import (
     raise_all,
     read_source,
 )
-from mobile_optout.values import redact_url
+from mobile_optout.values import DEFAULT_BASE_URL, Browser, redact_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,9 @@ class Timeouts:
     settle: float = DEFAULT_SETTLE  # a change must hold this long (a flow's settle: wins)
 
 
+BROWSERS = ("chromium", "chrome")
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceProfile:
     name: str
@@ -70,6 +73,11 @@ class DeviceProfile:
     description: str = ""
     retries: int = 2  # how many times a lost session is reopened within one flow
     managed: bool = False  # ``server: managed``: an Appium started here for the run
+    # platform: web only
+    browser: str | None = None  # "chromium"/"chrome": a browser started here (no server)
+    base_url: str = DEFAULT_BASE_URL  # the site flows' paths are joined to
+    headless: bool = False  # a local browser without a window (a server's: --headless too)
+    browser_profile: str | None = None  # a browser profile folder: the user's signed-in one
 
     @property
     def endpoint(self) -> str:
@@ -78,7 +86,17 @@ class DeviceProfile:
             return "sim:" + self.platform.value
         if self.managed:
             return MANAGED
+        if self.browser is not None:
+            return "browser:" + self.browser
         return redact_url(self.server or "")
+
+    @property
+    def web(self) -> Browser | None:
+        """For the driver: how a web device reaches its site (None on phones)."""
+        if self.platform is not Platform.WEB:
+            return None
+        return Browser(base_url=self.base_url, name=self.browser, headless=self.headless,
+                       profile_dir=self.browser_profile)
 
     @property
     def http_timeout(self) -> float:
@@ -153,19 +171,26 @@ devices:
     platform: ios
     sim: {}
     description: The built-in simulated iPhone
+  sim-web:
+    platform: web
+    sim: {}
+    browser: chromium
+    headless: true
+    description: The built-in simulated LinkedIn website, in headless Chromium
 """
 BUILTIN_DEVICES_NAME = "<built-in devices>"
 
 DEVICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 TOP_KEYS = ("devices", "pools")
+WEB_KEYS = ("browser", "base_url", "headless", "browser_profile")
 DEVICE_KEYS = (
     "platform", "server", "sim", "capabilities", "settings", "timeouts", "retries",
-    "description", "default",
+    "description", "default", *WEB_KEYS,
 )
 POOL_KEYS = ("server", "capabilities", "settings", "timeouts", "retries", "description",
              "devices")
 POOL_DEVICE_KEYS = ("platform", "capabilities", "settings", "timeouts", "retries",
-                    "description", "default")
+                    "description", "default", "base_url", "headless")
 SIM_KEYS = ("variants", "seed", "latency_ms", "cost_model", "apps")
 TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll", "settle")
 
@@ -376,18 +401,25 @@ class _DevicesReader(Reader):
         errors = len(self.errors)
         platform: Platform | None = None
         plat_node = m.get("platform")
+        platforms = tuple(p.value for p in Platform)
         if plat_node is None:
-            self.err(self.source, m.where, f"device {name} needs 'platform' (android or ios)")
-        elif isinstance(plat_node, RawScalar) and plat_node.as_text in ("android", "ios"):
+            self.err(self.source, m.where,
+                     f"device {name} needs 'platform' (android, ios or web)")
+        elif isinstance(plat_node, RawScalar) and plat_node.as_text in platforms:
             platform = Platform(plat_node.as_text)
         else:
             shown = plat_node.text if isinstance(plat_node, RawScalar) else describe(plat_node)
-            self.err(self.source, plat_node.where, f"platform must be android or ios, not {shown}")
-        server, sim, managed = self.runs_where(name, m, pool)
+            self.err(self.source, plat_node.where,
+                     f"platform must be android, ios or web, not {shown}")
+        web = self.web(m, name, platform)
+        server, sim, managed = self.runs_where(name, m, pool, platform)
         caps = self.capabilities(pool.get("capabilities") if pool else None)
         caps.update(self.capabilities(m.get("capabilities")))
         settings = self.settings(pool.get("settings") if pool else None)
         settings.update(self.settings(m.get("settings")))
+        if platform is Platform.WEB and (key_node := m.key_node("settings")) is not None:
+            self.err(self.source, key_node.where, "settings: (Appium settings) are for android "
+                     "and ios devices; a browser session has none")
         if managed:
             self.phone_safe(m, caps)
         timeouts = self.timeouts(m.get("timeouts")) or (
@@ -409,22 +441,35 @@ class _DevicesReader(Reader):
             where=key.where, server=server, sim=sim, capabilities=caps, settings=settings,
             timeouts=timeouts,
             default=default, pool=pool_name or None, description=description,
-            retries=int(retries), managed=managed,
+            retries=int(retries), managed=managed, **web,
         )
 
-    def runs_where(self, name: str, m: RawMap, pool: RawMap | None
+    def runs_where(self, name: str, m: RawMap, pool: RawMap | None,
+                   platform: Platform | None = None
                    ) -> tuple[str | None, SimSpec | None, bool]:
-        """(server URL, simulated phone, managed) of a device: exactly one is given."""
+        """(server URL, simulated phone, managed) of a device: exactly one is given (a web
+        device may instead name a browser: started here)."""
         if pool is not None:
             server_node = pool.get("server")
             server = self.text(server_node, "server") if server_node is not None else None
             return server, None, False
         server_node, sim_node = m.get("server"), m.get("sim")
+        local = m.get("browser") is not None and platform is Platform.WEB
         if server_node is not None and sim_node is not None:
             sim_key = m.key_node("sim")
             assert sim_key is not None
             self.err(self.source, sim_key.where,
                      f"device {name} has both server: and sim:; give one")
+        elif server_node is not None and local:
+            key_node = m.key_node("browser")
+            assert key_node is not None
+            self.err(self.source, key_node.where, f"device {name} has both server: and "
+                     "browser: (a browser started here); give one")
+        elif server_node is None and sim_node is None and platform is Platform.WEB:
+            if not local:
+                self.err(self.source, m.where, f"device {name} needs browser: chromium (a "
+                         "browser started here) or server: (Appium with its chromium driver, "
+                         "or a Selenium Grid)")
         elif server_node is None and sim_node is None:
             self.err(self.source, m.where,
                      f"device {name} needs server: (an Appium URL, or '{MANAGED}' for an "
@@ -445,6 +490,44 @@ class _DevicesReader(Reader):
             node = caps_node.key_node(key) if isinstance(caps_node, RawMap) else None
             where = node.where if node is not None else m.where
             self.err(self.source, where, f"capability '{key}' with server: managed: {why}")
+
+    def web(self, m: RawMap, name: str, platform: Platform | None) -> dict[str, Any]:
+        """browser:, base_url:, headless:, browser_profile: (platform web only)."""
+        src = self.source
+        out: dict[str, Any] = {}
+        for key in WEB_KEYS:
+            node = m.get(key)
+            if node is None:
+                continue
+            if platform is not Platform.WEB:
+                key_node = m.key_node(key)
+                assert key_node is not None
+                if platform is not None:
+                    self.err(src, key_node.where, f"{key}: is for platform: web devices only")
+                continue
+            if key == "browser":
+                value = self.text(node, "browser")
+                if value is not None and value.lower() not in BROWSERS:
+                    self.err(src, node.where, f"browser must be one of {', '.join(BROWSERS)}, "
+                             f"not '{value}'")
+                elif value is not None:
+                    out["browser"] = value.lower()
+            elif key == "base_url":
+                value = self.template(node, "base_url")
+                if value is not None and not value.startswith(("http://", "https://", "${")):
+                    self.err(src, node.where, f"base_url must be an http:// or https:// URL, "
+                             f"not '{value}'", f"the default is {DEFAULT_BASE_URL}")
+                elif value is not None:
+                    out["base_url"] = value.rstrip("/")
+            elif key == "headless":
+                if isinstance(node, RawScalar) and isinstance(node.value, bool):
+                    out["headless"] = node.value
+                else:
+                    self.err(src, node.where,
+                             f"headless must be true or false, not {describe(node)}")
+            elif key == "browser_profile":
+                out["browser_profile"] = self.template(node, "browser_profile")
+        return out
 
     def server(self, node: RawNode) -> str | None:
         value = self.template(node, "server")
@@ -563,6 +646,18 @@ def resolve_server(profile: DeviceProfile, environ: Mapping[str, str]) -> str:
     if profile.server is None:
         raise UsageError(f"device '{profile.name}' is simulated and has no server")
     return _expand_env(profile.server, environ, profile, "the server")
+
+
+def resolve_web(profile: DeviceProfile, environ: Mapping[str, str]) -> DeviceProfile:
+    """A web device's base_url and browser profile with ${ENV} (and ~) filled in."""
+    if profile.platform is not Platform.WEB:
+        return profile
+    base = _expand_env(profile.base_url, environ, profile, "base_url")
+    folder = profile.browser_profile
+    if folder is not None:
+        folder = str(Path(_expand_env(folder, environ, profile, "browser_profile"))
+                     .expanduser())
+    return replace(profile, base_url=base, browser_profile=folder)
 
 
 def resolve_capabilities(profile: DeviceProfile, environ: Mapping[str, str]) -> dict[str, Any]:

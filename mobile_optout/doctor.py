@@ -92,6 +92,9 @@ class Facts:
     macos: bool = False
     xcode: str | None = None  # "Xcode 15.4"
     other_devices: Sequence[tuple[str, str]] = ()  # (name, problem) for other entries
+    browser: str | None = None  # "Chromium 156.0..." (web devices with browser:)
+    chromedriver: str | None = None  # "ChromeDriver 156.0..."
+    profile_exists: bool = True  # the browser_profile folder is there
     java: str | None = None  # first line of `java -version`
     managed: Installation | None = None  # the managed Appium (mobile-optout setup)
 
@@ -156,7 +159,7 @@ def gather(
     server: ServerProbe | None = None
     server_error = capabilities_error = ""
     capabilities: dict[str, Any] = {}
-    if profile.sim is None:
+    if profile.sim is None and profile.browser is None:
         try:
             url = resolve_server(profile, env)
         except InputError as exc:
@@ -176,7 +179,26 @@ def gather(
         if env.get(name) and Path(env[name]).is_dir()
     )  # fmt: skip
     macos = host_platform.system() == "Darwin"
+    others: list[tuple[str, str]] = []
+    if devices is not None:
+        for other in devices.devices.values():
+            if other.name == profile.name or other.sim is not None:
+                continue
+            try:
+                resolve_server(other, env)
+            except InputError as exc:
+                others.append((other.name, str(exc)))
+    browser = chromedriver = None
+    if profile.browser is not None:
+        from mobile_optout.driver import BROWSER_BINARIES
+
+        names = BROWSER_BINARIES.get(profile.browser, ())
+        browser = next((v for n in names if (v := _version([n, "--version"]))), None)
+        chromedriver = _version(["chromedriver", "--version"])
     return Facts(
+        browser=browser, chromedriver=chromedriver,
+        profile_exists=profile.browser_profile is None
+        or Path(profile.browser_profile).expanduser().is_dir(),
         server=server, server_error=server_error, capabilities=capabilities,
         capabilities_error=capabilities_error,
         node=_version(["node", "--version"]), npm=_version(["npm", "--version"]),
@@ -248,15 +270,19 @@ def diagnose(profile: DeviceProfile, facts: Facts) -> list[Check]:
               and facts.adb else []),
             *_other_devices(facts),
         ]
-    checks = [_server_check(profile, facts), _settings_check(profile)]
-    if profile.sim is not None:
+    checks = [_server_check(profile, facts)]
+    if profile.platform is not Platform.WEB:
+        checks.append(_settings_check(profile))  # a browser session has no Appium settings
+    if profile.browser is not None:
+        checks.extend(_browser_checks(profile, facts))
+    if profile.sim is not None or profile.browser is not None:
         checks.extend(_other_devices(facts))
         return checks
     if facts.capabilities_error:
         checks.append(Check("capabilities", Status.FAIL, facts.capabilities_error,
                             "export the variable (run refuses to start without it)"))
     checks.append(_node_check(profile, facts))
-    if is_loopback(profile.server or ""):
+    if is_loopback(profile.server or "") and profile.platform is not Platform.WEB:
         if profile.platform is Platform.ANDROID:
             checks.extend(_android_checks(profile, facts))
         else:
@@ -269,8 +295,14 @@ def _server_check(profile: DeviceProfile, facts: Facts) -> Check:
     name = f"device {profile.name}"
     if profile.sim is not None:
         variants = ", ".join(profile.sim.variants) or "default"
+        if profile.platform is Platform.WEB:
+            return Check(name, Status.OK, f"the simulated LinkedIn website (variants: "
+                         f"{variants}) in a {profile.browser} started here")  # fmt: skip
         return Check(name, Status.OK, f"simulated {profile.platform} phone (variants: "
                      f"{variants}); no Appium server, adb or SDK needed")  # fmt: skip
+    if profile.browser is not None:
+        return Check(name, Status.OK, f"{profile.browser} started here through Selenium's "
+                     f"own driver, opening {profile.base_url}")  # fmt: skip
     if facts.server is None:
         return Check(name, Status.FAIL, facts.server_error or "no server URL",
                      "export the variable, or fix the server: line in the devices file")
@@ -297,6 +329,36 @@ def _server_check(profile: DeviceProfile, facts: Facts) -> Check:
     return Check(f"Appium at {probe.url}", Status.OK,
                  detail + "; Appium 3 does not list its drivers over HTTP: "
                  "`appium driver list --installed` where it runs")  # fmt: skip
+
+
+def _browser_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
+    """A browser started here needs it and a chromedriver of the same major version."""
+    install = "install it (Debian: apt install chromium chromium-driver)"
+    if facts.browser is None:
+        return [Check(str(profile.browser), Status.FAIL, f"{profile.browser} is not on PATH",
+                      install)]
+    if facts.chromedriver is None:
+        return [Check("chromedriver", Status.FAIL, "chromedriver is not on PATH", install)]
+
+    def major(text: str) -> str:
+        return next((w.split(".")[0] for w in text.split() if w[:1].isdigit()), "?")
+
+    checks = [Check(str(profile.browser), Status.OK, facts.browser)]
+    if major(facts.browser) != major(facts.chromedriver):
+        checks.append(Check("chromedriver", Status.FAIL, f"{facts.chromedriver} does not "
+                            f"match {facts.browser}", "install the chromedriver of the "
+                            "browser's major version"))
+    else:
+        checks.append(Check("chromedriver", Status.OK, facts.chromedriver))
+    if profile.browser_profile:
+        if not facts.profile_exists:
+            checks.append(Check("browser profile", Status.FAIL, f"{profile.browser_profile} "
+                                "does not exist", "copy 'Profile Path' from chrome://version"))
+        else:
+            checks.append(Check("browser profile", Status.WARN, profile.browser_profile,
+                                "close the browser that uses this profile before a run: "
+                                "it can only be open once"))
+    return checks
 
 
 def _settings_check(profile: DeviceProfile) -> Check:

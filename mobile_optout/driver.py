@@ -2,8 +2,12 @@
 
 ``Driver`` is the small interface everything above talks to. ``AppiumDriver`` implements
 it with Appium-Python-Client over HTTP; tests point the very same class at the simulated
-phone or a real Appium server. Every call goes through ``AppiumDriver._call``, which
-counts round trips and converts third-party exceptions into ``mobile_optout.errors``:
+phone or a real Appium server. A web page is its web half (``web``): a browser behind a
+server (Appium's chromium driver, a Selenium Grid), an app's web view context, or a
+browser started here through Selenium's own Chromium driver (``BrowserDriver``, which
+only adds what a browser does instead of launching an app). Every call goes through
+``AppiumDriver._call``, which counts round trips and converts third-party exceptions into
+``mobile_optout.errors``:
 
     InvalidSessionId, connection reset        -> SessionLost
     server not answering (urllib3)            -> ServerUnreachable (names the URL)
@@ -20,10 +24,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
+import os
+import shutil
 import socket
+import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import urllib3.exceptions
 from appium import webdriver
@@ -33,6 +41,7 @@ from appium.options.ios import XCUITestOptions
 from appium.webdriver.client_config import AppiumClientConfig
 from appium.webdriver.common.appiumby import AppiumBy
 from selenium.common import exceptions as se
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
 from mobile_optout.errors import (
     DeviceError,
@@ -48,12 +57,13 @@ from mobile_optout.errors import (
 )
 from mobile_optout.expert import session_capabilities
 from mobile_optout.flow.model import AppId, Platform
-from mobile_optout.values import Rect, redact_url
+from mobile_optout.values import Browser, Rect, redact_url
 
 # The error classes are defined in errors.py; they stay importable from here.
 __all__ = [
     "STRATEGIES",
     "AppiumDriver",
+    "BrowserDriver",
     "Driver",
     "Element",
     "LocatorRejected",
@@ -84,6 +94,7 @@ STRATEGIES: dict[str, str] = {
     "android_uiautomator": AppiumBy.ANDROID_UIAUTOMATOR,
     "ios_predicate": AppiumBy.IOS_PREDICATE,
     "ios_class_chain": AppiumBy.IOS_CLASS_CHAIN,
+    "css": AppiumBy.CSS_SELECTOR,
 }
 
 
@@ -109,17 +120,22 @@ class Driver(Protocol):
     def app_state(self, app: AppId) -> int: ...
     def deep_link(self, url: str, app: AppId) -> None: ...
     def scroll(self, direction: str, area: Rect | None = None) -> None: ...
+    def contexts(self) -> list[str]: ...
+    def set_context(self, name: str) -> None: ...
     def quit(self) -> None: ...
 
 
 def build_options(
     platform: Platform, app: AppId | None, capabilities: Mapping[str, object] | None = None,
     settings: Mapping[str, object] | None = None,
+    browser: Browser | None = None,
 ) -> AppiumOptions:
     """Capabilities for a session: platform defaults, the flow's app, the expert settings,
     then the device's own capabilities and settings (which win: a device file may name
     another automation or platform, or want the driver's own idle wait back)."""
     options: AppiumOptions
+    if platform is Platform.WEB:
+        return browser_capabilities(browser or Browser(), capabilities or {})
     if platform is Platform.ANDROID:
         options = UiAutomator2Options()
         if app is not None:
@@ -149,14 +165,19 @@ def connect(
     timeout: float = 300.0,
     options: AppiumOptions | None = None,
     doctor: str = "mobile-optout doctor",
+    browser: Browser | None = None,
 ) -> AppiumDriver:
     """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone).
 
     ``capabilities`` and ``settings`` (Appium settings) are the device's own (they win over
     the defaults); ``timeout`` bounds one HTTP call, session creation included; ``doctor``:
-    the command that checks this device, named when the session cannot be opened."""
+    the command that checks this device, named when the session cannot be opened. A web
+    device's ``browser`` says how (a web session has no Appium settings); when it names a
+    browser to start here, ``url`` is the site itself (job.endpoint)."""
+    if platform is Platform.WEB and browser is not None and browser.name is not None:
+        return start_browser(browser, capabilities or {}, base_url=url)
     shown = redact_url(url)
-    opts = options or build_options(platform, app, capabilities, settings)
+    opts = options or build_options(platform, app, capabilities, settings, browser)
     # Credentials in the URL (device farms) travel as HTTP basic auth, never in the URL.
     parts = urlsplit(url)
     config = AppiumClientConfig(
@@ -172,7 +193,82 @@ def connect(
         remote = webdriver.Remote(shown, options=opts, client_config=config)
     except Exception as exc:  # converted right here; nothing else may escape
         raise _convert(exc, shown, opening=True, doctor=doctor) from exc
+    if platform is Platform.WEB:
+        return BrowserDriver(remote, shown, (browser or Browser()).base_url)
     return AppiumDriver(remote, platform, shown)
+
+
+# ---------------------------------------------------------------------------- browsers
+
+BROWSER_BINARIES = {
+    "chromium": ("chromium", "chromium-browser"),
+    "chrome": ("google-chrome", "google-chrome-stable", "chrome"),
+}
+WINDOW = "--window-size=1280,1000"
+
+
+def _browser_args(browser: Browser) -> list[str]:
+    """Chromium's switches: headless ones, and the user's own profile folder when named
+    (the copy of "Profile Path" in chrome://version: its parent is the user data dir)."""
+    args = [WINDOW]
+    if browser.headless:
+        args += ["--headless", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    if browser.profile_dir:
+        folder = Path(browser.profile_dir).resolve()
+        args += [f"--user-data-dir={folder.parent}", f"--profile-directory={folder.name}"]
+    return args
+
+
+def browser_capabilities(browser: Browser, capabilities: Mapping[str, object]
+                         ) -> AppiumOptions:
+    """A web session on a server: Appium's chromium driver (platformName: this machine's
+    OS unless the device says otherwise) or a Grid's Chrome; the device's capabilities win,
+    and its goog:chromeOptions args are added to ours."""
+    options = AppiumOptions()
+    host = {"darwin": "mac", "win32": "windows"}.get(sys.platform, "linux")
+    caps = dict(capabilities)
+    given = caps.pop("goog:chromeOptions", None)
+    chrome: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
+    chrome["args"] = [*_browser_args(browser), *chrome.get("args", [])]
+    options.load_capabilities({
+        "platformName": host, "browserName": "chrome", "appium:automationName": "Chromium",
+        **caps, "goog:chromeOptions": chrome,
+    })
+    return options
+
+
+def start_browser(browser: Browser, capabilities: Mapping[str, object], *, base_url: str
+                  ) -> BrowserDriver:
+    """A browser started here through Selenium's own Chromium driver (the ``chromedriver``
+    on PATH, never a download)."""
+    from selenium.webdriver import Chrome, ChromeOptions
+    from selenium.webdriver.chrome.service import Service
+
+    name = browser.name or "chromium"
+    shown = f"browser:{name}"
+    binary = next((p for b in BROWSER_BINARIES[name] if (p := shutil.which(b))), None)
+    driver_path = shutil.which("chromedriver")
+    if binary is None or driver_path is None:
+        missing = "chromedriver" if binary else name
+        raise SessionNotCreated(
+            f"cannot start {name}: {missing} is not on PATH (Debian: apt install chromium "
+            "chromium-driver; or scripts/setup --test)"
+        )
+    options = ChromeOptions()
+    options.binary_location = binary
+    chrome = capabilities.get("goog:chromeOptions")
+    extra = chrome.get("args", []) if isinstance(chrome, dict) else []
+    for arg in [*_browser_args(browser), *extra]:
+        options.add_argument(str(arg))
+    try:
+        remote = Chrome(service=Service(executable_path=driver_path), options=options)
+    except Exception as exc:  # converted right here; nothing else may escape
+        raise _convert(exc, shown, opening=True) from exc
+    return BrowserDriver(remote, shown, base_url)
 
 
 def _convert(exc: BaseException, url: str, *, opening: bool = False,
@@ -182,6 +278,8 @@ def _convert(exc: BaseException, url: str, *, opening: bool = False,
     msg = _short(exc)
     if isinstance(exc, DeviceError | StepFailed):
         return exc
+    if opening and isinstance(exc, se.NoSuchDriverException):
+        return SessionNotCreated(f"{url} could not start a browser driver: {msg}")
     if isinstance(exc, se.InvalidSessionIdException | se.NoSuchDriverException):
         return SessionLost(f"the session at {url} ended: {msg}")
     if isinstance(exc, se.SessionNotCreatedException):
@@ -240,11 +338,17 @@ class AppiumDriver:
 
     def __init__(self, remote: Any, platform: Platform, url: str) -> None:
         self._remote = remote
-        self.platform = platform
+        self.platform = platform  # WEB while in an app's web view
+        self.native_platform = platform
         self.url = url
         self.round_trips = 0
         self.tree_reads = 0
         self._size: tuple[int, int] | None = None
+
+    @property
+    def web(self) -> bool:
+        """A web page is in front: a browser, or an app's web view context."""
+        return self.platform is Platform.WEB
 
     @property
     def capabilities(self) -> Mapping[str, Any]:
@@ -252,9 +356,13 @@ class AppiumDriver:
         return caps
 
     def server_version(self) -> str:
-        """The server's version from GET /status ("3.1.0"); "" when it does not say."""
+        """The server's version from GET /status ("3.1.0"); "" when it does not say (a
+        browser started here through Selenium's own driver has no such call)."""
+        get_status = getattr(self._remote, "get_status", None)
+        if get_status is None:
+            return ""
         try:
-            status = self._call(self._remote.get_status)
+            status = self._call(get_status)
         except DeviceError:
             return ""
         build = status.get("build") if isinstance(status, dict) else None
@@ -274,7 +382,13 @@ class AppiumDriver:
         return value
 
     def page_source(self) -> str:
+        """The UI tree; on a web page the DOM snapshot of ``mobile_optout.webdom``."""
         self.tree_reads += 1
+        if self.web:
+            from mobile_optout.webdom import SNAPSHOT_JS
+
+            snapshot: str = self._call(lambda: self._remote.execute_script(SNAPSHOT_JS))
+            return snapshot
         source: str = self._call(lambda: self._remote.page_source)
         return source
 
@@ -289,7 +403,21 @@ class AppiumDriver:
         self._call(element.click)  # type: ignore[attr-defined]
 
     def tap_at(self, x: int, y: int) -> None:
-        self._call(lambda: self._remote.tap([(x, y)]))
+        if not self.web:
+            self._call(lambda: self._remote.tap([(x, y)]))
+            return
+        # A web page: the point (page coordinates) scrolled into view, then a real click.
+        from mobile_optout.webdom import IN_VIEW_JS
+
+        vx, vy = self._call(lambda: self._remote.execute_script(IN_VIEW_JS, x, y))
+
+        def click() -> None:
+            actions = ActionBuilder(self._remote)
+            pointer: Any = actions.pointer_action
+            pointer.move_to_location(int(vx), int(vy)).click()
+            actions.perform()
+
+        self._call(click)
 
     def type_into(self, element: Element, text: str, *, clear: bool) -> None:
         if clear:
@@ -314,6 +442,10 @@ class AppiumDriver:
         return base64.b64decode(data)
 
     def window_size(self) -> tuple[int, int]:
+        if self._size is None and self.web:
+            w, h = self._call(lambda: self._remote.execute_script(
+                "return [window.innerWidth, window.innerHeight]"))
+            self._size = (int(w), int(h))
         if self._size is None:
             r: dict[str, Any] = self._call(self._remote.get_window_rect)
             self._size = (int(r["width"]), int(r["height"]))
@@ -323,7 +455,7 @@ class AppiumDriver:
         return self._call(lambda: self._remote.execute_script(f"mobile: {script}", args))
 
     def _app_args(self, app: AppId) -> dict[str, Any]:
-        key = "appId" if self.platform is Platform.ANDROID else "bundleId"
+        key = "appId" if self.native_platform is Platform.ANDROID else "bundleId"
         return {key: app.app_id}
 
     def activate_app(self, app: AppId) -> None:
@@ -337,11 +469,16 @@ class AppiumDriver:
         return int(self._mobile("queryAppState", self._app_args(app)))
 
     def deep_link(self, url: str, app: AppId) -> None:
-        key = "package" if self.platform is Platform.ANDROID else "bundleId"
+        key = "package" if self.native_platform is Platform.ANDROID else "bundleId"
         self._mobile("deepLink", {"url": url, key: app.app_id})
 
     def scroll(self, direction: str, area: Rect | None = None) -> None:
-        if self.platform is Platform.ANDROID:
+        if self.web:
+            from mobile_optout.webdom import SCROLL_JS
+
+            sign = 1 if direction == "down" else -1
+            self._call(lambda: self._remote.execute_script(SCROLL_JS, sign))
+        elif self.platform is Platform.ANDROID:
             w, h = self.window_size()
             box = area or Rect(0, h // 5, w, h * 3 // 5)
             self._mobile(
@@ -352,7 +489,53 @@ class AppiumDriver:
         else:
             self._mobile("scroll", {"direction": direction})
 
+    def contexts(self) -> list[str]:
+        """NATIVE_APP and the app's web views (WEBVIEW_<package>), as Appium lists them."""
+        names: list[str] = self._call(lambda: self._remote.contexts)
+        return [str(n) for n in names]
+
+    def set_context(self, name: str) -> None:
+        """Talk to ``name`` from now on: a web view is then a web page (``web``)."""
+        self._call(lambda: self._remote.switch_to.context(name))
+        self.platform = self.native_platform if name.startswith("NATIVE") else Platform.WEB
+        self._size = None
+
     def quit(self) -> None:
         # A session that is already gone is quit enough.
         with contextlib.suppress(DeviceError):
             self._call(self._remote.quit)
+
+
+class BrowserDriver(AppiumDriver):
+    """``Driver`` for a browser: an app is a page under ``base_url`` (a launch opens it, a
+    deep link is a path or URL on it); everything else is the web half of AppiumDriver."""
+
+    def __init__(self, remote: Any, url: str, base_url: str) -> None:
+        super().__init__(remote, Platform.WEB, url)
+        self.base_url = base_url.rstrip("/") + "/"
+
+    def page_url(self, path: str) -> str:
+        """A flow's link or path, on this device's site (an absolute URL stays as it is)."""
+        return urljoin(self.base_url, path.lstrip("/")) if "://" not in path else path
+
+    def _open(self, url: str) -> None:
+        self._call(lambda: self._remote.get(url))
+
+    def activate_app(self, app: AppId) -> None:
+        self._open(self.page_url(app.app_id))
+
+    def terminate_app(self, app: AppId) -> None:
+        self._open("about:blank")
+
+    def app_state(self, app: AppId) -> int:
+        return 4  # a site is always there to open (signed in or not is the flow's question)
+
+    def deep_link(self, url: str, app: AppId) -> None:
+        self._open(self.page_url(url))
+
+    def contexts(self) -> list[str]:
+        return ["CHROMIUM"]  # a browser's one page
+
+    def set_context(self, name: str) -> None:
+        if name not in ("CHROMIUM", "WEBVIEW"):
+            raise Unsupported(f"a browser has no {name} context: only its page")

@@ -31,10 +31,12 @@ EXPERT_SETTINGS: dict[Platform, dict[str, Any]] = {
     Platform.ANDROID: {"waitForIdleTimeout": 0},
     # seconds; the runner's own settle waits for the screen to stop changing.
     Platform.IOS: {"animationCoolOffTimeout": 0},
+    Platform.WEB: {},  # a browser session (chromedriver) has no Appium settings
 }
 EXPERT_CAPABILITIES: dict[Platform, dict[str, Any]] = {
     Platform.ANDROID: {},
     Platform.IOS: {"appium:waitForQuiescence": False},
+    Platform.WEB: {},
 }
 
 

@@ -4,7 +4,8 @@ are used), with the same rules the runner matches by (``mobile_optout.locate``).
 
 Suggestions prefer what a user sees over internal ids that change between builds:
 a toggle -> ``switch_for`` the label in its own row (``Screen.label_of_switch``); a unique
-text -> the text; a unique accessibility label -> ``accessibility_id``; then the resource id;
+text -> the text; on a web page a role and name (a button that says "Me") -> ``role``/``name``;
+a unique accessibility label -> ``accessibility_id``; then the resource id;
 then the class. Each suggestion is checked against the screen: when no locator is unique,
 the first that finds the element gets ``index:``. Never an XPath, never cut short.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.errors import UsageError, Where
-from mobile_optout.flow.model import AppId, Flow, Group, Locator, Step, TextMatch
+from mobile_optout.flow.model import AppId, Flow, Group, Locator, Platform, Step, TextMatch
 from mobile_optout.locate import Node, Screen
 from mobile_optout.values import Mode, on_off
 
@@ -80,13 +81,22 @@ def _candidates(screen: Screen, node: Node) -> list[_Candidate]:
     """Locators for ``node`` in the order a person would rather read them."""
     found: list[_Candidate] = []
     label = screen.label_of_switch(node) if node.checkable else None
-    if label is not None and label is not node:  # a switch with its own text: that text
+    if label is not None and label is not node:
         named = _suggestion(screen, label)
         if named is not None:
             found.append((f"{{switch_for: {named[0]}}}", Locator(_HERE, switch_for=named[1])))
+    elif label is node and node.texts and "${" not in node.texts[0]:
+        # a switch that carries its own label (a web page's accessible name, a content-desc)
+        own = node.texts[0]
+        found.append((f"{{switch_for: {_yaml_str(own)}}}",
+                      Locator(_HERE, switch_for=Locator(_HERE, text=TextMatch("exact", own)))))
     for text in node.texts:
         if "${" not in text:  # a flow would read it as a variable
             found.append((_yaml_str(text), Locator(_HERE, text=TextMatch("exact", text))))
+    if node.role and node.texts and "${" not in node.texts[0]:  # web: a button that says "Me"
+        found.append((f"{{role: {node.role}, name: {_yaml_str(node.texts[0])}}}",
+                      Locator(_HERE, role=node.role,
+                              role_name=TextMatch("exact", node.texts[0]))))
     if node.accessibility_id:
         found.append((f"{{accessibility_id: {_yaml_str(node.accessibility_id)}}}",
                       Locator(_HERE, accessibility_id=node.accessibility_id)))
@@ -128,6 +138,8 @@ def default_app(profile: DeviceProfile) -> str | None:
     on any other device none (its screen is shown as it is)."""
     if profile.sim is None:
         return None
+    if profile.platform is Platform.WEB:
+        return "/feed/"  # the simulated website's first page
     from mobile_optout.sim.model import app_id, builtin_apps
 
     first = (profile.sim.apps or builtin_apps())[0]
@@ -181,8 +193,11 @@ def read_screen(url: str, profile: DeviceProfile, app: AppId | None) -> str:
     from mobile_optout.driver import connect
 
     driver = connect(url, profile.platform, app, capabilities=profile.capabilities,
-                     settings=profile.settings, timeout=profile.http_timeout)
+                     settings=profile.settings, timeout=profile.http_timeout,
+                     browser=profile.web)
     try:
+        if app is not None and profile.platform is Platform.WEB:
+            driver.activate_app(app)  # a browser opens on a blank page
         return driver.page_source()
     finally:
         driver.quit()

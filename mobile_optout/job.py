@@ -38,6 +38,7 @@ from mobile_optout.devices import (
     load_devices_or_builtin,
     resolve_capabilities,
     resolve_server,
+    resolve_web,
     safe_for_a_phone,
     unsafe_on_a_phone,
 )
@@ -103,8 +104,8 @@ def choose_devices(req: RunRequest) -> list[DeviceProfile]:
         if name not in VARIANTS:
             raise UsageError(f"--sim-variant: {unknown_variant(name)}")
     if req.server:
-        if req.platform not in ("android", "ios"):
-            raise UsageError("--server needs --platform android or --platform ios")
+        if req.platform not in tuple(Platform):
+            raise UsageError("--server needs --platform android, ios or web")
         return resolved([DeviceProfile(
             name=redact_url(req.server), platform=Platform(req.platform),
             where=Where("--server", 0), server=req.server, capabilities=dict(req.capabilities),
@@ -160,6 +161,7 @@ def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
     sim = profile.sim
     if req.sim_variants:
         sim = replace(sim, variants=tuple(req.sim_variants))
+    check_sim_variants(profile.platform, sim.variants)
     if req.sim_seed is not None:
         sim = replace(sim, seed=req.sim_seed)
     if req.sim_cost_model:
@@ -189,16 +191,30 @@ def parse_pairs(pairs: Sequence[str], flag: str) -> dict[str, str]:
     return values
 
 
+def check_sim_variants(platform: Platform, variants: Sequence[str]) -> None:
+    """A simulated device's variants exist (the website has its own list): else exit 2."""
+    from mobile_optout.sim.site import check_web_variants
+    from mobile_optout.sim.variants import check_variants
+
+    try:
+        (check_web_variants if platform is Platform.WEB else check_variants)(variants)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
              ) -> list[DeviceProfile]:
     """${ENV} in servers and capabilities, resolved before any device is touched: a missing
     variable is a usage error (exit 2), and the values never land in a file."""
     for d in devices:
-        if d.sim is None and not d.managed:
+        if d.sim is None and not d.managed and d.browser is None:
             resolve_server(d, environ)
     return [
-        d if d.sim is not None else replace(d, capabilities=_on_a_phone(d, resolve_capabilities(
-            d, environ)))
+        resolve_web(
+            d if d.sim is not None else replace(d, capabilities=_on_a_phone(
+                d, resolve_capabilities(d, environ))),
+            environ,
+        )
         for d in devices
     ]
 
@@ -252,20 +268,28 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
              ) -> Iterator[Served]:
     """Where to talk to: the device's server; an Appium started here for the block
     (``server: managed``; its log in ``log_dir``, stopped however the block ends); or a
-    simulated phone started here (its settings remembered in ``sim_state_dir``)."""
+    simulated phone started here (its settings remembered in ``sim_state_dir``). For a
+    browser started here (``browser:``) it is the site itself: its base_url, or the
+    simulated website's URL."""
     if profile.managed:
         with managed_endpoint(profile, environ, log_dir) as served:
             yield served
         return
     if profile.sim is None:
-        yield Served(resolve_server(profile, environ))
+        yield Served(profile.base_url if profile.browser else resolve_server(profile, environ))
         return
     from mobile_optout.sim import SimPhone
+    from mobile_optout.sim.site import SimSite
 
     state_file = None
     if sim_state_dir is not None:
         sim_state_dir.mkdir(parents=True, exist_ok=True)
         state_file = sim_state_dir / f"{profile.name}.json"
+    if profile.platform is Platform.WEB:
+        with SimSite(variants=profile.sim.variants, seed=profile.sim.seed,
+                     state_file=state_file) as site:
+            yield Served(site.url)
+        return
     phone = SimPhone(
         platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
         latency_ms=profile.sim.latency_ms, state_file=state_file, apps=profile.sim.apps,

@@ -1,15 +1,18 @@
-"""Matching locators against a UI tree: one rule set for both platforms.
+"""Matching locators against a UI tree: one rule set for every platform.
 
-A page source (UiAutomator2 ``hierarchy`` XML or XCUITest ``AppiumAUT`` XML) is parsed once
+A page source (UiAutomator2 ``hierarchy`` XML, XCUITest ``AppiumAUT`` XML, or a web page's
+DOM snapshot, see ``mobile_optout.webdom``) is parsed once
 into a ``Screen`` of platform-neutral ``Node``s. Every locator that can be answered from
 the tree is answered here, so one page-source read serves a target, its alternatives,
 the flow's interrupts and blockers all at once. Only ``android_uiautomator``,
-``ios_predicate`` and ``ios_class_chain`` need the server (``needs_server``).
+``ios_predicate``, ``ios_class_chain`` and ``css`` need the server (``needs_server``).
 
 Platform differences live here and in ``device.py`` only:
 - visible text: Android ``text`` and ``content-desc``; iOS ``label``, ``name`` and ``value``;
 - a toggle's state: Android ``checked`` on a checkable node; iOS ``value`` "1"/"0";
 - geometry: Android ``bounds="[l,t][r,b]"``; iOS ``x``/``y``/``width``/``height``.
+The web's own DOM-to-node rules (texts, accessible names, roles, aria-checked/checked) are
+in ``mobile_optout.webdom``; from the ``Node`` on, the web is matched by the same rules.
 
 Geometry decides belonging and what a finger reaches, because trees differ between
 platforms, builds and web views while frames do not:
@@ -37,7 +40,7 @@ from mobile_optout.errors import TransientDeviceError
 from mobile_optout.flow.model import Locator, Platform, TextMatch
 from mobile_optout.values import Rect
 
-SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain"})
+SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain", "css"})
 # What says "still loading": spinner classes, and texts such as "Loading...".
 LOADING_CLASSES = ("ProgressBar", "XCUIElementTypeActivityIndicator",
                    "XCUIElementTypeProgressIndicator")
@@ -48,14 +51,18 @@ DIALOG_CLASSES = frozenset({"XCUIElementTypeAlert", "XCUIElementTypeSheet", "and
 DIALOG_IDS = ("id/alertTitle", "id/parentPanel", "id/design_bottom_sheet", "id/bottom_sheet")
 # Toasts and snackbars: the transient notes an app shows after a failed save.
 NOTICE_IDS = ("id/snackbar_text", "id/snackbar", "id/toast")
+# The same on a web page, by ARIA role (a spinner is role=progressbar).
+WEB_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+WEB_NOTICE_ROLES = frozenset({"alert", "status"})
 _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
 _IOS_TOGGLES = frozenset({"XCUIElementTypeSwitch", "XCUIElementTypeToggle"})
+ROOT_TAGS = frozenset({"hierarchy", "AppiumAUT", "app", "webpage"})  # not elements
 _ON_OFF = re.compile(r"\b(on|off)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Node:
-    """One element of the UI tree, seen the same way on both platforms."""
+    """One element of the UI tree, seen the same way on every platform."""
 
     el: etree._Element
     platform: Platform
@@ -70,6 +77,7 @@ class Node:
     checked: bool | None
     selected: bool = False  # Android/iOS ``selected``, or an iOS "Selected" trait
     clickable: bool = False
+    role: str = ""  # web: the ARIA role (explicit or implied by the tag)
 
     @property
     def center(self) -> tuple[int, int] | None:
@@ -111,6 +119,10 @@ def _generic_node(el: etree._Element, platform: Platform) -> Node:
 
 
 def _node(el: etree._Element, platform: Platform) -> Node:
+    if platform is Platform.WEB:
+        from mobile_optout.webdom import web_node
+
+        return web_node(el)
     if el.get("class") is None and el.get("type") is None:
         return _generic_node(el, platform)
     if platform is Platform.ANDROID:
@@ -177,7 +189,7 @@ class Screen:
         self.nodes: list[Node] = []
         self._by_el: dict[etree._Element, Node] = {}
         for el in self.root.iter():
-            if not isinstance(el.tag, str) or el.tag in ("hierarchy", "AppiumAUT", "app"):
+            if not isinstance(el.tag, str) or el.tag in ROOT_TAGS:
                 continue
             node = _node(el, platform)
             self.nodes.append(node)
@@ -215,8 +227,11 @@ class Screen:
             return [switch] if switch is not None else []
         if kind == "xpath":
             assert loc.xpath is not None
+            xpath = loc.xpath
+            if self.platform is Platform.WEB and xpath.startswith("/html"):
+                xpath = "/webpage" + xpath  # the page's own absolute paths
             try:
-                hits = self.root.xpath(loc.xpath)
+                hits = self.root.xpath(xpath)
             except etree.XPathError as exc:
                 from mobile_optout.errors import LocatorRejected
 
@@ -380,6 +395,7 @@ class Screen:
         for n in self.nodes:
             if not n.displayed or not (
                 n.cls in DIALOG_CLASSES or n.resource_id.endswith(DIALOG_IDS)
+                or n.role in WEB_DIALOG_ROLES
             ):
                 continue
             if not any(self.inside(n, o) for o in out):
@@ -398,7 +414,8 @@ class Screen:
         """Texts of toasts and snackbars on screen."""
         return [
             t for n in self.nodes
-            if n.displayed and ("Toast" in n.cls or n.resource_id.endswith(NOTICE_IDS))
+            if n.displayed and ("Toast" in n.cls or n.resource_id.endswith(NOTICE_IDS)
+                                or n.role in WEB_NOTICE_ROLES)
             for t in n.texts
         ]
 
@@ -548,7 +565,7 @@ def _same_row(a: Node, b: Node) -> bool:
 
 
 def _is_loading(n: Node) -> bool:
-    if any(c in n.cls for c in LOADING_CLASSES):
+    if any(c in n.cls for c in LOADING_CLASSES) or n.role == "progressbar":
         return True
     return any(LOADING_TEXT.match(t) for t in n.texts)
 
@@ -572,6 +589,10 @@ def _matches(node: Node, loc: Locator) -> bool:
         return rid == want or (":id/" not in want and rid.endswith(":id/" + want))
     if loc.class_name is not None:
         return node.cls == loc.class_name
+    if loc.role is not None:
+        if node.role != loc.role.casefold():
+            return False
+        return loc.role_name is None or any(loc.role_name.matches(t) for t in node.texts)
     return False
 
 
@@ -608,7 +629,12 @@ def server_queries(locator: Locator, platform: Platform, *, exclude: Sequence[st
     selectors) or a ``MATCHES`` predicate over label, name and value (iOS), with the same
     case and whitespace rules as ``TextMatch``; a bare resource id matches with or without
     the app's package prefix, as in the tree. ``exclude``: labels (a denylist) a text
-    query must not match: the text it matched by neither is nor starts with one."""
+    query must not match: the text it matched by neither is nor starts with one.
+
+    None on a web page: there the DOM snapshot (``webdom``) answers, and ``css`` is asked
+    as the flow wrote it."""
+    if platform is Platform.WEB:
+        return None
     loc = locator.for_platform(platform)
     if loc is None:
         return []
@@ -636,7 +662,9 @@ def server_queries(locator: Locator, platform: Platform, *, exclude: Sequence[st
 
 def any_shown_query(locators: Sequence[Locator], platform: Platform) -> Query | None:
     """One server-side find that answers "does any of these show?" (for a flow's
-    interrupts); None when one of them cannot be asked that way."""
+    interrupts); None when one of them cannot be asked that way (always on a web page)."""
+    if platform is Platform.WEB:
+        return None
     clauses: list[str] = []
     for locator in locators:
         loc = locator.for_platform(platform)

@@ -529,7 +529,8 @@ def mo_device(request: pytest.FixtureRequest) -> Iterator[MoDevice]:
     profile = state.devices()[0]
     url = state.url_for(profile)
     driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
-                     settings=profile.settings, timeout=profile.http_timeout)
+                     settings=profile.settings, timeout=profile.http_timeout,
+                     browser=profile.web)
     try:
         yield MoDevice(profile=profile, url=url, driver=driver)
     finally:

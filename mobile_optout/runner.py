@@ -65,6 +65,7 @@ from mobile_optout.flow.model import (
     State,
     Step,
     Stop,
+    SwitchContext,
     Tap,
     TypeText,
     WaitFor,
@@ -303,7 +304,7 @@ class FlowRun:
                 return connect(self.url, self.profile.platform,
                                self.app if self.open_app else None,
                                options=self._options(), timeout=self.profile.http_timeout,
-                               doctor=doctor_command(self.profile))
+                               doctor=doctor_command(self.profile), browser=self.profile.web)
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise
@@ -320,7 +321,9 @@ class FlowRun:
         to launch a missing app refuses the whole session instead)."""
         app = self.app if self.open_app else None  # the studio: the screen as it is
         options = build_options(self.profile.platform, app, self.profile.capabilities,
-                                self.profile.settings)
+                                self.profile.settings, self.profile.web)
+        if self.profile.platform is Platform.WEB:
+            return options  # a browser has no app to launch
         if options.get_capability("appium:autoLaunch") is None:
             options.set_capability("appium:autoLaunch", False)
         return options
@@ -578,13 +581,16 @@ def doctor_command(profile: DeviceProfile) -> str:
 
 def device_info(caps: Mapping[str, Any]) -> str:
     """Model and OS from a session's capabilities (UiAutomator2: deviceManufacturer,
-    deviceModel, platformVersion; XCUITest: deviceName, platformVersion)."""
+    deviceModel, platformVersion; XCUITest: deviceName, platformVersion; a browser:
+    browserName, browserVersion)."""
 
     def cap(name: str) -> str:
         return str(caps.get(name) or caps.get(f"appium:{name}") or "").strip()
 
     model = " ".join(p for p in (cap("deviceManufacturer"), cap("deviceModel")) if p)
     model = model or cap("deviceName")
+    browser = " ".join(p for p in (cap("browserName"), cap("browserVersion")) if p)
+    model = " ".join(p for p in (model, browser) if p)  # web: the browser and its version
     platform = str(caps.get("platformName") or "").strip()
     system = " ".join(p for p in (_os_name(platform), cap("platformVersion")) if p)
     return " · ".join(p for p in (model, system) if p)
@@ -728,6 +734,11 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
                       f"back on a fresh screen")
 
 
+def _context(run: FlowRun, step: SwitchContext, record: StepRecord) -> None:
+    assert run.device is not None
+    record.message = run.device.switch_context(step.name, run.timeout_for(step))
+
+
 def _observation(run: FlowRun, step: EnsureSetting) -> tuple[SettingObservation, State]:
     """The setting's observation (made on first use) and its desired state."""
     spec = run.flow.setting(step.setting)
@@ -751,6 +762,7 @@ HANDLERS: dict[type[Step], Handler] = {
     Checkpoint: _checkpoint,
     Stop: _stop,
     EnsureSetting: _ensure_setting,
+    SwitchContext: _context,
 }
 
 
@@ -815,6 +827,8 @@ def installed_apps(url: str, profile: DeviceProfile, apps: Sequence[AppId | None
     """Which of the apps are on the device (``mobile: queryAppState``), asked in one session.
     A driver that cannot tell is taken to have them all (as ``Device.installed`` does)."""
     wanted = {a for a in apps if a is not None}
+    if profile.platform is Platform.WEB:
+        return wanted  # a site is always there to open (no session needed to know)
     driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
                      timeout=profile.http_timeout)  # no app named: none is launched
     try:

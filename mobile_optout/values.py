@@ -33,6 +33,21 @@ class Rect:
         return self.x + self.width // 2, self.y + self.height // 2
 
 
+DEFAULT_BASE_URL = "https://www.linkedin.com"
+
+
+@dataclass(frozen=True, slots=True)
+class Browser:
+    """How a web device reaches its site: ``name`` (chromium, chrome) a browser started
+    here, or None for a browser behind a server; ``base_url`` the site flows' paths are
+    joined to; ``headless``; ``profile_dir`` a browser profile folder (signed in)."""
+
+    base_url: str = DEFAULT_BASE_URL
+    name: str | None = None
+    headless: bool = False
+    profile_dir: str | None = None
+
+
 def redact_url(url: str) -> str:
     """``https://user:key@hub.example/wd/hub`` -> ``https://hub.example/wd/hub``."""
     parts = urlsplit(url)

@@ -94,23 +94,30 @@ def fake_session(appium_server: Any) -> Iterator[Any]:
 GRID_SESSION_TIMEOUT = 2.0  # seconds a queued session request waits before it is refused
 
 
+def ready_grid(relays: list[Any], workdir: Path) -> Any:
+    """A Grid (not started yet) relaying to ``relays``; a missing java or jar is
+    ``missing_tool``."""
+    from mobile_optout.grid import Grid
+
+    grid = Grid(relays, session_timeout=GRID_SESSION_TIMEOUT, workdir=workdir)
+    missing = grid.missing_prerequisite()
+    if missing:
+        missing_tool(missing)
+    return grid
+
+
 @pytest.fixture(scope="session")
 def fake_grid(appium_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A real Grid 4 hub with three relay nodes, all relaying to the fake-driver Appium
     server; each node offers one slot with a distinct ``appium:udid`` (fake-1..fake-3)."""
-    from mobile_optout.grid import Grid, Relay
+    from mobile_optout.grid import Relay
 
     relays = [
         Relay(appium_server.url, {"platformName": "Fake", "appium:automationName": "Fake",
                                   "appium:udid": f"fake-{i}"})
         for i in (1, 2, 3)
     ]  # fmt: skip
-    grid = Grid(relays, session_timeout=GRID_SESSION_TIMEOUT,
-                workdir=tmp_path_factory.mktemp("fake-grid"))  # fmt: skip
-    missing = grid.missing_prerequisite()
-    if missing:
-        missing_tool(missing)
-    with grid:
+    with ready_grid(relays, tmp_path_factory.mktemp("fake-grid")) as grid:
         yield grid
 
 
@@ -122,7 +129,7 @@ def sim_grid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, li
     from contextlib import ExitStack
 
     from mobile_optout.flow.model import Platform
-    from mobile_optout.grid import Grid, Relay
+    from mobile_optout.grid import Relay
     from mobile_optout.sim import SimPhone
 
     with ExitStack() as stack:
@@ -135,13 +142,37 @@ def sim_grid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, li
                               "appium:udid": f"sim-{i}"})
             for i, phone in enumerate(phones)
         ]  # fmt: skip
-        grid = Grid(relays, session_timeout=GRID_SESSION_TIMEOUT,
-                    workdir=tmp_path_factory.mktemp("sim-grid"))  # fmt: skip
-        missing = grid.missing_prerequisite()
-        if missing:
-            missing_tool(missing)
-        stack.enter_context(grid)
+        grid = stack.enter_context(ready_grid(relays, tmp_path_factory.mktemp("sim-grid")))
         yield grid, phones
+
+
+@pytest.fixture(scope="session")
+def web_grid(appium_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Grid 4 hub with one node offering Chromium on Linux, relayed to the Appium
+    server's chromium driver (a browser farm for web devices)."""
+    from mobile_optout.grid import Relay
+
+    stereotype = {"platformName": "linux", "browserName": "chrome",
+                  "appium:automationName": "Chromium"}
+    relays = [Relay(appium_server.url, stereotype)]
+    with ready_grid(relays, tmp_path_factory.mktemp("web-grid")) as grid:
+        yield grid
+
+
+# ------------------------------------------- real headless Chromium (marker: browser)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> dict[str, str]:
+    """Debian's chromium and chromium-driver (installed by scripts/setup --test): the paths
+    of both, for capabilities that name them."""
+    import shutil
+
+    found = {name: shutil.which(name) for name in ("chromium", "chromedriver")}
+    missing = [name for name, path in found.items() if path is None]
+    if missing:
+        missing_tool(f"{' and '.join(missing)} not on PATH; run scripts/setup --test")
+    return {name: str(path) for name, path in found.items()}
 
 
 # ------------------------------ every run on a simulated phone tells the truth (autouse)

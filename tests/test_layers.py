@@ -28,6 +28,8 @@ LAYERS = {
     "mobile_optout.driver": (*CONFIG, *RESULTS, *RUN, "mobile_optout.sim"),
     "mobile_optout.locate": (*CONFIG, *RESULTS, *RUN, "mobile_optout.driver",
                              "mobile_optout.sim"),
+    "mobile_optout.webdom": (*CONFIG, *RESULTS, *RUN, "mobile_optout.driver",
+                             "mobile_optout.sim"),
     "mobile_optout.located": ("mobile_optout.flow", "mobile_optout.devices", *RESULTS, *RUN,
                               "mobile_optout.sim"),
     "mobile_optout.results.store": ("mobile_optout.devices", "mobile_optout.driver",

@@ -55,18 +55,21 @@ CONTROL_KEYS = ("toggle", "choice", "status")
 MAX_ATTEMPTS = 3
 NO_PAYLOAD_KINDS = ("launch", "back")
 CONDITION_KEYS = ("platform", "visible", "not_visible", "param")
-APP_KEYS = {"android": ("package", "activity"), "ios": ("bundle_id",)}
+APP_KEYS = {"android": ("package", "activity"), "ios": ("bundle_id",), "web": ("url",)}
 # locator key in YAML -> Locator field
 LOCATOR_STRINGS = {
     "accessibility_id": "accessibility_id", "id": "resource_id", "class": "class_name",
     "xpath": "xpath", "android_uiautomator": "android_uiautomator",
-    "ios_predicate": "ios_predicate", "ios_class_chain": "ios_class_chain",
+    "ios_predicate": "ios_predicate", "ios_class_chain": "ios_class_chain", "css": "css",
+    "role": "role",
 }
 LOCATOR_FAMILIES = ("text", *LOCATOR_STRINGS, "any", "switch_for")
 PLATFORM_KEYS = tuple(p.value for p in Platform)
-LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index")
+LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index", "name")
 TEXT_MODES = ("exact", "contains", "regex")
 BOOL_WORDS = {"on": True, "off": False, "true": True, "false": False}
+CONTEXTS = ("native", "webview")
+CONTEXT_PREFIXES = ("NATIVE_APP", "WEBVIEW", "CHROMIUM")
 MAX_INCLUDES = 1000
 STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
 
@@ -227,7 +230,7 @@ class Compiler(Reader):
         if not families:
             if all(k.value in LOCATOR_KEYS for k, _ in node.items):
                 self.err(f, node.where, f"{what} needs one of: {', '.join(LOCATOR_FAMILIES)}, "
-                         "or android:/ios:")
+                         "or android:/ios:/web:")
             return None
         if len(families) > 1:
             names = " and ".join(f"'{k.value}'" for k in families)
@@ -238,6 +241,11 @@ class Compiler(Reader):
         if (index_node := node.get("index")) is not None:
             index = self.integer(f, index_node, "index", 0, 10_000)
         key = str(families[0].value)
+        name_key = node.key_node("name")
+        if name_key is not None and key != "role":
+            self.err(f, name_key.where, "name: (an accessible name) goes with role: only",
+                     "e.g. {role: button, name: Me}")
+            return None
         if key in PLATFORM_KEYS:
             per: list[tuple[Platform, Locator]] = []
             for plat in Platform:
@@ -265,6 +273,10 @@ class Compiler(Reader):
         if text is None:
             return None
         fields: dict[str, Any] = {LOCATOR_STRINGS[key]: text}
+        if (name_node := node.get("name")) is not None:
+            fields["role_name"] = self.text_match(f, name_node)
+            if fields["role_name"] is None:
+                return None
         return Locator(node.where, index=index, **fields)
 
     def text_match(self, f: _File, node: RawNode) -> TextMatch | None:
@@ -511,6 +523,17 @@ class Compiler(Reader):
                          ) -> Step | None:
         name = self.name(f, node, "checkpoint name", SHORT_NAME)
         return model.Checkpoint(where=where, name=name, **common) if name else None
+
+    def build_context(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
+                      ) -> Step | None:
+        name = self.text(f, node, "context")
+        if name is None:
+            return None
+        if name not in CONTEXTS and not name.startswith(CONTEXT_PREFIXES):
+            self.err(f, node.where, f"context must be native, webview or a context name "
+                     f"(WEBVIEW_..., NATIVE_APP), not '{name}'")
+            return None
+        return model.SwitchContext(where=where, name=name, **common)
 
     def build_group(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
                     ) -> Step | None:
@@ -939,7 +962,7 @@ class Compiler(Reader):
             return ()
         items = node.items if isinstance(node, RawSeq) else (node,)
         if not items:
-            self.err(f, node.where, "platforms must name at least one of: android, ios")
+            self.err(f, node.where, "platforms must name at least one of: android, ios, web")
         out: list[Platform] = []
         for item in items:
             value = self.choice(f, item, "platform", PLATFORM_KEYS)
@@ -1037,6 +1060,7 @@ BUILDERS: dict[str, Callable[[Compiler, _File, RawNode, Where, dict[str, Any]], 
     "checkpoint": Compiler.build_checkpoint,
     "stop": Compiler.build_stop,
     "ensure_setting": Compiler.build_ensure,
+    "context": Compiler.build_context,
 }
 assert set(BUILDERS) == set(model.STEP_KINDS), "every step kind needs a builder"
 

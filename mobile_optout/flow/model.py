@@ -23,6 +23,7 @@ from mobile_optout.errors import Where
 class Platform(StrEnum):
     ANDROID = "android"
     IOS = "ios"
+    WEB = "web"  # a website in a browser (Selenium's Chromium driver, or Appium's chromium)
 
 
 # ---------------------------------------------------------------------------- locators
@@ -61,6 +62,9 @@ class Locator:
     - ``accessibility_id``, ``resource_id``, ``class_name``, ``xpath``,
       ``android_uiautomator``, ``ios_predicate``, ``ios_class_chain``: server-side strategies.
     - ``any``: alternatives, the first that matches wins.
+    - ``css``: a CSS selector (web pages and web views; answered by the browser).
+    - ``role``: a web element's ARIA role (explicit, or implied by its tag), optionally
+      with ``role_name``, its accessible name (aria-label, aria-labelledby, <label>, text).
     - ``switch_for``: the checkable element (switch/toggle/checkbox) in the same row as
       the element that ``switch_for`` finds (label and switch are separate nodes on LinkedIn).
     - ``per_platform``: a different locator per platform.
@@ -77,6 +81,9 @@ class Locator:
     android_uiautomator: str | None = None
     ios_predicate: str | None = None
     ios_class_chain: str | None = None
+    css: str | None = None
+    role: str | None = None
+    role_name: TextMatch | None = None  # only with ``role``
     any: tuple[Locator, ...] = ()
     switch_for: Locator | None = None
     per_platform: tuple[tuple[Platform, Locator], ...] = ()
@@ -86,7 +93,8 @@ class Locator:
     def kind(self) -> str:
         for name in (
             "text", "accessibility_id", "resource_id", "class_name", "xpath",
-            "android_uiautomator", "ios_predicate", "ios_class_chain", "switch_for",
+            "android_uiautomator", "ios_predicate", "ios_class_chain", "css", "role",
+            "switch_for",
         ):
             if getattr(self, name) is not None:
                 return name
@@ -113,6 +121,8 @@ class Locator:
             return " | ".join(str(a) for a in self.any)
         if kind == "switch_for":
             return f"switch for ({self.switch_for})"
+        if kind == "role" and self.role_name is not None:
+            return f"role={self.role!r} name={self.role_name}"
         if kind == "per_platform":
             return ", ".join(f"{p}: {loc}" for p, loc in self.per_platform)
         return f"{kind}={getattr(self, kind)!r}"
@@ -339,11 +349,24 @@ class EnsureSetting(Step):
         return f"ensure {self.setting}"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwitchContext(Step):
+    """Move into the app's web view (``webview``: its page is then read and tapped like a
+    web page) or back to the app's own screens (``native``); a full context name as
+    Appium lists it (``WEBVIEW_com.example``) picks that one."""
+
+    KIND: ClassVar[str] = "context"
+    name: str  # "native" | "webview" | a context name
+
+    def describe(self) -> str:
+        return f"context {self.name}"
+
+
 STEP_KINDS: dict[str, type[Step]] = {
     cls.KIND: cls
     for cls in (
         Launch, Tap, TypeText, WaitFor, AssertVisible, AssertNotVisible, ScrollUntilVisible,
-        Back, Screenshot, Group, Checkpoint, Stop, EnsureSetting,
+        Back, Screenshot, Group, Checkpoint, Stop, EnsureSetting, SwitchContext,
     )
 }
 STEP_KINDS["include"] = Group  # `include: other.yaml` compiles to a Group with ``source``
@@ -357,7 +380,8 @@ class AppId:
     """How the app is known on one platform."""
 
     platform: Platform
-    app_id: str  # Android package or iOS bundle id
+    app_id: str  # Android package, iOS bundle id, or the web page a launch opens (a URL or
+    # a path, joined to the device's base_url)
     activity: str | None = None  # Android launch activity
 
 

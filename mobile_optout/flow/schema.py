@@ -40,13 +40,17 @@ _DESIRED: JSON = {
 }
 
 _LOCATOR_STRINGS: dict[str, str] = {
-    "accessibility_id": "Accessibility id: Android content-desc, iOS accessibility identifier.",
+    "accessibility_id": "Accessibility id: Android content-desc, iOS accessibility "
+    "identifier, web accessible name (aria-label).",
     "id": "Android resource-id (with or without the package prefix).",
     "class": "Element class, e.g. android.widget.Switch or XCUIElementTypeSwitch.",
     "xpath": "XPath over the page source (slow; prefer text or ids).",
     "android_uiautomator": "UiAutomator selector, e.g. new UiSelector().text(\"Settings\").",
     "ios_predicate": "iOS predicate string, e.g. label CONTAINS 'Privacy'.",
     "ios_class_chain": "iOS class chain, e.g. **/XCUIElementTypeSwitch[`label == 'x'`].",
+    "css": "Web: a CSS selector, answered by the browser, e.g. input[role=switch].",
+    "role": "Web: an ARIA role, explicit or implied by the tag (button, link, switch, "
+    "checkbox...); add name: to match its accessible name.",
 }
 
 
@@ -56,7 +60,7 @@ def _locator() -> JSON:
         *({"required": [k]} for k in _LOCATOR_STRINGS),
         {"required": ["any"]},
         {"required": ["switch_for"]},
-        {"anyOf": [{"required": ["android"]}, {"required": ["ios"]}]},
+        {"anyOf": [{"required": ["android"]}, {"required": ["ios"]}, {"required": ["web"]}]},
     ]
     properties: JSON = {
         "text": {
@@ -76,6 +80,12 @@ def _locator() -> JSON:
         },
         "android": {"description": "The locator on Android.", **_ref("locator")},
         "ios": {"description": "The locator on iOS.", **_ref("locator")},
+        "web": {"description": "The locator on web pages.", **_ref("locator")},
+        "name": {
+            "description": "With role: the accessible name (aria-label, its <label>, or its "
+            "text). A string matches exactly; or one of exact/contains/regex.",
+            "oneOf": [{"type": "string"}, _ref("textMatch")],
+        },
         "index": {
             "description": "Which match to take when several match (0 = the first).",
             "type": "integer", "minimum": 0,
@@ -90,6 +100,7 @@ def _locator() -> JSON:
                 "type": "object",
                 "properties": properties,
                 "additionalProperties": False,
+                "dependentRequired": {"name": ["role"]},
                 "oneOf": families,
             },
         ],
@@ -114,7 +125,7 @@ _CONDITION: JSON = {
     "step is reached).",
     "type": "object",
     "properties": {
-        "platform": {"description": "Only on this platform.", "enum": ["android", "ios"]},
+        "platform": {"description": "Only on this platform.", "enum": ["android", "ios", "web"]},
         "visible": {"description": "Only when this element is on screen.", **_ref("locator")},
         "not_visible": {"description": "Only when this element is not on screen.",
                         **_ref("locator")},
@@ -175,7 +186,8 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
             "additionalProperties": False,
         }],
     }),
-    "back": ("System back (Android) or the navigation bar's back button (iOS).", {
+    "back": ("System back (Android), the navigation bar's back button (iOS), or the "
+             "browser's back (web).", {
         "oneOf": [{"type": "null"}, {"type": "object", "maxProperties": 0}],
     }),
     "tap": ("Tap the element.", _ref("locator")),
@@ -254,6 +266,11 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
         "oneOf": [{"required": ["toggle"]}, {"required": ["choice"]},
                   {"required": ["status", "button"]}],
         "additionalProperties": False,
+    }),
+    "context": ("Move into the app's web view (webview) or back to its own screens "
+                "(native); or a context name as Appium lists it (WEBVIEW_...).", {
+        "type": "string",
+        "anyOf": [{"enum": ["native", "webview"]}, {"pattern": "^(NATIVE_APP|WEBVIEW|CHROMIUM)"}],
     }),
 }
 
@@ -351,7 +368,7 @@ def flow_json_schema() -> dict[str, Any]:
             "name": _string("The flow's name.", pattern="^[a-z0-9][a-z0-9._-]*$"),
             "description": _string("What the flow does."),
             "platforms": {
-                "description": "Where the flow runs: android, ios, or both.",
+                "description": "Where the flow runs: android, ios, web, or several.",
                 "oneOf": [
                     {"enum": platform_enum},
                     {"type": "array", "minItems": 1, "uniqueItems": True,
@@ -375,6 +392,14 @@ def flow_json_schema() -> dict[str, Any]:
                         "type": "object",
                         "properties": {"bundle_id": _string("iOS bundle id.")},
                         "required": ["bundle_id"],
+                        "additionalProperties": False,
+                    },
+                    "web": {
+                        "type": "object",
+                        "properties": {"url": _string(
+                            "The page a launch opens: a path joined to the device's "
+                            "base_url (e.g. /feed/), or a full URL.")},
+                        "required": ["url"],
                         "additionalProperties": False,
                     },
                 },

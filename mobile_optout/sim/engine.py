@@ -13,7 +13,6 @@ they were found on is still shown and their node is still rendered (not scrolled
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 import time
 from collections.abc import Sequence
@@ -33,6 +32,7 @@ from mobile_optout.sim.model import (
     load_app,
 )
 from mobile_optout.sim.render import Page, build_page, screenshot_png
+from mobile_optout.sim.statefile import load_settings, save_settings
 from mobile_optout.sim.tree import Builder, Node, ViewState
 
 
@@ -158,20 +158,10 @@ class Engine:
 
     # ------------------------------------------------------------------ persistence
     def _load_state(self) -> None:
-        if self.state_file is None or not self.state_file.exists():
-            return
-        data = json.loads(self.state_file.read_text(encoding="utf-8"))
-        for key, value in (data.get("settings") or {}).items():
-            if key in self.settings:
-                self.settings[key] = value if isinstance(value, str) else bool(value)
+        load_settings(self.state_file, self.settings)
 
-    def _save_state(self) -> None:
-        if self.state_file is None:
-            return
-        tmp = self.state_file.with_name(self.state_file.name + ".tmp")
-        tmp.write_text(json.dumps({"apps": list(self.apps), "settings": self.settings},
-                                  indent=2, sort_keys=True), encoding="utf-8")
-        tmp.replace(self.state_file)
+    def save_state(self) -> None:
+        save_settings(self.state_file, self.settings, apps=list(self.apps))
 
     # ------------------------------------------------------------------ inspection
     def now_ms(self) -> int:
@@ -474,7 +464,7 @@ class Engine:
 
     def _set(self, setting: str, value: SettingValue) -> None:
         self.settings[setting] = value
-        self._save_state()
+        self.save_state()
 
     def _spec(self, key: str) -> ElementSpec | None:
         """The model element a node was built from (its key is the spec's key)."""

@@ -42,10 +42,12 @@ from mobile_optout.sim.model import AppModel
 from mobile_optout.sim.render import ios_accessible
 from mobile_optout.sim.tree import Node
 from mobile_optout.sim.variants import check_variants
+from mobile_optout.sim.webview import WebView, WebViewError
 
 ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf"
 SIM_VERSION = "3.x-sim"
 POLL = 0.05  # how often an implicit wait looks again (server side)
+NATIVE = "NATIVE_APP"
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Session:
     ids: dict[Handle, str] = field(default_factory=dict)
     commands: int = 0
     dead: bool = False
+    context: str = "NATIVE_APP"  # or the WebView's context: commands are relayed to it
 
     def element_id(self, handle: Handle) -> str:
         eid = self.ids.get(handle)
@@ -135,6 +138,7 @@ class SimPhone:
         self.engine = Engine(self.platform, self.variants, seed,
                              Path(state_file) if state_file is not None else None, apps)
         self.sessions: dict[str, Session] = {}
+        self.webview: WebView | None = None  # LinkedIn's settings WebView, once entered
         self.session_count = 0
         self.crashed = False
         self._server: _Server | None = None
@@ -162,6 +166,9 @@ class SimPhone:
 
     def stop(self) -> None:
         server, self._server = self._server, None
+        if self.webview is not None:
+            self.webview.stop()
+            self.webview = None
         if server is None:
             return
         self._stopping.set()  # ends every command's wait at once
@@ -371,6 +378,11 @@ class SimPhone:
                 raise _err(404, "invalid session id",
                            "A session is either terminated or not started "
                            "(the app crashed and the session died)")
+        if session.context != NATIVE and not rest.startswith("/context") and not (
+                rest.startswith("/execute") and str(body.get("script", "")).startswith("mobile:")):
+            # to the page (outside the lock: it calls back); no UiAutomator2 idle wait or
+            # cost here: a web view's commands go to its chromedriver
+            return self.relay(method, rest, body)
         self._charge(session, method, rest, body)
         for verb, pattern, fn, is_element in ROUTES:
             if verb != method:
@@ -386,6 +398,70 @@ class SimPhone:
             return fn(self, session, body, *m.groups())
         raise _err(404, "unknown command",
                    f"The requested resource could not be found ({method} /session/:id{rest})")
+
+    # ------------------------------------------------------------------ the WebView
+    @property
+    def webview_name(self) -> str:
+        return f"WEBVIEW_{self.engine.model.package}"
+
+    def contexts(self) -> list[str]:
+        """NATIVE_APP, plus the settings WebView while one of its pages is in front."""
+        engine = self.engine
+        with engine.lock:
+            spec = engine.model.screen(engine.current.screen)
+            shown = (self.platform is Platform.ANDROID and engine.app_running and spec.web
+                     and not engine.render().loading and engine.dialog is None)
+        return [NATIVE, self.webview_name] if shown else [NATIVE]
+
+    def enter(self, session: Session, name: str) -> None:
+        """POST /context: into the WebView (its page follows the phone's screen) or back
+        (the phone's screen follows the page the WebView shows)."""
+        engine = self.engine
+        if name == NATIVE:
+            if session.context != NATIVE and self.webview is not None:
+                screen = self.webview.screen()
+                with engine.lock:
+                    if screen is not None and screen != engine.current.screen:
+                        engine.goto(screen)
+            session.context = NATIVE
+            return
+        if name not in self.contexts():
+            raise _err(400, "no such context", f"No such context found: {name!r} (available: "
+                       f"{', '.join(self.contexts())})")
+        if self.webview is None:
+            self.webview = WebView(engine.settings, engine.lock, self.variants,
+                                   on_save=self._saved_in_webview)
+            try:
+                self.webview.start()
+            except WebViewError as exc:
+                self.webview = None
+                raise _err(500, "unknown error", str(exc)) from exc
+        self.webview.show(engine.current.screen)
+        session.context = name
+
+    def _saved_in_webview(self, setting: str, value: bool) -> None:
+        engine = self.engine  # (called under the engine's lock, by the site)
+        engine.record("save", setting=setting, context=self.webview_name, value=value)
+        engine.save_state()
+
+    def relay(self, method: str, rest: str, body: dict[str, Any]) -> Relayed:
+        """A web-context command to the WebView's chromedriver. A click or a pointer tap is
+        logged as the phone's own ``tap`` (in the WebView: no element of the phone's)."""
+        assert self.webview is not None
+        taps = 0
+        if method == "POST" and re.fullmatch(r"/element/[^/]+/click", rest):
+            taps = 1
+        elif method == "POST" and rest == "/actions":
+            taps = sum(1 for source in body.get("actions") or [] if isinstance(source, dict)
+                       for act in source.get("actions") or []
+                       if isinstance(act, dict) and act.get("type") == "pointerDown")
+        if taps:
+            with self.engine.lock:
+                for _ in range(taps):
+                    self.engine.taps += 1
+                    self.engine.record("tap", context=self.webview_name)
+        status, payload = self.webview.forward(method, rest, body)
+        return Relayed(status, payload)
 
     # ------------------------------------------------------------------ helpers
     def node(self, session: Session, eid: str) -> tuple[Node, Rendering]:
@@ -499,7 +575,11 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw.strip() else {}
             if not isinstance(body, dict):
                 raise invalid_argument("the request body must be a JSON object")
-            payload = {"value": self.server.phone.handle(method, self.path, body)}
+            answer = self.server.phone.handle(method, self.path, body)
+            if isinstance(answer, Relayed):  # the WebView's chromedriver answered
+                status, payload = answer.status, answer.payload
+            else:
+                payload = {"value": answer}
         except json.JSONDecodeError as exc:
             status, payload = 400, _error_body("invalid argument", f"bad JSON body: {exc}")
         except EngineError as exc:
@@ -523,12 +603,38 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("DELETE")
 
 
+@dataclass(frozen=True, slots=True)
+class Relayed:
+    """An answer from the WebView's chromedriver, sent on as it came."""
+
+    status: int
+    payload: Any
+
+
 def _error_body(error: str, message: str) -> dict[str, Any]:
     return {"value": {"error": error, "message": message, "stacktrace": ""}}
 
 
 # ====================================================================== commands
 # Each takes (phone, session, body, *path groups) and returns the JSON "value".
+
+
+@route("GET", "/contexts")
+def get_contexts(phone: SimPhone, session: Session, body: dict[str, Any]) -> list[str]:
+    return phone.contexts()
+
+
+@route("GET", "/context")
+def get_context(phone: SimPhone, session: Session, body: dict[str, Any]) -> str:
+    return session.context
+
+
+@route("POST", "/context")
+def set_context(phone: SimPhone, session: Session, body: dict[str, Any]) -> None:
+    name = body.get("name")
+    if not isinstance(name, str) or not name:
+        raise invalid_argument("'name' is required: a context name from GET /contexts")
+    phone.enter(session, name)
 
 
 @route("POST", "/timeouts")

@@ -25,10 +25,12 @@ INVALID = sorted((REPO / "tests" / "data" / "devices_invalid").glob("*.yaml"))
 def test_shipped_devices_file_has_the_simulated_phones(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     file = load_devices(Path("devices.yaml"))
-    assert list(file.devices) == ["sim-android", "sim-ios"]
+    assert list(file.devices) == ["sim-android", "sim-ios", "sim-web"]
     assert file.default().name == "sim-android"
     assert file.get("sim-ios").platform is Platform.IOS
     assert file.get("sim-ios").endpoint == "sim:ios"
+    web = file.get("sim-web")
+    assert (web.platform, web.browser, web.headless) == (Platform.WEB, "chromium", True)
 
 
 def _uncommented_examples() -> str:

@@ -16,7 +16,8 @@ filterwarnings = error
 @pytest.mark.parametrize(("param", "says"), [
     ("ROTUE=link", "*--mo-param ROTUE: no chosen flow declares a param ROTUE "
                    "(did you mean 'ROUTE'?)*"),
-    ("ROUTE=lnk", "*genai-training.yaml:12:3: param ROUTE: 'lnk' is not one of menu, link*"),
+    ("ROUTE=lnk",
+     "*genai-training.yaml:16:3: param ROUTE: 'lnk' is not one of menu, link, webview*"),
 ])
 def test_a_bad_mo_param_stops_the_session_before_any_flow_runs(
     param: str, says: str, pytester: pytest.Pytester, flows_dir: Path,

@@ -115,7 +115,7 @@ def test_flows_in_the_test_paths_are_left_alone_without_a_device_option(
 
     assert item_ids(quiet) == []
     assert quiet.ret == pytest.ExitCode.NO_TESTS_COLLECTED
-    quiet.stdout.fnmatch_lines(["mobile-optout: 2 flow file(s) seen but not collected; *"])
+    quiet.stdout.fnmatch_lines(["mobile-optout: 3 flow file(s) seen but not collected; *"])
     assert item_ids(named) == ["flows/linkedin/android.yaml::sim-android"]  # default device
 
 
@@ -141,6 +141,7 @@ def test_one_item_per_device_of_the_flows_platforms(
         "both.yaml::sim-ios",
         "flows/linkedin/android.yaml::sim-android",
         "flows/linkedin/ios.yaml::sim-ios",
+        "flows/linkedin/web.yaml::sim-web",
     ]
 
 
@@ -156,6 +157,7 @@ def test_flow_tags_select_items_with_dash_m_under_strict_markers(
 
     assert item_ids(linkedin) == [
         "flows/linkedin/android.yaml::sim-android", "flows/linkedin/ios.yaml::sim-ios",
+        "flows/linkedin/web.yaml::sim-web",
     ]
     assert item_ids(smoke) == ["both.yaml::sim-android", "both.yaml::sim-ios"]
 

@@ -7,34 +7,52 @@ import signal
 import subprocess
 import sys
 import urllib.request
+from typing import Any
 
 import pytest
 
 
-def test_sim_command_serves_until_interrupted() -> None:
-    command = [sys.executable, "-m", "mobile_optout", "sim", "--platform", "ios",
-               "--variant", "already-off", "--seed", "3"]
+def serve_then_stop(platform: str, *args: str) -> tuple[list[str], dict[str, Any]]:
+    """Start `mobile-optout sim --platform P ARGS`, read what it prints up to its inspect
+    line and its /sim/state, then Ctrl-C it; it must exit 0."""
+    command = [sys.executable, "-m", "mobile_optout", "sim", "--platform", platform, *args]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as proc:
         try:
             assert proc.stdout is not None
-            first = proc.stdout.readline()
-            assert first.startswith("simulated ios phone at http://127.0.0.1:")
-            url = first.rsplit(" ", 1)[1].strip()
-            assert "already-off" in proc.stdout.readline()
+            lines = [proc.stdout.readline()]
+            while not lines[-1].startswith("inspect:") and lines[-1]:
+                lines.append(proc.stdout.readline())
+            url = lines[0].rsplit(" ", 1)[1].strip()
             with urllib.request.urlopen(url + "/sim/state", timeout=5) as response:
-                state = json.loads(response.read())["value"]
-            assert state["platform"] == "ios"
-            assert state["settings"]["generative_ai_training"] is False
+                state: dict[str, Any] = json.loads(response.read())["value"]
             proc.send_signal(signal.SIGINT)
             assert proc.wait(timeout=10) == 0
         finally:
             if proc.poll() is None:
                 proc.kill()
             proc.communicate()
+    return lines, state
 
 
-@pytest.mark.parametrize("args", [["--variant", "nope"], ["--port", "5555"]])
+def test_sim_command_serves_until_interrupted() -> None:
+    lines, state = serve_then_stop("ios", "--variant", "already-off", "--seed", "3")
+
+    assert lines[0].startswith("simulated ios phone at http://127.0.0.1:")
+    assert "already-off" in lines[1]
+    assert state["platform"] == "ios"
+    assert state["settings"]["generative_ai_training"] is False
+
+
+def test_sim_command_serves_the_website() -> None:
+    lines, state = serve_then_stop("web", "--variant", "renamed")
+
+    assert lines[0].startswith("simulated LinkedIn website at http://127.0.0.1:")
+    assert (state["platform"], state["variants"]) == ("web", ["renamed"])
+
+
+@pytest.mark.parametrize("args", [["--variant", "nope"], ["--port", "5555"],
+                                  ["--platform", "web", "--variant", "gear-route"]])
 def test_sim_command_rejects_bad_input(args: list[str]) -> None:
     done = subprocess.run([sys.executable, "-m", "mobile_optout", "sim", *args],
                           capture_output=True, text=True, timeout=30, check=False)
