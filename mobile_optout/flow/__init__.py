@@ -72,7 +72,7 @@ def not_a_flow(path: Path) -> LocatedError | None:
 
     shown = display_path(path)
     if not path.exists():
-        return FlowError(Where(shown, 1, 1), "no such file or folder")
+        return FlowError(Where(shown, 1, 1), "no such file or folder" + _builtin_hint(path))
     if not is_flow_file(path):
         return FlowError(Where(shown, 1, 1), "not a flow file: its top level has no "
                          "'mobile-optout: flow' line")
@@ -101,3 +101,15 @@ def load_flows(paths: Sequence[Path]) -> list[Flow]:
             errors.append(exc)
     raise_all(errors)
     return flows
+
+
+def _builtin_hint(path: Path) -> str:
+    """For a mistyped built-in flow name (``linkdin``): the name meant, and where the
+    names are listed."""
+    if len(path.parts) != 1 or path.is_absolute():
+        return ""
+    from mobile_optout.catalogue import names
+    from mobile_optout.errors import did_you_mean
+
+    hint = did_you_mean(path.name, names())
+    return f" nor a built-in flow ({hint} `mobile-optout flows` lists them)" if hint else ""

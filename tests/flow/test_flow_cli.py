@@ -134,3 +134,10 @@ def test_devices_with_a_missing_named_file_exits_2(tmp_path: Path) -> None:
     done = run("devices", "--devices", "nope.yaml", cwd=tmp_path)
     assert done.returncode == 2
     assert "devices file not found: nope.yaml" in done.stderr
+
+
+def test_a_mistyped_built_in_flow_name_gets_the_name_meant(tmp_path: Path) -> None:
+    done = run("validate", "linkdin", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "linkdin:1:1: no such file or folder" in done.stderr + done.stdout
+    assert "did you mean 'linkedin'?" in done.stderr + done.stdout
