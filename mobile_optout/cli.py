@@ -668,9 +668,12 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
               help="Answer each command in the time a real phone takes (docs/simulator.md).")
 @click.option("--state", "state_file", type=click.Path(path_type=Path),
               help="JSON file keeping the phone's app settings across runs.")
+@click.option("--source", "source_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Serve a saved page source (uiautomator dump, Appium or WDA source) as "
+              "the phone's screen; its switches flip when tapped.")
 def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool,
                 apps: tuple[str, ...], port: int, latency_ms: int, seed: int, cost_model: bool,
-                state_file: Path | None) -> int:
+                state_file: Path | None, source_file: Path | None) -> int:
     """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C; with
     --platform web, the simulated LinkedIn website instead.
 
@@ -683,6 +686,8 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
     from mobile_optout.sim import VARIANTS, SimPhone
     from mobile_optout.sim.site import WEB_VARIANTS, SimSite
 
+    if source_file is not None:
+        return _serve_saved_screen(source_file, port)
     if list_variants:
         listed = WEB_VARIANTS if platform == "web" else VARIANTS
         console.table(["variant", "what it does"], listed.items())
@@ -728,6 +733,30 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
             threading.Event().wait()
         except KeyboardInterrupt:
             console.say(f"stopping the simulated {what}")
+    return 0
+
+
+def _serve_saved_screen(path: Path, port: int) -> int:
+    """``sim --source FILE``: a saved page source served as a phone (``sim.replay``)."""
+    import threading
+
+    from mobile_optout.sim.replay import ReplayPhone
+
+    phone = ReplayPhone(path, port=port)  # not a UI dump: a UsageError naming the file
+    try:
+        phone.start()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+    try:
+        console.say(f"saved screen {path} ({phone.platform.value}) at {phone.url}")
+        console.say(f"its screen: mobile-optout inspect --server {phone.url} "
+                    f"--platform {phone.platform.value}")
+        console.say(f"its state: {phone.url}/sim/state  (Ctrl-C stops)")
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        console.say("stopping the saved screen")
+    finally:
+        phone.stop()
     return 0
 
 

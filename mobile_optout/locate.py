@@ -492,12 +492,17 @@ def identity_names(loc: Locator, texts: Sequence[str]) -> list[str]:
 
 
 def _screen_size(root: etree._Element) -> tuple[int, int] | None:
-    """Android: the hierarchy root's width/height; iOS: the application element's."""
+    """Android: the hierarchy root's width/height (a raw dump: its top windows' frames);
+    iOS: the application element's."""
     candidates = [root, *list(root)[:1]]
     for el in candidates:
         w, h = el.get("width"), el.get("height")
         if w and h and w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0:
             return int(w), int(h)
+    # a raw uiautomator dump: its windows' frames, from the top-left corner
+    frames = [m for el in list(root)[:4] if (m := _BOUNDS.fullmatch(el.get("bounds") or ""))]
+    if frames and all(int(m.group(1)) == 0 and int(m.group(2)) == 0 for m in frames[:1]):
+        return max(int(m.group(3)) for m in frames), max(int(m.group(4)) for m in frames)
     return None
 
 
