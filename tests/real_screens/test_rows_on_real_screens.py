@@ -9,12 +9,12 @@ from functools import cache
 
 import pytest
 import yaml
+from real_screens.real_corpus import Case, cases
 
 from mobile_optout.errors import Where
 from mobile_optout.flow.model import Locator, Platform, TextMatch
 from mobile_optout.inspection import describe, inspect_source
 from mobile_optout.locate import Screen
-from tests.real_screens.corpus import Case, cases
 
 HERE = Where("real-screens", 1)
 CASES = cases()

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from real_screens.real_corpus import DATA, Case, cases
 
 from mobile_optout.cli import cli
 from mobile_optout.driver import connect
 from mobile_optout.flow.model import AppId, Platform
 from mobile_optout.locate import Screen
 from mobile_optout.sim.replay import ReplayPhone
-from tests.real_screens.corpus import DATA, Case, cases
 
 # one labelled control per screen that has any (a subset: each run takes a settle window)
 E2E = list({c.file: c for c in cases() if c.kind == "control"}.values())
