@@ -174,7 +174,12 @@ class Rows:
             return level
         if level:
             return self._beside(label, level)
-        return [c for c in pool if label in self._block(c)]
+        rows = [c for c in pool if label in self._block(c)]
+        if len(rows) == 2:  # a line between two rows belongs to the nearer control
+            near, far = sorted(rows, key=lambda c: _vertical_gap(label, c))
+            if _vertical_gap(label, near) < _vertical_gap(label, far):
+                return [near]
+        return rows
 
     def _beside(self, label: Node, level: list[Node]) -> list[Node]:
         """Of several controls level with the label, the one directly beside it. Two
@@ -376,3 +381,11 @@ def _follows(upper: Node, lower: Node) -> bool:
         return False
     gap = lower.bounds.y - (upper.bounds.y + upper.bounds.height)
     return gap <= min(upper.bounds.height, lower.bounds.height) // 2
+
+
+def _vertical_gap(a: Node, b: Node) -> int:
+    """The space between two frames one above the other (0 when they overlap)."""
+    if a.bounds is None or b.bounds is None:
+        return 10**6
+    return max(0, b.bounds.y - (a.bounds.y + a.bounds.height),
+               a.bounds.y - (b.bounds.y + b.bounds.height))
