@@ -140,25 +140,40 @@ class Rows:
             if len(held) >= 2:
                 return el, None
             if len(held) == 1:
-                if node is not None and self._row_like(el, node, held[0]):
+                if node is not None and self._row_like(el, node, held[0], label):
                     return el, held[0]
                 return el, None
             el = el.getparent()
         return None, None
 
-    def _row_like(self, el: etree._Element, node: Node, control: Node) -> bool:
+    def _row_like(self, el: etree._Element, node: Node, control: Node, label: Node) -> bool:
         size = self.screen.size
         if size is not None and node.bounds is not None \
                 and node.bounds.height > ROW_SHARE_OF_SCREEN * size[1]:
             return False
         # The part of the container the control is in must not say something of its own:
         # then it is another row in a group of rows, with its own label.
-        part: etree._Element = control.el
-        while (up := part.getparent()) is not None and up is not el:
-            part = up
-        return not any(
-            self._says(n) for sub in part.iter()
-            if (n := self.screen.node_of(sub)) is not None and self.own_control(n) is None)
+        part = self._part(el, control.el)
+        if any(self._says(n) for sub in part.iter()
+               if (n := self.screen.node_of(sub)) is not None and self.own_control(n) is None):
+            return False
+        # Nor may the label's part be a row of its own stacked above or below the control:
+        # a tappable frame across the control's column that does not reach its centre.
+        own = self.screen.node_of(self._part(el, label.el))
+        if own is None or own.bounds is None or control.bounds is None:
+            return True
+        x, y = control.bounds.center
+        b = own.bounds
+        across = b.x <= x < b.x + b.width
+        level = b.y <= y < b.y + b.height
+        return not (own.clickable and across and not level)
+
+    @staticmethod
+    def _part(container: etree._Element, el: etree._Element) -> etree._Element:
+        """The child of ``container`` that holds ``el`` (``el`` itself when it is one)."""
+        while (up := el.getparent()) is not None and up is not container:
+            el = up
+        return el
 
     @staticmethod
     def _says(node: Node) -> bool:
