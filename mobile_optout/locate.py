@@ -134,7 +134,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
         from mobile_optout.webdom import web_node
 
         return web_node(el)
-    if el.get("class") is None and el.get("type") is None:
+    if el.get("class") is None and el.get("type") is None and el.get("bounds") is None:
         return _generic_node(el, platform)
     if platform is Platform.ANDROID:
         m = _BOUNDS.fullmatch(_attr(el, "bounds"))

@@ -135,3 +135,10 @@ def test_a_label_with_a_switch_and_an_unlabelled_checkbox_is_ambiguity() -> None
                   node(SWITCH, "[876,302][1032,398]", checked=True))
     match = screen.switch_for(Locator(HERE, text=TextMatch("exact", "Use my data")))
     assert match.switch is None and "2 switches could belong" in match.problem()
+
+
+def test_a_compose_checkable_node_with_no_class_name_is_a_switch() -> None:
+    row = ('<node text="" content-desc="" checkable="true" checked="false" clickable="true" '
+           'bounds="[900,300][1030,380]"/>')
+    screen = page(node(TEXT, "[48,300][800,380]", "Use my data"), row)
+    assert switch_of(screen, "Use my data") == "[900,300][1030,380]"
