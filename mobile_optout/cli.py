@@ -687,7 +687,9 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
     from mobile_optout.sim.site import WEB_VARIANTS, SimSite
 
     if source_file is not None:
-        return _serve_saved_screen(source_file, port)
+        from mobile_optout.sim.replay import serve
+
+        return serve(source_file, port, console.say)
     if list_variants:
         listed = WEB_VARIANTS if platform == "web" else VARIANTS
         console.table(["variant", "what it does"], listed.items())
@@ -733,30 +735,6 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
             threading.Event().wait()
         except KeyboardInterrupt:
             console.say(f"stopping the simulated {what}")
-    return 0
-
-
-def _serve_saved_screen(path: Path, port: int) -> int:
-    """``sim --source FILE``: a saved page source served as a phone (``sim.replay``)."""
-    import threading
-
-    from mobile_optout.sim.replay import ReplayPhone
-
-    phone = ReplayPhone(path, port=port)  # not a UI dump: a UsageError naming the file
-    try:
-        phone.start()
-    except OSError as exc:
-        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
-    try:
-        console.say(f"saved screen {path} ({phone.platform.value}) at {phone.url}")
-        console.say(f"its screen: mobile-optout inspect --server {phone.url} "
-                    f"--platform {phone.platform.value}")
-        console.say(f"its state: {phone.url}/sim/state  (Ctrl-C stops)")
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        console.say("stopping the saved screen")
-    finally:
-        phone.stop()
     return 0
 
 

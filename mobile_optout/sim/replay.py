@@ -190,6 +190,36 @@ class ReplayPhone:
         return etree.tostring(self.root, encoding="unicode")
 
 
+def serve(path: Path, port: int, say: Callable[[str], None]) -> int:
+    """``sim --source FILE``: serve the saved screen until Ctrl-C (or SIGTERM); ``say``
+    prints a line. Not a UI dump, or a busy port: a ``UsageError``."""
+    import signal
+
+    from mobile_optout.errors import UsageError
+
+    phone = ReplayPhone(path, port=port)
+    try:
+        phone.start()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops it as cleanly as Ctrl-C
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        say(f"saved screen {path} ({phone.platform.value}) at {phone.url}")
+        say(f"its screen: mobile-optout inspect --server {phone.url} "
+            f"--platform {phone.platform.value}")
+        say(f"its state: {phone.url}/sim/state  (Ctrl-C stops)")
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        say("stopping the saved screen")
+    finally:
+        phone.stop()
+    return 0
+
+
 def _describe(el: El) -> str:
     cls = el.get("class") or el.get("type") or str(el.tag)
     said = el.get("text") or el.get("content-desc") or el.get("label") or el.get("name") or ""
