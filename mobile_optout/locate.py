@@ -11,7 +11,8 @@ Platform differences live here and in ``device.py`` only:
 - visible text: Android ``text`` and ``content-desc``; iOS ``label``, ``name`` and ``value``.
   A ``text:`` locator matches what a person sees: an Android element's ``text``, and only
   where it has none its ``content-desc`` (the words read aloud; Flutter and many Compose
-  trees have nothing else);
+  trees have nothing else); an iOS element's ``label`` and ``value``, and only where it has
+  neither its ``name`` (often an identifier no one sees);
 - a toggle's state: Android ``checked`` on a checkable node; iOS ``value`` "1"/"0";
 - geometry: Android ``bounds="[l,t][r,b]"``; iOS ``x``/``y``/``width``/``height``.
 The web's own DOM-to-node rules (texts, accessible names, roles, aria-checked/checked) are
@@ -162,6 +163,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
     name, label, value = _attr(el, "name"), _attr(el, "label"), _attr(el, "value")
     toggle = cls in _IOS_TOGGLES
     texts = tuple(dict.fromkeys(t for t in (label, name, "" if toggle else value) if t))
+    seen = tuple(dict.fromkeys(t for t in (label, "" if toggle else value) if t))
     checked = None
     if toggle:
         checked = value in ("1", "true") if value in ("0", "1", "true", "false") else None
@@ -171,6 +173,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
         enabled=_attr(el, "enabled") != "false", checkable=toggle, checked=checked,
         selected=_attr(el, "selected") == "true" or "Selected" in _attr(el, "traits"),
         clickable=toggle or cls.endswith(("Button", "Cell", "Link")),
+        shown=seen or texts,  # the name (an identifier) only where nothing is shown
     )
 
 
