@@ -263,7 +263,7 @@ def _installed_on(device: str | None, devices_file: Path | None, found: list[Any
     from mobile_optout.errors import DeviceError
     from mobile_optout.flow.model import AppId
     from mobile_optout.job import RunRequest, choose_devices, endpoint
-    from mobile_optout.runner import installed_apps
+    from mobile_optout.session import installed_apps
 
     (profile,) = choose_devices(RunRequest(devices=(device,) if device else (),
                                            devices_file=devices_file, environ=environ))

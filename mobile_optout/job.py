@@ -28,7 +28,7 @@ from types import TracebackType
 
 from loguru import logger
 
-from mobile_optout import __version__, catalogue
+from mobile_optout import __version__
 from mobile_optout.devices import (
     BUILTIN_DEVICES_NAME,
     DeviceFile,
@@ -43,7 +43,7 @@ from mobile_optout.devices import (
     unsafe_on_a_phone,
 )
 from mobile_optout.errors import DeviceError, InputError, UsageError, Where, did_you_mean
-from mobile_optout.flow import load_flows
+from mobile_optout.flow import builtin, load_flows
 from mobile_optout.flow.model import Flow, Platform
 from mobile_optout.flow.params import Vars, check_param_names
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
@@ -222,7 +222,7 @@ def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
 def flow_paths(paths: Sequence[Path]) -> list[Path]:
     """Flow arguments as paths: a path that exists here, else a built-in flow by name
     (``linkedin``); none: the default built-in flows."""
-    return catalogue.resolve_all(paths)
+    return builtin.resolve_all(paths)
 
 
 def _on_a_phone(device: DeviceProfile, caps: dict[str, object]) -> dict[str, object]:

@@ -1,7 +1,7 @@
 """Matching locators against a UI tree: one rule set for every platform.
 
 A page source (UiAutomator2 ``hierarchy`` XML, XCUITest ``AppiumAUT`` XML, or a web page's
-DOM snapshot, see ``mobile_optout.webdom``) is parsed once
+DOM snapshot, see ``mobile_optout.websnap``) is parsed once
 into a ``Screen`` of platform-neutral ``Node``s. Every locator that can be answered from
 the tree is answered here, so one page-source read serves a target, its alternatives,
 the flow's interrupts and blockers all at once. Only ``android_uiautomator``,
@@ -39,6 +39,7 @@ from lxml import etree
 from mobile_optout.errors import TransientDeviceError
 from mobile_optout.flow.model import Locator, Platform, TextMatch
 from mobile_optout.values import Rect
+from mobile_optout.webdom import web_node
 
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain", "css"})
 # What says "still loading": spinner classes, and texts such as "Loading...".
@@ -120,9 +121,7 @@ def _generic_node(el: etree._Element, platform: Platform) -> Node:
 
 def _node(el: etree._Element, platform: Platform) -> Node:
     if platform is Platform.WEB:
-        from mobile_optout.webdom import web_node
-
-        return web_node(el)
+        return Node(el=el, platform=platform, **web_node(el))
     if el.get("class") is None and el.get("type") is None:
         return _generic_node(el, platform)
     if platform is Platform.ANDROID:

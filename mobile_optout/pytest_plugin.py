@@ -523,14 +523,12 @@ def mo_device(request: pytest.FixtureRequest) -> Iterator[MoDevice]:
     opened for the test and closed after it. A simulated device is started once per
     session. ``mo_device.driver`` is an ``AppiumDriver``; ``mo_device.profile`` its
     ``DeviceProfile``."""
-    from mobile_optout.driver import connect
+    from mobile_optout.session import open_session
 
     state = mo_session(request.config)
     profile = state.devices()[0]
     url = state.url_for(profile)
-    driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
-                     settings=profile.settings, timeout=profile.http_timeout,
-                     browser=profile.web)
+    driver = open_session(url, profile, None)
     try:
         yield MoDevice(profile=profile, url=url, driver=driver)
     finally:

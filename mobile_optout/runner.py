@@ -28,13 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from appium.options.common import AppiumOptions
 from loguru import logger
 
 from mobile_optout.controls import control_for
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import APP_NOT_INSTALLED, AppiumDriver, build_options, connect
+from mobile_optout.driver import AppiumDriver
 from mobile_optout.errors import (
     DeviceError,
     FlowEnded,
@@ -44,10 +43,8 @@ from mobile_optout.errors import (
     OptoutError,
     SessionLost,
     StepFailed,
-    Unsupported,
 )
 from mobile_optout.flow.model import (
-    AppId,
     AssertNotVisible,
     AssertVisible,
     Back,
@@ -83,6 +80,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
+from mobile_optout.session import installed_apps, open_session
 from mobile_optout.signals import stop_reason
 from mobile_optout.toggle import Toggle
 from mobile_optout.values import Mode, on_off
@@ -296,15 +294,14 @@ class FlowRun:
             self.device.launch(self.app, restart=False, deep_link=None)
 
     def _connect(self) -> AppiumDriver:
-        """A new session. A grid whose devices are all busy queues the request; when its
-        queue times out, ask again until the device's session budget is spent."""
+        """A new session (autoLaunch off: ``_require_app`` launches). A grid whose devices
+        are all busy queues the request; when its queue times out, ask again until the
+        device's session budget is spent."""
         budget = time.monotonic() + self.profile.timeouts.session
         while True:
             try:
-                return connect(self.url, self.profile.platform,
-                               self.app if self.open_app else None,
-                               options=self._options(), timeout=self.profile.http_timeout,
-                               doctor=doctor_command(self.profile), browser=self.profile.web)
+                return open_session(self.url, self.profile,
+                                    self.app if self.open_app else None, launch=False)
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise
@@ -314,19 +311,6 @@ class FlowRun:
     def _waiting(self, locator: Locator, seconds: float) -> None:
         if self.progress is not None and seconds >= 1.0:
             self.progress.waiting(self.result, str(locator), seconds)
-
-    def _options(self) -> AppiumOptions:
-        """The session's capabilities, with autoLaunch off unless the device says otherwise:
-        the runner asks whether the app is installed, then launches it itself (a driver told
-        to launch a missing app refuses the whole session instead)."""
-        app = self.app if self.open_app else None  # the studio: the screen as it is
-        options = build_options(self.profile.platform, app, self.profile.capabilities,
-                                self.profile.settings, self.profile.web)
-        if self.profile.platform is Platform.WEB:
-            return options  # a browser has no app to launch
-        if options.get_capability("appium:autoLaunch") is None:
-            options.set_capability("appium:autoLaunch", False)
-        return options
 
     def _event(self, kind: str, text: str) -> None:
         if kind in ("interrupt", "retry"):
@@ -572,13 +556,6 @@ def scratch_run(flow: Flow, profile: DeviceProfile, url: str, *, options: RunOpt
                    evidence=Evidence(workdir, Redactor()), sink=NoRecord())
 
 
-def doctor_command(profile: DeviceProfile) -> str:
-    """The doctor command that checks this very device (or the ad-hoc --server)."""
-    if profile.where.path == "--server":
-        return f"mobile-optout doctor --server {profile.endpoint} --platform {profile.platform}"
-    return f"mobile-optout doctor --device {profile.name}"
-
-
 def device_info(caps: Mapping[str, Any]) -> str:
     """Model and OS from a session's capabilities (UiAutomator2: deviceManufacturer,
     deviceModel, platformVersion; XCUITest: deviceName, platformVersion; a browser:
@@ -820,28 +797,6 @@ def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
           ) -> list[tuple[DeviceProfile, list[Flow]]]:
     """Each device with the flows written for its platform."""
     return [(d, [f for f in flows if f.runs_on(d.platform)]) for d in devices]
-
-
-def installed_apps(url: str, profile: DeviceProfile, apps: Sequence[AppId | None]
-                   ) -> set[AppId]:
-    """Which of the apps are on the device (``mobile: queryAppState``), asked in one session.
-    A driver that cannot tell is taken to have them all (as ``Device.installed`` does)."""
-    wanted = {a for a in apps if a is not None}
-    if profile.platform is Platform.WEB:
-        return wanted  # a site is always there to open (no session needed to know)
-    driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
-                     timeout=profile.http_timeout)  # no app named: none is launched
-    try:
-        present = set()
-        for app in sorted(wanted, key=lambda a: a.app_id):
-            try:
-                if driver.app_state(app) != APP_NOT_INSTALLED:
-                    present.add(app)
-            except Unsupported:
-                return wanted
-        return present
-    finally:
-        driver.quit()
 
 
 def run_all(

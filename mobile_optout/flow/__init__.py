@@ -108,8 +108,8 @@ def _builtin_hint(path: Path) -> str:
     names are listed."""
     if len(path.parts) != 1 or path.is_absolute():
         return ""
-    from mobile_optout.catalogue import names
     from mobile_optout.errors import did_you_mean
+    from mobile_optout.flow.builtin import names
 
     hint = did_you_mean(path.name, names())
     return f" nor a built-in flow ({hint} `mobile-optout flows` lists them)" if hint else ""
