@@ -30,7 +30,6 @@ from typing import Any, Protocol
 
 from loguru import logger
 
-from mobile_optout.controls import control_for
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import AppiumDriver
@@ -45,27 +44,15 @@ from mobile_optout.errors import (
     StepFailed,
 )
 from mobile_optout.flow.model import (
-    AssertNotVisible,
-    AssertVisible,
-    Back,
     Checkpoint,
     Condition,
     EnsureSetting,
     Flow,
-    Group,
     IfMissing,
     Launch,
     Locator,
     Platform,
-    Screenshot,
-    ScrollUntilVisible,
-    State,
     Step,
-    Stop,
-    SwitchContext,
-    Tap,
-    TypeText,
-    WaitFor,
 )
 from mobile_optout.flow.params import Vars
 from mobile_optout.results.evidence import Evidence
@@ -82,8 +69,9 @@ from mobile_optout.results.record import (
 )
 from mobile_optout.session import installed_apps, open_session
 from mobile_optout.signals import stop_reason
-from mobile_optout.toggle import Toggle
-from mobile_optout.values import Mode, on_off
+from mobile_optout.steps import kind_of
+from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Scan
+from mobile_optout.values import Mode
 
 
 class Progress(Protocol):
@@ -112,21 +100,17 @@ class _Skipped(Exception):
     """The step's target was missing and the step is optional."""
 
 
-MAX_SCROLLS_TO_PROVE = 10  # a not_offered step scrolls at most this far to see the page
-
-
-@dataclass(slots=True)
-class Scan:
-    """What a search through a page saw: the evidence a not_offered needs."""
-
-    texts: dict[str, None] = field(default_factory=dict)  # every text seen, in order
-    reached_end: bool = False  # a scroll moved nothing: the whole page was seen
-    loading: list[str] = field(default_factory=list)  # what still loaded at the end
 
 
 def _resembles(text: str, words: Sequence[str]) -> bool:
     folded = " ".join(text.split()).casefold()
     return any(" ".join(w.split()).casefold() in folded for w in words if w.strip())
+
+
+def _unkept_record(step: Step) -> StepRecord:
+    """The record a group's handler is given: not kept (its steps keep their own)."""
+    return StepRecord(label=step.describe(), kind=step.KIND, status=StepStatus.PASSED,
+                      duration_ms=0, line=step.where.line, file=step.where.path)
 
 
 # --------------------------------------------------------------------------- one flow
@@ -175,6 +159,7 @@ class FlowRun:
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
+        self.deadline = float("inf")  # the flow's, while its steps run
 
     # -- the whole flow -----------------------------------------------------------------
 
@@ -351,7 +336,17 @@ class FlowRun:
 
     # -- steps --------------------------------------------------------------------------
 
+    def walk(self, steps: Sequence[Step]) -> None:
+        """Run a group's steps in place (within the flow's deadline)."""
+        self._steps(steps, self.deadline)
+
+    @property
+    def check_mode(self) -> bool:
+        """Only reading (``check``): nothing is tapped to change a setting."""
+        return self.options.check
+
     def _steps(self, steps: Sequence[Step], deadline: float, top_level_offset: int = -1) -> None:
+        self.deadline = deadline
         for i, step in enumerate(steps):
             if self.options.cancel.is_set():
                 raise Interrupted("interrupted")
@@ -366,8 +361,10 @@ class FlowRun:
     def _step(self, step: Step, deadline: float) -> None:
         assert self.driver is not None and self.device is not None
         holds = step.when is None or self._holds(step.when)
-        if isinstance(step, Group) and holds:
-            self._steps(step.steps, deadline)
+        kind = kind_of(step)
+        if kind.container:  # a group: its steps run in its place, each with its own record
+            if holds:
+                kind.handle(self, step, _unkept_record(step))
             return
         record = StepRecord(
             label=self.vars.shown(step.label or step.describe()), kind=step.KIND,
@@ -379,7 +376,7 @@ class FlowRun:
             if not holds:
                 record.status, record.message = StepStatus.SKIPPED, "condition not met"
             else:
-                HANDLERS[type(step)](self, step, record)
+                kind.handle(self, step, record)
         except _Skipped as skip:
             record.status, record.message = StepStatus.SKIPPED, str(skip)
         except (StepFailed, DeviceError) as exc:
@@ -575,172 +572,6 @@ def device_info(caps: Mapping[str, Any]) -> str:
 
 def _os_name(platform: str) -> str:
     return {"android": "Android", "ios": "iOS"}.get(platform.lower(), platform)
-
-
-# --------------------------------------------------------------------------- handlers
-
-
-def _launch(run: FlowRun, step: Launch, record: StepRecord) -> None:
-    assert run.device is not None
-    link = run.vars.expand(step.deep_link) if step.deep_link else None
-    run.device.launch(run.app, restart=step.restart, deep_link=link)
-
-
-def _tap(run: FlowRun, step: Tap, record: StepRecord) -> None:
-    assert run.device is not None
-    run.device.tap(run.find(step, step.target, tap=True))
-
-
-def _type(run: FlowRun, step: TypeText, record: StepRecord) -> None:
-    assert run.device is not None
-    target = run.find(step, step.target, tap=True)
-    run.device.type_into(target, run.vars.expand(step.text), clear=step.clear)
-
-
-def _wait_for(run: FlowRun, step: WaitFor | AssertVisible, record: StepRecord) -> None:
-    run.find(step, step.target)
-
-
-def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord) -> None:
-    assert run.device is not None
-    if not run.device.wait_gone(step.target, run.timeout_for(step)):
-        screen = run.device.screen()
-        raise StepFailed(
-            f"{step.where}: {step.target} is still on screen after {run.timeout_for(step):g}s",
-            expected=f"no {step.target}", actual=screen.summary(), ui_tree=screen.source,
-        )
-
-
-def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRecord) -> None:
-    assert run.device is not None
-    target = run.vars.locator(step.target)
-    # The page may still be loading: give the target until the page has settled (nothing
-    # loading, two looks a moment apart agree), at most 2 s, before the first scroll.
-    device = run.device
-    deadline = time.monotonic() + min(run.timeout_for(step), 2.0)
-    previous = None
-    while device.wait_for(target, 0.0) is None:
-        screen = device.screen()
-        if screen.source == previous and not screen.loading(run.flow.loading):
-            break
-        if time.monotonic() >= deadline:
-            break
-        previous = screen.source
-        device.pause()
-        device.changed()
-    else:
-        return
-    if run.seek(step, target, step.direction, step.max_scrolls) is not None:
-        return
-    scan = run.scan
-    ended = "" if scan is not None and scan.reached_end else f" ({step.max_scrolls} scrolls)"
-    run.missing(step, f"{target} not found after scrolling {step.direction}{ended}")
-
-
-def _back(run: FlowRun, step: Back, record: StepRecord) -> None:
-    assert run.device is not None
-    run.device.back()
-
-
-def _screenshot(run: FlowRun, step: Screenshot, record: StepRecord) -> None:
-    run.screenshot(step.name, record)
-
-
-def _checkpoint(run: FlowRun, step: Checkpoint, record: StepRecord) -> None:
-    record.message = "resume point after a lost session"
-
-
-def _stop(run: FlowRun, step: Stop, record: StepRecord) -> None:
-    raise FlowEnded(step.outcome.value, step.reason or step.describe())
-
-
-def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """Read the control on a settled screen; act only if it differs; read it back and watch
-    that the change holds (``mobile_optout.toggle`` keeps the rules; a choice and a status
-    + button control read and tap their own way: ``mobile_optout.controls``). In check
-    mode, only read. At most one tap per declared attempt."""
-    assert run.device is not None
-    device = run.device
-    obs, desired = _observation(run, step)
-    timeout = run.timeout_for(step)
-    settle = run.settle_for(step)
-
-    def shoot(name: str) -> str | None:
-        return run.screenshot(name, record)
-
-    control: Toggle
-    if step.toggle is not None:
-        toggle = run.vars.locator(step.toggle)
-        loc = toggle.for_platform(device.platform)
-        # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
-        shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
-        control = Toggle(device, step, toggle, timeout=timeout, settle=settle, shoot=shoot)
-        verb, did = "turn", "turned"
-    else:
-        control = control_for(device, step, desired, timeout=timeout, settle=settle,
-                              shoot=shoot)
-        shown, verb, did = control.shown(step), "make", "made"
-    started = time.monotonic()
-    run.find(step, shown)
-    reading = control.read(max(started + timeout, time.monotonic() + device.poll))
-    if obs.before is None:
-        obs.before = reading.state
-    obs.after = reading.state
-    run.screenshot("setting-before", record)
-    if reading.state == desired:
-        record.message = f"already {on_off(desired)}"
-        return
-    if not control.actionable(reading):  # in check mode too: is it offered here?
-        button = run.vars.locator(step.button or shown)
-        if run.seek(step, button, "down", MAX_SCROLLS_TO_PROVE) is None:
-            run.missing(step, f"{button} is not on the page (seen to its end): nothing "
-                        "changes it here")
-        reading = control.read(time.monotonic() + timeout)  # it was further down
-    if run.options.check:
-        record.message = f"is {on_off(reading.state)}; would {verb} it {on_off(desired)}"
-        return
-    run.tapped_setting = True
-    try:
-        control.change(reading, desired, obs)
-    finally:
-        if obs.taps:
-            run.screenshot("setting-after", record)
-    confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
-        if obs.confirmed else ""
-    record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
-                      f"back on a fresh screen")
-
-
-def _context(run: FlowRun, step: SwitchContext, record: StepRecord) -> None:
-    assert run.device is not None
-    record.message = run.device.switch_context(step.name, run.timeout_for(step))
-
-
-def _observation(run: FlowRun, step: EnsureSetting) -> tuple[SettingObservation, State]:
-    """The setting's observation (made on first use) and its desired state."""
-    spec = run.flow.setting(step.setting)
-    desired = step.desired if step.desired is not None else (spec.desired if spec else False)
-    if run.setting is None:
-        run.setting = SettingObservation(id=step.setting, desired=desired)
-    return run.setting, desired
-
-
-Handler = Callable[[FlowRun, Any, StepRecord], None]
-HANDLERS: dict[type[Step], Handler] = {
-    Launch: _launch,
-    Tap: _tap,
-    TypeText: _type,
-    WaitFor: _wait_for,
-    AssertVisible: _wait_for,
-    AssertNotVisible: _assert_not_visible,
-    ScrollUntilVisible: _scroll_until_visible,
-    Back: _back,
-    Screenshot: _screenshot,
-    Checkpoint: _checkpoint,
-    Stop: _stop,
-    EnsureSetting: _ensure_setting,
-    SwitchContext: _context,
-}
 
 
 # --------------------------------------------------------------------------- many flows

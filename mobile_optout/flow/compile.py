@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,11 +34,11 @@ from mobile_optout.located import (
     load_raw,
     raise_all,
 )
+from mobile_optout.steps import REGISTRY
 
 MARKER = "mobile-optout"
 FLOW_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 TAG_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-SHORT_NAME = re.compile(r"[a-z0-9_-]+\Z")  # screenshot and checkpoint names
 
 FLOW_KEYS = (
     MARKER, "name", "description", "platforms", "app", "tags", "settings", "params",
@@ -49,11 +49,7 @@ CATALOGUE_KEYS = ("app", "title", "control", "confidence", "sources", "web")
 CONFIDENCES = ("H", "M", "L")
 PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps")
 COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when", "resembles")
-ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
-               "settle", "attempts", "errors")
-CONTROL_KEYS = ("toggle", "choice", "status")
-MAX_ATTEMPTS = 3
-NO_PAYLOAD_KINDS = ("launch", "back")
+NO_PAYLOAD_KINDS = tuple(k.key for k in REGISTRY.values() if k.bare)  # `- back`
 CONDITION_KEYS = ("platform", "visible", "not_visible", "param")
 APP_KEYS = {"android": ("package", "activity"), "ios": ("bundle_id",), "web": ("url",)}
 # locator key in YAML -> Locator field
@@ -68,10 +64,7 @@ PLATFORM_KEYS = tuple(p.value for p in Platform)
 LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index", "name")
 TEXT_MODES = ("exact", "contains", "regex")
 BOOL_WORDS = {"on": True, "off": False, "true": True, "false": False}
-CONTEXTS = ("native", "webview")
-CONTEXT_PREFIXES = ("NATIVE_APP", "WEBVIEW", "CHROMIUM")
 MAX_INCLUDES = 1000
-STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
 
 
 @dataclass
@@ -360,12 +353,11 @@ class Compiler(Reader):
         return tuple(s for item in node.items if (s := self.step(f, item)))
 
     def step(self, f: _File, node: RawNode) -> Step | None:
-        kinds = model.STEP_KINDS
+        kinds = REGISTRY
         if isinstance(node, RawScalar):
             kind = node.as_text or ""
-            if kind in NO_PAYLOAD_KINDS:
-                return model.Launch(where=node.where) if kind == "launch" else model.Back(
-                    where=node.where)
+            if kind in kinds and kinds[kind].bare:
+                return kinds[kind].model(where=node.where)
             if kind in kinds:
                 self.err(f, node.where, f"step '{kind}' needs a value, e.g. '{kind}: ...'")
             else:
@@ -399,7 +391,7 @@ class Compiler(Reader):
         kind_key = found[0]
         payload = node.get(str(kind_key.value))
         assert payload is not None
-        return BUILDERS[str(kind_key.value)](self, f, payload, node.where, common)
+        return kinds[str(kind_key.value)].build(self, f, payload, node.where, common)
 
     def common(self, f: _File, m: RawMap) -> dict[str, Any] | None:
         out: dict[str, Any] = {}
@@ -444,187 +436,10 @@ class Compiler(Reader):
             self.err(f, m.where, f"{kind} needs '{k}'")
         return None if missing else m
 
-    def build_launch(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                     ) -> Step | None:
-        if isinstance(node, RawScalar) and node.value is None:
-            return model.Launch(where=where, **common)
-        m = self.payload_map(f, node, "launch", ("restart", "deep_link"), ())
-        if m is None:
-            return None
-        kw: dict[str, Any] = {}
-        if (n := m.get("restart")) is not None:
-            kw["restart"] = self.boolean(f, n, "restart")
-        if (n := m.get("deep_link")) is not None:
-            kw["deep_link"] = self.text(f, n, "deep_link")
-        if None in kw.values():
-            return None
-        return model.Launch(where=where, **common, **kw)
-
-    def build_back(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                   ) -> Step | None:
-        if (isinstance(node, RawScalar) and node.value is None) or (
-                isinstance(node, RawMap) and not node.items):
-            return model.Back(where=where, **common)
-        self.err(f, node.where, f"back takes no value, not {describe(node)}")
-        return None
-
-    def build_target(self, f: _File, node: RawNode, where: Where, common: dict[str, Any],
-                     cls: type[Step]) -> Step | None:
-        target = self.locator(f, node, f"{cls.KIND} target")
-        if target is None:
-            return None
-        return cls(where=where, target=target, **common)  # type: ignore[call-arg]
-
-    def build_type(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                   ) -> Step | None:
-        m = self.payload_map(f, node, "type", ("target", "text", "clear"), ("target", "text"))
-        if m is None:
-            return None
-        target_node, text_node = m.get("target"), m.get("text")
-        assert target_node is not None and text_node is not None
-        target = self.locator(f, target_node, "type target")
-        text = self.text(f, text_node, "type text", empty_ok=True)
-        clear: bool | None = True
-        if (n := m.get("clear")) is not None:
-            clear = self.boolean(f, n, "clear")
-        if target is None or text is None or clear is None:
-            return None
-        return model.TypeText(where=where, target=target, text=text, clear=clear, **common)
-
-    def build_scroll(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                     ) -> Step | None:
-        if not (isinstance(node, RawMap) and "target" in node):
-            target = self.locator(f, node, "scroll_until_visible target")
-            if target is None:
-                return None
-            return model.ScrollUntilVisible(where=where, target=target, **common)
-        m = self.payload_map(f, node, "scroll_until_visible",
-                             ("target", "direction", "max_scrolls"), ("target",))
-        if m is None:
-            return None
-        target_node = m.get("target")
-        assert target_node is not None
-        target = self.locator(f, target_node, "scroll_until_visible target")
-        kw: dict[str, Any] = {}
-        if (n := m.get("direction")) is not None:
-            kw["direction"] = self.choice(f, n, "direction", ("down", "up"))
-        if (n := m.get("max_scrolls")) is not None:
-            kw["max_scrolls"] = self.integer(f, n, "max_scrolls", 1, 50)
-        if target is None or None in kw.values():
-            return None
-        return model.ScrollUntilVisible(where=where, target=target, **kw, **common)
-
-    def build_screenshot(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                         ) -> Step | None:
-        name = self.name(f, node, "screenshot name", SHORT_NAME)
-        return model.Screenshot(where=where, name=name, **common) if name else None
-
-    def build_checkpoint(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                         ) -> Step | None:
-        name = self.name(f, node, "checkpoint name", SHORT_NAME)
-        return model.Checkpoint(where=where, name=name, **common) if name else None
-
-    def build_context(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                      ) -> Step | None:
-        name = self.text(f, node, "context")
-        if name is None:
-            return None
-        if name not in CONTEXTS and not name.startswith(CONTEXT_PREFIXES):
-            self.err(f, node.where, f"context must be native, webview or a context name "
-                     f"(WEBVIEW_..., NATIVE_APP), not '{name}'")
-            return None
-        return model.SwitchContext(where=where, name=name, **common)
-
-    def build_group(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                    ) -> Step | None:
-        steps = self.steps(f, node, "do")
-        return model.Group(where=where, steps=steps, **common) if steps else None
-
-    def build_stop(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                   ) -> Step | None:
-        m = self.payload_map(f, node, "stop", ("outcome", "reason"), ("outcome",))
-        if m is None:
-            return None
-        outcome_node = m.get("outcome")
-        assert outcome_node is not None
-        outcome = self.choice(f, outcome_node, "outcome", STOP_OUTCOMES)
-        reason: str | None = ""
-        if (n := m.get("reason")) is not None:
-            reason = self.text(f, n, "reason", empty_ok=True)
-        if outcome is None or reason is None:
-            return None
-        return model.Stop(where=where, outcome=IfMissing(outcome), reason=reason, **common)
-
-    def build_ensure(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                     ) -> Step | None:
-        m = self.payload_map(f, node, "ensure_setting", ENSURE_KEYS, ("setting",))
-        if m is None:
-            return None
-        controls = [k for k, _ in m.items if k.value in CONTROL_KEYS]
-        if len(controls) != 1:
-            where_ = controls[1].where if controls else m.where
-            self.err(f, where_, "ensure_setting takes exactly one control: toggle: (a switch), "
-                     "choice: (options) or status: (a status text, with button:)")
-            return None
-        setting_node = m.get("setting")
-        assert setting_node is not None
-        setting = self.text(f, setting_node, "setting")
-        kw: dict[str, Any] = {}
-        for key in ("toggle", "status", "button", "confirm"):
-            if (n := m.get(key)) is not None:
-                kw[key] = self.locator(f, n, key)
-        kind = str(controls[0].value)
-        if (kind == "status") != ("button" in m):
-            self.err(f, m.where, "status: and button: go together: the status text shows "
-                     "the state, the button changes it")
-            return None
-        if (n := m.get("choice")) is not None:
-            kw["choice"] = self.options(f, n)
-        desired: model.State | None = None
-        if (n := m.get("desired")) is not None:
-            desired = self.desired(f, n, [name for name, _ in kw.get("choice", ())])
-            if desired is None:
-                return None
-        if (n := m.get("errors")) is not None:
-            kw["errors"] = self.locator(f, n, "errors")
-        if (n := m.get("settle")) is not None:
-            kw["settle"] = self.number(f, n, "settle")
-        if (n := m.get("attempts")) is not None:
-            kw["attempts"] = self.integer(f, n, "attempts", 1, MAX_ATTEMPTS)
-        if None in kw.values() or kw.get("choice") == ():
-            return None
-        if setting is not None:
-            options = tuple(name for name, _ in kw.get("choice", ()))
-            self.setting_uses.append((setting, setting_node.where, f.source, options))
-        if setting is None:
-            return None
-        return model.EnsureSetting(where=where, setting=setting, desired=desired, **kw,
-                                   **common)
-
-    def options(self, f: _File, node: RawNode) -> tuple[tuple[str, Locator], ...]:
-        """choice: {option name: the option's locator, ...} (at least two)."""
-        m = self.mapping(f, node, "choice")
-        if m is None:
-            return ()
-        if len(m.items) < 2:
-            self.err(f, m.where, "choice needs at least two options (name: locator)")
-            return ()
-        out = []
-        for key, value in m.items:
-            loc = self.locator(f, value, f"option {key.value}")
-            if loc is None:
-                return ()
-            out.append((str(key.value), loc))
-        return tuple(out)
-
-    def desired(self, f: _File, node: RawNode, options: Sequence[str]) -> model.State | None:
-        """on/off, or (for a choice) the name of an option."""
-        if options:
-            return self.choice(f, node, "desired", options)
-        return self.boolean(f, node, "desired")
-
-    def build_include(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                      ) -> Step | None:
+    def include(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
+                ) -> Step | None:
+        """An ``include`` step's payload: the part's file, read and compiled here (cycles,
+        params, the include limit), as a Group with its ``source``."""
         params: dict[str, str] = {}
         if isinstance(node, RawMap):
             m = self.payload_map(f, node, "include", ("path", "params"), ("path",))
@@ -1034,35 +849,6 @@ class Compiler(Reader):
             if desired is not None:
                 out.append(model.SettingSpec(sid, desired, title, key.where))
         return tuple(out)
-
-
-def _target(cls: type[Step]) -> Callable[[Compiler, _File, RawNode, Where, dict[str, Any]],
-                                          Step | None]:
-    def build(c: Compiler, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-              ) -> Step | None:
-        return c.build_target(f, node, where, common, cls)
-
-    return build
-
-
-BUILDERS: dict[str, Callable[[Compiler, _File, RawNode, Where, dict[str, Any]], Step | None]] = {
-    "launch": Compiler.build_launch,
-    "back": Compiler.build_back,
-    "tap": _target(model.Tap),
-    "wait_for": _target(model.WaitFor),
-    "assert_visible": _target(model.AssertVisible),
-    "assert_not_visible": _target(model.AssertNotVisible),
-    "type": Compiler.build_type,
-    "scroll_until_visible": Compiler.build_scroll,
-    "screenshot": Compiler.build_screenshot,
-    "include": Compiler.build_include,
-    "do": Compiler.build_group,
-    "checkpoint": Compiler.build_checkpoint,
-    "stop": Compiler.build_stop,
-    "ensure_setting": Compiler.build_ensure,
-    "context": Compiler.build_context,
-}
-assert set(BUILDERS) == set(model.STEP_KINDS), "every step kind needs a builder"
 
 
 def compile_flow(path: Path) -> model.Flow:
