@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mobile_optout.flow import compile as c
-from mobile_optout.flow import flow_json_schema
+from mobile_optout.flow import flow_json_schema, terms
 from mobile_optout.flow.model import IfMissing, Platform
 from mobile_optout.flow.params import VAR_NAME
 from mobile_optout.steps import ensure, marks
@@ -32,9 +32,9 @@ def pattern(regex: Any) -> str:
 @pytest.mark.parametrize(("schema_keys", "compiler_keys"), [
     (FLOW["properties"], c.FLOW_KEYS),
     (PART["properties"], c.PART_KEYS),
-    (DEFS["locator"]["oneOf"][1]["properties"], c.LOCATOR_KEYS),
-    (DEFS["condition"]["properties"], c.CONDITION_KEYS),
-    (DEFS["textMatch"]["properties"], (*c.TEXT_MODES, "case_sensitive")),
+    (DEFS["locator"]["oneOf"][1]["properties"], terms.LOCATOR_KEYS),
+    (DEFS["condition"]["properties"], terms.CONDITION_KEYS),
+    (DEFS["textMatch"]["properties"], (*terms.TEXT_MODES, "case_sensitive")),
     (FLOW["properties"]["app"]["properties"], c.APP_KEYS),
     (FLOW["properties"]["app"]["properties"]["android"]["properties"], c.APP_KEYS["android"]),
     (FLOW["properties"]["app"]["properties"]["ios"]["properties"], c.APP_KEYS["ios"]),
@@ -62,6 +62,6 @@ def test_every_choice_and_pattern_agrees() -> None:
         SHORT_NAME)
     assert FLOW["properties"]["params"]["propertyNames"]["pattern"] == pattern(VAR_NAME)
     desired = FLOW["properties"]["settings"]["additionalProperties"]["properties"]["desired"]
-    assert set(desired["anyOf"][1]["enum"]) == set(c.BOOL_WORDS)
+    assert set(desired["anyOf"][1]["enum"]) == set(terms.BOOL_WORDS)
     confidence = FLOW["properties"]["catalogue"]["properties"]["confidence"]
     assert confidence["enum"] == list(c.CONFIDENCES)
