@@ -46,6 +46,7 @@ from mobile_optout.errors import DeviceError, InputError, UsageError, Where, did
 from mobile_optout.flow import builtin, load_flows
 from mobile_optout.flow.model import Flow, Platform
 from mobile_optout.flow.params import Vars, check_param_names
+from mobile_optout.parallel import Served, endpoint_failed, run_all
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
@@ -58,14 +59,7 @@ from mobile_optout.results.record import (
 )
 from mobile_optout.results.redact import Redactor
 from mobile_optout.results.store import Drift, Store
-from mobile_optout.runner import (
-    FlowRun,
-    Progress,
-    RunOptions,
-    Served,
-    endpoint_failed,
-    run_all,
-)
+from mobile_optout.runner import FlowRun, Progress, RunOptions
 from mobile_optout.signals import stop_reason
 from mobile_optout.sim.variants import VARIANTS, unknown_variant
 from mobile_optout.values import Mode, redact_url
