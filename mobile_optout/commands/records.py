@@ -70,9 +70,10 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
 def _installed_on(device: str | None, devices_file: Path | None, found: list[Any],
                   environ: Any) -> tuple[dict[str, bool], str]:
     """flow name -> whether its app is on the device (for the flows of its platform)."""
+    from mobile_optout.choose import choose_devices
     from mobile_optout.errors import DeviceError
     from mobile_optout.flow.model import AppId
-    from mobile_optout.job import RunRequest, choose_devices, endpoint
+    from mobile_optout.job import RunRequest, endpoint
     from mobile_optout.session import installed_apps
 
     (profile,) = choose_devices(RunRequest(devices=(device,) if device else (),

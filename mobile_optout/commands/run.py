@@ -143,8 +143,8 @@ def _with_phone_chosen(request: RunRequest, *, may_ask: bool) -> RunRequest:
     otherwise the usage error lists them (exit 2). Never a guess."""
     from dataclasses import replace
 
+    from mobile_optout.choose import choose_devices
     from mobile_optout.discover import USB, SeveralPhones
-    from mobile_optout.job import choose_devices
 
     try:
         choose_devices(request)

@@ -44,7 +44,8 @@ def _one_device(device: str | None, devices_file: Path | None, server: str | Non
     """The DeviceProfile those options name (${ENV} resolved)."""
     import os
 
-    from mobile_optout.job import RunRequest, choose_devices, parse_pairs
+    from mobile_optout.choose import choose_devices
+    from mobile_optout.job import RunRequest, parse_pairs
 
     capabilities = {k: cap_value(v) for k, v in parse_pairs(caps, "--cap").items()}
     request = RunRequest(

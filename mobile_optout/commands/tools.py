@@ -97,7 +97,7 @@ def doctor_command(device: str | None, server: str | None, platform: str,
     else:
         import os
 
-        from mobile_optout.job import default_device, named_device
+        from mobile_optout.choose import default_device, named_device
 
         file = load_devices_or_builtin(devices_file or DEFAULT_DEVICES,
                                        explicit=devices_file is not None)
