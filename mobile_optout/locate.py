@@ -38,7 +38,7 @@ from lxml import etree
 
 from mobile_optout.errors import TransientDeviceError
 from mobile_optout.flow.model import Locator, Platform, TextMatch
-from mobile_optout.values import Rect
+from mobile_optout.values import Rect, resembles
 from mobile_optout.webdom import web_node
 
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain", "css"})
@@ -420,11 +420,7 @@ class Screen:
 
     def resembling(self, words: tuple[str, ...]) -> list[str]:
         """Texts on screen that contain any of ``words`` (case and spacing ignored)."""
-        folded = [" ".join(w.split()).casefold() for w in words if w.strip()]
-        return [
-            t for t in dict.fromkeys(self.texts())
-            if any(w in " ".join(t.split()).casefold() for w in folded)
-        ]
+        return [t for t in dict.fromkeys(self.texts()) if resembles(t, words)]
 
     # -- reading -------------------------------------------------------------------
 

@@ -67,7 +67,7 @@ from mobile_optout.results.record import (
 from mobile_optout.session import open_session
 from mobile_optout.steps import kind_of
 from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Scan
-from mobile_optout.values import Mode
+from mobile_optout.values import Mode, resembles
 
 
 class Progress(Protocol):
@@ -96,11 +96,6 @@ class _Skipped(Exception):
     """The step's target was missing and the step is optional."""
 
 
-
-
-def _resembles(text: str, words: Sequence[str]) -> bool:
-    folded = " ".join(text.split()).casefold()
-    return any(" ".join(w.split()).casefold() in folded for w in words if w.strip())
 
 
 def _unkept_record(step: Step) -> StepRecord:
@@ -519,7 +514,7 @@ class FlowRun:
             return f"the page was still loading ({scan.loading[0]}), so it cannot be " \
                    "called absent"
         words = [self.vars.expand(w) for w in step.resembles]  # a part's ${PARAM} too
-        alike = [t for t in scan.texts if _resembles(t, words)]
+        alike = [t for t in scan.texts if resembles(t, words)]
         if alike:
             return (f"found {min(alike, key=len)!r}, which looks like the setting but does not "
                     "match; the app may have renamed it")

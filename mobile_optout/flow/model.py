@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from mobile_optout.errors import Where
+from mobile_optout.values import fold
 
 
 class Platform(StrEnum):
@@ -45,9 +46,8 @@ class TextMatch:
         flags = 0 if self.case_sensitive else re.IGNORECASE
         if self.mode == "regex":
             return re.search(self.value, candidate, flags) is not None
-        a, b = " ".join(candidate.split()), " ".join(self.value.split())
-        if not self.case_sensitive:
-            a, b = a.casefold(), b.casefold()
+        keep = self.case_sensitive
+        a, b = fold(candidate, keep_case=keep), fold(self.value, keep_case=keep)
         return a == b if self.mode == "exact" else b in a
 
     def __str__(self) -> str:
