@@ -124,11 +124,10 @@ def sim_timeouts(timeouts: Timeouts) -> Timeouts:
 
 def check_sim_variants(platform: Platform, variants: Sequence[str]) -> None:
     """A simulated device's variants exist (the website has its own list): else exit 2."""
-    from mobile_optout.sim.site import check_web_variants
-    from mobile_optout.sim.variants import check_variants
+    from mobile_optout.sim import check_variants_of
 
     try:
-        (check_web_variants if platform is Platform.WEB else check_variants)(variants)
+        check_variants_of(platform, variants)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
 

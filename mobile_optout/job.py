@@ -36,7 +36,7 @@ from mobile_optout.devices import (
 )
 from mobile_optout.errors import DeviceError, InputError, UsageError, did_you_mean
 from mobile_optout.flow import builtin, load_flows
-from mobile_optout.flow.model import Flow, Platform
+from mobile_optout.flow.model import Flow
 from mobile_optout.flow.params import Vars, check_param_names
 from mobile_optout.parallel import Served, endpoint_failed, run_all
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
@@ -141,25 +141,17 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
     if profile.sim is None:
         yield Served(profile.base_url if profile.browser else resolve_server(profile, environ))
         return
-    from mobile_optout.sim import SimPhone
-    from mobile_optout.sim.site import SimSite
+    from mobile_optout.sim import simulator
 
     state_file = None
     if sim_state_dir is not None:
         sim_state_dir.mkdir(parents=True, exist_ok=True)
         state_file = sim_state_dir / f"{profile.name}.json"
-    if profile.platform is Platform.WEB:
-        with SimSite(variants=profile.sim.variants, seed=profile.sim.seed,
-                     state_file=state_file) as site:
-            yield Served(site.url)
-        return
-    phone = SimPhone(
-        platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
-        latency_ms=profile.sim.latency_ms, state_file=state_file, apps=profile.sim.apps,
-        cost_model=profile.sim.cost_model,
-    )
-    with phone:
-        yield Served(phone.url)
+    sim = profile.sim
+    with simulator(profile.platform, variants=sim.variants, seed=sim.seed,
+                   latency_ms=sim.latency_ms, state_file=state_file, apps=sim.apps,
+                   cost_model=sim.cost_model) as device:
+        yield Served(device.url)
 
 
 @contextlib.contextmanager

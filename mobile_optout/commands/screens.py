@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 from mobile_optout.commands.group import cap_value, cli
+from mobile_optout.signals import stop_on_signals
 
 # --------------------------------------------------------------------------- inspect / studio
 
@@ -136,7 +137,6 @@ def studio_command(device: str | None, devices_file: Path | None, server: str | 
     Serves a page on 127.0.0.1 until Ctrl-C. ensure_setting only reads (check mode).
     """
     import os
-    import signal
     import tempfile
     import threading
 
@@ -151,11 +151,8 @@ def studio_command(device: str | None, devices_file: Path | None, server: str | 
         app_id = default_app(profile)
     app = AppId(profile.platform, app_id) if app_id else None
 
-    def on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # `kill` stops the studio as cleanly as Ctrl-C
-
-    signal.signal(signal.SIGTERM, on_term)
-    with (tempfile.TemporaryDirectory(prefix="mobile-optout-studio-") as tmp,
+    with (stop_on_signals(),  # `kill` stops the studio as cleanly as Ctrl-C
+          tempfile.TemporaryDirectory(prefix="mobile-optout-studio-") as tmp,
           endpoint(profile, os.environ) as served):
         studio = Studio(profile, served.url, app, Path(tmp), os.environ)
         try:

@@ -10,6 +10,7 @@ import click
 from mobile_optout import console
 from mobile_optout.commands.group import DEFAULT_DEVICES, cli, print_checks
 from mobile_optout.errors import UsageError
+from mobile_optout.signals import stop_on_signals
 
 
 @cli.command("setup")
@@ -125,7 +126,6 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
 
     Point devices.yaml (a pool's server:) at the printed URL; pick a phone with the
     appium:udid capability."""
-    import signal
     import threading
     from contextlib import ExitStack
 
@@ -158,15 +158,11 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
         console.say(f"Selenium Grid ready at {grid.url} ({len(parsed)} relay nodes; "
                     f"logs in {grid.workdir}). Ctrl-C stops it.")
         stop = threading.Event()
-
-        def on_term(signum: int, frame: object) -> None:
-            raise KeyboardInterrupt  # `kill` stops the Grid as cleanly as Ctrl-C
-
-        signal.signal(signal.SIGTERM, on_term)
         try:
-            while not stop.wait(1.0):
-                if (dead := grid.dead()) is not None:
-                    raise DeviceError(f"Grid {dead} stopped (logs in {grid.workdir})")
+            with stop_on_signals():  # `kill` stops the Grid as cleanly as Ctrl-C
+                while not stop.wait(1.0):
+                    if (dead := grid.dead()) is not None:
+                        raise DeviceError(f"Grid {dead} stopped (logs in {grid.workdir})")
         except KeyboardInterrupt:
             console.say("stopping the Grid")
     return 0
@@ -199,26 +195,19 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
 
     Check a flow before pointing it at a real phone: give the printed URL as a
     device's server in devices.yaml (a web device's base_url), or use a ``sim:`` device."""
-    import signal
     import threading
 
-    from mobile_optout.sim import VARIANTS, SimPhone
-    from mobile_optout.sim.site import WEB_VARIANTS, SimSite
+    from mobile_optout.sim import simulator, variants_of
+    from mobile_optout.sim.site import SimSite
 
     if list_variants:
-        listed = WEB_VARIANTS if platform == "web" else VARIANTS
-        console.table(["variant", "what it does"], listed.items())
+        console.table(["variant", "what it does"], variants_of(platform).items())
         return 0
     if port in range(5554, 5586):
         raise UsageError(f"--port {port} is one of adb's emulator ports (5554-5585)")
-    phone: SimPhone | SimSite
     try:
-        if platform == "web":
-            phone = SimSite(variants=variants, seed=seed, state_file=state_file, port=port)
-        else:
-            phone = SimPhone(platform=platform, variants=variants, seed=seed,
-                             latency_ms=latency_ms, state_file=state_file, port=port,
-                             apps=apps, cost_model=cost_model)
+        phone = simulator(platform, variants=variants, seed=seed, latency_ms=latency_ms,
+                          state_file=state_file, port=port, apps=apps, cost_model=cost_model)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:
@@ -226,12 +215,8 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
     except OSError as exc:
         raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
 
-    def on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # `kill` stops the phone as cleanly as Ctrl-C
-
-    signal.signal(signal.SIGTERM, on_term)
     what = "LinkedIn website" if platform == "web" else f"{platform} phone"
-    with phone:
+    with phone, stop_on_signals():  # `kill` stops the phone as cleanly as Ctrl-C
         try:  # Ctrl-C at any moment from here stops it cleanly
             console.say(f"simulated {what} at {phone.url}")
             if isinstance(phone, SimSite):
