@@ -1,8 +1,10 @@
-"""Executes flows on devices and says truthfully what happened. Knows no platform.
+"""Executes flows on devices and says truthfully what happened. Knows no platform and no
+Appium: sessions open through ``session.open_session`` (the driver seam builds them).
 
 Where things are:
-- ``HANDLERS`` maps each step kind (``mobile_optout.flow.model``) to the function below that
-  executes it; a step kind is defined in the model, executed here, reported by its record.
+- Each step runs through its kind's handler (``mobile_optout.steps``, reached only through
+  ``steps.kind_of``); ``FlowRun`` is what a handler sees of the run (``steps.base.Run``):
+  the device, ``find``, ``seek``, ``missing``, ``screenshot``.
 - ``FlowRun`` runs one flow on one device: opens a session, executes the steps, recovers
   from a lost session (reconnect, relaunch, resume at the last checkpoint), decides the
   outcome. ``parallel.run_all`` runs many (device, flow) pairs, devices in parallel.
