@@ -38,6 +38,9 @@ LAYERS = {
     "mobile_optout.devices": (*RESULTS, *RUN, "mobile_optout.driver", *SIM_SERVER),
     "mobile_optout.runner": ("mobile_optout.job", "mobile_optout.cli",
                              "mobile_optout.pytest_plugin", "mobile_optout.sim", "PIL"),
+    # compiling a flow (validate) reaches the step kinds; they load no device layer then
+    "mobile_optout.steps": (*RUN, "mobile_optout.device", "mobile_optout.driver", "appium",
+                            "selenium", "mobile_optout.sim.server"),
     "mobile_optout.sim.appfile": (*RESULTS, *RUN, "mobile_optout.flow",
                                   "mobile_optout.devices", *SIM_SERVER),
 }
