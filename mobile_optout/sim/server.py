@@ -51,6 +51,7 @@ from mobile_optout.sim.protocol import (
     no_such_element,
     stale,
 )
+from mobile_optout.sim.readlog import ReadLog
 from mobile_optout.sim.tree import Node
 from mobile_optout.sim.variants import check_variants
 from mobile_optout.sim.webview import WebView, WebViewError
@@ -78,6 +79,7 @@ class SimPhone:
         self.idle_ms = 0.0  # waited for an app that never idles (all sessions)
         self.cost_ms = 0.0  # taken by the cost model (all sessions)
         self.waiting = 0  # commands waiting right now
+        self.reads = ReadLog()  # tree reads per screen state (all sessions)
         self._stopping = threading.Event()
         self.engine = Engine(self.platform, self.variants, seed,
                              Path(state_file) if state_file is not None else None, apps)
@@ -150,6 +152,7 @@ class SimPhone:
             state["idle_ms"] = round(self.idle_ms, 3)
             state["cost_ms"] = round(self.cost_ms, 3)
             state["waiting"] = self.waiting
+            state["tree_reads"] = self.reads.summary()
             return state
 
     def events(self) -> list[dict[str, Any]]:
@@ -280,6 +283,8 @@ class SimPhone:
         engine = self.engine
         with engine.lock:
             self.commands[kind] = self.commands.get(kind, 0) + 1
+            self.reads.command(kind, engine.render().page.xml if kind in (SOURCE, XPATH)
+                               else None)
             live = "never-idle" in self.variants and engine.app_running and \
                 engine.spec(engine.current.screen).live
             idle = idle_wait_ms(self.platform, session.settings, session.caps, kind) \
