@@ -40,12 +40,13 @@ def test_the_phone_counts_a_second_read_of_the_same_screen_as_a_repeat() -> None
         options.app_package = handwritten.PACKAGE
         driver = webdriver.Remote(phone.url, options=options)
         try:
-            driver.page_source
-            driver.page_source  # nothing happened in between: already read
+            first = driver.page_source
+            again = driver.page_source  # nothing happened in between: already read
             driver.back()
-            driver.page_source  # after an action: a new look
+            after = driver.page_source  # after an action: a new look
         finally:
             driver.quit()
         reads = phone.state()["tree_reads"]
+    assert first == again != after
     assert reads["total"] == 3
     assert reads["repeats"] == 1
