@@ -282,6 +282,15 @@ def _installed_on(device: str | None, devices_file: Path | None, found: list[Any
 cli.add_command(apps_command, "catalog")
 
 
+def _add_scan() -> None:
+    from mobile_optout.scan.command import scan_command
+
+    cli.add_command(scan_command, "scan")
+
+
+_add_scan()
+
+
 # --------------------------------------------------------------------------- report / history
 
 _OUTPUT_OPTION = click.option(

@@ -124,6 +124,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN automation TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN error_closest TEXT NOT NULL DEFAULT '[]'",
     ),
+    # 7 -> 8 (self-contained: renumber freely when merging): every switch a scan or a run
+    # saw on a settings page, so that a scan can tell a new switch from one seen before
+    (
+        """CREATE TABLE switches_seen (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL DEFAULT '',
+            seen_at TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT 'scan',
+            device TEXT NOT NULL DEFAULT '',
+            app TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            page TEXT NOT NULL DEFAULT '',
+            label TEXT NOT NULL,
+            state INTEGER,
+            flagged INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX switches_seen_by_label ON switches_seen (app, platform, label, seen_at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -541,6 +559,30 @@ class Store:
             k.removeprefix("error_"): v for k, v in d.items() if k.startswith("error_")
         } | {"message": r["error_message"] or "", "closest": json.loads(r["error_closest"])}
         return result_from_dict(d)
+
+    # ------------------------------------------------------------------ switches seen
+
+    def record_switches(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Record switches seen (``mobile_optout.scan``: keys as the columns of
+        ``switches_seen``)."""
+        columns = ("run_id", "seen_at", "source", "device", "app", "platform", "page",
+                   "label", "state", "flagged")
+        with self._tx() as c:
+            for row in rows:
+                c.execute(f"INSERT INTO switches_seen ({', '.join(columns)}) VALUES "
+                          f"({', '.join('?' for _ in columns)})",
+                          tuple(row.get(k, "") if k != "state" else row.get(k)
+                                for k in columns))
+
+    def first_seen(self, app: str, platform: str, label: str) -> str:
+        """When a switch with this label was first seen in this app on this platform
+        ("" never)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT MIN(seen_at) AS first FROM switches_seen"
+                " WHERE app = ? AND platform = ? AND label = ?", (app, platform, label),
+            ).fetchone()
+        return str(row["first"] or "") if row is not None else ""
 
     # ------------------------------------------------------------------ drift
 
