@@ -29,6 +29,7 @@ def test_scan_on_the_website_flags_then_the_suggested_flow_turns_it_off(
 
         first, shown = mo(capsys, "scan", flows, *where)
         second, again = mo(capsys, "scan", flows, *where, "--json")
+        assert second == 1
         saves_by_scans = [e for e in sim_json(url, "events") if e["type"] == "save"]
         _, suggested = mo(capsys, "scan", flows, *where, "--suggest")
         new_flow = tmp_path / "linkedin" / "suggested.yaml"
