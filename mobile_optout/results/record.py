@@ -156,6 +156,8 @@ class FlowResult:
     attempts: int = 1
     evidence_dir: str = ""  # relative to the run folder
     taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
+    # every switch on the screens the run read: {page (the step), label, state} (seen.py)
+    switches: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def key(self) -> str:

@@ -402,6 +402,13 @@ class Store:
         self._result_id(run, result)
         with self._tx() as c:
             self._update_result(c, run, result, final=True)
+        self.record_switches([
+            {"run_id": run.run_id, "seen_at": result.finished_at or result.started_at,
+             "source": run.mode, "device": device_key(result.device),
+             "app": result.app_name, "platform": result.platform, "page": s["page"],
+             "label": s["label"],
+             "state": None if s["state"] is None else int(s["state"] == "on")}
+            for s in result.switches])
 
     def run_finished(self, run: RunRecord) -> None:
         with self._tx() as c:

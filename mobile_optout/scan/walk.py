@@ -26,6 +26,7 @@ from mobile_optout.flow.model import Locator, TextMatch
 from mobile_optout.inspect import suggest
 from mobile_optout.locate import Node, Screen
 from mobile_optout.scan.words import status_word
+from mobile_optout.seen import switches
 
 MAX_SCROLLS = 10
 _HERE = Where("scan", 0)
@@ -33,23 +34,6 @@ _HERE = Where("scan", 0)
 
 class Unsettled(StepFailed):
     """A page whose switches did not read the same twice within the deadline."""
-
-
-def is_switch(screen: Screen, node: Node) -> bool:
-    """A switch-like control shown on screen (checkable, not a radio button)."""
-    radio = "radio" in node.cls.casefold() or node.role == "radio"
-    return node.checkable and not radio and screen.on_screen(node) and bool(
-        node.bounds is None or node.bounds.height > 0)
-
-
-def label_of(screen: Screen, node: Node) -> str:
-    label = screen.label_of_switch(node)
-    return " ".join(label.texts[0].split()) if label is not None and label.texts else ""
-
-
-def switches(screen: Screen) -> list[tuple[str, Node]]:
-    """(label, switch) for every switch on screen, in drawing order."""
-    return [(label_of(screen, n), n) for n in screen.nodes if is_switch(screen, n)]
 
 
 def signature(screen: Screen) -> tuple[tuple[str, bool | None], ...]:
