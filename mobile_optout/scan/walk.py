@@ -9,9 +9,12 @@ Rules:
   (``Screen.label_of_switch``), never from another row.
 - A page is read settled: its switches (label, state) read the same twice, at least the
   settle window apart, with nothing loading and no dialog on top; else ``Unsettled``.
-- The page is read down to its end (a scroll that moves nothing), at most ``MAX_SCROLLS``
-  scrolls; each status row is opened once, read, and left with Back; the page's anchor must
-  show again before the walk goes on.
+- The page is read down to its end (a scroll that moves nothing on screen), at most
+  ``MAX_SCROLLS`` scrolls, or it was not read. Each status row is opened once, its
+  sub-page read to its end too, and left with Back; the page's anchor must show again
+  before the walk goes on (a row no longer in sight is scrolled to, down then up).
+- A row whose tap opens a dialog (a picker) is closed with Back and noted; one whose tap
+  leaves the row where it was opened nothing. Sub-pages are one level deep.
 """
 
 from __future__ import annotations
@@ -161,20 +164,25 @@ class PageWalker:
         out = Walk()
         seen: set[tuple[str, str]] = set()
         screen = self.read_settled(page)
-        for _ in range(MAX_SCROLLS + 1):
+        for _ in range(MAX_SCROLLS):
             self._collect(out, seen, screen, page, "")
             for label, _node in status_rows(screen):
-                if label in out.opened:
-                    continue
-                out.opened.append(label)
-                self._open(out, seen, page, label)
-            screen = self.read_settled(page)
-            before = screen.source
-            self.device.scroll("down")
-            screen = self.read_settled(page)
-            if screen.source == before:
-                break
-        return out
+                if label not in out.opened:
+                    out.opened.append(label)
+                    self._open(out, seen, page, label)
+            moved, screen = self._scroll(page)
+            if not moved:
+                return out
+        raise StepFailed(f"{page}: not at its end after {MAX_SCROLLS} scrolls: the page "
+                         "was not read whole")
+
+    def _scroll(self, what: str) -> tuple[bool, Screen]:
+        """Scroll down once; whether anything moved (what the page shows, not its source:
+        a clock or a video changes that), and the settled screen after."""
+        before = view(self.device.screen(fresh=True))
+        self.device.scroll("down")
+        after = self.read_settled(what)
+        return view(after) != before, after
 
     def _collect(self, out: Walk, seen: set[tuple[str, str]], screen: Screen, page: str,
                  via: str, row_locator: str = "") -> None:
@@ -184,14 +192,29 @@ class PageWalker:
             seen.add((page, label))
             out.sightings.append(Sighting(page, via, label, node, screen, row_locator))
 
-    def _open(self, out: Walk, seen: set[tuple[str, str]], page: str, label: str) -> None:
-        """Open the row ``label`` (found again on a fresh screen), read the sub-page, come
-        back to ``page``."""
+    def _row(self, label: str) -> tuple[Screen, Node] | None:
+        """The row ``label`` on screen: where it is, else scrolled to (the page may have come
+        back at another scroll position), down then up."""
         screen = self.device.screen(fresh=True)
-        node = dict(status_rows(screen)).get(label)
-        if node is None:
-            out.notes.append(f"{label}: the row went out of sight before it was opened")
-            return
+        for direction in ("down", "up"):
+            for _ in range(MAX_SCROLLS):
+                node = dict(status_rows(screen)).get(label)
+                if node is not None:
+                    return screen, node
+                before = view(screen)
+                self.device.scroll(direction)
+                screen = self.device.screen(fresh=True)
+                if view(screen) == before:
+                    break
+        return None
+
+    def _open(self, out: Walk, seen: set[tuple[str, str]], page: str, label: str) -> None:
+        """Open the row ``label``, read the sub-page to its end, come back to ``page``."""
+        found = self._row(label)
+        if found is None:
+            raise StepFailed(f"{page}: the row {label!r} went out of sight and was not "
+                             "found again: the page was not read whole")
+        screen, node = found
         row_locator = suggest(screen, node)
         locator = Locator(_HERE, text=TextMatch("exact", label))
         try:
@@ -199,12 +222,28 @@ class PageWalker:
         except DeniedTap as exc:
             out.notes.append(f"{label}: not opened ({exc})")
             return
+        if self.device.screen(fresh=True).dialogs():  # a picker, not a page: leave it be
+            self.device.back()
+            out.notes.append(f"{label}: opened a dialog, not a page (closed with Back)")
+            return
         sub = self.read_settled(label)
-        if sub.source == screen.source:
+        if sub.same_node(node) is not None and sub.first(locator) is not None:
             out.notes.append(f"{label}: tapping the row opened nothing")
             return
-        self._collect(out, seen, sub, label, page, row_locator)
+        for _ in range(MAX_SCROLLS):
+            self._collect(out, seen, sub, label, page, row_locator)
+            moved, sub = self._scroll(label)
+            if not moved:
+                break
+        else:
+            raise StepFailed(f"{label}: not at its end after {MAX_SCROLLS} scrolls")
         self.device.back()
         if self.device.wait_for(self.anchor, self.timeout) is None:
             raise StepFailed(f"{page}: did not come back from {label!r} (Back did not show "
                              f"{self.anchor} within {self.timeout:g}s)")
+
+
+def view(screen: Screen) -> tuple[tuple[str, object], ...]:
+    """What the page shows where: texts and switches with their frames."""
+    return tuple((n.texts[0] if n.texts else "", n.bounds) for n in screen.nodes
+                 if screen.on_screen(n) and (n.texts or n.checkable))
