@@ -11,8 +11,8 @@ Rules:
   settle window apart, with nothing loading and no dialog on top; else ``Unsettled``.
 - The page is read down to its end (a scroll that moves nothing on screen), at most
   ``MAX_SCROLLS`` scrolls, or it was not read. Each status row is opened once, its
-  sub-page read to its end too, and left with Back; the page's anchor must show again
-  before the walk goes on (a row no longer in sight is scrolled to, down then up).
+  sub-page read to its end too, and left with Back; the page's anchor (or that row) must
+  show again before the walk goes on (a row no longer in sight is scrolled to, down then up).
 - A row whose tap opens a dialog (a picker) is closed with Back and noted; one whose tap
   leaves the row where it was opened nothing. Sub-pages are one level deep.
 """
@@ -238,9 +238,11 @@ class PageWalker:
         else:
             raise StepFailed(f"{label}: not at its end after {MAX_SCROLLS} scrolls")
         self.device.back()
-        if self.device.wait_for(self.anchor, self.timeout) is None:
+        # Back on the page: its anchor shows, or the row itself (a page scrolled down).
+        if self.device.wait_for(Locator(_HERE, any=(self.anchor, locator)),
+                                self.timeout) is None:
             raise StepFailed(f"{page}: did not come back from {label!r} (Back did not show "
-                             f"{self.anchor} within {self.timeout:g}s)")
+                             f"{self.anchor} or the row within {self.timeout:g}s)")
 
 
 def view(screen: Screen) -> tuple[tuple[str, object], ...]:
