@@ -57,12 +57,13 @@ def test_scan_flags_the_new_switch_then_the_suggested_flow_turns_it_off(
     assert "0 flagged" in final
 
 
+@pytest.mark.parametrize("platform", ["android", "ios"])
 def test_scan_on_catalogue_apps_flags_only_what_no_flow_covers(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    platform: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with sim_server("android", "new-ai-switch") as url:
+    with sim_server(platform, "new-ai-switch") as url:
         code, shown = mo(capsys, "scan", "chatgpt", "copilot", "--server", url, "--platform",
-                         "android", "--settle", "0.2", "-o", str(tmp_path), "--json")
+                         platform, "--settle", "0.2", "-o", str(tmp_path), "--json")
         taps = switch_taps(url)
 
     report = json.loads(shown)
