@@ -14,8 +14,9 @@ from mobile_optout.flow.model import Platform
 from mobile_optout.locate import Screen
 from mobile_optout.results.record import Outcome, verdict
 from mobile_optout.scan.model import PageRead, ScanReport, SwitchSeen
-from mobile_optout.scan.walk import status_rows, switches
+from mobile_optout.scan.walk import status_rows
 from mobile_optout.scan.words import SHARED_WORDS, resembles, status_word
+from mobile_optout.seen import switches
 
 
 @pytest.mark.parametrize("label", [
