@@ -114,6 +114,8 @@ def _print(report: object) -> None:
                     f"{s.seen_note()}; no flow covers it (mobile-optout scan --suggest "
                     f"writes one)")
     for p in report.pages:
+        for note in p.notes:
+            console.say(f"{p.page} [{p.app}, {p.device}]: {note}")
         if not p.read:
             console.error(f"{p.page} [{p.app}, {p.device}]: not read ({p.outcome.value}: "
                           f"{p.problem})")

@@ -68,6 +68,7 @@ class PageRead:
     outcome: Outcome = Outcome.ALREADY_SET  # read: as good as "nothing to change"
     problem: str = ""
     opened: list[str] = field(default_factory=list)  # the rows with a status it opened
+    notes: list[str] = field(default_factory=list)  # rows not opened, and why (denylist...)
 
     @property
     def read(self) -> bool:
@@ -77,7 +78,8 @@ class PageRead:
         return {"app": self.app, "platform": self.platform, "device": self.device,
                 "page": self.page, "read": self.read,
                 "outcome": "read" if self.read else self.outcome.value,
-                "problem": self.problem, "opened": list(self.opened)}
+                "problem": self.problem, "opened": list(self.opened),
+                "notes": list(self.notes)}
 
 
 @dataclass(slots=True)

@@ -19,8 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from loguru import logger
-
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.errors import DeviceError, FlowEnded, InputError, OptoutError, StepFailed
 from mobile_optout.flow.model import EnsureSetting, Flow, Group, Locator, PrivacyPage, Step
@@ -143,9 +141,7 @@ class Scanner:
                 walker = PageWalker(run.device, page.anchor, settle=settle,
                                     timeout=profile.timeouts.step, loading=flow.loading)
                 walk = walker.walk(page.name)
-                read.opened = walk.opened
-                for note in walk.notes:
-                    logger.info("{}: {}", page.name, note)
+                read.opened, read.notes = walk.opened, walk.notes
                 return walk
             except FlowEnded as end:
                 read.outcome = _ENDED.get(end.outcome, Outcome.FAILED)

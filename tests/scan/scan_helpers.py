@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def sim_server(platform: str, *variants: str) -> Iterator[str]:
-    """`mobile-optout sim --platform P --variant ...` until the block ends; its URL."""
-    args = [a for v in variants for a in ("--variant", v)]
+def sim_server(platform: str, *variants: str, app: str = "") -> Iterator[str]:
+    """`mobile-optout sim --platform P --variant ... [--app PATH]` until the block ends;
+    its URL."""
+    args = [a for v in variants for a in ("--variant", v)] + (["--app", app] if app else [])
     command = [sys.executable, "-m", "mobile_optout", "sim", "--platform", platform, *args]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as proc:

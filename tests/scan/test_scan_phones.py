@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from scan.scan_helpers import copy_flows, mo, sim_json, sim_server, switch_taps
+from scan.scan_helpers import ROOT, copy_flows, mo, sim_json, sim_server, switch_taps
 
 NEW_LABEL = "Use my profile data to improve AI-powered features"
 
@@ -104,3 +104,27 @@ def test_an_unreachable_page_is_never_an_all_clear(
     assert code == 1
     assert [p["outcome"] for p in report["pages"]] == ["blocked", "blocked"]
     assert report["switches"] == []
+
+
+VAULT = ROOT / "tests" / "data" / "sim_apps"
+
+
+def test_scan_never_taps_a_denylisted_row_and_lists_what_a_flow_covers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sim_server("android", app=str(VAULT / "vault.yaml")) as url:
+        code, shown = mo(capsys, "scan", str(VAULT / "vault-flow.yaml"), "--server", url,
+                         "--platform", "android", "--settle", "0.2", "-o", str(tmp_path),
+                         "--json")
+        taps = [e["element"]["text"] for e in sim_json(url, "events") if e["type"] == "tap"]
+
+    report = json.loads(shown)
+    assert code == 1
+    (page,) = report["pages"]
+    assert page["read"] and page["opened"] == ["Delete account data automatically",
+                                               "Smart assistant"]
+    assert "refused to tap 'Delete account data automatically'" in page["notes"][0]
+    assert "Delete account data automatically" not in taps
+    assert [(s["label"], s["covered_by"], s["flagged"]) for s in report["switches"]] == [
+        ("Send crash reports", "vault-crash-reports", False),
+        ("Use my notes to train AI models", "", True)]
