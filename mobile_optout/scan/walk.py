@@ -2,8 +2,10 @@
 
 Rules:
 - Read-only. The only taps are navigation taps on rows whose text shows a status
-  ("On"/"Off" and its translations, ``words.status_word``), through ``Device.tap`` (the
-  denylist and the hit test apply). A switch, or a row that holds one, is never tapped.
+  ("On"/"Off" and its translations, ``words.status_word``: a text of its own beside or
+  below the row's title, an iOS cell's value, or "Title: On" in one text), through
+  ``Device.tap`` (the denylist and the hit test apply). A switch, or a row that holds
+  one, is never tapped.
 - A switch is any checkable control that is not a radio button (Android ``checkable``, an
   iOS switch, a web ``switch``/``checkbox``); its label comes from the row rule
   (``Screen.label_of_switch``), never from another row.
@@ -19,6 +21,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +53,10 @@ def status_rows(screen: Screen) -> list[tuple[str, Node]]:
     for status in screen.nodes:
         if not status.texts or not screen.on_screen(status) or status.checkable:
             continue
+        if _says_own_status(status):  # "AI features: On", or an iOS cell's value "On"
+            if not any(n.checkable for n in _beside(screen, status)):
+                rows.setdefault(" ".join(status.texts[0].split()), status)
+            continue
         if status_word(status.texts[0]) is None:
             continue
         for row in (_beside(screen, status), _above(screen, status)):
@@ -62,6 +69,20 @@ def status_rows(screen: Screen) -> list[tuple[str, Node]]:
                 rows.setdefault(" ".join(label.texts[0].split()), label)
                 break
     return list(rows.items())
+
+
+_OWN_STATUS = re.compile(r"^(.*\S)\s*[:\u00b7\u2022\u2013\u2014-]\s*(\S+)$")  # colon, dots, dashes
+
+
+def _says_own_status(node: Node) -> bool:
+    """One element that says its name and its status: a value ("On") beside its label,
+    or a text that ends with one after a colon or a dot."""
+    if status_word(node.texts[0]) is not None:
+        return False
+    if any(status_word(t) is not None for t in node.texts[1:]):
+        return True
+    m = _OWN_STATUS.match(node.texts[0].strip())
+    return m is not None and status_word(m.group(2)) is not None
 
 
 def _beside(screen: Screen, status: Node) -> list[Node]:

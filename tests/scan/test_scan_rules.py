@@ -130,3 +130,18 @@ def test_the_scan_verdict(switches_seen: list[SwitchSeen], pages: list[Outcome],
                         pages=[PageRead("a", "android", "d", "p", outcome=o) for o in pages])
     assert report.exit_code == code
     assert verdict([], flagged_on=True) == 1
+
+
+def test_an_element_that_says_its_own_status_is_a_row_to_open() -> None:
+    screen = Screen(
+        '<AppiumAUT><XCUIElementTypeApplication type="XCUIElementTypeApplication" x="0" '
+        'y="0" width="390" height="844"><XCUIElementTypeCell type="XCUIElementTypeCell" '
+        'label="AI features" value="On" x="0" y="100" width="390" height="44"/>'
+        '<XCUIElementTypeStaticText type="XCUIElementTypeStaticText" '
+        'label="Gemini Apps Activity: Off" x="0" y="200" width="390" height="44"/>'
+        '<XCUIElementTypeStaticText type="XCUIElementTypeStaticText" label="Turn on: later"'
+        ' x="0" y="300" width="390" height="44"/></XCUIElementTypeApplication></AppiumAUT>',
+        Platform.IOS)
+
+    assert [label for label, _ in status_rows(screen)] == ["AI features",
+                                                           "Gemini Apps Activity: Off"]
