@@ -14,13 +14,10 @@ Rules: the steps are ordinary steps (includes, ``when``, params), but never an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from mobile_optout.flow.model import EnsureSetting, Group, PrivacyPage, Step
 from mobile_optout.located import RawMap, RawSeq, describe
-
-if TYPE_CHECKING:
-    from mobile_optout.flow.compile import Compiler, _File
 
 PAGE_KEYS = ("name", "steps", "anchor")
 
@@ -31,8 +28,9 @@ def has_ensure(steps: tuple[Step, ...]) -> bool:
                for s in steps)
 
 
-def build_privacy_pages(c: Compiler, f: _File, m: RawMap) -> tuple[PrivacyPage, ...]:
-    """The flow's ``privacy_pages:`` (every problem recorded on the compiler)."""
+def build_privacy_pages(c: Any, f: Any, m: RawMap) -> tuple[PrivacyPage, ...]:
+    """The flow's ``privacy_pages:`` (every problem recorded on the compiler ``c``, a
+    ``flow.compile.Compiler`` reading the file ``f``; not imported: compile is above)."""
     node = m.get("privacy_pages")
     if node is None:
         return ()

@@ -27,6 +27,7 @@ from typing import Any
 
 from mobile_optout.errors import UsageError
 from mobile_optout.results.record import (
+    NOT_RUN_OUTCOMES,
     ErrorInfo,
     FlowResult,
     Outcome,
@@ -127,28 +128,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 7 -> 8 (self-contained: renumber freely when merging): every switch a scan or a run
     # saw on a settings page, so that a scan can tell a new switch from one seen before
     (
-        """CREATE TABLE switches_seen (
-            id INTEGER PRIMARY KEY,
-            run_id TEXT NOT NULL DEFAULT '',
-            seen_at TEXT NOT NULL,
-            source TEXT NOT NULL DEFAULT 'scan',
-            device TEXT NOT NULL DEFAULT '',
-            app TEXT NOT NULL,
-            platform TEXT NOT NULL,
-            page TEXT NOT NULL DEFAULT '',
-            label TEXT NOT NULL,
-            state INTEGER,
-            flagged INTEGER NOT NULL DEFAULT 0
-        )""",
+        "CREATE TABLE switches_seen (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL DEFAULT '',"
+        " seen_at TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'scan', device TEXT NOT NULL"
+        " DEFAULT '', app TEXT NOT NULL, platform TEXT NOT NULL, page TEXT NOT NULL DEFAULT"
+        " '', label TEXT NOT NULL, state INTEGER, flagged INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX switches_seen_by_label ON switches_seen (app, platform, label, seen_at)",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 VERIFIED = frozenset({Outcome.CHANGED, Outcome.ALREADY_SET})
-_NOT_OBSERVATIONS = frozenset(
-    {Outcome.NOT_OFFERED, Outcome.RUNNING, Outcome.UNSUPPORTED, Outcome.NOT_INSTALLED}
-)
+# Results that observed no setting: nothing on this phone (record.NOT_RUN_OUTCOMES), not
+# offered, or not finished reading yet.
+_NOT_OBSERVATIONS = NOT_RUN_OUTCOMES | {Outcome.NOT_OFFERED, Outcome.RUNNING}
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,7 +399,7 @@ class Store:
              "source": run.mode, "device": device_key(result.device),
              "app": result.app_name, "platform": result.platform, "page": s["page"],
              "label": s["label"],
-             "state": None if s["state"] is None else int(s["state"] == "on")}
+             "state": None if s["state"] is None else int(s["state"] == "on"), "flagged": 0}
             for s in result.switches])
 
     def run_finished(self, run: RunRecord) -> None:
@@ -572,14 +564,12 @@ class Store:
     def record_switches(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Record switches seen (``mobile_optout.scan``: keys as the columns of
         ``switches_seen``)."""
-        columns = ("run_id", "seen_at", "source", "device", "app", "platform", "page",
-                   "label", "state", "flagged")
+        cols = ("run_id", "seen_at", "source", "device", "app", "platform", "page", "label",
+                "state", "flagged")
         with self._tx() as c:
             for row in rows:
-                c.execute(f"INSERT INTO switches_seen ({', '.join(columns)}) VALUES "
-                          f"({', '.join('?' for _ in columns)})",
-                          tuple(row.get(k, "") if k != "state" else row.get(k)
-                                for k in columns))
+                c.execute(f"INSERT INTO switches_seen ({', '.join(cols)}) VALUES "
+                          f"({', '.join('?' * len(cols))})", [row.get(k) for k in cols])
 
     def first_seen(self, app: str, platform: str, label: str) -> str:
         """When a switch with this label was first seen in this app on this platform

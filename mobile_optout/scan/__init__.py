@@ -5,5 +5,5 @@
     model      what was seen (SwitchSeen, PageRead, ScanReport) and the flag rules
     scanner    per app and device: reach each declared page, judge each switch, history
     suggest    a flagged switch -> a ready flow (scan --suggest)
-    command    the CLI command
+    (the command itself: mobile_optout/commands/scan.py)
 """

@@ -23,7 +23,7 @@ from mobile_optout.devices import DeviceProfile
 from mobile_optout.errors import DeviceError, FlowEnded, InputError, OptoutError, StepFailed
 from mobile_optout.flow.model import EnsureSetting, Flow, Group, Locator, PrivacyPage, Step
 from mobile_optout.flow.params import Vars
-from mobile_optout.inspect import suggest
+from mobile_optout.inspection import suggest
 from mobile_optout.locate import Node, Screen
 from mobile_optout.results.record import Outcome, new_run_id, now_iso
 from mobile_optout.results.store import Store

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from mobile_optout.device import Device, Target
 from mobile_optout.errors import DeniedTap, StepFailed, Where
 from mobile_optout.flow.model import Locator, TextMatch
-from mobile_optout.inspect import suggest
+from mobile_optout.inspection import suggest
 from mobile_optout.locate import Node, Screen
 from mobile_optout.scan.words import status_word
 from mobile_optout.seen import switches

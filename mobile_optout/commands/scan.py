@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from mobile_optout import console
+from mobile_optout.commands.group import cli
 from mobile_optout.errors import UsageError
 from mobile_optout.results import DEFAULT_OUTPUT
 from mobile_optout.values import on_off
@@ -22,7 +23,7 @@ from mobile_optout.values import on_off
 DEFAULT_FLOWS = (Path("linkedin"), Path("linkedin-more"))
 
 
-@click.command("scan")
+@cli.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--device", "-d", "devices", multiple=True, metavar="NAME",
               help="A device from the devices file (repeatable). Default: the one marked "
@@ -57,8 +58,9 @@ def scan_command(paths: tuple[Path, ...], devices: tuple[str, ...], devices_file
     switch is on; 1 when a flagged switch is on or a page could not be reached or read;
     3 on device errors; 2 for invalid input.
     """
+    from mobile_optout.choose import choose_devices
     from mobile_optout.flow import load_flows
-    from mobile_optout.job import RunRequest, choose_devices, endpoint, flow_paths, parse_pairs
+    from mobile_optout.job import RunRequest, endpoint, flow_paths, parse_pairs
     from mobile_optout.results.store import Store
     from mobile_optout.scan.scanner import Scanner, ScanOptions, by_app
     from mobile_optout.scan.suggest import suggest_flow
