@@ -119,6 +119,7 @@ class Sample:
     commands: int
     results: list[FlowResult] = field(default_factory=list)
     reads: dict[str, int] = field(default_factory=dict)  # the phone's tree_reads summary
+    kinds: dict[str, int] = field(default_factory=dict)  # commands by kind, as the phone counts
 
 
 def runner(url: str, *, mode: str = "apply", caps: dict[str, object] | None = None,
@@ -146,8 +147,10 @@ def runner(url: str, *, mode: str = "apply", caps: dict[str, object] | None = No
 def fresh_runner(variants: Sequence[str] = (), screenshots: bool = True) -> Sample:
     with phones(1, variants) as (url,):
         sample = runner(url, screenshots=screenshots)
-        sample.commands = commands(url)
-        sample.reads = sim_get(url, "state").get("tree_reads", {})
+        state = sim_get(url, "state")
+        sample.commands = sum(state["commands"].values())
+        sample.kinds = dict(state["commands"])
+        sample.reads = state.get("tree_reads", {})
     return sample
 
 
@@ -157,7 +160,9 @@ def fresh_script(proven: bool = False) -> Sample:
         changed = handwritten.opt_out(url, hold_s=HOLD_S, reopen=proven)
         seconds = time.perf_counter() - t0
         assert changed
-        return Sample(seconds, commands(url), reads=sim_get(url, "state").get("tree_reads", {}))
+        state = sim_get(url, "state")
+        return Sample(seconds, sum(state["commands"].values()), reads=state.get("tree_reads", {}),
+                      kinds=dict(state["commands"]))
 
 
 def fresh_proven_script() -> Sample:
@@ -236,6 +241,9 @@ def bench_script(pairs: int, out: list[str]) -> list[Sample]:
         f"Ratio runner / plain script, pair by pair: {', '.join(f'{r:.2f}' for r in plain)}; "
         f"**median {med(plain):.2f}**.",
         "",
+        "Commands by kind (the phone's count, last pair): runner "
+        f"{_kinds(run_s[-1])}; proof script {_kinds(proven_s[-1])}.",
+        "",
         "What the proof script does not check that the runner does: that the switch it reads "
         "is the one in the setting's row (it trusts a resource id); that the page has "
         "finished loading, the switch is enabled and nothing is on top (sheets, prompts, "
@@ -258,6 +266,10 @@ def bench_script(pairs: int, out: list[str]) -> list[Sample]:
         f"{repeats} ({med([s.reads.get('total', 0) for s in run_s]):.0f} reads of "
         f"{med([s.reads.get('states', 0) for s in run_s]):.0f} states) | 0 |")
     return run_s
+
+
+def _kinds(sample: Sample) -> str:
+    return ", ".join(f"{n} {k}" for k, n in sorted(sample.kinds.items(), key=lambda kv: -kv[1]))
 
 
 def bench_never_idle(pairs: int, out: list[str]) -> None:
@@ -355,7 +367,7 @@ def bench_parallel(rounds: int, out: list[str]) -> None:
         "## 3. 8 and 32 phones at once vs 1",
         "",
         f"Each phone in its own process; the runner with `--parallel 64` on one machine; "
-        f"{rounds} rounds of 8, one of 32. Speed-up = n x (one phone's time) / (n phones' "
+        f"{rounds} round(s) of 8, one of 32. Speed-up = n x (one phone's time) / (n phones' "
         "time). Targets: 8 phones >= 7x, 32 phones >= 28x. The phones share the machine's "
         f"{os.cpu_count()} cores with the runner (and with other jobs: the load averages "
         "before and after each n-phone run are beside): each screenshot costs its phone CPU "
