@@ -86,6 +86,9 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
         click.option("--only-installed", is_flag=True,
                      help="Leave out flows whose app is not on the device (instead of "
                           "reporting them not_installed)."),
+        click.option("--locale", default="", metavar="LANG",
+                     help="The language of the app's texts, e.g. de (default: the "
+                          "device's, confirmed on screen)."),
         click.option("--exclude-tag", "exclude_tags", multiple=True, metavar="TAG",
                      help="Skip flows with this tag (repeatable)."),
         click.option("--sim-variant", "sim_variants", multiple=True, metavar="NAME",
@@ -135,7 +138,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
          seed: int | None, cost_model: bool, output: Path, no_screenshots: bool, verbose: int,
-         quiet: bool, as_json: bool, only_installed: bool) -> int:
+         quiet: bool, as_json: bool, only_installed: bool, locale: str = "") -> int:
     from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
     from mobile_optout.signals import stop_on_signals
@@ -153,7 +156,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
         sim_cost_model=cost_model,
         params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
-        parallel=parallel, output=output, only_installed=only_installed,
+        parallel=parallel, output=output, only_installed=only_installed, locale=locale,
         keep_screenshots=not no_screenshots,
     )
     request = _with_phone_chosen(request, may_ask=not as_json)
@@ -668,9 +671,12 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
               help="Answer each command in the time a real phone takes (docs/simulator.md).")
 @click.option("--state", "state_file", type=click.Path(path_type=Path),
               help="JSON file keeping the phone's app settings across runs.")
+@click.option("--locale", default="", metavar="LANG",
+              help="The phone's (or website's) language, e.g. de: its apps show their "
+              "translations and deviceInfo reports it.")
 def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool,
                 apps: tuple[str, ...], port: int, latency_ms: int, seed: int, cost_model: bool,
-                state_file: Path | None) -> int:
+                state_file: Path | None, locale: str = "") -> int:
     """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C; with
     --platform web, the simulated LinkedIn website instead.
 
@@ -692,11 +698,12 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
     phone: SimPhone | SimSite
     try:
         if platform == "web":
-            phone = SimSite(variants=variants, seed=seed, state_file=state_file, port=port)
+            phone = SimSite(variants=variants, seed=seed, state_file=state_file, port=port,
+                            locale=locale)
         else:
             phone = SimPhone(platform=platform, variants=variants, seed=seed,
                              latency_ms=latency_ms, state_file=state_file, port=port,
-                             apps=apps, cost_model=cost_model)
+                             apps=apps, cost_model=cost_model, locale=locale)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:

@@ -46,6 +46,7 @@ from mobile_optout.errors import DeviceError, InputError, UsageError, Where, did
 from mobile_optout.flow import load_flows
 from mobile_optout.flow.model import Flow, Platform
 from mobile_optout.flow.params import Vars, check_param_names
+from mobile_optout.language import check_locale
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
@@ -91,6 +92,7 @@ class RunRequest:
     exclude_tags: Sequence[str] = ()  # and none of these
     parallel: int = 1
     only_installed: bool = False  # leave out flows whose app the device does not have
+    locale: str = ""  # --locale: the language of the flows' texts (default: the device's)
     output: Path = DEFAULT_OUTPUT
     keep_screenshots: bool = True
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -287,13 +289,13 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
         state_file = sim_state_dir / f"{profile.name}.json"
     if profile.platform is Platform.WEB:
         with SimSite(variants=profile.sim.variants, seed=profile.sim.seed,
-                     state_file=state_file) as site:
+                     state_file=state_file, locale=profile.sim.locale) as site:
             yield Served(site.url)
         return
     phone = SimPhone(
         platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
         latency_ms=profile.sim.latency_ms, state_file=state_file, apps=profile.sim.apps,
-        cost_model=profile.sim.cost_model,
+        cost_model=profile.sim.cost_model, locale=profile.sim.locale,
     )
     with phone:
         yield Served(phone.url)
@@ -517,6 +519,10 @@ def perform(
         plats = ", ".join(sorted({str(p) for f in flows for p in f.platforms}))
         raise UsageError(f"no flow runs on {names}: the flows are for {plats}")
     check_param_names(flows, req.params)
+    try:
+        locale = check_locale(req.locale, flows)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     for flow in flows:  # a --param for a secret, an unset secret: usage errors, before anything
         Vars(flow, req.params, req.environ)
         unset = [name for name in flow.secrets if not req.environ.get(name)]
@@ -532,7 +538,7 @@ def perform(
             redactor.add_secret(secret)
     options = RunOptions(
         mode=Mode(req.mode), params=dict(req.params), environ=req.environ,
-        parallel=max(1, req.parallel), only_installed=req.only_installed,
+        parallel=max(1, req.parallel), only_installed=req.only_installed, locale=locale,
     )
     with RunSession(req.output, options, keep_screenshots=req.keep_screenshots,
                     redactor=redactor, progress=progress) as session:

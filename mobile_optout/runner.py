@@ -71,6 +71,8 @@ from mobile_optout.flow.model import (
     WaitFor,
 )
 from mobile_optout.flow.params import Vars
+from mobile_optout.language import RunLanguage
+from mobile_optout.locate import Screen
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
     ErrorInfo,
@@ -104,6 +106,7 @@ class RunOptions:
     parallel: int = 1
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
     only_installed: bool = False  # skip (do not report) flows whose app is not installed
+    locale: str = ""  # --locale: the language of the flows' texts ("" asks the device)
 
     @property
     def check(self) -> bool:
@@ -177,6 +180,7 @@ class FlowRun:
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
+        self.language: RunLanguage | None = None  # the texts' language (language.py)
 
     # -- the whole flow -----------------------------------------------------------------
 
@@ -200,6 +204,7 @@ class FlowRun:
             self.result.outcome = Outcome.INTERRUPTED
             self.result.note = "interrupted (Ctrl-C) before the flow finished"
         finally:
+            self._language_outcome()
             if self.driver is not None:
                 self.driver.quit()
         if self.setting is not None:
@@ -266,12 +271,17 @@ class FlowRun:
                 caps.get("appium:automationName") or caps.get("automationName") or "")
             if not self.result.server_version:
                 self.result.server_version = self.driver.server_version()
+            if self.language is None:  # the texts of the device's language (language.py)
+                self.language = RunLanguage.start(self.flow, self.options.locale,
+                                                  self.driver.locale())
+                self.flow = self.language.localized()
             self.device = Device(
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
                 on_wait=self._waiting,
                 taps=self.result.taps,
+                on_screen=self._seen,
             )
             self._require_app()
 
@@ -351,6 +361,32 @@ class FlowRun:
         if obs.after == obs.desired:
             return Outcome.CHANGED
         return Outcome.FAILED
+
+    def _seen(self, screen: Screen) -> None:
+        if self.language is not None:
+            self.language.observe(screen.texts())
+
+    def _language_outcome(self) -> None:
+        """Record the texts' language; a miss on an app in a language the flow cannot read
+        is ``failed`` saying so, never ``not_offered`` (language.py)."""
+        lang = self.language
+        if lang is None:
+            return
+        why = ""
+        if self.result.outcome in (Outcome.FAILED, Outcome.NOT_OFFERED) and \
+                self.device is not None:
+            with contextlib.suppress(OptoutError):
+                why = lang.unreadable(self.device.screen().texts())  # the last screen, cached
+        if why:
+            self.result.outcome = Outcome.FAILED
+            if self.result.error is None:
+                self.result.error = ErrorInfo(type="StepFailed", message=why)
+            else:
+                self.result.error.message = f"{why}: {self.result.error.message}"
+            self.result.note = why
+        elif lang.note():
+            self.result.note = "; ".join(n for n in (self.result.note, lang.note()) if n)
+        self.result.language, self.result.language_fallback = lang.used, lang.fallback
 
     def _record_error(self, exc: OptoutError) -> None:
         last = self.result.steps[-1] if self.result.steps else None

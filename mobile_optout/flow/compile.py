@@ -21,6 +21,7 @@ from mobile_optout.errors import FlowError, LocatedError, Where
 from mobile_optout.flow import model
 from mobile_optout.flow.model import IfMissing, Locator, Platform, Step, TextMatch
 from mobile_optout.flow.params import VAR_NAME, references, substitute
+from mobile_optout.flow.strings import StringsTable, is_localized
 from mobile_optout.located import (
     RawMap,
     RawNode,
@@ -43,11 +44,12 @@ SHORT_NAME = re.compile(r"[a-z0-9_-]+\Z")  # screenshot and checkpoint names
 FLOW_KEYS = (
     MARKER, "name", "description", "platforms", "app", "tags", "settings", "params",
     "secrets", "allow_taps", "identity", "interrupts", "blockers", "loading", "settle",
-    "steps", "catalogue", "unsupported",
+    "steps", "catalogue", "unsupported", "languages", "strings",
 )
 CATALOGUE_KEYS = ("app", "title", "control", "confidence", "sources", "web")
 CONFIDENCES = ("H", "M", "L")
-PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps")
+PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps",
+             "languages", "strings")
 COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when", "resembles")
 ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
                "settle", "attempts", "errors")
@@ -113,6 +115,7 @@ class Compiler(Reader):
         self.interrupts: list[model.Interrupt] = []
         self.blockers: list[model.Blocker] = []
         self.loading: list[Locator] = []
+        self.l10n = StringsTable()  # texts per language (flow/strings.py)
         self.stack: list[Path] = []  # files being compiled, for include cycles
         self.includes = 0
 
@@ -280,6 +283,9 @@ class Compiler(Reader):
         return Locator(node.where, index=index, **fields)
 
     def text_match(self, f: _File, node: RawNode) -> TextMatch | None:
+        if is_localized(node):
+            assert isinstance(node, RawMap)
+            return self.l10n.text(self, f, node)
         if isinstance(node, RawScalar):
             value = self.text(f, node, "text")
             return None if value is None else TextMatch("exact", value)
@@ -763,7 +769,8 @@ class Compiler(Reader):
         return model.ParamChoices(name, default, tuple(choices), where)
 
     def header_lists(self, f: _File, m: RawMap) -> None:
-        """interrupts: and blockers: of a flow or part."""
+        """strings:, interrupts: and blockers: of a flow or part."""
+        self.l10n.header(self, f, m)
         if (n := m.get("interrupts")) is not None:
             for item in n.items if isinstance(n, RawSeq) else ():
                 im = self.mapping(f, item, "an interrupt")
@@ -885,6 +892,7 @@ class Compiler(Reader):
                 hint = did_you_mean(value, spec.choices)
                 self.err(src, where, f"{spec.refusal(value)} (declared at {spec.where})",
                          hint)
+        languages = self.l10n.finish(self)
         self.raise_errors()
         assert name is not None
         return model.Flow(
@@ -894,7 +902,7 @@ class Compiler(Reader):
             param_choices=tuple(self.choices),
             interrupts=tuple(self.interrupts), blockers=tuple(self.blockers),
             allow_taps=tuple(allow), identity=identity, loading=tuple(self.loading),
-            settle=settle, catalogue=catalogue, unsupported=unsupported,
+            settle=settle, catalogue=catalogue, unsupported=unsupported, languages=languages,
         )
 
     def catalogue(self, f: _File, m: RawMap, path: Path) -> model.Catalogue | None:

@@ -156,6 +156,8 @@ class FlowResult:
     attempts: int = 1
     evidence_dir: str = ""  # relative to the run folder
     taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
+    language: str = ""  # the language whose texts the run used ("de"); "" before a session
+    language_fallback: bool = False  # English texts stood in for the device's language
 
     @property
     def key(self) -> str:

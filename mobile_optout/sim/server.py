@@ -37,6 +37,7 @@ from mobile_optout.sim.costs import (
 )
 from mobile_optout.sim.engine import Engine, EngineError, Handle, Rendering
 from mobile_optout.sim.faults import Faults
+from mobile_optout.sim.locale import check_locale, device_locale
 from mobile_optout.sim.locators import ScrollQuery, SelectorError, find
 from mobile_optout.sim.model import AppModel
 from mobile_optout.sim.render import ios_accessible
@@ -119,7 +120,7 @@ class SimPhone:
                  variants: tuple[str, ...] | list[str] = (), seed: int = 0,
                  latency_ms: int = 0, state_file: str | Path | None = None,
                  port: int = 0, apps: Sequence[str | Path] = (),
-                 cost_model: CostModel | bool | None = None) -> None:
+                 cost_model: CostModel | bool | None = None, locale: str = "") -> None:
         """``apps``: the installed apps, built-in names or app files (default: every
         built-in app); the first is in front until a session or a flow opens another.
         ``cost_model``: answer each command in the time a real phone takes (``costs``)."""
@@ -135,8 +136,10 @@ class SimPhone:
         self.cost_ms = 0.0  # taken by the cost model (all sessions)
         self.waiting = 0  # commands waiting right now
         self._stopping = threading.Event()
+        self.locale = check_locale(locale)  # the phone's language: deviceInfo and the apps
         self.engine = Engine(self.platform, self.variants, seed,
-                             Path(state_file) if state_file is not None else None, apps)
+                             Path(state_file) if state_file is not None else None, apps,
+                             locale=self.locale)
         self.sessions: dict[str, Session] = {}
         self.webview: WebView | None = None  # LinkedIn's settings WebView, once entered
         self.session_count = 0
@@ -430,7 +433,7 @@ class SimPhone:
                        f"{', '.join(self.contexts())})")
         if self.webview is None:
             self.webview = WebView(engine.settings, engine.lock, self.variants,
-                                   on_save=self._saved_in_webview)
+                                   on_save=self._saved_in_webview, locale=self.locale)
             try:
                 self.webview.start()
             except WebViewError as exc:
@@ -932,6 +935,17 @@ def m_query(phone: SimPhone, session: Session, args: dict[str, Any]) -> int:
     return 0 if app is None else phone.engine.query(app.name)
 
 
+def m_device_info(phone: SimPhone, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    """``mobile: deviceInfo``: UiAutomator2 says ``locale``; XCUITest ``currentLocale``
+    (and ``locale``), both as ``de_DE``."""
+    tag = device_locale(phone.locale)
+    if phone.platform is Platform.ANDROID:
+        return {"locale": tag, "manufacturer": "mobile-optout", "model": "simulated phone",
+                "platformVersion": "14", "apiVersion": "34", "timeZone": "UTC"}
+    return {"currentLocale": tag, "locale": tag, "timeZone": "UTC", "model": "iPhone",
+            "name": "sim-ios"}
+
+
 def m_installed(phone: SimPhone, session: Session, args: dict[str, Any]) -> bool:
     return phone.engine.app_for(_app_id(phone, args)) is not None
 
@@ -1033,7 +1047,7 @@ def m_ios_tap(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
 Script = Callable[[SimPhone, Session, dict[str, Any]], Any]
 COMMON_SCRIPTS: dict[str, Script] = {
     "activateApp": m_activate, "terminateApp": m_terminate, "queryAppState": m_query,
-    "isAppInstalled": m_installed, "deepLink": m_deep_link,
+    "isAppInstalled": m_installed, "deepLink": m_deep_link, "deviceInfo": m_device_info,
 }
 ANDROID_SCRIPTS: dict[str, Script] = {
     **COMMON_SCRIPTS, "scrollGesture": m_scroll_gesture, "swipeGesture": m_swipe_gesture,
