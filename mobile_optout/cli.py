@@ -252,9 +252,11 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
             "n/a")  # not written for this device's platform
 
     console.table(
-        ("app", "flow", "control", "kind", "want", "platforms", "conf.", "installed", "source"),
+        ("app", "flow", "control", "kind", "want", "platforms", "languages", "conf.",
+         "installed", "source"),
         [(e.title, e.flow, "unsupported" if e.unsupported else e.control, KIND_WORDS[e.kind],
-          e.desired, ", ".join(e.platforms), e.confidence, is_installed(e.flow),
+          e.desired, ", ".join(e.platforms), " ".join(e.languages), e.confidence,
+          is_installed(e.flow),
           e.page or "; ".join(e.sources)) for e in found],
         title=f"{len(found)} flows" + (f"; installed on {where}" if where else ""))
     return 0
@@ -423,8 +425,8 @@ def flows_command() -> int:
     for name in catalogue.names():
         for flow in load_flows([root / name]):
             rows.append((name, flow.name, ", ".join(str(p) for p in flow.platforms),
-                         str(flow.path.relative_to(root))))
-    console.table(("name", "flow", "platforms", "file"), rows, title=str(root))
+                         " ".join(flow.languages), str(flow.path.relative_to(root))))
+    console.table(("name", "flow", "platforms", "languages", "file"), rows, title=str(root))
     return 0
 
 
