@@ -17,7 +17,7 @@ from e2e.e2e_helpers import FLOWS
 
 from mobile_optout.errors import UsageError
 from mobile_optout.flow.model import Platform
-from mobile_optout.job import RunRequest, perform
+from mobile_optout.job import SIM_STATE, RunRequest, perform
 from mobile_optout.results.record import FlowResult, Outcome
 from mobile_optout.sim import SimPhone
 from mobile_optout.sim.site import SimSite
@@ -26,6 +26,8 @@ from mobile_optout.values import Mode
 LANGUAGES = ["de", "fr", "nl", "es", "it", "pt", "pl"]
 SETTING = "generative_ai_training"
 LINKEDIN = FLOWS / "linkedin"
+SIM_SETTING = {"chatgpt/improve-model.yaml": "chatgpt_improve_model",
+               "x/grok-training.yaml": "x_grok_training"}  # the phone's own names
 
 
 def devices(folder: Path, device: dict[str, Any]) -> Path:
@@ -126,3 +128,18 @@ def test_an_unknown_locale_is_a_usage_error_listing_the_known_ones(tmp_path: Pat
     with pytest.raises(UsageError, match=r"--locale 'sv'.*known languages: de, en, es, fr"):
         run(tmp_path, {"platform": "android", "sim": {}}, LINKEDIN / "android.yaml",
             locale="sv")
+
+
+@pytest.mark.parametrize("lang", ["de", "fr"])
+@pytest.mark.parametrize("flow", ["chatgpt/improve-model.yaml", "x/grok-training.yaml"])
+def test_catalogue_flows_in_german_and_french(flow: str, lang: str, tmp_path: Path) -> None:
+    device = {"platform": "android", "sim": {"locale": lang}}
+    first = run(tmp_path, device, FLOWS / flow)
+    assert first.outcome is Outcome.CHANGED, first.error
+    assert (first.language, first.language_fallback) == (lang, False)
+    assert first.setting is not None
+    saved = json.loads((tmp_path / "out" / SIM_STATE / "d.json").read_text(encoding="utf-8"))
+    assert saved["settings"][SIM_SETTING[flow]] is False
+
+    again = run(tmp_path, device, FLOWS / flow)  # the same phone (its saved state)
+    assert again.outcome is Outcome.ALREADY_SET, again.error
