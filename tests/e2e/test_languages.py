@@ -122,6 +122,8 @@ def test_a_flow_with_english_texts_only_says_it_tried_english(tmp_path: Path) ->
     assert "texts for de unknown; tried English" in result.note
     assert (result.language, result.language_fallback) == ("en", True)
     assert report(tmp_path)[0]["language_fallback"] is True
+    html = next((tmp_path / "out").glob("*/report.html")).read_text(encoding="utf-8")
+    assert "<dt>language</dt><dd>en (English texts" in html
 
 
 def test_an_unknown_locale_is_a_usage_error_listing_the_known_ones(tmp_path: Path) -> None:
