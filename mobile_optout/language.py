@@ -56,6 +56,12 @@ class RunLanguage:
             return cls(flow, base_language(locale), pinned=True)
         return cls(flow, base_language(device_locale))
 
+    def page_says(self, device_locale: str) -> None:
+        """A web page's own ``lang``, read when a run fails: it names the page's language
+        better than the browser's did at the start (unless --locale pinned it)."""
+        if not self.pinned and base_language(device_locale):
+            self.guess = base_language(device_locale)
+
     @property
     def known(self) -> bool:
         """The flow has texts in the device's language (or the device did not say)."""

@@ -376,6 +376,8 @@ class FlowRun:
         if self.result.outcome in (Outcome.FAILED, Outcome.NOT_OFFERED) and \
                 self.device is not None:
             with contextlib.suppress(OptoutError):
+                if self.driver is not None and self.driver.web:
+                    lang.page_says(self.driver.locale())  # the page's lang, not the browser's
                 why = lang.unreadable(self.device.screen().texts())  # the last screen, cached
         if why:
             self.result.outcome = Outcome.FAILED

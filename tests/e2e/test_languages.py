@@ -145,3 +145,14 @@ def test_catalogue_flows_in_german_and_french(flow: str, lang: str, tmp_path: Pa
 
     again = run(tmp_path, device, FLOWS / flow)  # the same phone (its saved state)
     assert again.outcome is Outcome.ALREADY_SET, again.error
+
+
+def test_a_website_in_a_language_the_flow_does_not_know_fails_saying_so(
+        tmp_path: Path) -> None:
+    with SimSite(locale="cs") as site:
+        device = {"platform": "web", "browser": "chromium", "headless": True,
+                  "base_url": site.url, "timeouts": {"step": 3}}
+        result = run(tmp_path, device, LINKEDIN / "web.yaml")
+        assert site.state()["settings"][SETTING] is True
+    assert result.outcome is Outcome.FAILED
+    assert result.note.startswith("the app is in cs; this flow knows en, de")
