@@ -22,7 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mobile_optout.flow.model import Flow
-from mobile_optout.flow.strings import ENGLISH, base_language, localize, scores
+from mobile_optout.flow.strings import (
+    ENGLISH,
+    Texts,
+    base_language,
+    localize,
+    scores,
+    texts_by_language,
+)
 
 MAX_LOOKS = 12  # screens a run counts texts on (the first ones decide)
 
@@ -49,6 +56,7 @@ class RunLanguage:
     pinned: bool = False  # --locale: only that language's texts (and English)
     totals: dict[str, int] = field(default_factory=dict)  # language -> texts seen, all screens
     looks: int = 0  # screens observed
+    texts: Texts = ()  # the flow's texts with their languages (read once)
 
     @classmethod
     def start(cls, flow: Flow, locale: str, device_locale: str) -> RunLanguage:
@@ -82,7 +90,9 @@ class RunLanguage:
         if self.looks >= MAX_LOOKS:
             return
         self.looks += 1
-        for lang, n in scores(self.flow, list(texts)).items():
+        if not self.texts:
+            self.texts = texts_by_language(self.flow)
+        for lang, n in scores(self.texts, texts).items():
             self.totals[lang] = self.totals.get(lang, 0) + n
 
     @property
@@ -116,7 +126,9 @@ class RunLanguage:
         """Why a miss proves nothing ("" when the flow could read the last screen): the
         app is in the device's language, which the flow does not know; or, on a device in
         another language the flow knows, none of the flow's texts ever showed."""
-        if scores(self.flow, list(last)):
+        if not self.texts:
+            self.texts = texts_by_language(self.flow)
+        if scores(self.texts, last):
             return ""
         langs = ", ".join(self.flow.languages)
         if not self.known:

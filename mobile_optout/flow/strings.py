@@ -302,18 +302,36 @@ def localize(flow: Flow, languages: Sequence[str]) -> Flow:
     return result
 
 
-def scores(flow: Flow, texts: Iterable[str]) -> dict[str, int]:
-    """Per language, how many of the flow's texts show among ``texts`` (a text given in no
-    language counts as English)."""
-    shown = [t for t in texts if t]
-    out: dict[str, int] = {}
-    seen: set[int] = set()
+Texts = tuple[tuple[str, TextMatch], ...]  # (language, text) for every text of a flow
+
+
+def texts_by_language(flow: Flow) -> Texts:
+    """The flow's texts that say which language a screen is in, each once: a localized
+    text's text in each language (where a language has none, its English one, which an app
+    in that language may show as well). A text given in no language is evidence of English
+    only in a flow that knows English alone; in a flow of several languages it says
+    nothing (a structural pattern, a word nobody has translated)."""
+    several = len(flow.languages) > 1
+    out: dict[tuple[str, TextMatch], None] = {}
     for m in _matches(flow):
-        if id(m) in seen:
+        if not m.by_language:
+            if not several:
+                out[(ENGLISH, m)] = None
             continue
-        seen.add(id(m))
-        pairs = m.by_language or ((ENGLISH, m),)
-        for lang, text in pairs:
-            if text is not None and any(text.matches(t) for t in shown):
-                out[lang] = out.get(lang, 0) + 1
+        english = dict(m.by_language).get(ENGLISH)
+        for lang, text in m.by_language:
+            shown = text if text is not None else english
+            if shown is not None:
+                out[(lang, shown)] = None
+    return tuple(out)
+
+
+def scores(flow: Flow | Texts, texts: Iterable[str]) -> dict[str, int]:
+    """Per language, how many of the flow's texts show among ``texts``."""
+    known = texts_by_language(flow) if isinstance(flow, Flow) else flow
+    shown = list(dict.fromkeys(t for t in texts if t))
+    out: dict[str, int] = {}
+    for lang, text in known:
+        if any(text.matches(t) for t in shown):
+            out[lang] = out.get(lang, 0) + 1
     return out
