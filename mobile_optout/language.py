@@ -107,7 +107,10 @@ class RunLanguage:
 
     @property
     def used(self) -> str:
-        """The language whose texts the run used."""
+        """The language whose texts the run used: --locale's (English where the flow does
+        not know it), else the one confirmed on screen, else the device's."""
+        if self.pinned:
+            return self.guess if self.known else ENGLISH
         if self.confirmed:
             return self.confirmed
         return self.guess if self.guess and self.known else ENGLISH

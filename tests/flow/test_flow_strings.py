@@ -114,3 +114,33 @@ def test_bad_strings_are_refused_with_their_line(tmp_path: Path, body: str,
 def test_a_locale_tag_is_reduced_to_its_language() -> None:
     assert [base_language(t) for t in ("de_DE", "pt-BR", "FR", "", "zh-Hans-CN", "x")] == \
         ["de", "pt", "fr", "", "zh", ""]
+
+
+def test_the_screen_not_the_phone_decides_the_language(tmp_path: Path) -> None:
+    from mobile_optout.language import RunLanguage
+
+    flow = load_flow(write(tmp_path, """languages: [en, de, fr]
+strings:
+  privacy: {en: Data privacy, de: Datenschutz, fr: Confidentialité des données}
+  settings: {en: Settings, de: Einstellungen, fr: null}
+steps:
+  - tap: {text: {key: settings}}
+  - tap: {text: {key: privacy}}
+"""))
+    phone_fr_app_de = RunLanguage.start(flow, "", "fr_FR")
+    phone_fr_app_de.observe(["Einstellungen", "Feed"])
+    phone_fr_app_de.observe(["Datenschutz"])
+    assert (phone_fr_app_de.used, phone_fr_app_de.fallback) == ("de", False)
+
+    swedish = RunLanguage.start(flow, "", "sv_SE")
+    assert swedish.unreadable(["Sekretess", "Inställningar"]) == \
+        "the app is in sv; this flow knows en, de, fr"
+    assert (swedish.used, swedish.fallback) == ("en", True)
+    assert swedish.note() == "texts for sv unknown; tried English"
+    assert swedish.unreadable(["Data privacy"]) == ""  # an English app reads fine
+
+    pinned = RunLanguage.start(flow, "de-AT", "fr_FR")
+    assert pinned.used == "de"
+    tap = pinned.localized().steps[1]
+    assert isinstance(tap, Tap) and tap.target.text is not None
+    assert not tap.target.text.matches("Confidentialité des données")
