@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sim_helpers import connect
+from sim.sim_helpers import connect
 
 from mobile_optout.devices import load_devices
 from mobile_optout.errors import InputError
