@@ -729,6 +729,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
                         + apps_shown
                         + (f"; latency {latency_ms} ms" if latency_ms else "")
                         + ("; cost model on" if cost_model else "")
+                        + (f"; language {phone.locale}" if phone.locale else "")
                         + (f"; state in {state_file}" if state_file else ""))
             console.say(f"its screen: mobile-optout inspect --server {phone.url} "
                         f"--platform {platform}  (or: mobile-optout studio --server ...)")

@@ -212,6 +212,7 @@ class Engine:
             "scroll": self.current.scroll,
             "platform": self.platform.value,
             "variants": list(self.variants),
+            "locale": self.locale or "en",
             "app": self.model.name,  # the app in front (or last in front)
             "apps": list(self.apps),
         }

@@ -270,7 +270,8 @@ class SimSite:
             return {"settings": dict(self.settings), "page": self.page, "saves": self.saves,
                     "consent": self.consent,
                     "taps": sum(1 for e in self.events if e["type"] == "click"),
-                    "platform": "web", "variants": list(self.variants)}
+                    "platform": "web", "variants": list(self.variants),
+                    "locale": self.locale or "en"}
 
     def event_log(self) -> list[dict[str, Any]]:
         with self.lock:
