@@ -120,7 +120,8 @@ class SimPhone:
                  variants: tuple[str, ...] | list[str] = (), seed: int = 0,
                  latency_ms: int = 0, state_file: str | Path | None = None,
                  port: int = 0, apps: Sequence[str | Path] = (),
-                 cost_model: CostModel | bool | None = None, locale: str = "") -> None:
+                 cost_model: CostModel | bool | None = None, locale: str = "",
+                 phone_locale: str | None = None) -> None:
         """``apps``: the installed apps, built-in names or app files (default: every
         built-in app); the first is in front until a session or a flow opens another.
         ``cost_model``: answer each command in the time a real phone takes (``costs``)."""
@@ -136,7 +137,10 @@ class SimPhone:
         self.cost_ms = 0.0  # taken by the cost model (all sessions)
         self.waiting = 0  # commands waiting right now
         self._stopping = threading.Event()
-        self.locale = check_locale(locale)  # the phone's language: deviceInfo and the apps
+        self.locale = check_locale(locale)  # the apps' language (and the phone's)
+        # what deviceInfo says: the phone's own language, when its apps run in another
+        # (Android 13 and iOS let each app have its own language)
+        self.phone_locale = self.locale if phone_locale is None else check_locale(phone_locale)
         self.engine = Engine(self.platform, self.variants, seed,
                              Path(state_file) if state_file is not None else None, apps,
                              locale=self.locale)
@@ -938,7 +942,7 @@ def m_query(phone: SimPhone, session: Session, args: dict[str, Any]) -> int:
 def m_device_info(phone: SimPhone, session: Session, args: dict[str, Any]) -> dict[str, Any]:
     """``mobile: deviceInfo``: UiAutomator2 says ``locale``; XCUITest ``currentLocale``
     (and ``locale``), both as ``de_DE``."""
-    tag = device_locale(phone.locale)
+    tag = device_locale(phone.phone_locale)
     if phone.platform is Platform.ANDROID:
         return {"locale": tag, "manufacturer": "mobile-optout", "model": "simulated phone",
                 "platformVersion": "14", "apiVersion": "34", "timeZone": "UTC"}

@@ -156,3 +156,14 @@ def test_a_website_in_a_language_the_flow_does_not_know_fails_saying_so(
         assert site.state()["settings"][SETTING] is True
     assert result.outcome is Outcome.FAILED
     assert result.note.startswith("the app is in cs; this flow knows en, de")
+
+
+def test_an_app_in_another_language_than_the_phone_is_read_in_the_app_language(
+        tmp_path: Path) -> None:
+    """Per-app languages: the phone says French, LinkedIn runs in German."""
+    with SimPhone(platform=Platform.ANDROID, locale="de", phone_locale="fr") as phone:
+        result = run(tmp_path, {"platform": "android", "server": phone.url},
+                     LINKEDIN / "android.yaml")
+        assert result.outcome is Outcome.CHANGED, result.error
+        assert phone.state()["settings"][SETTING] is False
+    assert (result.language, result.language_fallback, result.note) == ("de", False, "")
