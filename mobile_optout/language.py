@@ -18,9 +18,11 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from mobile_optout.errors import OptoutError
 from mobile_optout.flow.model import Flow
 from mobile_optout.flow.strings import (
     ENGLISH,
@@ -30,6 +32,7 @@ from mobile_optout.flow.strings import (
     scores,
     texts_by_language,
 )
+from mobile_optout.results.record import ErrorInfo, FlowResult, Outcome
 
 MAX_LOOKS = 12  # screens a run counts texts on (the first ones decide)
 
@@ -140,3 +143,25 @@ class RunLanguage:
             return (f"none of this flow's texts showed (it knows {langs}); the app may be in "
                     f"another language than the device's ({self.guess})")
         return ""
+
+    def record(self, result: FlowResult, last_screen: Callable[[], Iterable[str]],
+               page_lang: Callable[[], str] | None = None) -> None:
+        """Record the texts' language on ``result``; a miss (failed, not_offered) on an app
+        in a language the flow cannot read becomes ``failed`` saying so. ``last_screen``:
+        the last screen's texts (cached); ``page_lang``: a web page's own ``lang``."""
+        why = ""
+        if result.outcome in (Outcome.FAILED, Outcome.NOT_OFFERED):
+            with contextlib.suppress(OptoutError):
+                if page_lang is not None:
+                    self.page_says(page_lang())
+                why = self.unreadable(last_screen())
+        if why:
+            result.outcome = Outcome.FAILED
+            if result.error is None:
+                result.error = ErrorInfo(type="StepFailed", message=why)
+            else:
+                result.error.message = f"{why}: {result.error.message}"
+            result.note = why
+        elif self.note():
+            result.note = "; ".join(n for n in (result.note, self.note()) if n)
+        result.language, result.language_fallback = self.used, self.fallback
