@@ -41,6 +41,7 @@ class Entry:
     unsupported: str  # the reason, for an app with no control
     page: str  # the page to use instead, for an app with no control
     path: str
+    languages: tuple[str, ...] = ("en",)  # the languages its texts are given in
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -48,7 +49,7 @@ class Entry:
             "kind": self.kind, "desired": self.desired, "platforms": list(self.platforms),
             "ids": dict(self.ids), "confidence": self.confidence, "sources": list(self.sources),
             "web": self.web, "unsupported": self.unsupported, "page": self.page,
-            "path": self.path,
+            "path": self.path, "languages": list(self.languages),
         }
 
 
@@ -76,7 +77,7 @@ def entry(flow: Flow) -> Entry:
         web=cat.web if cat else "",
         unsupported=flow.unsupported.reason if flow.unsupported else "",
         page=flow.unsupported.page if flow.unsupported else "",
-        path=str(flow.path),
+        path=str(flow.path), languages=flow.languages,
     )
 
 
@@ -101,15 +102,17 @@ def markdown(found: Sequence[Entry]) -> str:
         "",
         "## Controls a flow drives",
         "",
-        "| app | flow | control | kind | private state | platforms | conf. | web | sources |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| app | flow | control | kind | private state | platforms | languages | conf. | web "
+        "| sources |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for e in found:
         if e.unsupported:
             continue
         lines.append("| " + " | ".join(_cell(c) for c in (
             e.title, f"`{e.flow}`", e.control, KIND_WORDS[e.kind], e.desired,
-            ", ".join(e.platforms), e.confidence, e.web, "; ".join(e.sources))) + " |")
+            ", ".join(e.platforms), ", ".join(e.languages), e.confidence, e.web,
+            "; ".join(e.sources))) + " |")
     lines += [
         "",
         "## No switch to drive (reported as `unsupported`, never as done)",

@@ -38,6 +38,7 @@ from mobile_optout.errors import DeviceError, InputError, UsageError, did_you_me
 from mobile_optout.flow import builtin, load_flows
 from mobile_optout.flow.model import Flow
 from mobile_optout.flow.params import Vars, check_param_names
+from mobile_optout.language import check_locale
 from mobile_optout.parallel import Served, endpoint_failed, run_all
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
 from mobile_optout.results.evidence import Evidence
@@ -76,6 +77,7 @@ class RunRequest:
     exclude_tags: Sequence[str] = ()  # and none of these
     parallel: int = 1
     only_installed: bool = False  # leave out flows whose app the device does not have
+    locale: str = ""  # --locale: the language of the flows' texts (default: the device's)
     output: Path = DEFAULT_OUTPUT
     keep_screenshots: bool = True
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -150,7 +152,7 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
     sim = profile.sim
     with simulator(profile.platform, variants=sim.variants, seed=sim.seed,
                    latency_ms=sim.latency_ms, state_file=state_file, apps=sim.apps,
-                   cost_model=sim.cost_model) as device:
+                   cost_model=sim.cost_model, locale=sim.locale) as device:
         yield Served(device.url)
 
 
@@ -388,6 +390,10 @@ def perform(
     flows = load_request_flows(req)
     devices = choose_devices(req)
     prepare(flows, devices, req.params, req.environ)
+    try:
+        locale = check_locale(req.locale, flows)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
     redactor = redactor or Redactor()
     for flow in flows:
@@ -395,7 +401,7 @@ def perform(
             redactor.add_secret(secret)
     options = RunOptions(
         mode=Mode(req.mode), params=dict(req.params), environ=req.environ,
-        parallel=max(1, req.parallel), only_installed=req.only_installed,
+        parallel=max(1, req.parallel), only_installed=req.only_installed, locale=locale,
     )
     with RunSession(req.output, options, keep_screenshots=req.keep_screenshots,
                     redactor=redactor, progress=progress) as session:

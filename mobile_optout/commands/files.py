@@ -56,8 +56,8 @@ def flows_command() -> int:
     for name in catalogue.names():
         for flow in load_flows([root / name]):
             rows.append((name, flow.name, ", ".join(str(p) for p in flow.platforms),
-                         str(flow.path.relative_to(root))))
-    console.table(("name", "flow", "platforms", "file"), rows, title=str(root))
+                         " ".join(flow.languages), str(flow.path.relative_to(root))))
+    console.table(("name", "flow", "platforms", "languages", "file"), rows, title=str(root))
     return 0
 
 

@@ -59,9 +59,11 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
             "n/a")  # not written for this device's platform
 
     console.table(
-        ("app", "flow", "control", "kind", "want", "platforms", "conf.", "installed", "source"),
+        ("app", "flow", "control", "kind", "want", "platforms", "languages", "conf.",
+         "installed", "source"),
         [(e.title, e.flow, "unsupported" if e.unsupported else e.control, KIND_WORDS[e.kind],
-          e.desired, ", ".join(e.platforms), e.confidence, is_installed(e.flow),
+          e.desired, ", ".join(e.platforms), " ".join(e.languages), e.confidence,
+          is_installed(e.flow),
           e.page or "; ".join(e.sources)) for e in found],
         title=f"{len(found)} flows" + (f"; installed on {where}" if where else ""))
     return 0

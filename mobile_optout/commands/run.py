@@ -47,6 +47,9 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
                           "environment only."),
         click.option("--tag", "tags", multiple=True, metavar="TAG",
                      help="Run only flows with this tag (repeatable: any of them)."),
+        click.option("--locale", default="", metavar="LANG",
+                     help="The language of the app's texts, e.g. de (default: the "
+                          "device's, confirmed on screen)."),
         click.option("--only-installed", is_flag=True,
                      help="Leave out flows whose app is not on the device (instead of "
                           "reporting them not_installed)."),
@@ -99,7 +102,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
          seed: int | None, cost_model: bool, output: Path, no_screenshots: bool, verbose: int,
-         quiet: bool, as_json: bool, only_installed: bool) -> int:
+         quiet: bool, as_json: bool, only_installed: bool, locale: str = "") -> int:
     from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
     from mobile_optout.signals import stop_on_signals
@@ -117,7 +120,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
         sim_cost_model=cost_model,
         params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
-        parallel=parallel, output=output, only_installed=only_installed,
+        parallel=parallel, output=output, only_installed=only_installed, locale=locale,
         keep_screenshots=not no_screenshots,
     )
     request = _with_phone_chosen(request, may_ask=not as_json)
