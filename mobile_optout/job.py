@@ -516,6 +516,9 @@ def perform(
         names = ", ".join(f"{d.name} ({d.platform})" for d in devices)
         plats = ", ".join(sorted({str(p) for f in flows for p in f.platforms}))
         raise UsageError(f"no flow runs on {names}: the flows are for {plats}")
+    # Only the flows that will run on the chosen devices are asked about --param: a web flow
+    # does not refuse a value meant for the Android one when no browser was chosen.
+    flows = [f for f in flows if any(f.runs_on(d.platform) for d in devices)]
     check_param_names(flows, req.params)
     for flow in flows:  # a --param for a secret, an unset secret: usage errors, before anything
         Vars(flow, req.params, req.environ)
