@@ -6,6 +6,10 @@ the repository's top-level ``flows/`` folder; an installed package carries them 
 exists, else a built-in name: ``linkedin``, ``linkedin-more/ads-data-sharing.yaml``,
 ``flows/linkedin`` as the README writes it, or ``flows`` for all of them.
 
+A folder of one's own may carry the same name (``mobile-optout init`` writes ./flows): the
+path here wins, and ``shadowing`` says so, naming the built-in one. ``builtin:NAME`` (and
+``builtin:`` for the whole catalogue) always means the built-in flows: no folder shadows it.
+
 The catalogue: every flow as one entry a person reads (which app, which control, the
 private state, how sure we are, where the facts come from). ``mobile-optout apps`` prints it
 (with whether each app is installed on a device), and docs/catalogue.md is
@@ -42,9 +46,23 @@ def names() -> list[str]:
                   if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
+BUILTIN = "builtin:"  # the prefix no project folder can shadow
+
+
+def _builtin_name(path: Path) -> str | None:
+    """``linkedin`` for ``builtin:linkedin``, "" for ``builtin:``; None for a plain path."""
+    text = path.as_posix()
+    return text[len(BUILTIN):].strip("/") if text.startswith(BUILTIN) else None
+
+
 def resolve(path: Path) -> Path:
     """``path`` itself when it exists here; else the built-in flow of that name; else
-    ``path`` unchanged (the loader then says it does not exist)."""
+    ``path`` unchanged (the loader then says it does not exist). ``builtin:NAME``: the
+    built-in flow, whatever this folder holds."""
+    name = _builtin_name(path)
+    if name is not None:
+        return flows_dir().joinpath(*Path(name).parts) if name not in ("", "flows") \
+            else flows_dir()
     if path.exists():
         return path
     if path == Path("flows"):
@@ -63,6 +81,36 @@ def resolve_all(paths: Sequence[Path]) -> list[Path]:
     if paths:
         return [resolve(p) for p in paths]
     return [resolve(Path("flows") / DEFAULT)]
+
+
+def shadowing(paths: Sequence[Path]) -> list[str]:
+    """A sentence for each argument that names a folder or file here when a built-in flow
+    has the same name: which one runs, and how to name the other."""
+    notes = []
+    for path in paths or [Path("flows") / DEFAULT]:
+        if _builtin_name(path) is not None or path.is_absolute() or not path.exists():
+            continue
+        parts = path.parts[1:] if path.parts[:1] == ("flows",) else path.parts
+        builtin = flows_dir().joinpath(*parts) if parts else flows_dir()
+        if not builtin.exists() or builtin.resolve() == path.resolve():
+            continue
+        count = _count_flows(path)
+        shown = "/".join(parts) if parts else ""
+        notes.append(
+            f"{path.as_posix()}: ./{path.as_posix()} (your project: {count} flow"
+            f"{'' if count == 1 else 's'}) runs; the built-in "
+            + (f"flow is {BUILTIN}{shown}" if parts else
+               f"catalogue ({len(names())} apps) is {BUILTIN}"))
+    return notes
+
+
+def _count_flows(path: Path) -> int:
+    from mobile_optout.flow import is_flow_file
+
+    if path.is_file():
+        return 1
+    return sum(1 for p in path.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")
+               and is_flow_file(p))
 
 
 KIND_WORDS = {"toggle": "switch", "choice": "choice", "button": "button + confirmation",

@@ -115,6 +115,8 @@ def run_command(**kw: Any) -> int:
 
     PATHS are flow files or folders, or built-in flows by name (`mobile-optout flows`
     lists them; default: linkedin; `flows`: every app in the catalogue), from any folder.
+    A folder here wins over a built-in flow of the same name (the run says so);
+    `builtin:NAME` and `builtin:` (the whole catalogue) always mean the built-in ones.
     Exit 0 when every setting is as desired (changed, already set), not offered,
     unsupported (the app has no switch) or its app is not installed; 1 when any flow failed
     or was blocked; 3 on device or infrastructure errors; 2 for invalid input.
@@ -225,10 +227,12 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
     flow), from any folder."""
     import os
 
-    from mobile_optout.catalogue import KIND_WORDS, entries, flows_dir, resolve
+    from mobile_optout.catalogue import KIND_WORDS, entries, flows_dir, resolve, shadowing
     from mobile_optout.catalogue import markdown as catalogue_markdown
     from mobile_optout.flow import load_flows
 
+    for remark in shadowing(paths) if paths else ():  # `apps flows` reads what `run flows` runs
+        console.note(remark)
     found = entries(load_flows([resolve(p) for p in paths] or [flows_dir()]))
     if markdown:
         console.raw(catalogue_markdown(found).rstrip("\n"))
@@ -253,7 +257,9 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
         [(e.title, e.flow, "unsupported" if e.unsupported else e.control, KIND_WORDS[e.kind],
           e.desired, ", ".join(e.platforms), e.confidence, is_installed(e.flow),
           e.page or "; ".join(e.sources)) for e in found],
-        title=f"{len(found)} flows" + (f"; installed on {where}" if where else ""))
+        title=f"{len(found)} flow{'' if len(found) == 1 else 's'} "
+        + (f"in {', '.join(p.as_posix() for p in paths)}" if paths else "built in")
+        + (f"; installed on {where}" if where else ""))
     return 0
 
 
@@ -421,7 +427,9 @@ def flows_command() -> int:
         for flow in load_flows([root / name]):
             rows.append((name, flow.name, ", ".join(str(p) for p in flow.platforms),
                          str(flow.path.relative_to(root))))
-    console.table(("name", "flow", "platforms", "file"), rows, title=str(root))
+    console.table(("name", "flow", "platforms", "file"), rows,
+                  title="Built-in flows: `mobile-optout run NAME` (all of them: `builtin:`)")
+    console.note(f"(installed in {root})")
     return 0
 
 

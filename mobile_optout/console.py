@@ -28,6 +28,11 @@ def say(text: str = "", *, style: str | None = None) -> None:
     out.print(text, style=style, markup=False)
 
 
+def note(text: str) -> None:
+    """A remark on stderr (not part of the output a script reads)."""
+    err.print(text, markup=False)
+
+
 def error(text: str) -> None:
     err.print(text, style="red", markup=False)
 

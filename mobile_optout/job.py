@@ -238,6 +238,8 @@ def _on_a_phone(device: DeviceProfile, caps: dict[str, object]) -> dict[str, obj
 
 def load_request_flows(req: RunRequest) -> list[Flow]:
     """The flows under the request's paths, filtered by --tag / --exclude-tag."""
+    for note in catalogue.shadowing(req.paths):  # a project folder named like a built-in:
+        logger.warning(note)  # said even with -q
     paths = flow_paths(req.paths)
     flows = load_flows(paths)
     present = sorted({t for f in flows for t in f.tags})
