@@ -30,11 +30,10 @@ DEFAULT = "linkedin"
 
 
 def flows_dir() -> Path:
-    """Where the built-in flows are: inside the installed package (a wheel), or, in a
-    source checkout (an editable install), the repository's flows/ folder."""
-    package = Path(__file__).resolve().parent
-    inside = package / "flows"
-    return inside if inside.is_dir() else package.parent / "flows"
+    """Where the built-in flows are (located.reader.builtin_flows_root says it)."""
+    from mobile_optout.located.reader import builtin_flows_root
+
+    return builtin_flows_root()
 
 
 def names() -> list[str]:
