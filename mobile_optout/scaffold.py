@@ -34,6 +34,8 @@ description: Turns off LinkedIn's "Social, economic, and workplace research" set
 platforms: [android]
 app:
   android: {package: com.linkedin.android}
+identity:   # where the member's own name shows: redacted from everything stored
+  - {text: {regex: "^(.+?) profile (picture|photo)$"}}
 settings:
   social_research:
     desired: off
