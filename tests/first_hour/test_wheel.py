@@ -63,7 +63,7 @@ def mo(bin_dir: Path, cwd: Path, *args: str, columns: int | None = None
 def png_bit_depth(path: Path) -> int:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
+    depth, colour = struct.unpack(">BB", data[24:26])  # IHDR: width, height, depth, colour
     return depth * {0: 1, 2: 3, 4: 2, 6: 4}.get(colour, 1)
 
 
