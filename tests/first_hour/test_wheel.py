@@ -64,7 +64,7 @@ def png_bit_depth(path: Path) -> int:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     depth, colour = struct.unpack(">BB", data[24:26])  # IHDR: width, height, depth, colour
-    return depth * {0: 1, 2: 3, 4: 2, 6: 4}.get(colour, 1)
+    return int(depth) * {0: 1, 2: 3, 4: 2, 6: 4}.get(int(colour), 1)
 
 
 def test_the_first_hour_from_a_wheel(installed: Path, tmp_path: Path) -> None:
