@@ -90,13 +90,19 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
 
     given = [list(row) for row in rows]  # str, or a rich Text (a styled cell)
     cells = [[c.plain if isinstance(c, Text) else str(c) for c in row] for row in given]
-    t = Table(title=title or None, show_lines=False)
-    for c in columns:
-        t.add_column(c, overflow="fold")
-    for row in given:
-        t.add_row(*(c if isinstance(c, Text) else Text(str(c)) for c in row))
-    if _unbroken_width(columns, cells) <= out.width:
-        out.print(t)
+    filled = [i for i in range(len(columns)) if i < 2 or any(row[i] for row in cells)]
+    if given and len(filled) < len(columns):  # a column nothing fills is left out
+        columns = [columns[i] for i in filled]
+        given = [[row[i] for i in filled] for row in given]
+        cells = [[row[i] for i in filled] for row in cells]
+    widths = _widths(columns, cells, out.width - 3 * len(columns) - 1)  # less the borders
+    if widths is not None:
+        t = Table(title=title or None, show_lines=False)
+        for c, width in zip(columns, widths, strict=True):
+            t.add_column(c, overflow="fold", width=width)
+        for row in given:
+            t.add_row(*(c if isinstance(c, Text) else Text(str(c)) for c in row))
+        out.print(t, soft_wrap=False)  # cells wrap at words inside their width
         return
     import textwrap
 
@@ -112,14 +118,22 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
             out.print("  " + line, markup=False)
 
 
-def _unbroken_width(columns: Sequence[str], cells: Sequence[Sequence[str]]) -> int:
-    """How wide the table must be so that no word (and no URL) is broken: each column as wide
-    as its longest word, plus rich's borders and padding (3 per column, 1 at the end)."""
+def _widths(columns: Sequence[str], cells: Sequence[Sequence[str]], room: int
+            ) -> list[int] | None:
+    """Column widths within ``room``: each as wide as its text when all fit; else each at
+    least its longest word (a URL, a flow name: never broken), the rest shared out in
+    proportion to what each still lacks. None when even the longest words do not fit."""
     from rich.cells import cell_len
 
-    longest = [max((cell_len(w) for text in (name, *(row[i] for row in cells))
-                    for w in text.split()), default=1) for i, name in enumerate(columns)]
-    return sum(longest) + 3 * len(columns) + 1
+    texts = [[name, *(row[i] for row in cells)] for i, name in enumerate(columns)]
+    natural = [max(cell_len(t) for t in col) for col in texts]
+    least = [max((cell_len(w) for t in col for w in t.split()), default=1) for col in texts]
+    if sum(natural) <= room:
+        return natural
+    if sum(least) > room:
+        return None
+    spare, lack = room - sum(least), [n - m for n, m in zip(natural, least, strict=True)]
+    return [m + spare * extra // max(1, sum(lack)) for m, extra in zip(least, lack, strict=True)]
 
 
 def inspect_listing(title: str, rows: Sequence[tuple[str, str]]) -> None:
