@@ -22,6 +22,13 @@ DEVICES_YAML = BUILTIN_DEVICES_YAML.replace(
   #     appium:automationName: UiAutomator2
   #     appium:udid: "${ANDROID_SERIAL}"   # export ANDROID_SERIAL=<serial from adb devices>
   #     appium:noReset: true               # keep the app signed in
+
+  # Your own browser, where you are signed in to LinkedIn (README: "Your own browser").
+  # Remove the leading '#' to use it; close that browser before a run.
+  # my-browser:
+  #   platform: web
+  #   browser: chromium                           # or chrome
+  #   browser_profile: ~/.config/chromium/Default # the Profile Path from chrome://version
 """
 
 EXAMPLE_FLOW = """\

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -102,6 +103,14 @@ def test_the_first_hour_from_a_wheel(installed: Path, tmp_path: Path) -> None:
     mine = mo(installed, tmp_path, "run", "flows")
     assert mine.returncode in (0, 1), mine.stderr
     assert "your project: 1 flow" in mine.stderr
+
+    # The docs that --help names are in the package.
+    helps = "".join(mo(installed, tmp_path, *cmd, "--help").stdout
+                    for cmd in ([], ["sim"], ["run"], ["apps"], ["doctor"], ["studio"]))
+    named = set(re.findall(r"docs/([\w-]+\.md)", helps))
+    assert "simulator.md" in named
+    docs = installed.parent / "lib"
+    assert all(list(docs.glob(f"python3*/site-packages/mobile_optout/docs/{n}")) for n in named)
 
     if shutil.which("chromium") and shutil.which("chromedriver"):  # the web device
         web = mo(installed, tmp_path, "run", "builtin:linkedin", "--device", "sim-web",
