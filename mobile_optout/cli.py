@@ -90,6 +90,8 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
                      help="Skip flows with this tag (repeatable)."),
         click.option("--sim-variant", "sim_variants", multiple=True, metavar="NAME",
                      help="Variants for simulated phones (see `mobile-optout sim --help`)."),
+        click.option("--keep-state", is_flag=True, help="With --sim-variant: start from "
+                     "the simulated phone saved by earlier runs, not a fresh one."),
         click.option("--seed", type=int, help="Seed for a simulated phone's faults."),
         click.option("--cost-model", is_flag=True,
                      help="Simulated phones take as long per command as real ones "
@@ -135,7 +137,7 @@ def check_command(**kw: Any) -> int:
 def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_devices: bool,
          devices_file: Path | None, parallel: int, server: str | None, platform: str | None,
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
-         exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
+         exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...], keep_state: bool,
          seed: int | None, cost_model: bool, output: Path, no_screenshots: bool, verbose: int,
          quiet: bool, as_json: bool, only_installed: bool) -> int:
     from mobile_optout.job import RunRequest, parse_pairs, perform
@@ -152,7 +154,8 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
     request = RunRequest(
         mode=Mode(mode), paths=paths, devices=device, all_devices=all_devices,
         devices_file=devices_file, server=server, platform=platform,
-        capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
+        capabilities=capabilities, sim_variants=sim_variants, keep_state=keep_state,
+        sim_seed=seed,
         sim_cost_model=cost_model,
         params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
         parallel=parallel, output=output, only_installed=only_installed,
@@ -864,7 +867,7 @@ def studio_command(device: str | None, devices_file: Path | None, server: str | 
 
     from mobile_optout.flow.model import AppId
     from mobile_optout.inspect import default_app
-    from mobile_optout.job import endpoint
+    from mobile_optout.job import endpoint, shared_sim_state
     from mobile_optout.studio import Studio
     from mobile_optout.studio.server import StudioServer
 
@@ -878,7 +881,7 @@ def studio_command(device: str | None, devices_file: Path | None, server: str | 
 
     signal.signal(signal.SIGTERM, on_term)
     with (tempfile.TemporaryDirectory(prefix="mobile-optout-studio-") as tmp,
-          endpoint(profile, os.environ) as served):
+          endpoint(profile, os.environ, shared_sim_state()) as served):
         studio = Studio(profile, served.url, app, Path(tmp), os.environ)
         try:
             web = StudioServer(studio, port)

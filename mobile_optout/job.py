@@ -73,6 +73,14 @@ from mobile_optout.values import Mode, redact_url
 SIM_STATE = ".sim-state"  # inside the output folder: simulated phones remember settings
 
 
+def shared_sim_state(output: Path | None = None) -> Path | None:
+    """The saved phones that `run` and `check` left in this folder (``results/.sim-state``),
+    for `inspect` and `studio` to open the same simulated world; None when no run has
+    saved one here (they then start from a fresh phone, and leave nothing behind)."""
+    folder = (output or Path(DEFAULT_OUTPUT)) / SIM_STATE
+    return folder if folder.is_dir() else None
+
+
 @dataclass(frozen=True, slots=True)
 class RunRequest:
     mode: Mode = Mode.APPLY
@@ -84,6 +92,7 @@ class RunRequest:
     platform: str | None = None
     capabilities: Mapping[str, object] = field(default_factory=dict)
     sim_variants: Sequence[str] = ()  # override the variants of simulated phones
+    keep_state: bool = False  # with sim_variants: start from the saved phone, not a fresh one
     sim_seed: int | None = None
     sim_cost_model: bool = False  # simulated phones answer as slowly as real ones
     params: Mapping[str, str] = field(default_factory=dict)
@@ -375,6 +384,7 @@ class RunSession:
         self.record = RunRecord(run_id=new_run_id(), mode=options.mode,
                                 tool_version=__version__)
         self.run_dir = output / self.record.run_id
+        self.sim_state = output / SIM_STATE  # where simulated phones keep their settings
         self.evidence = Evidence(self.run_dir, self.redactor,
                                  keep_screenshots=keep_screenshots)
         self.drift: list[Drift] = []  # check: this run's settings seen changed back
@@ -419,13 +429,13 @@ class RunSession:
     def endpoint(self, profile: DeviceProfile) -> contextlib.AbstractContextManager[Served]:
         """The device's endpoint for one block (a simulated phone or a managed Appium lives
         that long)."""
-        return endpoint(profile, self.options.environ, self.output / SIM_STATE, self.run_dir)
+        return endpoint(profile, self.options.environ, self.sim_state, self.run_dir)
 
     def served(self, profile: DeviceProfile) -> Served:
         """The device's endpoint, opened on first use and kept until the session ends (or,
         when the endpoints were handed in, until their owner closes them)."""
         if self._endpoints is None:
-            self._endpoints = Endpoints(self.options.environ, self.output / SIM_STATE,
+            self._endpoints = Endpoints(self.options.environ, self.sim_state,
                                         self.run_dir)
             self._stack.callback(self._endpoints.close)
         return self._endpoints.served(profile)
@@ -541,6 +551,15 @@ def perform(
     )
     with RunSession(req.output, options, keep_screenshots=req.keep_screenshots,
                     redactor=redactor, progress=progress) as session:
+        if req.sim_variants:  # a variant is tried on a fresh phone, unless asked otherwise
+            fresh = not req.keep_state
+            if fresh:
+                session.sim_state = session.run_dir / SIM_STATE
+            session.record.sim_state = "fresh" if fresh else "saved"
+            logger.warning(
+                "--sim-variant: a fresh simulated phone (the saved one is left as it is; "
+                "--keep-state starts from it)" if fresh else
+                f"--sim-variant --keep-state: the simulated phone saved in {session.sim_state}")
         logger.info("run {}: {} flow(s) on {} device(s)", session.record.run_id, len(flows),
                     len(devices))
         session.run_all(flows, devices)
