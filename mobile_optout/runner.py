@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,7 +46,6 @@ from mobile_optout.errors import (
     StepFailed,
     Unsupported,
 )
-from mobile_optout.flow.identity import in_effect
 from mobile_optout.flow.model import (
     AppId,
     AssertNotVisible,
@@ -267,8 +266,8 @@ class FlowRun:
                 caps.get("appium:automationName") or caps.get("automationName") or "")
             if not self.result.server_version:
                 self.result.server_version = self.driver.server_version()
-            self.device = Device(  # the member's name: the flow's identity, else the common
-                self.driver, self.profile, replace(self.flow, identity=in_effect(self.flow)),
+            self.device = Device(
+                self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
                 on_wait=self._waiting,

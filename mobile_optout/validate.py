@@ -80,7 +80,7 @@ def validate(paths: Sequence[Path]) -> list[LocatedError]:
 
 def _flow_warnings(loaded: object) -> list[str]:
     """A flow that opens screens but does not say where the member's name shows: only the
-    common places (flow.identity.COMMON) are redacted."""
+    common places (results.redact.COMMON_IDENTITY), in stored page sources, are redacted."""
     from mobile_optout.flow.model import Flow
 
     if not isinstance(loaded, Flow) or loaded.identity or loaded.unsupported is not None:
