@@ -1,9 +1,10 @@
 """The member's name is redacted by default: in every stored file of a run of the flow that
 `init` writes (it declares identity:), and of a run of a flow without identity: (the
 common places, results.redact.COMMON_IDENTITY, are learned from the stored page source).
-Both runs fail on a screen that shows the name, so that the page source, the reports and the history all hold that screen. What README.md
-promises: names are redacted once a screen has shown them where identity: (or a common place)
-says; screenshots are pixels and are not redacted."""
+Both runs fail on a screen that shows the name, so that the page source, the reports and
+the history all hold that screen. What README.md promises: names are redacted once a
+screen has shown them where identity: (or a common place) says; screenshots are pixels
+and are not redacted."""
 
 from __future__ import annotations
 
