@@ -47,9 +47,12 @@ COVERED = {  # command -> the test that runs it, following its document
     "mobile-optout validate flows/social-research.yaml": "tests/studio/test_writing_flows_doc.py",
 }
 SERVERS = ("sim", "studio", "grid")
+SAVED_SCREEN = ROOT / "tests/data/real_screens/aosp_settings_top_en.xml"  # a real page source
 SETUP: dict[str, dict[str, Path | str]] = {  # files a document's reader has written
-    "simulator.md": {"my-apps/notes.yaml": ROOT / "tests/data/sim_apps/notes.yaml"},
+    "simulator.md": {"my-apps/notes.yaml": ROOT / "tests/data/sim_apps/notes.yaml",
+                     "screen.xml": SAVED_SCREEN},
     "flow-format.md": {"devices.yaml": DEVICES_YAML},  # the one `mobile-optout init` writes
+    "writing-flows.md": {"screen.xml": SAVED_SCREEN},
 }
 # Commands that exit non-zero, and where the docs say so.
 EXPECTED_EXIT = {
