@@ -32,6 +32,8 @@ VARIANTS: dict[str, str] = {
                      "over the toggle.",
     "never-idle": "The feed autoplays video: every command there waits the session's "
                   "waitForIdleTimeout (UiAutomator2: 10 s unless lowered).",
+    "new-ai-switch": "An app update added an AI switch no flow knows, on by default, on a "
+                     "sub-page of its privacy page (LinkedIn, ChatGPT, Copilot).",
 }
 
 
