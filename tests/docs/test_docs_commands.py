@@ -40,7 +40,7 @@ pytestmark = pytest.mark.slow
 HARDWARE_WORDS = ("--device usb", "my-pixel", "my-phone", "-d my-phone", "desk-phone",
                   "my-browser", "setup android", "--server http://127.0.0.1:4723",
                   "http://127.0.0.1:4723=")
-PLACEHOLDER = re.compile(r"\b(NAME|FILE|RUN_ID)\b")
+PLACEHOLDER = re.compile(r"\b(NAME|FILE|RUN_ID)\b|\[[A-Z]+")  # `validate FILE`, `[FLOWS…]`
 COVERED = {  # command -> the test that runs it, following its document
     "mobile-optout check flows/social-research.yaml": "tests/studio/test_writing_flows_doc.py",
     "mobile-optout run flows/social-research.yaml": "tests/studio/test_writing_flows_doc.py",
