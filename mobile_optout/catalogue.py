@@ -15,11 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from mobile_optout.flow.builtin import DEFAULT, flows_dir, names, resolve, resolve_all
+from mobile_optout.flow.builtin import (
+    DEFAULT,
+    flows_dir,
+    names,
+    resolve,
+    resolve_all,
+    shadowing,
+)
 from mobile_optout.flow.model import EnsureSetting, Flow, Group, Step
 from mobile_optout.values import on_off
 
-__all__ = ["DEFAULT", "flows_dir", "names", "resolve", "resolve_all"]
+__all__ = ["DEFAULT", "flows_dir", "names", "resolve", "resolve_all", "shadowing"]
 
 KIND_WORDS = {"toggle": "switch", "choice": "choice", "button": "button + confirmation",
               "none": "not a switch"}

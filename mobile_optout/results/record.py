@@ -187,6 +187,7 @@ class RunRecord:
     tool_version: str = ""
     drift: int = 0  # check: settings seen changed back since they were last verified
     interrupted_by: str = ""  # what stopped the run early: sigint (Ctrl-C), sigterm, sighup
+    sim_state: str = ""  # --sim-variant: "fresh" phone, or the "saved" one (--keep-state)
 
 
 # ---------------------------------------------------------------- records <-> plain data

@@ -188,7 +188,7 @@ function wire() {
       busy(true);
       fetch('/mypreferences/api/settings/' + sw.dataset.setting, {method: 'POST',
         headers: {'Content-Type': 'application/json'}, body: JSON.stringify({value: want})})
-        .then((r) => { if (!r.ok) throw new Error(r.status); busy(false); })
+        .then((r) => { if (!r.ok) throw new Error(r.status); show(want); busy(false); })
         .catch(() => {
           const toast = document.getElementById('toast');
           toast.textContent = "Couldn't save your setting. Please try again.";
