@@ -126,7 +126,7 @@ class Device:
         self._deny_labels = tuple(d for d in flow.denylist if d not in flow.allow_taps)
         self._deny = tuple(fold(d) for d in self._deny_labels)
         self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
-        self._on_screen = on_screen  # every screen read (the switches a run saw: seen.py)
+        self._on_screen = on_screen  # every screen read (seen.py; the language: language.py)
 
     # -- reading the screen --------------------------------------------------------------
 
