@@ -57,6 +57,7 @@ from mobile_optout.locate import (
     needs_server,
     server_queries,
 )
+from mobile_optout.onscreen import Modal, blocked_by, harmful, look, node_of, status_word
 from mobile_optout.values import Rect, TapRecord
 from mobile_optout.webdom import dom_path
 
@@ -125,6 +126,12 @@ class Device:
         self._deny_labels = tuple(d for d in flow.denylist if d not in flow.allow_taps)
         self._deny = tuple(d.casefold() for d in self._deny_labels)
         self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
+        self.deadline: float | None = None  # the flow's: no loop waits past it
+        self.way_in: tuple[str, bool] | None = None  # the last tapped row's On/Off status
+        self.answered: list[str] = []  # "prompt -> button" for every question answered
+        self.accounts: list[str] = []  # account names the pages showed, first one first
+        self._last_tap: tuple[object, str] | None = None  # (what, the screen before it)
+        self._unchanged = False  # nothing changed on screen since the last tap
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -146,8 +153,17 @@ class Device:
         if self._screen is None or fresh:
             # read and parse together: a garbled source is read again, like a failed read
             self._screen = self._retry(lambda: Screen(self.driver.page_source(), self.platform))
+            if self._last_tap is not None and self._screen.source != self._last_tap[1]:
+                self._unchanged = False
             self._notice_identity(self._screen)
+            self._guard(self._screen)
         return self._screen
+
+    def _guard(self, screen: Screen) -> None:
+        """Every look: a sign-in page, or one of the flow's blockers, ends the flow."""
+        why = blocked_by(screen, [(b.name, b.when) for b in self.flow.blockers], self._expand)
+        if why:
+            raise FlowEnded("blocked", why)
 
     def changed(self) -> None:
         """Forget the cached screen: an action may have changed it."""
@@ -161,7 +177,16 @@ class Device:
         for loc in self.flow.identity:
             for name in screen.identity(loc):
                 self._identity_known = True
-                self._on_identity(name)
+                self._account(name)
+
+    def _account(self, name: str) -> None:
+        """A name the page shows for the account: redacted, and remembered (a page that
+        names another account than the first one seen is reported)."""
+        assert self._on_identity is not None
+        self._on_identity(name)
+        folded = " ".join(name.split()).casefold()
+        if folded not in (" ".join(a.split()).casefold() for a in self.accounts):
+            self.accounts.append(name)
 
     def _ask_identity(self) -> None:
         """Until the member's name has been seen, ask the server for the flow's identity
@@ -192,7 +217,7 @@ class Device:
                 said = self._attribute(target.element, name) or ""
                 for found in identity_names(loc, [said]):
                     self._identity_known = True
-                    self._on_identity(found)
+                    self._account(found)
                 if self._identity_known:
                     return
 
@@ -200,7 +225,16 @@ class Device:
         """Wait one poll interval between looks; stop here if the run was interrupted."""
         if self._cancelled():
             raise Interrupted("interrupted")
+        self.check_deadline()
         time.sleep(self.poll if seconds is None else seconds)
+
+    def check_deadline(self, doing: str = "") -> None:
+        """Past the flow's deadline, every loop stops here, saying so."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise StepFailed(
+                f"the flow ran past its deadline{' while ' + doing if doing else ''}; "
+                "stopped here", expected="the flow done within its deadline",
+                actual="still waiting")
 
     def _retry(self, fn: Callable[[], T], *, attempts: int = 6) -> T:
         """Run a driver call, trying again after a transient failure (bounded).
@@ -312,7 +346,10 @@ class Device:
         started = time.monotonic()
         deadline = started + timeout
         dismissed = 0
-        cheap = self._screen is None and self._queries(locator, tap=tap) is not None
+        # A tap is aimed from the page source (what is on top, what is under the finger);
+        # a plain wait may be answered by the server alone.
+        cheap = not tap and self._screen is None and self._queries(locator, tap=tap) is not None
+        on_top: Modal | None = None
         while True:
             target: Target | None = None
             try:
@@ -320,14 +357,20 @@ class Device:
                     cheap = False
                     self._ask_identity()
                     target = self.look(locator, tap=tap)
-                    if target is not None and tap and self._interrupt_shows():
-                        continue  # deal with it from the page source first
                 else:
                     if dismissed < MAX_INTERRUPTS_PER_WAIT and self._dismiss_interrupt():
                         dismissed += 1
                         continue
+                    on_top = look(self.screen()).modal
+                    if on_top is not None and dismissed < MAX_INTERRUPTS_PER_WAIT and \
+                            self.answer_prompt(on_top):
+                        dismissed += 1
+                        continue
                     target = self._look_server(locator) \
                         if needs_server(locator, self.platform) else self._look_tree(locator)
+                    if target is not None and on_top is not None and (
+                            target.node is None or not on_top.holds(target.node)):
+                        target = None  # under what is on top: neither read nor tapped
             except TransientDeviceError as exc:
                 logger.debug("look failed, looking again: {}", exc)
             if target is not None:
@@ -335,10 +378,57 @@ class Device:
             self._check_blockers()
             now = time.monotonic()
             if now >= deadline:
+                if on_top is not None:
+                    raise StepFailed(
+                        f"{locator} is under something on top of the page: "
+                        f"{on_top.describe()}, which the flow does not expect; nothing was "
+                        "tapped on it", expected=str(locator),
+                        actual=on_top.describe(), ui_tree=self.screen().source)
                 return None
             self._on_wait(locator, now - started)
             self.pause()
             self.changed()
+
+    def answer_prompt(self, modal: Modal) -> bool:
+        """Answer what is on top when the flow or the rules know the answer: the flow's
+        declared interrupt first (its button inside the prompt), else the answer that loses
+        nothing to a permission, ANR or rating prompt. True when a button was tapped; a
+        prompt of those kinds whose safe answer is not known fails naming it."""
+        screen = self.screen()
+        for interrupt in self.flow.interrupts:
+            if needs_server(interrupt.when, self.platform) or needs_server(
+                    interrupt.tap, self.platform):
+                continue
+            if not any(modal.holds(n) for n in screen.find(self._expand(interrupt.when))):
+                continue
+            buttons = [n for n in screen.find(self._expand(interrupt.tap)) if modal.holds(n)]
+            if buttons:
+                node = buttons[0]
+                self._answer(modal, interrupt.name, Target(node.describe(), node=node,
+                                                           screen=screen), node)
+                return True
+        if modal.kind == "dialog":
+            return False
+        button = modal.safe_answer()
+        if button is None:
+            what = {"permission": "a permission prompt", "anr": "an app-not-responding "
+                    "dialog", "rating": "a rating prompt"}[modal.kind]
+            raise StepFailed(
+                f"{what} is on top: {modal.describe()}; its safe answer is not known in "
+                "these words, so nothing was tapped", expected="a known refusing button",
+                actual=modal.describe(), ui_tree=screen.source)
+        self._answer(modal, f"{modal.kind} prompt",
+                     Target(button.node.describe(), node=button.node, screen=screen),
+                     button.node)
+        return True
+
+    def _answer(self, modal: Modal, name: str, target: Target, node: Node) -> None:
+        said = node.texts[0] if node.texts else next(
+            (b.text for b in modal.buttons if b.node is node), node.describe())
+        logger.info("answering {}: {!r}", name, said)
+        self._on_event("interrupt", f"{name}: tapped {said!r}")
+        self.answered.append(f"{name}: {said!r}")
+        self.tap(target, modal=modal, said=said)
 
     def wait_gone(self, locator: Locator, timeout: float) -> bool:
         started = time.monotonic()
@@ -389,7 +479,10 @@ class Device:
             if button is None:
                 continue
             logger.info("dismissing interrupt: {}", interrupt.name)
-            self._on_event("interrupt", interrupt.name)
+            said = button.node.texts[0] if button.node is not None and button.node.texts \
+                else button.description
+            self._on_event("interrupt", f"{interrupt.name}: tapped {said!r}")
+            self.answered.append(f"{interrupt.name}: {said!r}")
             self.tap(button)  # the denylist holds for interrupts too
             return True
         if over is None:
@@ -404,13 +497,39 @@ class Device:
 
     # -- acting -------------------------------------------------------------------------
 
-    def tap(self, target: Target) -> Target:
+    def tap(self, target: Target, *, modal: Modal | None = None, said: str | None = None
+            ) -> Target:
         """Tap the target where it is not covered; returns the target as tapped (found
-        again when it had to be scrolled clear)."""
+        again when it had to be scrolled clear). Never under something on top of the page
+        (``modal``: the prompt the target is in), never a disabled, granting, rating or
+        sign-in button, never the same button again when nothing changed since."""
+        screen = target.screen if target.node is not None and target.screen is not None \
+            else self.screen()
+        on_top = modal or look(screen).modal
+        node = target.node
+        if on_top is not None and (node is None or not on_top.holds(node)):
+            raise Covered(
+                f"did not tap {target.description}: {on_top.describe()} is on top of the "
+                "page", expected=target.description, actual=on_top.describe(),
+                ui_tree=screen.source)
+        text = said or (node.texts[0] if node is not None and node.texts else "")
+        if node is not None and (why := harmful(text, node, on_top)):
+            raise DeniedTap(f"refused to tap {text or target.description!r}: {why}",
+                            expected="a safe element", actual=text or target.description)
+        key = (target.description, node.bounds if node is not None else None)
+        if self._last_tap is not None and self._last_tap[0] == key and self._unchanged:
+            raise StepFailed(
+                f"did not tap {target.description} again: nothing changed on screen since "
+                "it was last tapped", expected="the screen to respond to the tap",
+                actual=screen.summary(), ui_tree=screen.source)
         target, under = self._clear_path(target)
         self._check_denylist(target)
         if under is not None:
             self._check_denylist(Target(under.describe(), node=under))
+        if on_top is None:  # (answering a prompt keeps what the page showed)
+            self.way_in = _row_status(target)
+        self._last_tap = (key, self._screen.source if self._screen is not None else "")
+        self._unchanged = True
         self._tap_target(target)
         return target
 
@@ -550,18 +669,25 @@ class Device:
         self._on_event("back", "")
         self._settle(before)
 
-    def scroll(self, direction: str) -> None:
-        before = self.screen().source
-        area: Rect | None = None
+    def scroll(self, direction: str, within: Node | None = None) -> bool | None:
+        """Scroll ``within`` (the element that holds the page; default: the tallest
+        scrollable); whether it can scroll more, where the driver says."""
+        screen = self.screen()
+        before = screen.source
+        if (modal := look(screen).modal) is not None:
+            raise Covered(f"did not scroll: {modal.describe()} is on top of the page",
+                          expected="the page", actual=modal.describe(), ui_tree=before)
+        area: Rect | None = within.bounds if within is not None else None
         scrollable = [
-            n for n in self.screen().nodes
+            n for n in screen.nodes
             if n.el.get("scrollable") == "true" and n.bounds and n.bounds.height > 0
         ]
-        if scrollable:
+        if area is None and scrollable:
             area = max(scrollable, key=lambda n: n.bounds.height if n.bounds else 0).bounds
-        self._retry(lambda: self.driver.scroll(direction, area))
+        more = self._retry(lambda: self.driver.scroll(direction, area))
         self._on_event("scroll", direction)
         self._settle(before, limit=min(1.0, 10 * self.poll))  # nothing moves at the end
+        return more
 
     def launch(self, app: AppId, *, restart: bool, deep_link: str | None) -> None:
         if restart:
@@ -571,6 +697,7 @@ class Device:
         else:
             self._retry(lambda: self.driver.activate_app(app))
         self._on_event("launch", app.app_id)
+        self.way_in = None
         self.changed()
 
     def switch_context(self, name: str, timeout: float) -> str:
@@ -646,6 +773,27 @@ class Device:
         if attr("type") in ("checkbox", "radio"):
             return attr("checked") == "true"
         return None
+
+
+def _row_status(target: Target) -> tuple[str, bool] | None:
+    """The On/Off a tapped list row shows for its setting ("Data for ... / On"): the
+    clickable row that holds the tapped node, and a status word in it."""
+    node, screen = target.node, target.screen
+    if node is None or screen is None:
+        return None
+    row: Node | None = node
+    el: object = node.el
+    while row is not None and not row.clickable:
+        el = row.el.getparent()
+        row = node_of(screen, el) if el is not None else None
+    row = row or node
+    for n in screen.nodes:
+        if Screen.inside(n, row):
+            for text in n.texts:
+                state = status_word(text)
+                if state is not None and len(text) <= 80:
+                    return target.description, state
+    return None
 
 
 def _pick_context(wanted: str, found: list[str]) -> str | None:

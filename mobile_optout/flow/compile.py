@@ -50,6 +50,7 @@ CONFIDENCES = ("H", "M", "L")
 PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps")
 COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when", "resembles")
 ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
+               "question",
                "settle", "attempts", "errors")
 CONTROL_KEYS = ("toggle", "choice", "status")
 MAX_ATTEMPTS = 3
@@ -587,6 +588,8 @@ class Compiler(Reader):
                 return None
         if (n := m.get("errors")) is not None:
             kw["errors"] = self.locator(f, n, "errors")
+        if (n := m.get("question")) is not None:
+            kw["question"] = self.text_match(f, n)
         if (n := m.get("settle")) is not None:
             kw["settle"] = self.number(f, n, "settle")
         if (n := m.get("attempts")) is not None:

@@ -253,6 +253,10 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
             "confirm": {"description": "The button that confirms a \"Turn off ...?\" dialog "
                         "or sheet (use any: for several wordings); never a cancel.",
                         **_ref("locator")},
+            "question": {"description": "What a dialog or sheet asks (its text: a string, "
+                         "or {contains:}/{regex:}) for confirm: to answer it; a confirm: "
+                         "button is tapped only in a prompt that asks this.",
+                         "oneOf": [{"type": "string"}, _ref("textMatch")]},
             "desired": {**_DESIRED, "description": "Override the setting's desired state."},
             "settle": {"description": "Seconds the change must hold before it counts "
                        "(default: the flow's settle, 3).", **_SECONDS},

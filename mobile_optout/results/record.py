@@ -156,6 +156,8 @@ class FlowResult:
     attempts: int = 1
     evidence_dir: str = ""  # relative to the run folder
     taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
+    answered: list[str] = field(default_factory=list)  # "prompt: 'button'" per prompt answered
+    other_account: str = ""  # a page named another account than the first seen (redacted)
 
     @property
     def key(self) -> str:
