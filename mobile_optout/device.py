@@ -57,7 +57,15 @@ from mobile_optout.locate import (
     needs_server,
     server_queries,
 )
-from mobile_optout.onscreen import Modal, blocked_by, harmful, look, node_of, status_word
+from mobile_optout.onscreen import (
+    Modal,
+    blocked_by,
+    harmful,
+    look,
+    node_of,
+    on_top_query,
+    status_word,
+)
 from mobile_optout.values import Rect, TapRecord
 from mobile_optout.webdom import dom_path
 
@@ -348,7 +356,7 @@ class Device:
         dismissed = 0
         # A tap is aimed from the page source (what is on top, what is under the finger);
         # a plain wait may be answered by the server alone.
-        cheap = not tap and self._screen is None and self._queries(locator, tap=tap) is not None
+        cheap = self._screen is None and self._queries(locator, tap=tap) is not None
         on_top: Modal | None = None
         while True:
             target: Target | None = None
@@ -357,6 +365,8 @@ class Device:
                     cheap = False
                     self._ask_identity()
                     target = self.look(locator, tap=tap)
+                    if target is not None and tap and self._on_top_shows():
+                        continue  # deal with it from the page source first
                 else:
                     if dismissed < MAX_INTERRUPTS_PER_WAIT and self._dismiss_interrupt():
                         dismissed += 1
@@ -442,13 +452,20 @@ class Device:
             self._on_wait(locator, now - started)
             self.pause()
 
-    def _interrupt_shows(self) -> bool:
-        """Is one of the flow's interrupts on screen? Asked once per screen (until the next
-        action): one server query for all of them, or the tree when that cannot be asked."""
-        if not self.flow.interrupts or self._clear:
+    def _on_top_shows(self) -> bool:
+        """Might something be on top of the page, or a sign-in page show? Asked once per
+        screen (until the next action), in one server query: the flow's interrupts and
+        blockers, dialogs and sheets by class and framework id, the system's windows, the
+        words of a sign-in page (``onscreen.on_top_query``). When it finds nothing, a tap
+        goes ahead without reading the tree; else the tree answers."""
+        if self._clear:
             return False
-        whens = [i.when for i in self.flow.interrupts]
-        query = self._made(any_shown_query([self._expand(w) for w in whens], self.platform))
+        whens = [i.when for i in self.flow.interrupts] + [b.when for b in self.flow.blockers]
+        declared = any_shown_query([self._expand(w) for w in whens], self.platform) \
+            if whens else None
+        if whens and declared is None:
+            return True  # one of them cannot be asked: the tree will tell
+        query = self._made(on_top_query(self.platform, declared))
         try:
             shows = query is None or self._ask_made(query) is not None
         except _Refused:
@@ -503,15 +520,18 @@ class Device:
         again when it had to be scrolled clear). Never under something on top of the page
         (``modal``: the prompt the target is in), never a disabled, granting, rating or
         sign-in button, never the same button again when nothing changed since."""
-        screen = target.screen if target.node is not None and target.screen is not None \
-            else self.screen()
-        on_top = modal or look(screen).modal
+        if target.node is None and self._screen is None and self._clear:
+            screen = None  # the server found it, and said nothing is on top: no tree read
+        else:
+            screen = target.screen if target.node is not None and target.screen is not None \
+                else self.screen()
+        on_top = modal or (look(screen).modal if screen is not None else None)
         node = target.node
         if on_top is not None and (node is None or not on_top.holds(node)):
             raise Covered(
                 f"did not tap {target.description}: {on_top.describe()} is on top of the "
                 "page", expected=target.description, actual=on_top.describe(),
-                ui_tree=screen.source)
+                ui_tree=screen.source if screen is not None else "")
         text = said or (node.texts[0] if node is not None and node.texts else "")
         if node is not None and (why := harmful(text, node, on_top)):
             raise DeniedTap(f"refused to tap {text or target.description!r}: {why}",
@@ -521,7 +541,8 @@ class Device:
             raise StepFailed(
                 f"did not tap {target.description} again: nothing changed on screen since "
                 "it was last tapped", expected="the screen to respond to the tap",
-                actual=screen.summary(), ui_tree=screen.source)
+                actual=screen.summary() if screen is not None else "",
+                ui_tree=screen.source if screen is not None else "")
         target, under = self._clear_path(target)
         self._check_denylist(target)
         if under is not None:

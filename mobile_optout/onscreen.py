@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from mobile_optout.flow.model import Locator, Platform, TextMatch
-from mobile_optout.locate import Node, Screen
+from mobile_optout.locate import Node, Query, Screen
 
 # The system's own windows, by package (Android) or application (iOS).
 PERMISSION_PACKAGES = frozenset({"com.google.android.permissioncontroller",
@@ -426,3 +426,36 @@ def status_word(text: str) -> bool | None:
     said = fold(text)
     tail = said.rsplit(",", 1)[-1].strip()
     return {"on": True, "off": False}.get(tail)
+
+
+# ---------------------------------------------------------------- one cheap query
+
+_ANDROID_ON_TOP = (
+    'new UiSelector().resourceIdMatches(".*:id/(alertTitle|parentPanel|design_bottom_sheet'
+    '|bottom_sheet|touch_outside|aerr_wait|aerr_close|permission_allow_button'
+    '|permission_deny_button)")',
+    'new UiSelector().className("android.app.Dialog")',
+    'new UiSelector().packageNameMatches("com\\.(google\\.)?android\\.permissioncontroller'
+    '|android")',
+    'new UiSelector().textMatches("(?is)\\s*(sign in|join now|welcome back.*|continue as .*'
+    '|sign in with a different account|log in)\\s*")',
+)
+_IOS_ON_TOP = (
+    "type == 'XCUIElementTypeAlert' OR type == 'XCUIElementTypeSheet'",
+    "label MATCHES[c] '\\s*(sign in|join now|welcome back.*|continue as .*"
+    "|sign in with a different account|log in)\\s*'",
+)
+
+
+def on_top_query(platform: Platform, declared: Query | None) -> Query | None:
+    """One server-side find for "might something be on top, or a sign-in page show?":
+    the flow's own (``declared``: its interrupts and blockers) and the built-in signs.
+    What it cannot see (an app's own sheet of plain views) the tree sees at the next read.
+    None on a web page (the DOM snapshot answers there)."""
+    if platform is Platform.ANDROID:
+        clauses = [*(declared.value.split(";") if declared else ()), *_ANDROID_ON_TOP]
+        return Query("android_uiautomator", ";".join(clauses))
+    if platform is Platform.IOS:
+        clauses = [*([declared.value] if declared else ()), *_IOS_ON_TOP]
+        return Query("ios_predicate", " OR ".join(f"({c})" for c in clauses))
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.sim.model import (
@@ -144,6 +144,8 @@ IOS_TRAITS = {
     "radio": "Button",
 }
 CONTAINERS = frozenset({"row", "group"})
+# The system's windows, by the package their elements carry (Android).
+SYSTEM_PACKAGES = {"permission": "com.google.android.permissioncontroller", "anr": "android"}
 
 
 @dataclass
@@ -243,6 +245,10 @@ class Builder:
                                     view, web=web, top=top, box=box, package=package)
             if spec.pending == "placeholder" and view.pending:
                 node.checked, node.enabled = not node.checked, False
+            if spec.pending == "late" and view.pending:  # a default, drawn as if real
+                node.checked = not node.checked
+        if spec.disabled_until:
+            node.enabled = view.settings.get(spec.disabled_until) not in (None, "", "none")
         if self.android:
             table = ANDROID_WEB if web else ANDROID_NATIVE
             node.tag = over.get("class", table[spec.kind])
@@ -419,21 +425,61 @@ class Builder:
         return holder
 
     def dialog(self, spec: DialogSpec) -> Node:
-        """A modal dialog box, centred; its own tree (Android: its own window)."""
+        """A modal dialog box, centred; its own tree (Android: its own window). A system
+        window belongs to the system (the permission controller, ``android``); an app-drawn
+        sheet (``scrim``) is a scrim over the page and a sheet, with no dialog class."""
+        if spec.scrim:
+            return self.drawn_sheet(spec)
+        box = self.dialog_box(spec)
+        root = self.dialog_tree(spec, box, SYSTEM_PACKAGES.get(spec.system, self.model.package))
+        if spec.system and not self.android:  # SpringBoard's window, holding its alert
+            m = self.m
+            window = Node(key=f"dialog:{spec.id}/window", tag="XCUIElementTypeWindow",
+                          kind="dialog", bounds=(0, 0, m.width, m.height))
+            window.add(root)
+            return window
+        return root
+
+    def dialog_box(self, spec: DialogSpec) -> tuple[int, int, int, int]:
+        m = self.m
+        width = m.width * 5 // 6
+        height = (self.text_height(spec.title, "heading") + self.text_height(spec.message, "text")
+                  + m.heights["button"] + 2 * m.pad_y)
+        if spec.sheet or spec.scrim:  # a sheet over the bottom of the page, full width
+            return (0, m.height - height, m.width, m.height)
+        left, top = (m.width - width) // 2, (m.height - height) // 2
+        return (left, top, left + width, top + height)
+
+    def drawn_sheet(self, spec: DialogSpec) -> Node:
+        """The app's own sheet: a full-screen layer holding a scrim (tapping it closes the
+        sheet) and the sheet, plain views (Compose, SwiftUI) with no dialog class."""
         m = self.m
         package = self.model.package
+        plain = "android.view.View" if self.android else "XCUIElementTypeOther"
+        layer = Node(key=f"dialog:{spec.id}", tag="android.widget.FrameLayout"
+                     if self.android else "XCUIElementTypeOther", kind="dialog",
+                     bounds=(0, 0, m.width, m.height), package=package)
+        layer.add(Node(key=f"dialog:{spec.id}/scrim", tag=plain, kind="scrim",
+                       bounds=(0, 0, m.width, m.height), package=package, tap=Tap("dismiss")))
+        box = self.dialog_box(spec)
+        sheet = self.dialog_tree(spec, box, package, plain=plain)
+        layer.add(sheet)
+        return layer
+
+    def dialog_tree(self, spec: DialogSpec, box: tuple[int, int, int, int], package: str,
+                    plain: str = "") -> Node:
+        m = self.m
         view = ViewState(settings={})
-        width = m.width * 5 // 6
-        left = (m.width - width) // 2
+        left, top, right, _ = box
+        width = right - left
         title_h = self.text_height(spec.title, "heading")
         msg_h = self.text_height(spec.message, "text")
         btn_h = m.heights["button"]
-        height = title_h + msg_h + btn_h + 2 * m.pad_y
-        top = (m.height - height) // 2
-        if spec.sheet:  # a sheet over the bottom of the page, full width
-            width, left, top = m.width, 0, m.height - height
-        box = (left, top, left + width, top + height)
-        if spec.sheet:
+        if plain:
+            root = Node(key=f"dialog:{spec.id}/sheet", tag=plain, kind="group", bounds=box,
+                        package=package)
+            panel = root
+        elif spec.sheet:
             tag = "android.app.Dialog" if self.android else "XCUIElementTypeSheet"
             root = Node(key=f"dialog:{spec.id}", tag=tag, kind="dialog", bounds=box,
                         package=package, name="" if self.android else spec.title,
@@ -454,20 +500,22 @@ class Builder:
                                   kind="group", bounds=box))
         y = top + m.pad_y
         title = ElementSpec(key=f"dialog:{spec.id}/title", kind="heading", text=spec.title,
-                            id="android:id/alertTitle")
+                            id="" if plain else "android:id/alertTitle")
         panel.add(self.element(title, view, web=False, top=False,
                                box=(left + m.pad_x, y, left + width - m.pad_x, y + title_h),
                                package=package))
         y += title_h
         message = ElementSpec(key=f"dialog:{spec.id}/message", kind="text", text=spec.message,
-                              id="android:id/message")
+                              id="" if plain else "android:id/message")
         panel.add(self.element(message, view, web=False, top=False,
                                box=(left + m.pad_x, y, left + width - m.pad_x, y + msg_h),
                                package=package))
         y += msg_h
         bw = (width - 2 * m.pad_x) // max(1, len(spec.buttons))
         x = left + m.pad_x
-        for button in spec.buttons:
+        for spec_button in spec.buttons:  # a dialog's buttons are buttons
+            button = replace(spec_button, kind="button") if spec_button.kind == "text" \
+                else spec_button
             panel.add(self.element(button, view, web=False, top=False,
                                    box=(x, y, x + bw, y + btn_h), package=package))
             x += bw
