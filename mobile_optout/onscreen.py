@@ -78,12 +78,15 @@ SIGN_IN_EXACT = frozenset({"sign in", "log in", "login", "sign in with email",
                            "join now", "sign up", "create account", "create an account",
                            "sign in with a different account", "use another account",
                            "forgot password?", "forgot password", "not you?"})
-SIGN_IN_START = ("continue as ", "welcome back", "sign in to ", "log in to ")
+SIGN_IN_START = ("continue as ", "welcome back", "sign in to ", "log in to ",
+                 "continue with google", "continue with apple", "continue with email",
+                 "continue with facebook", "continue with microsoft", "sign in with ")
 PASSWORD_CLASSES = frozenset({"XCUIElementTypeSecureTextField"})
 
 KINDS = ("permission", "anr", "rating", "dialog")
 COVER = 0.5  # "most of the screen": at least this share of its area
 SCRIM = 0.8  # an empty element over the page covers at least this share
+PAGE = 0.25  # what it covers spans at least this share of the screen's height (not a bar)
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,17 +318,30 @@ def _drawn_over(screen: Screen, nodes: list[Node]) -> tuple[Node, list[Node]] | 
         if _area(n) >= COVER * screen_area and before:
             mine = [b for b in before if not Screen.inside(n, b)]  # not its ancestors
             under = [b for b in mine if _inside_rect(b, n)]
-            if len(under) >= 2:
+            if len(under) >= 2 and _spread(under) >= PAGE * h:  # a page, not a bar
                 if _is_scrim(n, screen_area):
                     return n, []
                 own = [c for c in screen.nodes if c is not n and Screen.inside(c, n)
-                       and c.displayed and _content(c)]
-                if own and any(_inside_rect(b, c) for b in under for c in own
-                               if c.bounds is not None and _area(c) > 0):
+                       and c.displayed and _content(c) and _area(c) > 0]
+                covered = [b for b in under if any(_inside_rect(b, c) for c in own)]
+                if len(covered) >= 2:
                     return n, []
-        if _content(n):
+        if _content(n) and _area(n) < COVER * screen_area and _on_screen(n, w, h):
             before.append(n)
     return None
+
+
+def _on_screen(n: Node, w: int, h: int) -> bool:
+    b = n.bounds
+    return b is not None and b.x >= 0 and b.y >= 0 and b.x + b.width <= w and \
+        b.y + b.height <= h
+
+
+def _spread(nodes: list[Node]) -> int:
+    """How tall a part of the screen these nodes span (a bar's items span one bar)."""
+    tops = [n.bounds.y for n in nodes if n.bounds]
+    bottoms = [n.bounds.y + n.bounds.height for n in nodes if n.bounds]
+    return max(bottoms) - min(tops) if tops else 0
 
 
 def _is_scrim(n: Node, screen_area: int) -> bool:
