@@ -246,13 +246,25 @@ class Toggle:
                     screen = failure.screen or self.device.screen()
                     tried = f" ({attempt} attempts)" if attempt > 1 else ""
                     raise StepFailed(
-                        f"{self.step.where}: {self.step.setting} did not change{tried}: "
-                        f"{failure.message}",
+                        f"{self.step.where}: {self.step.setting} {self._verdict(screen, desired)}"
+                        f"{tried}: {failure.message}",
                         expected=f"{self.step.setting} {on_off(desired)}, holding",
                         actual=screen.summary(), ui_tree=screen.source,
                     ) from None
             reading = self.read(time.monotonic() + self.timeout)
             obs.after = reading.state
+
+    def _verdict(self, screen: Screen, desired: State) -> str:
+        """What the final reading says: "did not change" only when it reads the old state."""
+        try:
+            _, state, problem = self.look(screen)
+        except StepFailed:
+            state, problem = None, "unreadable"
+        if state is not None and state != desired and not problem:
+            return "did not change"
+        if state == desired and not problem:
+            return "reads changed but the change was not proven"
+        return "is not known to have changed (it could not be read at the end)"
 
     def _turn(self, tapped: Target, desired: State, baseline: set[str],
               obs: SettingObservation) -> float:

@@ -53,6 +53,7 @@ VARIANTS: dict[str, str] = {
     "continue-keeps": "The confirmation asks 'Keep improving AI for everyone?' [Turn off] "
                       "[Continue] where Continue keeps sharing.",
     "inverted-confirm": "The confirmation asks 'Keep helping improve AI?' [Yes] [No, turn off].",
+    "other-account": "The setting's page shows another member's photo (another account).",
 }
 
 

@@ -146,3 +146,37 @@ def test_a_save_that_does_not_reach_the_server_is_never_changed(
     with SimPhone(platform=Platform(platform), variants=(variant,)) as phone:
         result = run(phone, platform, tmp_path)
     assert result.outcome is Outcome.FAILED
+
+
+def test_a_page_of_another_account_is_reported_redacted(platform: str, tmp_path: Path
+                                                         ) -> None:
+    with SimPhone(platform=Platform(platform), variants=("other-account",)) as phone:
+        result = run(phone, platform, tmp_path)
+
+    assert result.outcome is Outcome.CHANGED, result.error
+    assert "names the account" in result.other_account
+    assert "Jordan" not in result.other_account and "Alex" not in result.other_account
+    assert "names the account" in result.note
+    report = (next(tmp_path.rglob("report.json"))).read_text(encoding="utf-8")
+    assert "names the account" in report and "Jordan Other" not in report
+
+
+def test_no_loop_outlives_the_flow_deadline(tmp_path: Path) -> None:
+    """A late state the flow waits on, with a flow deadline shorter than the step's wait:
+    the run stops at the flow's deadline, saying so."""
+    devices = tmp_path / "devices.yaml"
+    devices.write_text("""\
+devices:
+  slow:
+    platform: android
+    sim: {variants: [late-toggle]}
+    timeouts: {flow: 1, step: 30}
+""", encoding="utf-8")
+    from mobile_optout.job import RunRequest, perform
+
+    done = perform(RunRequest(paths=[FLOWS / "linkedin" / "android.yaml"],
+                              devices=("slow",), devices_file=devices, output=tmp_path,
+                              params={"ROUTE": "link"}, environ={}))
+    (result,) = done.run.results
+    assert result.outcome is Outcome.FAILED
+    assert result.error is not None and "deadline" in result.error.message
