@@ -180,3 +180,27 @@ devices:
     (result,) = done.run.results
     assert result.outcome is Outcome.FAILED
     assert result.error is not None and "deadline" in result.error.message
+
+
+def test_a_button_is_not_tapped_again_when_nothing_changed(platform: str, tmp_path: Path
+                                                           ) -> None:
+    flow = tmp_path / "twice.yaml"
+    flow.write_text("""\
+mobile-optout: flow
+name: twice
+platforms: [android, ios]
+app:
+  android: {package: com.linkedin.android}
+  ios: {bundle_id: com.linkedin.LinkedIn}
+steps:
+  - launch: {deep_link: "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"}
+  - tap: {text: "Learn more"}
+  - tap: {text: "Learn more"}
+""", encoding="utf-8")
+    with SimPhone(platform=Platform(platform)) as phone:
+        result = run(phone, platform, tmp_path, flow=flow)
+        learn = [e for e in taps(phone) if said(e) == "Learn more"]
+
+    assert result.outcome is Outcome.FAILED
+    assert result.error is not None and "again: nothing changed" in result.error.message
+    assert len(learn) == 1
