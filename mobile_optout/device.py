@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TypeVar
 
 from loguru import logger
 
+from mobile_optout.answers import Answers, Target, _Refused, row_status
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import APP_NOT_INSTALLED, STRATEGIES, Driver, Element
 from mobile_optout.errors import (
@@ -62,13 +63,11 @@ from mobile_optout.onscreen import (
     blocked_by,
     harmful,
     look,
-    node_of,
-    on_top_query,
-    status_word,
 )
 from mobile_optout.values import Rect, TapRecord
 from mobile_optout.webdom import dom_path
 
+__all__ = ["Device", "Target"]  # Target lives in answers.py; callers import it here
 T = TypeVar("T")
 # What a server element says, per platform.
 TEXT_ATTRIBUTE = {Platform.ANDROID: "text", Platform.IOS: "label", Platform.WEB: "innerText"}
@@ -85,26 +84,7 @@ def _away_from(cover: Node, screen: Screen) -> str:
 MAX_INTERRUPTS_PER_WAIT = 6
 
 
-class _Refused(Exception):
-    """The server would not answer a query the runner made (not the flow's own locator):
-    a regex it cannot compile, a strategy it does not implement. The tree answers instead."""
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Something found on screen: a node from the page source, or a server element."""
-
-    description: str
-    node: Node | None = None
-    element: Element | None = None
-    value: str = ""  # the locator value a server element was found by
-    screened: bool = False  # found by a query that leaves denylisted labels out
-    screen: Screen | None = None  # the screen a node was found on (hit-tests use it)
-    locator: Locator | None = None  # what found it: to find it again after a scroll
-    point: tuple[int, int] | None = None  # where to tap, when not the centre (it is covered)
-
-
-class Device:
+class Device(Answers):
     def __init__(
         self,
         driver: Driver,
@@ -399,47 +379,6 @@ class Device:
             self.pause()
             self.changed()
 
-    def answer_prompt(self, modal: Modal) -> bool:
-        """Answer what is on top when the flow or the rules know the answer: the flow's
-        declared interrupt first (its button inside the prompt), else the answer that loses
-        nothing to a permission, ANR or rating prompt. True when a button was tapped; a
-        prompt of those kinds whose safe answer is not known fails naming it."""
-        screen = self.screen()
-        for interrupt in self.flow.interrupts:
-            if needs_server(interrupt.when, self.platform) or needs_server(
-                    interrupt.tap, self.platform):
-                continue
-            if not any(modal.holds(n) for n in screen.find(self._expand(interrupt.when))):
-                continue
-            buttons = [n for n in screen.find(self._expand(interrupt.tap)) if modal.holds(n)]
-            if buttons:
-                node = buttons[0]
-                self._answer(modal, interrupt.name, Target(node.describe(), node=node,
-                                                           screen=screen), node)
-                return True
-        if modal.kind == "dialog":
-            return False
-        button = modal.safe_answer()
-        if button is None:
-            what = {"permission": "a permission prompt", "anr": "an app-not-responding "
-                    "dialog", "rating": "a rating prompt"}[modal.kind]
-            raise StepFailed(
-                f"{what} is on top: {modal.describe()}; its safe answer is not known in "
-                "these words, so nothing was tapped", expected="a known refusing button",
-                actual=modal.describe(), ui_tree=screen.source)
-        self._answer(modal, f"{modal.kind} prompt",
-                     Target(button.node.describe(), node=button.node, screen=screen),
-                     button.node)
-        return True
-
-    def _answer(self, modal: Modal, name: str, target: Target, node: Node) -> None:
-        said = node.texts[0] if node.texts else next(
-            (b.text for b in modal.buttons if b.node is node), node.describe())
-        logger.info("answering {}: {!r}", name, said)
-        self._on_event("interrupt", f"{name}: tapped {said!r}")
-        self.answered.append(f"{name}: {said!r}")
-        self.tap(target, modal=modal, said=said)
-
     def wait_gone(self, locator: Locator, timeout: float) -> bool:
         started = time.monotonic()
         deadline = started + timeout
@@ -451,27 +390,6 @@ class Device:
                 return False
             self._on_wait(locator, now - started)
             self.pause()
-
-    def _on_top_shows(self) -> bool:
-        """Might something be on top of the page, or a sign-in page show? Asked once per
-        screen (until the next action), in one server query: the flow's interrupts and
-        blockers, dialogs and sheets by class and framework id, the system's windows, the
-        words of a sign-in page (``onscreen.on_top_query``). When it finds nothing, a tap
-        goes ahead without reading the tree; else the tree answers."""
-        if self._clear:
-            return False
-        whens = [i.when for i in self.flow.interrupts] + [b.when for b in self.flow.blockers]
-        declared = any_shown_query([self._expand(w) for w in whens], self.platform) \
-            if whens else None
-        if whens and declared is None:
-            return True  # one of them cannot be asked: the tree will tell
-        query = self._made(on_top_query(self.platform, declared))
-        try:
-            shows = query is None or self._ask_made(query) is not None
-        except _Refused:
-            shows = True  # the tree will tell
-        self._clear = not shows
-        return shows
 
     def dismiss_interrupt(self, *, fresh: bool = False, over: Node | None = None) -> bool:
         """Dismiss a declared interrupt that shows (the one drawn over ``over``, when given);
@@ -548,7 +466,7 @@ class Device:
         if under is not None:
             self._check_denylist(Target(under.describe(), node=under))
         if on_top is None:  # (answering a prompt keeps what the page showed)
-            self.way_in = _row_status(target)
+            self.way_in = row_status(target)
         self._last_tap = (key, self._screen.source if self._screen is not None else "")
         self._unchanged = True
         self._tap_target(target)
@@ -755,67 +673,6 @@ class Device:
 
     def screenshot(self) -> bytes:
         return self._retry(self.driver.screenshot_png)
-
-    # -- toggles ------------------------------------------------------------------------
-
-    def enabled(self, target: Target) -> bool:
-        """Whether the element takes input (a disabled switch shows a placeholder)."""
-        if target.node is not None:
-            return target.node.enabled
-        element = target.element
-        assert element is not None
-        return self._retry(lambda: self.driver.attribute(element, "enabled")) != "false"
-
-    def toggle_state(self, target: Target) -> bool | None:
-        """On or off as the screen shows it; None when the element is not a toggle."""
-        if target.node is not None:
-            return target.node.checked
-        element = target.element
-        assert element is not None
-        if self.platform is Platform.WEB:
-            return self._web_toggle_state(element)
-        name = "checked" if self.platform is Platform.ANDROID else "value"
-        value = self._retry(lambda: self.driver.attribute(element, name))
-        if value in ("true", "1"):
-            return True
-        if value in ("false", "0"):
-            return False
-        return None
-
-    def _web_toggle_state(self, element: Element) -> bool | None:
-        """aria-checked, or a checkbox's checked property: whichever the page uses."""
-
-        def attr(name: str) -> str | None:
-            return self._retry(lambda: self.driver.attribute(element, name))
-
-        aria = attr("aria-checked")
-        if aria in ("true", "false"):
-            return aria == "true"
-        if attr("type") in ("checkbox", "radio"):
-            return attr("checked") == "true"
-        return None
-
-
-def _row_status(target: Target) -> tuple[str, bool] | None:
-    """The On/Off a tapped list row shows for its setting ("Data for ... / On"): the
-    clickable row that holds the tapped node, and a status word in it."""
-    node, screen = target.node, target.screen
-    if node is None or screen is None:
-        return None
-    row: Node | None = node
-    el: object = node.el
-    while row is not None and not row.clickable:
-        el = row.el.getparent()
-        row = node_of(screen, el) if el is not None else None
-    row = row or node
-    for n in screen.nodes:
-        if Screen.inside(n, row):
-            for text in n.texts:
-                state = status_word(text)
-                if state is not None and len(text) <= 80:
-                    return target.description, state
-    return None
-
 
 def _pick_context(wanted: str, found: list[str]) -> str | None:
     """``native`` -> NATIVE_APP; ``webview`` -> the first web view; else that exact name."""
