@@ -160,6 +160,7 @@ class Toggle:
         previous: tuple[object, State] | None = None
         first: tuple[State, float] | None = None  # an agreed reading, awaiting its second
         shown = device.way_in if tapped is None else None
+        longest = deadline + self.settle + 2 * device.poll
         fresh = False
         while True:
             screen = device.screen(fresh=fresh)
@@ -182,7 +183,10 @@ class Toggle:
                     fresh = False
                     continue
             # At the deadline, fail, unless a second look may still confirm the first
-            # (a look that keeps changing is given two polls more, then fails too).
+            # (a look that keeps changing is given two polls more, then fails too); the
+            # settle window before a second reading is the rule's, not the page's delay.
+            if first is not None and shown is None:
+                deadline = min(longest, max(deadline, first[1] + self.settle + 2 * device.poll))
             late = time.monotonic() - deadline
             if late >= 0 and (previous is None or late >= 2 * device.poll or first):
                 problem = problem if previous is None or first else \

@@ -28,7 +28,7 @@ def platform(request: pytest.FixtureRequest) -> str:
 def run(phone: SimPhone, platform: str, tmp_path: Path, *, mode: str = "apply",
         route: str = "menu", flow: Path | None = None) -> FlowResult:
     return run_one(phone.url, platform, flow or FLOWS / "linkedin" / f"{platform}.yaml",
-                   tmp_path, mode=mode, params={"ROUTE": route}, environ={})
+                   tmp_path, mode=mode, params=None if flow else {"ROUTE": route}, environ={})
 
 
 def taps(phone: SimPhone) -> list[dict[str, Any]]:
