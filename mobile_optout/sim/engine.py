@@ -136,7 +136,8 @@ class Engine:
         self.seed = seed
         self.apps = install(apps, variants)
         self.model: AppModel = next(iter(self.apps.values()))  # the app in front
-        self.builders = {name: Builder(m, platform) for name, m in self.apps.items()}
+        self.builders = {name: Builder(m, platform, tablet="tablet" in variants)
+                         for name, m in self.apps.items()}
         self.home = launcher(list(self.apps.values()))
         self.background: dict[str, list[ScreenInst]] = {}  # app -> its stack, not in front
         self.t0 = time.monotonic()
@@ -570,10 +571,14 @@ class Engine:
         view = self.view()
         return max(0, self.builder.content_height(spec, view) - (bottom - top))
 
-    def scroll(self, delta: int) -> bool:
-        """Scroll the body by ``delta`` px (positive: reveal content below).
+    def scroll(self, delta: int, x: float | None = None) -> bool:
+        """Scroll the body by ``delta`` px (positive: reveal content below); ``x``: where
+        the gesture was (a tablet's sections pane, left of ``split``, is all on screen).
         Returns whether it can still scroll further that way."""
         inst = self.current
+        if x is not None and x < self.builder.split:
+            self.record("scroll", delta=0, pane="sections")
+            return False
         if self.render().loading or self.dialog is not None:
             return False
         if self.twists.swallows(inst.since()):

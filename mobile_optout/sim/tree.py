@@ -189,11 +189,18 @@ def visible_now(specs: tuple[ElementSpec, ...], view: ViewState) -> tuple[Elemen
 class Builder:
     """Builds nodes for one platform."""
 
-    def __init__(self, model: AppModel, platform: Platform) -> None:
+    def __init__(self, model: AppModel, platform: Platform, *, tablet: bool = False) -> None:
         self.model = model
         self.platform = platform
         self.m = ANDROID if platform is Platform.ANDROID else IOS
         self.android = platform is Platform.ANDROID
+        # A tablet: settings pages are two panes (the sections list, the page), both
+        # scrollable and as tall; ``split`` is where the page's pane begins.
+        self.split = 0
+        if tablet:
+            self.m = replace(self.m, width=2560, height=1600) if self.android else replace(
+                self.m, width=1024, height=1366)
+            self.split = self.m.width * 2 // 5
 
     # ------------------------------------------------------------------ sizes
     def text_height(self, text: str, kind: str) -> int:
@@ -369,8 +376,17 @@ class Builder:
                                  tail_title=spec.title if spec.back else ""))
             top += m.toolbar
         bottom = m.height - (m.bottom if spec.bottom else 0)
-        body = content.add(self.body(spec, view, top=top, bottom=bottom, package=package))
-        del body
+        if self.split and spec.web and spec.id != "settings" and "settings" in \
+                self.model.screens:
+            sections = self.body(self.model.screens["settings"], replace(view, scroll=0),
+                                 top=top, bottom=bottom, package=package, x1=self.split,
+                                 pane="-sections")
+            content.add(sections)
+            page = content.add(self.body(spec, view, top=top, bottom=bottom, package=package,
+                                         x0=self.split))
+            self.level_switch(sections, page, view, package)
+        else:
+            content.add(self.body(spec, view, top=top, bottom=bottom, package=package))
         if spec.bottom:
             content.add(self.bar("bottom", spec.bottom, view, top=bottom, height=m.bottom,
                                  package=package, lead=[], tail_title=""))
@@ -390,24 +406,45 @@ class Builder:
         return sum(self.measure(item, view)
                    for item in arrived(visible_now(spec.body, view), view)) + self.m.pad_y
 
+    def level_switch(self, sections: Node, page: Node, view: ViewState, package: str) -> None:
+        """A tablet's sections pane holds a switch level with the page's first one."""
+        ours = next((n for n in page.walk() if n.setting is not None), None)
+        if ours is None:
+            return
+        h = self.m.heights["row"]
+        y = (ours.bounds[1] + ours.bounds[3]) // 2 - h // 2
+        spec = ElementSpec(key="tablet/features", kind="group", layout="row", children=(
+            ElementSpec(key="tablet/features/0", kind="text", fill=True,
+                        text="Show AI writing suggestions", id="features-label"),
+            ElementSpec(key="tablet/features/1", kind="switch", id="features-toggle",
+                        setting="genai_features")))
+        holder = sections.children[0] if sections.children and self.android and \
+            sections.children[0].kind == "page" else sections
+        holder.add(self.element(spec, view, web=self.android, top=False,
+                                box=(0, y, self.split, y + h), package=package))
+
     def body(self, spec: ScreenSpec, view: ViewState, *, top: int, bottom: int,
-             package: str) -> Node:
+             package: str, x0: int = 0, x1: int = 0, pane: str = "") -> Node:
         m = self.m
-        box = (0, top, m.width, bottom)
+        x1 = x1 or m.width
+        box = (x0, top, x1, bottom)
         if self.android:
             if spec.web:
-                holder = Node(key="chrome:webview", tag="android.webkit.WebView", kind="body",
+                holder = Node(key="chrome:webview" + pane, tag="android.webkit.WebView",
+                              kind="body",
                               bounds=box, text=spec.web_text or spec.title, package=package,
                               rid=f"{package}:id/infra_web_viewer_webview", scrollable=True)
-                page = holder.add(Node(key="chrome:page", tag="android.view.View", kind="page",
+                page = holder.add(Node(key="chrome:page" + pane, tag="android.view.View",
+                                       kind="page",
                                        bounds=box, text=spec.title, package=package, web=True))
             else:
-                holder = Node(key="chrome:list", tag="androidx.recyclerview.widget.RecyclerView",
+                holder = Node(key="chrome:list" + pane,
+                              tag="androidx.recyclerview.widget.RecyclerView",
                               kind="body", bounds=box, package=package,
                               rid=f"{package}:id/list", scrollable=True)
                 page = holder
         else:
-            holder = Node(key="chrome:list", tag="XCUIElementTypeTable", kind="body",
+            holder = Node(key="chrome:list" + pane, tag="XCUIElementTypeTable", kind="body",
                           bounds=box, package=package, scrollable=True)
             page = holder
         y = top + m.pad_y - view.scroll
@@ -416,7 +453,7 @@ class Builder:
             visible = min(y + h, bottom) - max(y, top)
             if visible * 2 >= h:
                 _put(page, self.element(item, view, web=spec.web and self.android,
-                                        top=not item.flat, box=(0, y, m.width, y + h),
+                                        top=not item.flat, box=(x0, y, x1, y + h),
                                         package=package), item)
             y += h
         for node in page.walk():  # clip to the viewport, as the platforms report bounds

@@ -53,6 +53,8 @@ VARIANTS: dict[str, str] = {
     "continue-keeps": "The confirmation asks 'Keep improving AI for everyone?' [Turn off] "
                       "[Continue] where Continue keeps sharing.",
     "inverted-confirm": "The confirmation asks 'Keep helping improve AI?' [Yes] [No, turn off].",
+    "tablet": "A tablet: settings pages are two panes (the sections, the page), both "
+              "scrollable and as tall; the sections pane has a switch level with ours.",
     "other-account": "The setting's page shows another member's photo (another account).",
 }
 

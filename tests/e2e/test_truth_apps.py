@@ -204,3 +204,28 @@ steps:
     assert result.outcome is Outcome.FAILED
     assert result.error is not None and "again: nothing changed" in result.error.message
     assert len(learn) == 1
+
+
+@pytest.mark.parametrize("variants", [("tablet", "scroll"), ("tablet", "not-offered")],
+                         ids=["tablet+scroll", "tablet+not-offered"])
+def test_on_a_tablet_the_page_pane_is_scrolled_and_the_other_pane_never_tapped(
+        platform: str, variants: tuple[str, ...], tmp_path: Path) -> None:
+    with SimPhone(platform=Platform(platform), variants=variants) as phone:
+        result = run(phone, platform, tmp_path)
+        state = phone.state()
+        tapped = taps(phone)
+        scrolls = [e for e in phone.events() if e["type"] == "scroll"]
+
+    assert not [e for e in tapped if e.get("setting") == "genai_features"]
+    assert state["settings"]["genai_features"] is True
+    if "not-offered" in variants:
+        assert result.outcome is Outcome.NOT_OFFERED, (result.note, result.error)
+        return
+    assert not [e for e in scrolls if e.get("pane") == "sections"]  # never the other pane
+    if platform == "android":  # (an iPad shows the whole list)
+        assert any(e.get("delta") for e in scrolls)  # the page's own pane moved
+    # Our switch, or (until rows keep to their pane) a failure naming both, untapped.
+    assert result.outcome in (Outcome.CHANGED, Outcome.FAILED), result.error
+    if result.outcome is Outcome.FAILED:
+        assert result.error is not None and "2 switches could belong" in result.error.message
+        assert state["settings"][SETTING] is True
