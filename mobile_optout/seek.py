@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from typing import Protocol
 
 from mobile_optout.device import Device, Target
 from mobile_optout.flow.model import Locator
@@ -28,14 +28,14 @@ RETRY_PAUSE = 1.0  # seconds before a scroll that moved nothing is tried again
 MAX_UNMOVED = 4  # unmoved scrolls in all, beyond the scrolls a step allows
 
 
-@dataclass(slots=True)
-class Scan:
-    """What a search through a page saw: the evidence a not_offered needs."""
+class Scan(Protocol):
+    """What a search through a page saw (``steps.base.Scan``): the evidence a not_offered
+    needs."""
 
-    texts: dict[str, None] = field(default_factory=dict)  # every text seen, in order
-    reached_end: bool = False  # the end was shown twice: the whole page was seen
-    loading: list[str] = field(default_factory=list)  # what still loaded at the end
-    doubt: str = ""  # why what was seen is not the page itself ("" when it is)
+    texts: dict[str, None]
+    reached_end: bool
+    loading: list[str]
+    doubt: str
 
 
 def pane(screen: Screen, anchor: Locator | None) -> Node | None:
