@@ -97,6 +97,7 @@ class Device(Answers):
         cancelled: Callable[[], bool] | None = None,
         on_wait: Callable[[Locator, float], None] | None = None,
         taps: list[TapRecord] | None = None,
+        on_screen: Callable[[Screen], None] | None = None,
     ) -> None:
         self.driver = driver
         self.profile = profile
@@ -120,6 +121,7 @@ class Device(Answers):
         self.accounts: list[str] = []  # account names the pages showed, first one first
         self._last_tap: tuple[object, str] | None = None  # (what, the screen before it)
         self._unchanged = False  # nothing changed on screen since the last tap
+        self._on_screen = on_screen  # every screen read (the switches a run saw: seen.py)
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -144,6 +146,8 @@ class Device(Answers):
             if self._last_tap is not None and self._screen.source != self._last_tap[1]:
                 self._unchanged = False
             self._notice_identity(self._screen)
+            if self._on_screen is not None:
+                self._on_screen(self._screen)
             self._guard(self._screen)
         return self._screen
 

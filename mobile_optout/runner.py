@@ -67,6 +67,7 @@ from mobile_optout.results.record import (
     now_iso,
 )
 from mobile_optout.seek import seek as seek_page
+from mobile_optout.seen import SeenLog
 from mobile_optout.session import open_session
 from mobile_optout.steps import kind_of
 from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Scan
@@ -154,6 +155,7 @@ class FlowRun:
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
         self.anchor: Locator | None = None  # what showed the page is open (the last wait)
+        self.seen = SeenLog(evidence.redactor.text)  # every switch on the screens read
         self.deadline = float("inf")  # the flow's, while its steps run
 
     # -- the whole flow -----------------------------------------------------------------
@@ -182,6 +184,7 @@ class FlowRun:
                 self.driver.quit()
         if self.setting is not None:
             self.result.setting = self.setting
+        self.result.switches = self.seen.entries()
         self.result.finished_at = now_iso()
         logger.debug("{} finished in {:.1f}s", self.result.key, time.monotonic() - started)
         self.sink.result_finished(self.run, self.result)
@@ -249,7 +252,7 @@ class FlowRun:
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
                 on_wait=self._waiting,
-                taps=self.result.taps,
+                taps=self.result.taps, on_screen=self.seen.look,
             )
             self._require_app()
 
@@ -363,6 +366,7 @@ class FlowRun:
             if holds:
                 kind.handle(self, step, _unkept_record(step))
             return
+        self.seen.page = self.vars.shown(step.label or step.describe())
         record = StepRecord(
             label=self.vars.shown(step.label or step.describe()), kind=step.KIND,
             status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,

@@ -169,6 +169,8 @@ class FlowResult:
     taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
     answered: list[str] = field(default_factory=list)  # "prompt: 'button'" per prompt answered
     other_account: str = ""  # a page named another account than the first seen (redacted)
+    # every switch on the screens the run read: {page (the step), label, state} (seen.py)
+    switches: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -229,15 +231,18 @@ def result_from_dict(d: Mapping[str, Any]) -> FlowResult:
 INTERRUPT_EXIT = {"sigint": 130, "sighup": 129, "sigterm": 143}
 
 
-def verdict(outcomes: Iterable[Outcome], *, drift: bool = False, interrupted: str = "") -> int:
+def verdict(outcomes: Iterable[Outcome], *, drift: bool = False, interrupted: str = "",
+            flagged_on: bool = False) -> int:
     """The exit code of a run, decided here only (the CLI, report.json and the pytest plugin
     all read it): the interruption's code when the run was stopped early; else 1 when any
     outcome is would_change/blocked/failed/interrupted or a setting drifted; else 3 when any
-    is an error; else 0."""
+    is an error; else 0. A scan (``mobile_optout.scan``): each declared privacy page is an
+    outcome (read: already_set; unreachable: blocked/failed/error), and ``flagged_on`` (a
+    switch no flow covers, that looks like AI training or data sharing, is on) is 1."""
     outcomes = list(outcomes)
     if interrupted:
         return INTERRUPT_EXIT.get(interrupted, 130)
-    if any(o in FAIL_OUTCOMES for o in outcomes):
+    if flagged_on or any(o in FAIL_OUTCOMES for o in outcomes):
         return 1
     if any(o in ERROR_OUTCOMES for o in outcomes):
         return 3

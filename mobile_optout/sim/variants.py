@@ -56,6 +56,8 @@ VARIANTS: dict[str, str] = {
     "tablet": "A tablet: settings pages are two panes (the sections, the page), both "
               "scrollable and as tall; the sections pane has a switch level with ours.",
     "other-account": "The setting's page shows another member's photo (another account).",
+    "new-ai-switch": "An app update added an AI switch no flow knows, on by default, on a "
+                     "sub-page of its privacy page (LinkedIn, ChatGPT, Copilot).",
 }
 
 
