@@ -15,11 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from mobile_optout.flow.builtin import DEFAULT, flows_dir, names, resolve, resolve_all
+from mobile_optout.flow.builtin import (
+    DEFAULT,
+    flows_dir,
+    names,
+    resolve,
+    resolve_all,
+    shadowing,
+)
 from mobile_optout.flow.model import EnsureSetting, Flow, Group, Step
 from mobile_optout.values import on_off
 
-__all__ = ["DEFAULT", "flows_dir", "names", "resolve", "resolve_all"]
+__all__ = ["DEFAULT", "flows_dir", "names", "resolve", "resolve_all", "shadowing"]
 
 KIND_WORDS = {"toggle": "switch", "choice": "choice", "button": "button + confirmation",
               "none": "not a switch"}
@@ -41,6 +48,7 @@ class Entry:
     unsupported: str  # the reason, for an app with no control
     page: str  # the page to use instead, for an app with no control
     path: str
+    languages: tuple[str, ...] = ("en",)  # the languages its texts are given in
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -48,7 +56,7 @@ class Entry:
             "kind": self.kind, "desired": self.desired, "platforms": list(self.platforms),
             "ids": dict(self.ids), "confidence": self.confidence, "sources": list(self.sources),
             "web": self.web, "unsupported": self.unsupported, "page": self.page,
-            "path": self.path,
+            "path": self.path, "languages": list(self.languages),
         }
 
 
@@ -76,7 +84,7 @@ def entry(flow: Flow) -> Entry:
         web=cat.web if cat else "",
         unsupported=flow.unsupported.reason if flow.unsupported else "",
         page=flow.unsupported.page if flow.unsupported else "",
-        path=str(flow.path),
+        path=str(flow.path), languages=flow.languages,
     )
 
 
@@ -101,15 +109,17 @@ def markdown(found: Sequence[Entry]) -> str:
         "",
         "## Controls a flow drives",
         "",
-        "| app | flow | control | kind | private state | platforms | conf. | web | sources |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| app | flow | control | kind | private state | platforms | languages | conf. | web "
+        "| sources |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for e in found:
         if e.unsupported:
             continue
         lines.append("| " + " | ".join(_cell(c) for c in (
             e.title, f"`{e.flow}`", e.control, KIND_WORDS[e.kind], e.desired,
-            ", ".join(e.platforms), e.confidence, e.web, "; ".join(e.sources))) + " |")
+            ", ".join(e.platforms), ", ".join(e.languages), e.confidence, e.web,
+            "; ".join(e.sources))) + " |")
     lines += [
         "",
         "## No switch to drive (reported as `unsupported`, never as done)",

@@ -121,7 +121,7 @@ class Device(Answers):
         self.accounts: list[str] = []  # account names the pages showed, first one first
         self._last_tap: tuple[object, str] | None = None  # (what, the screen before it)
         self._unchanged = False  # nothing changed on screen since the last tap
-        self._on_screen = on_screen  # every screen read (the switches a run saw: seen.py)
+        self._on_screen = on_screen  # every screen read (seen.py; the language: language.py)
 
     # -- reading the screen --------------------------------------------------------------
 

@@ -123,6 +123,7 @@ class Driver(Protocol):
     def scroll(self, direction: str, area: Rect | None = None) -> bool | None: ...
     def contexts(self) -> list[str]: ...
     def set_context(self, name: str) -> None: ...
+    def locale(self) -> str: ...
     def quit(self) -> None: ...
 
 
@@ -366,6 +367,9 @@ def _reason(exc: BaseException) -> str:
     return type(base).__name__
 
 
+LANG_JS = "return document.documentElement.lang || navigator.language || ''"
+
+
 class AppiumDriver:
     """``Driver`` over Appium-Python-Client. Counts every command it sends."""
 
@@ -401,6 +405,21 @@ class AppiumDriver:
         build = status.get("build") if isinstance(status, dict) else None
         version = build.get("version") if isinstance(build, dict) else None
         return str(version) if version else ""
+
+    def locale(self) -> str:
+        """The language the device says it is in, as it says it ("de_DE", "fr-FR"); "" when
+        it does not say. UiAutomator2 ``mobile: deviceInfo`` -> ``locale``; XCUITest ->
+        ``currentLocale`` (else ``locale``); a web page: its ``lang``, else the browser's."""
+        try:
+            if self.web:
+                value = self._call(lambda: self._remote.execute_script(LANG_JS))
+                return str(value or "")
+            info = self._mobile("deviceInfo", {})
+        except DeviceError:
+            return ""
+        if not isinstance(info, Mapping):
+            return ""
+        return str(info.get("currentLocale") or info.get("locale") or "")
 
     def _call(self, fn: Callable[[], T]) -> T:
         self.round_trips += 1

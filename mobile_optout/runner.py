@@ -54,6 +54,8 @@ from mobile_optout.flow.model import (
     Step,
 )
 from mobile_optout.flow.params import Vars
+from mobile_optout.language import RunLanguage
+from mobile_optout.locate import Screen
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
     ErrorInfo,
@@ -90,6 +92,7 @@ class RunOptions:
     parallel: int = 1
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
     only_installed: bool = False  # skip (do not report) flows whose app is not installed
+    locale: str = ""  # --locale: the language of the flows' texts ("" asks the device)
 
     @property
     def check(self) -> bool:
@@ -155,6 +158,7 @@ class FlowRun:
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
         self.anchor: Locator | None = None  # what showed the page is open (the last wait)
+        self.language: RunLanguage | None = None  # the texts' language (language.py)
         self.seen = SeenLog(evidence.redactor.text)  # every switch on the screens read
         self.deadline = float("inf")  # the flow's, while its steps run
 
@@ -180,6 +184,7 @@ class FlowRun:
             self.result.outcome = Outcome.INTERRUPTED
             self.result.note = "interrupted (Ctrl-C) before the flow finished"
         finally:
+            self._language_outcome()
             if self.driver is not None:
                 self.driver.quit()
         if self.setting is not None:
@@ -247,12 +252,16 @@ class FlowRun:
                 caps.get("appium:automationName") or caps.get("automationName") or "")
             if not self.result.server_version:
                 self.result.server_version = self.driver.server_version()
+            if self.language is None:  # the texts of the device's language (language.py)
+                self.language = RunLanguage.start(self.flow, self.options.locale,
+                                                  self.driver.locale())
+                self.flow = self.language.localized()
             self.device = Device(
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
                 on_wait=self._waiting,
-                taps=self.result.taps, on_screen=self.seen.look,
+                taps=self.result.taps, on_screen=self._seen,
             )
             self._require_app()
 
@@ -318,6 +327,20 @@ class FlowRun:
         if obs.after == obs.desired:
             return Outcome.CHANGED
         return Outcome.FAILED
+
+    def _seen(self, screen: Screen) -> None:
+        """Every screen read: the switches on it (seen.py), the language of its texts."""
+        self.seen.look(screen)
+        if self.language is not None:
+            self.language.observe(screen.texts())
+
+    def _language_outcome(self) -> None:
+        """The texts' language on the result; an app the flow cannot read fails saying so."""
+        device, driver = self.device, self.driver
+        if self.language is None or device is None:
+            return
+        page = driver.locale if driver is not None and driver.web else None
+        self.language.record(self.result, lambda: device.screen().texts(), page)
 
     def _record_error(self, exc: OptoutError) -> None:
         last = self.result.steps[-1] if self.result.steps else None

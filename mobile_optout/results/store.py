@@ -134,6 +134,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " '', label TEXT NOT NULL, state INTEGER, flagged INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX switches_seen_by_label ON switches_seen (app, platform, label, seen_at)",
     ),
+    # 8 -> 9: the language whose texts a run used, and whether English stood in for it
+    (
+        "ALTER TABLE results ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN language_fallback INTEGER NOT NULL DEFAULT 0",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -424,7 +429,8 @@ class Store:
         s = d["setting"] or {}
         values: dict[str, Any] = {k: d[k] for k in ("app_name", "app_version", "device_info",
                                                     "attempts", "note", "app",
-                                                    "server_version", "automation")}
+                                                    "server_version", "automation",
+                                                    "language", "language_fallback")}
         values |= {
             "server": redact_url(result.server),
             "setting_id": s.get("id"),
@@ -550,6 +556,7 @@ class Store:
                 "SELECT * FROM steps WHERE result_id = ? ORDER BY seq", (r["id"],)
             )
         ]
+        d["language_fallback"] = bool(r["language_fallback"])
         d["setting"] = None if r["setting_id"] is None else {
             "id": r["setting_id"], "desired": _bool(r["desired"]),
             "before": _bool(r["before"]), "after": _bool(r["after"]),

@@ -51,7 +51,7 @@ KINDS = ("text", "heading", "row", "group", "button", "image_button", "image", "
 TAP_KINDS = ("goto", "back", "dialog", "dismiss", "confirm", "launch", "none", "set")
 PENDING = ("placeholder", "spinner", "late", "")
 TOP_KEYS = ("mobile-optout", "name", "description", "android", "ios", "settings", "start",
-            "dialogs", "screens")
+            "dialogs", "screens", "translations")
 ANDROID_KEYS = ("package", "activity")
 IOS_KEYS = ("bundle", "name")
 SCREEN_KEYS = ("title", "app", "back", "web", "live", "web_text", "container_id", "deep_links",
@@ -64,6 +64,7 @@ ELEMENT_KEYS = ("kind", "text", "desc", "id", "tap", "setting", "value", "only_w
 PLATFORM_ATTRS = ("class", "type", "id", "desc", "name", "label", "text")
 LAYOUTS = ("column", "row")
 APP_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+LOCALE = re.compile(r"[a-z]{2}\Z")  # a phone's language: two letters (ISO 639-1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,17 @@ class _AppReader(Reader):
         self.fail(node, f"{what} must be a non-empty string, not {describe(node)}")
         return None
 
+    def translations(self, node: RawNode) -> None:
+        """``translations: {de: {English text: shown text}}``."""
+        tm = self.mapping(self.source, node, "translations")
+        for lang, table in tm.items if tm is not None else ():
+            if not LOCALE.match(str(lang.value)):
+                self.fail(lang, f"'{lang.value}' is not a two-letter language code")
+            words = self.mapping(self.source, table, f"translations {lang.value}")
+            for english, shown in words.items if words is not None else ():
+                self.text(english, f"an English text in translations {lang.value}")
+                self.text(shown, f"the {lang.value} text of {english.value!r}")
+
     # -- the file -------------------------------------------------------------------------
 
     def read(self, root: RawNode | None) -> AppFile:
@@ -198,6 +210,8 @@ class _AppReader(Reader):
         if sm2 is not None:
             for key, value in sm2.items:
                 self.screen(str(key.value), value)
+        if (n := m.get("translations")) is not None:
+            self.translations(n)
         self.raise_errors()
         assert name is not None and package is not None and bundle is not None
         return AppFile(name, package, bundle, self.source.path, plain(m))

@@ -106,13 +106,14 @@ def element_info(node: Node) -> dict[str, Any]:
             "class": node.tag, "bounds": list(node.bounds)}
 
 
-def install(apps: Sequence[str | Path], variants: tuple[str, ...]) -> dict[str, AppModel]:
+def install(apps: Sequence[str | Path], variants: tuple[str, ...], locale: str = ""
+            ) -> dict[str, AppModel]:
     """The apps a phone has (names of built-in apps or app files; default: every built-in
     app), checked to be told apart: names, package and bundle ids, setting names."""
     models: dict[str, AppModel] = {}
     owner: dict[str, str] = {}
     for app in apps or builtin_apps():
-        model = load_app(variants, app)
+        model = load_app(variants, app, locale)
         for other in models.values():
             if model.name == other.name or model.package == other.package or (
                     model.bundle == other.bundle):
@@ -129,12 +130,14 @@ def install(apps: Sequence[str | Path], variants: tuple[str, ...]) -> dict[str, 
 
 class Engine:
     def __init__(self, platform: Platform, variants: tuple[str, ...], seed: int,
-                 state_file: Path | None, apps: Sequence[str | Path] = ()) -> None:
+                 state_file: Path | None, apps: Sequence[str | Path] = (), locale: str = ""
+                 ) -> None:
         self.lock = threading.RLock()
         self.platform = platform
         self.variants = variants
         self.seed = seed
-        self.apps = install(apps, variants)
+        self.locale = locale  # the phone's language ("" is English): its apps show it
+        self.apps = install(apps, variants, locale)
         self.model: AppModel = next(iter(self.apps.values()))  # the app in front
         self.builders = {name: Builder(m, platform, tablet="tablet" in variants)
                          for name, m in self.apps.items()}
@@ -218,6 +221,7 @@ class Engine:
             "platform": self.platform.value,
             "variants": list(self.variants),
             "effects": list(self.effects),
+            "locale": self.locale or "en",
             "app": self.model.name,  # the app in front (or last in front)
             "apps": list(self.apps),
         }

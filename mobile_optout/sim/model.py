@@ -126,6 +126,8 @@ class AppModel:
     screens: dict[str, ScreenSpec]
     home: str = ""  # the start screen without variants (a sign-in wall replaces it)
     launcher_package: str = LAUNCHER_PACKAGE
+    locale: str = ""  # the language it shows ("" or en: as written)
+    on_off: tuple[str, str] = ("On", "Off")  # a status text's words, in that language
 
     def screen(self, screen_id: str) -> ScreenSpec:
         return self.screens[screen_id]
@@ -152,8 +154,14 @@ class AppModel:
 
 
 class _Resolver:
-    def __init__(self, variants: tuple[str, ...]) -> None:
+    def __init__(self, variants: tuple[str, ...], words: dict[str, str] | None = None) -> None:
         self.variants = variants
+        self.words = words or {}  # English text -> the locale's (the app's translations)
+
+    def text(self, raw: Any) -> str:
+        """A text as the app shows it in its locale (a text with no translation as written)."""
+        value = str(self.value(raw))
+        return self.words.get(value, value)
 
     def value(self, raw: Any) -> Any:
         """A plain value, or {default: x, <variant>: y}: the first active variant wins."""
@@ -197,8 +205,8 @@ class _Resolver:
         return ElementSpec(
             key=key,
             kind=kind,
-            text=str(self.value(raw.get("text", ""))),
-            desc=str(self.value(raw.get("desc", ""))),
+            text=self.text(raw.get("text", "")),
+            desc=self.text(raw.get("desc", "")),
             id=str(self.value(raw.get("id", ""))),
             tap=self.tap(raw.get("tap"), key),
             setting=raw.get("setting"),
@@ -218,9 +226,14 @@ class _Resolver:
             disabled_until=str(raw.get("disabled_until", "")),
             survey=str(self.value(raw.get("survey")) or ""),
             children=children,
-            android={k: str(self.value(v)) for k, v in (raw.get("android") or {}).items()},
-            ios={k: str(self.value(v)) for k, v in (raw.get("ios") or {}).items()},
+            android={k: self.shown(k, v) for k, v in (raw.get("android") or {}).items()},
+            ios={k: self.shown(k, v) for k, v in (raw.get("ios") or {}).items()},
         )
+
+    def shown(self, attr: str, raw: Any) -> str:
+        """A per-platform attribute: its words translated, its class or id as written."""
+        return self.text(raw) if attr in ("desc", "name", "label", "text") else str(
+            self.value(raw))
 
     def only_when(self, raw: Any, where: str) -> tuple[str, SettingValue] | None:
         """``only_when: {setting: value}``: the element shows only while the setting is so."""
@@ -248,22 +261,32 @@ def launcher(apps: list[AppModel]) -> ScreenSpec:
     return ScreenSpec(id="launcher", title="Home", app=False, body=icons)
 
 
-def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> AppModel:
-    """Read an app file (a built-in app's name, or a path) with the variants applied."""
+def translations(name: str | Path, locale: str) -> dict[str, str]:
+    """An app's words in ``locale`` (its file's ``translations:``): English -> shown."""
     doc = read_doc(app_path(name).resolve())
-    r = _Resolver(variants)
+    table: dict[str, str] = (doc.get("translations") or {}).get(locale) or {}
+    return table
+
+
+def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin",
+             locale: str = "") -> AppModel:
+    """Read an app file (a built-in app's name, or a path) with the variants applied, in
+    ``locale`` (its translations; texts it has none for stay as written)."""
+    doc = read_doc(app_path(name).resolve())
+    words = translations(name, locale) if locale else {}
+    r = _Resolver(variants, words)
     screens: dict[str, ScreenSpec] = {}
     for sid, raw in doc["screens"].items():
         if not r.keep(raw):
             continue
         screens[sid] = ScreenSpec(
             id=sid,
-            title=str(r.value(raw.get("title", ""))),
+            title=r.text(raw.get("title", "")),
             app=bool(raw.get("app", True)),
             back=bool(raw.get("back", False)),
             web=bool(raw.get("web", False)),
             live=bool(r.value(raw.get("live", False))),
-            web_text=str(r.value(raw.get("web_text", ""))),
+            web_text=r.text(raw.get("web_text", "")),
             container_id=str(raw.get("container_id", "")),
             deep_links=tuple(raw.get("deep_links") or ()),
             toolbar=r.elements(raw.get("toolbar") or [], f"{sid}/toolbar"),
@@ -274,8 +297,8 @@ def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> A
     dialogs = {
         did: DialogSpec(
             id=did,
-            title=str(raw["title"]),
-            message=str(raw.get("message", "")),
+            title=r.text(raw["title"]),
+            message=r.text(raw.get("message", "")),
             buttons=r.elements(raw["buttons"], f"dialog:{did}"),
             sheet=bool(r.value(raw.get("sheet", False))),
             scrim=bool(r.value(raw.get("scrim", False))),
@@ -295,6 +318,8 @@ def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> A
         dialogs=dialogs,
         screens=screens,
         home=str(_Resolver(()).value(doc["start"])),
+        locale=locale,
+        on_off=(words.get("On", "On"), words.get("Off", "Off")),
     )
     _check(model)
     return model

@@ -227,7 +227,7 @@ class Builder:
     def text_of(self, spec: ElementSpec, view: ViewState) -> str:
         if spec.status_of is not None:
             on = view.shown.get(spec.status_of, view.settings.get(spec.status_of, False))
-            state = "On" if on else "Off"
+            state = self.model.on_off[0] if on else self.model.on_off[1]
             return spec.text.replace("{state}", state) if "{state}" in spec.text else state
         if spec.kind == "edit":
             return view.fields.get(spec.key, spec.text)

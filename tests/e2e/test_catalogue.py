@@ -81,8 +81,10 @@ def outcomes(record: RunRecord) -> dict[str, Outcome]:
 
 
 def phone_settings(output: Path, platform: str, *variants: str) -> dict[str, object]:
-    """The phone's settings now: as it saved them, else (nothing changed) as it started."""
-    saved = output / SIM_STATE / f"{DEVICE[platform]}.json"
+    """The phone's settings now: as it saved them, else (nothing changed) as it started.
+    A --sim-variant run's fresh phone keeps its state in its own run folder."""
+    name = f"{DEVICE[platform]}.json"
+    saved = max(output.glob(f"*/{SIM_STATE}/{name}"), default=output / SIM_STATE / name)
     if saved.exists():
         settings: dict[str, object] = json.loads(saved.read_text())["settings"]
         return settings

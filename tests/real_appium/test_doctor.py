@@ -177,7 +177,7 @@ def test_a_simulated_device_checks_nothing_local() -> None:
     profile = DeviceProfile(name="sim", platform=Platform.IOS, where=Where.unknown(),
                             sim=SimSpec(variants=("popups",)))  # fmt: skip
     checks = diagnose(profile, Facts())
-    assert [c.name for c in checks] == ["device sim", "session settings"]
+    assert [c.name for c in checks] == ["device sim", "session settings", "screenshots"]
     assert all(c.status is Status.OK for c in checks)
     assert "variants: popups" in checks[0].detail
 
