@@ -617,7 +617,10 @@ class Device(Answers):
         scrollable); whether it can scroll more, where the driver says."""
         screen = self.screen()
         before = screen.source
-        if (modal := look(screen).modal) is not None:
+        modal = look(screen).modal
+        if modal is not None and not (within is not None and modal.kind == "dialog"
+                                      and (here := screen.same_node(within)) is not None
+                                      and modal.holds(here)):
             raise Covered(f"did not scroll: {modal.describe()} is on top of the page",
                           expected="the page", actual=modal.describe(), ui_tree=before)
         area: Rect | None = within.bounds if within is not None else None

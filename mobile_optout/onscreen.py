@@ -12,7 +12,11 @@ Rules kept here (and nowhere else):
   the page's content, not one of its ancestors, that covers most of the screen and sits
   over that content: a scrim (an empty element over the page), a sheet, a full-screen
   page. Full-screen containers that hold the page are its ancestors, so never modal. The
-  modal's *layer* is that element and everything drawn after it.
+  modal's *layer* is that element and everything drawn after it. An empty element that
+  takes no touches (Android ``clickable="false"``) is a scrim only with a sheet drawn over
+  it. What lies *in* the layer may be read and tapped: a settings page that the app
+  presents as a full-screen sheet over another page is the page (``Modal.holds``); a
+  prompt's layer is never read as a page.
 - **What kind of question it is.** An OS permission prompt, an ANR dialog, a rating prompt,
   a sign-in page, or any other question (``KINDS``).
 - **Only safe answers.** A permission prompt is answered only with its refusing button
@@ -319,7 +323,7 @@ def _drawn_over(screen: Screen, nodes: list[Node]) -> tuple[Node, list[Node]] | 
             mine = [b for b in before if not Screen.inside(n, b)]  # not its ancestors
             under = [b for b in mine if _inside_rect(b, n)]
             if len(under) >= 2 and _spread(under) >= PAGE * h:  # a page, not a bar
-                if _is_scrim(n, screen_area):
+                if _is_scrim(screen, n, screen_area):
                     return n, []
                 own = [c for c in screen.nodes if c is not n and Screen.inside(c, n)
                        and c.displayed and _content(c) and _area(c) > 0]
@@ -344,8 +348,16 @@ def _spread(nodes: list[Node]) -> int:
     return max(bottoms) - min(tops) if tops else 0
 
 
-def _is_scrim(n: Node, screen_area: int) -> bool:
-    return len(n.el) == 0 and _area(n) >= SCRIM * screen_area
+def _is_scrim(screen: Screen, n: Node, screen_area: int) -> bool:
+    """An empty element over most of the screen. On Android a view that says it takes no
+    touches (``clickable="false"``: a wallpaper, a transparent overlay) lets them through
+    to the page, so it is a scrim only with something drawn over it after it (its sheet)."""
+    if len(n.el) != 0 or _area(n) < SCRIM * screen_area:
+        return False
+    if screen.platform is Platform.ANDROID and n.el.get("clickable") == "false":
+        later = screen.nodes[screen.nodes.index(n) + 1:]
+        return any(m.displayed and _content(m) and _inside_rect(m, n) for m in later)
+    return True
 
 
 def _modal(screen: Screen, top: Node, layer: tuple[Node, ...]) -> Modal:

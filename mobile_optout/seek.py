@@ -76,6 +76,9 @@ def seek(device: Device, locator: Locator, direction: str, max_scrolls: int, *,
     while True:
         screen = device.screen()
         modal = look(screen).modal
+        if modal is not None and holder is not None and modal.kind == "dialog" \
+                and (inside := screen.same_node(holder)) is not None and modal.holds(inside):
+            modal = None  # the page itself is presented as a sheet: it is what is scrolled
         if modal is not None:
             if device.answer_prompt(modal):
                 continue

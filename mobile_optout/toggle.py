@@ -91,9 +91,15 @@ class Toggle:
         readable now."""
         if loading := screen.loading(self.loading):
             return None, None, f"the page is still loading ({loading[0].describe()})"
-        if (modal := look(screen).modal) is not None:
+        modal = look(screen).modal
+        if modal is not None and modal.kind != "dialog":  # a prompt: never the page
             return None, None, f"something is on top of the page: {modal.describe()}"
-        return self._read(screen, tapped)
+        switch, state, problem = self._read(screen, tapped)
+        if modal is not None and (switch is None or switch.node is None
+                                  or not modal.holds(switch.node)):
+            # A switch under a sheet reads whatever it was drawn with: never the state.
+            return None, None, f"something is on top of the page: {modal.describe()}"
+        return switch, state, problem
 
     def actionable(self, reading: Reading) -> bool:
         """Whether the reading's target is what changes the state (a switch always is; a
