@@ -39,6 +39,7 @@ from functools import cached_property
 
 from mobile_optout.flow.model import Locator, Platform, TextMatch
 from mobile_optout.locate import Node, Query, Screen
+from mobile_optout.values import fold
 
 # The system's own windows, by package (Android) or application (iOS).
 PERMISSION_PACKAGES = frozenset({"com.google.android.permissioncontroller",
@@ -46,14 +47,6 @@ PERMISSION_PACKAGES = frozenset({"com.google.android.permissioncontroller",
                                  "com.android.packageinstaller"})
 SYSTEM_PACKAGES = PERMISSION_PACKAGES | {"android", "com.android.systemui"}
 SPRINGBOARD = "SpringBoard"
-
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00a0": " "})
-
-
-def fold(text: str) -> str:
-    """Case, curly apostrophes and runs of spaces folded away."""
-    return " ".join(text.translate(_FOLD).split()).casefold()
-
 
 # What the questions say (English; a prompt in words not listed is not answered).
 PERMISSION_TEXT = re.compile(r"would like to|\ballow\b.{1,80}\bto\b|wants to access", re.I)
