@@ -120,7 +120,7 @@ class Driver(Protocol):
     def terminate_app(self, app: AppId) -> None: ...
     def app_state(self, app: AppId) -> int: ...
     def deep_link(self, url: str, app: AppId) -> None: ...
-    def scroll(self, direction: str, area: Rect | None = None) -> None: ...
+    def scroll(self, direction: str, area: Rect | None = None) -> bool | None: ...
     def contexts(self) -> list[str]: ...
     def set_context(self, name: str) -> None: ...
     def locale(self) -> str: ...
@@ -520,20 +520,24 @@ class AppiumDriver:
         key = "package" if self.native_platform is Platform.ANDROID else "bundleId"
         self._mobile("deepLink", {"url": url, key: app.app_id})
 
-    def scroll(self, direction: str, area: Rect | None = None) -> None:
+    def scroll(self, direction: str, area: Rect | None = None) -> bool | None:
+        """Scroll the area (default: the middle of the screen); whether it can scroll more
+        where the driver says (UiAutomator2's ``scrollGesture``), else None."""
         if self.web:
             sign = 1 if direction == "down" else -1
             self._call(lambda: self._remote.execute_script(SCROLL_JS, sign))
-        elif self.platform is Platform.ANDROID:
+            return None
+        if self.platform is Platform.ANDROID:
             w, h = self.window_size()
             box = area or Rect(0, h // 5, w, h * 3 // 5)
-            self._mobile(
+            more = self._mobile(
                 "scrollGesture",
                 {"left": box.x, "top": box.y, "width": box.width, "height": box.height,
                  "direction": direction, "percent": 0.75},
             )
-        else:
-            self._mobile("scroll", {"direction": direction})
+            return more if isinstance(more, bool) else None
+        self._mobile("scroll", {"direction": direction})
+        return None
 
     def contexts(self) -> list[str]:
         """NATIVE_APP and the app's web views (WEBVIEW_<package>), as Appium lists them."""

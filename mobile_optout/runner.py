@@ -69,6 +69,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
+from mobile_optout.seek import seek as seek_page
 from mobile_optout.seen import SeenLog
 from mobile_optout.session import open_session
 from mobile_optout.steps import kind_of
@@ -157,6 +158,7 @@ class FlowRun:
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
+        self.anchor: Locator | None = None  # what showed the page is open (the last wait)
         self.language: RunLanguage | None = None  # the texts' language (language.py)
         self.seen = SeenLog(evidence.redactor.text)  # every switch on the screens read
         self.deadline = float("inf")  # the flow's, while its steps run
@@ -392,6 +394,8 @@ class FlowRun:
         return self.options.check
 
     def _steps(self, steps: Sequence[Step], deadline: float, top_level_offset: int = -1) -> None:
+        if self.device is not None:
+            self.device.deadline = deadline  # every loop inside a step keeps it too
         self.deadline = deadline
         for i, step in enumerate(steps):
             if self.options.cancel.is_set():
@@ -418,6 +422,7 @@ class FlowRun:
             status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,
         )
         trips, reads = self.driver.round_trips, self.driver.tree_reads
+        answered = len(self.device.answered)
         started = time.monotonic()
         try:
             if not holds:
@@ -438,6 +443,7 @@ class FlowRun:
             record.status, record.message = StepStatus.ERROR, "interrupted"
             raise
         finally:
+            self._answered(record, answered)
             record.duration_ms = int((time.monotonic() - started) * 1000)
             record.round_trips = self.driver.round_trips - trips
             record.tree_reads = self.driver.tree_reads - reads
@@ -445,6 +451,24 @@ class FlowRun:
             self.sink.step_finished(self.run, self.result, record)
             if self.progress:
                 self.progress.step(self.result, record)
+
+    def _answered(self, record: StepRecord, before: int) -> None:
+        """Say which button answered each prompt during the step (console and report), and
+        when a page named another account than the one seen first."""
+        device = self.device
+        if device is None:
+            return
+        said = device.answered[before:]
+        if said:
+            line = "answered " + "; ".join(said)
+            record.message = f"{record.message}; {line}" if record.message else line
+            self.result.answered.extend(said)
+        if len(device.accounts) > 1 and not self.result.other_account:
+            first, other = device.accounts[0], device.accounts[-1]
+            self.result.other_account = self.evidence.redactor.text(
+                f"the page names the account {other!r}, not {first!r} seen at the start")
+            note = self.result.other_account
+            self.result.note = f"{self.result.note}; {note}" if self.result.note else note
 
     def _failure_evidence(self, record: StepRecord, exc: Exception) -> None:
         if isinstance(exc, SessionLost) or self.device is None:
@@ -498,36 +522,14 @@ class FlowRun:
 
     def seek(self, step: Step, locator: Locator, direction: str, max_scrolls: int
               ) -> Target | None:
-        """Scroll until the locator shows or the page ends; at the end, wait (up to the
-        step's timeout) for whatever is still loading, then go on. Keeps what it saw in
-        ``self.scan`` for ``missing``: texts, whether the end was reached, what loads."""
+        """Scroll the page until the locator shows or its end shows twice
+        (``mobile_optout.seek`` has the rules); keeps what it saw in ``self.scan`` for
+        ``missing``."""
         assert self.device is not None
-        device = self.device
-        deadline = time.monotonic() + self.timeout_for(step)
-        scan = self.scan = Scan()
-        scrolls = 0
-        while True:
-            screen = device.screen()
-            scan.texts.update(dict.fromkeys(screen.texts()))
-            loading = screen.loading(self.flow.loading)
-            at_end = scan.reached_end
-            if not at_end and scrolls < max_scrolls:
-                device.scroll(direction)  # settles: the screen after the scroll is read
-                scrolls += 1
-                if (found := device.wait_for(locator, 0.0)) is not None:
-                    return found
-                scan.reached_end = device.screen().source == screen.source
-                continue
-            scan.loading = [n.describe() for n in loading]
-            if not at_end or not loading or time.monotonic() >= deadline:
-                return None
-            # The end of the page is still loading: wait for it, then look and go on.
-            device.pause()
-            device.changed()
-            if (found := device.wait_for(locator, 0.0)) is not None:
-                return found
-            if not device.screen().loading(self.flow.loading):
-                scan.reached_end = False  # the page grew: scroll on
+        self.scan = Scan()
+        return seek_page(self.device, locator, direction, max_scrolls,
+                         timeout=self.timeout_for(step), anchor=self.anchor,
+                         loading=self.flow.loading, scan=self.scan)
 
     def missing(self, step: Step, what: str) -> None:
         """The step's target is not there: skip, end the flow, or fail, as if_missing says;
@@ -564,6 +566,8 @@ class FlowRun:
         """Why a miss is not yet proof that the setting is not offered ("" when it is):
         the page's end was not reached, something still loads, or a text looks like it."""
         scan = self.scan
+        if scan is not None and scan.doubt:
+            return f"{scan.doubt}, so it cannot be called absent"
         if scan is None or not scan.reached_end:
             return "the end of the page was never reached, so it cannot be called absent"
         if scan.loading:

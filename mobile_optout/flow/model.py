@@ -341,6 +341,7 @@ class EnsureSetting(Step):
     button: Locator | None = None
     desired: State | None = None
     confirm: Locator | None = None  # the button that confirms "Turn off ...?" (never cancel)
+    question: TextMatch | None = None  # what a prompt asks for ``confirm`` to answer it
     settle: float | None = None  # seconds a change must hold; None = the flow's
     attempts: int = 1  # taps allowed when a change does not hold (one per attempt)
     errors: Locator | None = None  # texts that mean the app could not save the change

@@ -167,6 +167,8 @@ class FlowResult:
     attempts: int = 1
     evidence_dir: str = ""  # relative to the run folder
     taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
+    answered: list[str] = field(default_factory=list)  # "prompt: 'button'" per prompt answered
+    other_account: str = ""  # a page named another account than the first seen (redacted)
     language: str = ""  # the language whose texts the run used ("de"); "" before a session
     language_fallback: bool = False  # English texts stood in for the device's language
     # every switch on the screens the run read: {page (the step), label, state} (seen.py)

@@ -400,7 +400,8 @@ def m_scroll_gesture(phone: SimPhone, session: Session, args: dict[str, Any]) ->
     amount = int(_area_height(phone, session, args) * _percent(args))
     if direction in ("left", "right"):
         return False
-    return phone.engine.scroll(amount if direction == "down" else -amount)
+    x = float(args["left"]) + float(args.get("width", 0)) / 2 if "left" in args else None
+    return phone.engine.scroll(amount if direction == "down" else -amount, x)
 
 
 def m_swipe_gesture(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:

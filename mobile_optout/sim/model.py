@@ -26,6 +26,7 @@ __all__ = ["APPS_DIR", "FIRST_APP", "app_id", "app_path", "builtin_apps", "is_ap
 KINDS = frozenset(appfile.KINDS)
 TAP_KINDS = frozenset(appfile.TAP_KINDS)
 PENDING = frozenset(appfile.PENDING)
+SAVES = frozenset({"", "late", "lost"})  # a save refused after a while, or never made
 SettingValue = bool | str  # a switch's on/off, or the option a choice has selected
 
 
@@ -70,6 +71,12 @@ class ElementSpec:
     confirm: str = ""  # a switch: turning it off asks this dialog first
     optimistic: bool = False  # ...and shows "off" while the question waits
     save_fails: bool = False  # a switch whose change the server refuses: it flips back
+    # "late": the server refuses it after REJECT_SECONDS (the page shows the new state until
+    # then); "lost": it never reaches the server (only a fresh page shows the old state).
+    save: str = ""
+    harm: str = ""  # what tapping this does that a privacy tool never may ("grant", "rate")
+    disabled_until: str = ""  # disabled while this setting is unset ("" or "none")
+    survey: str = ""  # a switch: turning it off opens this screen (reasons, then Submit)
     children: tuple[ElementSpec, ...] = ()
     android: dict[str, str] = field(default_factory=dict)
     ios: dict[str, str] = field(default_factory=dict)
@@ -99,6 +106,8 @@ class DialogSpec:
     message: str
     buttons: tuple[ElementSpec, ...]
     sheet: bool = False  # drawn over the page, which stays in the source (a web sheet)
+    scrim: bool = False  # drawn by the app: a scrim over the page and a sheet, no dialog class
+    system: str = ""  # a window of the system: "permission" (controller) or "anr" (android)
 
 
 LAUNCHER_PACKAGE = "com.google.android.apps.nexuslauncher"  # the phone's home screen
@@ -191,6 +200,8 @@ class _Resolver:
         pending = str(self.value(raw.get("pending")) or "")
         if pending not in PENDING:
             raise ValueError(f"{key}: unknown pending {pending!r}")
+        if str(self.value(raw.get("save")) or "") not in SAVES:
+            raise ValueError(f"{key}: unknown save {raw.get('save')!r}")
         return ElementSpec(
             key=key,
             kind=kind,
@@ -210,6 +221,10 @@ class _Resolver:
             confirm=str(self.value(raw.get("confirm")) or ""),
             optimistic=bool(self.value(raw.get("optimistic", False))),
             save_fails=bool(self.value(raw.get("save_fails", False))),
+            save=str(self.value(raw.get("save")) or ""),
+            harm=str(raw.get("harm", "")),
+            disabled_until=str(raw.get("disabled_until", "")),
+            survey=str(self.value(raw.get("survey")) or ""),
             children=children,
             android={k: self.shown(k, v) for k, v in (raw.get("android") or {}).items()},
             ios={k: self.shown(k, v) for k, v in (raw.get("ios") or {}).items()},
@@ -286,6 +301,8 @@ def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin",
             message=r.text(raw.get("message", "")),
             buttons=r.elements(raw["buttons"], f"dialog:{did}"),
             sheet=bool(r.value(raw.get("sheet", False))),
+            scrim=bool(r.value(raw.get("scrim", False))),
+            system=str(raw.get("system", "")),
         )
         for did, raw in doc.get("dialogs", {}).items()
     }

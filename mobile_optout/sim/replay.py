@@ -27,7 +27,7 @@ import threading
 import uuid
 import zlib
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from lxml import etree
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.pagesource import read_page_source
+from mobile_optout.sim.jsonhttp import JsonHandler
 from mobile_optout.sim.locators import ScrollQuery, SelectorError, find
 
 ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf"
@@ -465,16 +466,10 @@ def _blank_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
 
 
-class _RequestHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
-
-    def _serve(self, method: str) -> None:
+class _RequestHandler(JsonHandler):
+    def serve(self, method: str) -> None:
         phone: ReplayPhone = self.server.phone  # type: ignore[attr-defined]
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        raw = self.read_body()
         path = self.path.split("?", 1)[0].rstrip("/")
         path = path.removeprefix("/wd/hub") or "/"
         status, value = 404, {"error": "unknown command",
@@ -495,18 +490,4 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except ValueError as exc:
             status, value = 400, {"error": "invalid argument", "message": str(exc),
                                   "stacktrace": ""}
-        data = json.dumps({"value": value}).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
+        self.send_json(status, {"value": value})

@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from mobile_optout.sim.costs import (
 )
 from mobile_optout.sim.engine import Engine, EngineError, Rendering
 from mobile_optout.sim.faults import Faults
+from mobile_optout.sim.jsonhttp import JsonHandler
 from mobile_optout.sim.locale import check_locale
 from mobile_optout.sim.locators import ScrollQuery, SelectorError, find
 from mobile_optout.sim.protocol import (
@@ -507,8 +508,7 @@ class _Server(ThreadingHTTPServer):
     phone: SimPhone
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(JsonHandler):
     disable_nagle_algorithm = True  # headers and body go out as two writes
     server: _Server
 
@@ -520,12 +520,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.phone.connection_closed(self.connection)
         super().finish()
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: the phone never writes to the terminal."""
-
-    def _serve(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+    def serve(self, method: str) -> None:
+        raw = self.read_body()
         status, payload = 200, None
         try:
             body = json.loads(raw) if raw.strip() else {}
@@ -542,21 +538,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = exc.status, _error_body(exc.error, exc.message)
         except Exception as exc:  # a bug in the sim: answer like a server would
             status, payload = 500, _error_body("unknown error", f"{type(exc).__name__}: {exc}")
-        data = json.dumps(payload).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
+        self.send_json(status, payload)
 
 
 @dataclass(frozen=True, slots=True)

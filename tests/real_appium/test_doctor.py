@@ -199,7 +199,8 @@ def test_doctor_shows_the_session_settings_in_effect_and_who_chose_them() -> Non
     iphone = DeviceProfile(name="iphone", platform=Platform.IOS, where=Where.unknown(),
                            server=LOCAL)  # fmt: skip
     ios = by_name(diagnose(iphone, ready_facts(macos=False)))["session settings"]
-    assert ios.detail == "animationCoolOffTimeout=0, appium:waitForQuiescence=false"
+    assert ios.detail == ("animationCoolOffTimeout=0, respectSystemAlerts=true, "
+                          "appium:waitForQuiescence=false")
 
 
 def test_doctor_device_resolves_env_in_capabilities_and_names_an_unset_one(
