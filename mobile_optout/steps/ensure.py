@@ -129,11 +129,17 @@ def run_ensure(run: Run, step: EnsureSetting, record: StepRecord) -> None:
         shown, verb, did = control.shown(step), "make", "made"
     started = time.monotonic()
     run.find(step, shown)
+    # The evidence screenshots take the time of waits that are due anyway: "before"
+    # between the reading's two looks, "after" inside the settle window.
+    after: list[str | None] = []
+    control.meanwhile["between"] = lambda: shoot("setting-before")
+    control.meanwhile["holding"] = lambda: after.append(shoot("setting-after"))
     reading = control.read(max(started + timeout, time.monotonic() + device.poll))
     if obs.before is None:
         obs.before = reading.state
     obs.after = reading.state
-    run.screenshot("setting-before", record)
+    if control.meanwhile.pop("between", None) is not None:  # (no wait came)
+        shoot("setting-before")
     if reading.state == desired:
         record.message = f"already {on_off(desired)}"
         return
@@ -150,8 +156,8 @@ def run_ensure(run: Run, step: EnsureSetting, record: StepRecord) -> None:
     try:
         control.change(reading, desired, obs)
     finally:
-        if obs.taps:
-            run.screenshot("setting-after", record)
+        if obs.taps and (not after or obs.attempts):  # (the last attempt's too)
+            shoot("setting-after")
     confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
         if obs.confirmed else ""
     record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
