@@ -86,6 +86,11 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
         click.option("--only-installed", is_flag=True,
                      help="Leave out flows whose app is not on the device (instead of "
                           "reporting them not_installed)."),
+        click.option("--verify", type=click.Choice(["reopen", "relaunch", "none"]),
+                     help="How a change is proven after it held: read again on the page "
+                          "re-opened by the flow's route (reopen, the default), after "
+                          "restarting the app (relaunch), or not at all (none: the result "
+                          "says 'not re-verified')."),
         click.option("--exclude-tag", "exclude_tags", multiple=True, metavar="TAG",
                      help="Skip flows with this tag (repeatable)."),
         click.option("--sim-variant", "sim_variants", multiple=True, metavar="NAME",
@@ -135,7 +140,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
          seed: int | None, cost_model: bool, output: Path, no_screenshots: bool, verbose: int,
-         quiet: bool, as_json: bool, only_installed: bool) -> int:
+         quiet: bool, as_json: bool, only_installed: bool, verify: str | None = None) -> int:
     from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
     from mobile_optout.signals import stop_on_signals
@@ -153,7 +158,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
         sim_cost_model=cost_model,
         params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
-        parallel=parallel, output=output, only_installed=only_installed,
+        parallel=parallel, output=output, only_installed=only_installed, verify=verify or "",
         keep_screenshots=not no_screenshots,
     )
     request = _with_phone_chosen(request, may_ask=not as_json)

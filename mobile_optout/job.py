@@ -91,6 +91,7 @@ class RunRequest:
     exclude_tags: Sequence[str] = ()  # and none of these
     parallel: int = 1
     only_installed: bool = False  # leave out flows whose app the device does not have
+    verify: str = ""  # how a change is proven (reopen | relaunch | none); "" = the device's
     output: Path = DEFAULT_OUTPUT
     keep_screenshots: bool = True
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -533,6 +534,7 @@ def perform(
     options = RunOptions(
         mode=Mode(req.mode), params=dict(req.params), environ=req.environ,
         parallel=max(1, req.parallel), only_installed=req.only_installed,
+        verify=req.verify,
     )
     with RunSession(req.output, options, keep_screenshots=req.keep_screenshots,
                     redactor=redactor, progress=progress) as session:

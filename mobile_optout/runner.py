@@ -71,6 +71,8 @@ from mobile_optout.flow.model import (
     WaitFor,
 )
 from mobile_optout.flow.params import Vars
+from mobile_optout.flow.routes import Routes
+from mobile_optout.reach import Reached, prove, reach
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
     ErrorInfo,
@@ -104,6 +106,7 @@ class RunOptions:
     parallel: int = 1
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
     only_installed: bool = False  # skip (do not report) flows whose app is not installed
+    verify: str = ""  # how a change is proven (reach.PROOFS); "" = the device's, else reopen
 
     @property
     def check(self) -> bool:
@@ -177,6 +180,8 @@ class FlowRun:
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
+        self.reached: Reached | None = None  # the route that reached the last routed page
+        self.deadline = time.monotonic() + profile.timeouts.flow
 
     # -- the whole flow -----------------------------------------------------------------
 
@@ -367,7 +372,12 @@ class FlowRun:
 
     # -- steps --------------------------------------------------------------------------
 
+    def run_nested(self, steps: Sequence[Step]) -> None:
+        """Steps inside a step (a route's), under the flow's deadline, recorded as usual."""
+        self._steps(steps, self.deadline)
+
     def _steps(self, steps: Sequence[Step], deadline: float, top_level_offset: int = -1) -> None:
+        self.deadline = deadline
         for i, step in enumerate(steps):
             if self.options.cancel.is_set():
                 raise Interrupted("interrupted")
@@ -732,6 +742,7 @@ def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> No
         if obs.confirmed else ""
     record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
                       f"back on a fresh screen")
+    prove(run, step, control, run.vars.locator(shown), desired, obs, record)
 
 
 def _context(run: FlowRun, step: SwitchContext, record: StepRecord) -> None:
@@ -763,6 +774,7 @@ HANDLERS: dict[type[Step], Handler] = {
     Stop: _stop,
     EnsureSetting: _ensure_setting,
     SwitchContext: _context,
+    Routes: reach,
 }
 
 

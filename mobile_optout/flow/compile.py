@@ -19,6 +19,7 @@ from typing import Any
 
 from mobile_optout.errors import FlowError, LocatedError, Where
 from mobile_optout.flow import model
+from mobile_optout.flow.routes import build_routes
 from mobile_optout.flow.model import IfMissing, Locator, Platform, Step, TextMatch
 from mobile_optout.flow.params import VAR_NAME, references, substitute
 from mobile_optout.located import (
@@ -1061,6 +1062,7 @@ BUILDERS: dict[str, Callable[[Compiler, _File, RawNode, Where, dict[str, Any]], 
     "stop": Compiler.build_stop,
     "ensure_setting": Compiler.build_ensure,
     "context": Compiler.build_context,
+    "routes": build_routes,
 }
 assert set(BUILDERS) == set(model.STEP_KINDS), "every step kind needs a builder"
 

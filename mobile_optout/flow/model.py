@@ -370,6 +370,10 @@ STEP_KINDS: dict[str, type[Step]] = {
     )
 }
 STEP_KINDS["include"] = Group  # `include: other.yaml` compiles to a Group with ``source``
+# ``routes`` (several ways to a page) is a step kind of its own module.
+from mobile_optout.flow.routes import Routes  # noqa: E402
+
+STEP_KINDS[Routes.KIND] = Routes
 
 
 # ---------------------------------------------------------------------------- header parts

@@ -148,6 +148,7 @@ class Engine:
         self.dialog: tuple[str, int] | None = None
         self.asking: str | None = None  # the setting a confirm dialog asks about
         self.shown: dict[str, tuple[SettingValue, float]] = {}  # setting -> (shown, until)
+        self.lost: set[str] = set()  # settings whose save was lost: shown until a reload
         self.notice: tuple[str, float, float] | None = None  # (text, from, until)
         self.events: list[dict[str, Any]] = []
         self.taps = 0
@@ -354,14 +355,22 @@ class Engine:
             self.dialog = (popup, next(self._numbers))
         self.transitions += 1
 
+    def _reload(self) -> None:
+        """A page loaded again shows what the server has (a lost save is gone)."""
+        for setting in self.lost:
+            self.shown.pop(setting, None)
+        self.lost.clear()
+
     def goto(self, screen: str) -> None:
         if screen not in self.model.screens:
             return
+        self._reload()
         self.stack.append(ScreenInst(screen, next(self._numbers)))
         self._arrive()
 
     def back(self) -> None:
         self.record("back")
+        self._reload()
         if self.dialog is not None and self.platform is Platform.ANDROID:
             self._close_dialog()
             return
@@ -446,6 +455,11 @@ class Engine:
               node: Node, done: str = "set") -> None:
         """A control that sets a setting (a switch, a choice's option, a confirmation's
         button): it is saved, or, with ``save_fails``, shows the value and flips back."""
+        if "save-lost" in self.variants:  # shown until the page is loaded again
+            self.record("tap", node, setting=setting, result="save-lost")
+            self.shown[setting] = (value, float("inf"))
+            self.lost.add(setting)
+            return
         if spec is not None and spec.save_fails:
             now = time.monotonic()
             self.record("tap", node, setting=setting, result="save-failed")

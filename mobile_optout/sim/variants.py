@@ -32,6 +32,12 @@ VARIANTS: dict[str, str] = {
                      "over the toggle.",
     "never-idle": "The feed autoplays video: every command there waits the session's "
                   "waitForIdleTimeout (UiAutomator2: 10 s unless lowered).",
+    # -- routes and the re-open proof (issue 24) --
+    "save-lost": "A switch's save never reaches the server: the page keeps showing the new "
+                 "state until it is loaded again (a re-opened page shows the old one).",
+    "member-name": "The entry to an app's settings is the member's own name (a different "
+                   "one on every run), not a 'Profile' or 'Account' text.",
+    # -- end of the routes block --
 }
 
 

@@ -200,7 +200,11 @@ def test_the_link_route_reaches_the_setting_without_the_menus(
                         params={"ROUTE": "link"})
         events = phone.events()
 
-    assert only(run).outcome is Outcome.CHANGED, only(run).error
-    assert [e["type"] for e in events].count("deep_link") == 1
+    result = only(run)
+    assert result.outcome is Outcome.CHANGED, result.error
+    # once to reach the page, once more to re-open it for the proof (the route's own way in)
+    assert [e["type"] for e in events].count("deep_link") == 2
+    assert result.routes == ["link: reached the page"]
+    assert result.setting is not None and result.setting.proof == "reopen"
     menu_taps = [e for e in events if e["type"] == "tap" and e.get("setting") is None]
     assert menu_taps == []  # no menu was opened: the only tap was the toggle's
