@@ -76,7 +76,9 @@ class DeviceProfile:
     # platform: web only
     browser: str | None = None  # "chromium"/"chrome": a browser started here (no server)
     base_url: str = DEFAULT_BASE_URL  # the site flows' paths are joined to
-    headless: bool = False  # a local browser without a window (a server's: --headless too)
+    # a local browser without a window (a server's: --headless too); None: only where
+    # there is no display (mobile_optout.browserstart)
+    headless: bool | None = None
     browser_profile: str | None = None  # a browser profile folder: the user's signed-in one
     verify: str = ""  # how a change is proven here (reopen | relaunch | none); "" = reopen
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from mobile_optout.browserstart import NO_DISPLAY, ROOT_NOTE, as_root, has_display
 from mobile_optout.devices import (
     DeviceFile,
     DeviceProfile,
@@ -331,6 +332,22 @@ def _server_check(profile: DeviceProfile, facts: Facts) -> Check:
                  "`appium driver list --installed` where it runs")  # fmt: skip
 
 
+def _where_checks(profile: DeviceProfile) -> list[Check]:
+    """A display (or headless), and the sandbox as root: ``browserstart``'s rules."""
+    checks: list[Check] = []
+    if has_display():
+        checks.append(Check("display", Status.OK, "a display is there"))
+    elif profile.headless is False:
+        checks.append(Check("display", Status.FAIL, NO_DISPLAY))
+    else:
+        checks.append(Check("display", Status.OK, "no display (neither DISPLAY nor "
+                            "WAYLAND_DISPLAY): the browser runs headless"))
+    if as_root():
+        checks.append(Check("sandbox", Status.WARN, ROOT_NOTE,
+                            "run as a normal user to keep Chromium's sandbox"))
+    return checks
+
+
 def _browser_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
     """A browser started here needs it and a chromedriver of the same major version."""
     install = "install it (Debian: apt install chromium chromium-driver)"
@@ -343,7 +360,7 @@ def _browser_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
     def major(text: str) -> str:
         return next((w.split(".")[0] for w in text.split() if w[:1].isdigit()), "?")
 
-    checks = [Check(str(profile.browser), Status.OK, facts.browser)]
+    checks = [Check(str(profile.browser), Status.OK, facts.browser), *_where_checks(profile)]
     if major(facts.browser) != major(facts.chromedriver):
         checks.append(Check("chromedriver", Status.FAIL, f"{facts.chromedriver} does not "
                             f"match {facts.browser}", "install the chromedriver of the "

@@ -180,6 +180,7 @@ class FlowRun:
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
+        self.notes: tuple[str, ...] = ()  # the session's notes (driver.notes)
         self.reached: Reached | None = None  # the route that reached the last routed page
         self.deadline = time.monotonic() + profile.timeouts.flow
 
@@ -209,6 +210,8 @@ class FlowRun:
                 self.driver.quit()
         if self.setting is not None:
             self.result.setting = self.setting
+        if self.notes:  # how the session started (a browser run headless, no sandbox)
+            self.result.note = "; ".join(n for n in (self.result.note, *self.notes) if n)
         self.result.finished_at = now_iso()
         logger.debug("{} finished in {:.1f}s", self.result.key, time.monotonic() - started)
         self.sink.result_finished(self.run, self.result)
@@ -267,6 +270,7 @@ class FlowRun:
                 caps.get("appium:appVersion") or caps.get("appVersion") or ""
             )
             self.result.device_info = device_info(caps)
+            self.notes = self.driver.notes
             self.result.automation = str(
                 caps.get("appium:automationName") or caps.get("automationName") or "")
             if not self.result.server_version:

@@ -49,6 +49,9 @@ WEB_VARIANTS: dict[str, str] = {
     "logged-out": "Every page sends you to the sign-in page.",
     "popups": "A cookie consent banner (Accept / Reject) over the bottom of every page until "
               "answered.",
+    # -- routes (issue 24) --
+    "decorated": "Names carry icons and arrows, as on the real site: the member's photo and "
+                 "'Me ▾' in the Me button, '⚙ Settings & Privacy', 'Data privacy ›'.",
 }
 
 NAME = "Alex Example"
@@ -370,12 +373,15 @@ class SimSite:
 
     def header(self) -> str:
         settings = self.words("Settings & Privacy", "Settings")
+        me = "Me"
+        if self.has("decorated"):
+            settings, me = f"⚙ {settings}", "Me ▾"
         return f"""<header><span class=logo aria-label=LinkedIn>in</span>
 <input type=search placeholder=Search aria-label=Search>
 <nav aria-label="Primary Navigation">
 <a href="/feed/">Home</a><a href="#">My Network</a><a href="#">Jobs</a>
 <a href="#">Messaging</a><a href="#">Notifications</a>
-<button id=me-button aria-expanded=false><img alt="{NAME}" src="data:,"><span>Me</span></button>
+<button id=me-button aria-expanded=false><img alt="{NAME}" src="data:,"><span>{me}</span></button>
 </nav>
 <div id=me-menu role=menu hidden>
 <div><strong>{NAME}</strong><div>Product designer at Example Corp</div></div>
@@ -410,7 +416,8 @@ class SimSite:
     def rail(self, current: str) -> str:
         links = "".join(
             f'<a href="/mypreferences/d/categories/{slug}"'
-            f'{" aria-current=page" if slug == current else ""}>{self.words(a, b)}</a>'
+            f'{" aria-current=page" if slug == current else ""}>{self.words(a, b)}'
+            f'{" ›" if self.has("decorated") else ""}</a>'
             for slug, a, b in CATEGORIES)
         title = self.words("Settings", "Settings & Privacy")
         return f'<nav class=rail aria-label="{title}"><h2>{title}</h2>{links}</nav>'
