@@ -124,6 +124,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN automation TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN error_closest TEXT NOT NULL DEFAULT '[]'",
     ),
+    # 7 -> 8: each route tried to reach the page, in order (a JSON list), and how a change
+    # was proven (reopen, relaunch, none; what it read stays in setting_detail)
+    (
+        "ALTER TABLE results ADD COLUMN routes TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE results ADD COLUMN proof TEXT NOT NULL DEFAULT ''",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -416,6 +422,8 @@ class Store:
             "after": _int(s.get("after")),
             "setting_detail": json.dumps({k: s[k] for k in SettingObservation.DETAIL if k in s}),
             "evidence_dir": d["evidence"]["dir"],
+            "routes": json.dumps(d["routes"]),
+            "proof": s.get("proof") or "",
         }
         if final:
             values |= {"outcome": d["outcome"], "finished_at": result.finished_at or now_iso()}
@@ -537,6 +545,7 @@ class Store:
             "id": r["setting_id"], "desired": _bool(r["desired"]),
             "before": _bool(r["before"]), "after": _bool(r["after"]),
         } | json.loads(r["setting_detail"] or "{}")
+        d["routes"] = json.loads(r["routes"] or "[]")
         d["error"] = None if r["error_type"] is None else {
             k.removeprefix("error_"): v for k, v in d.items() if k.startswith("error_")
         } | {"message": r["error_message"] or "", "closest": json.loads(r["error_closest"])}
