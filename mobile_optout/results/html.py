@@ -290,7 +290,10 @@ def _result(index: int, r: FlowResult, run_dir: Path, classes: str,
     facts = [("platform", r.platform), ("app name", r.app_name), ("app", r.app),
              ("device", r.device_info),
              ("app version", r.app_version), ("server", r.server),
-             ("flow file", r.flow_path), ("attempts", str(r.attempts))]
+             ("flow file", r.flow_path), ("attempts", str(r.attempts)),
+             ("routes tried", " → ".join(r.routes)),
+             ("proof", f"{r.setting.proof}: read {r.setting.proof_read}"
+              if r.setting and r.setting.proof else "")]
     meta = "".join(f"<div><dt>{k}</dt><dd>{_e(v)}</dd></div>" for k, v in facts if v)
     note = f"<p>{_e(r.note)}</p>" if r.note else ""
     shots = ""

@@ -4,6 +4,7 @@ are the witnesses."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +206,16 @@ def test_a_route_name_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     assert result.outcome is Outcome.ERROR
     assert result.error is not None and "ROUTE=web is not a route here" in \
         result.error.message
+
+
+def test_the_report_shows_the_routes_tried_and_the_proof(tmp_path: Path) -> None:
+    with SimPhone(platform=Platform.ANDROID) as phone:
+        done = perform(RunRequest(paths=[flow_file(tmp_path, BROKEN_THEN_LINK)],
+                                  server=phone.url, platform="android", output=tmp_path))
+    report = json.loads((done.run_dir / "report.json").read_text(encoding="utf-8"))
+    (shown,) = report["results"]
+    assert [r.split(":")[0] for r in shown["routes"]] == ["menu", "link"]
+    assert (shown["setting"]["proof"], shown["setting"]["proof_read"]) == ("reopen", "off")
+    page = (done.run_dir / "report.html").read_text(encoding="utf-8")
+    assert "routes tried" in page and "link: reached the page" in page
+    assert "reopen: read off" in page
