@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from mobile_optout.errors import FlowEnded, InputError, OptoutError, StepFailed
 from mobile_optout.flow.model import (
+    AppId,
     EnsureSetting,
     Group,
     Launch,
@@ -40,6 +41,7 @@ from mobile_optout.flow.model import (
     SwitchContext,
     Tap,
 )
+from mobile_optout.flow.params import Vars
 from mobile_optout.flow.routes import ROUTE_PARAM, Route, Routes
 from mobile_optout.results.record import SettingObservation, StepRecord
 from mobile_optout.values import on_off
@@ -155,6 +157,12 @@ def _recover(run: FlowRun, done: Route, following: Route) -> None:
     if isinstance(first, Launch) and first.restart:
         return
     device.launch(run.app, restart=True, deep_link=None)
+
+
+def expanded_app(app: AppId, values: Vars) -> AppId:
+    """The app with its ${PARAM}s filled in (``app: {android: {package: ${APP}}}``)."""
+    activity = values.expand(app.activity) if app.activity else None
+    return replace(app, app_id=values.expand(app.app_id), activity=activity)
 
 
 # ----------------------------------------------------------------------------- the proof

@@ -72,7 +72,7 @@ from mobile_optout.flow.model import (
 )
 from mobile_optout.flow.params import Vars
 from mobile_optout.flow.routes import Routes
-from mobile_optout.reach import Reached, prove, reach
+from mobile_optout.reach import Reached, expanded_app, prove, reach
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
     ErrorInfo,
@@ -167,10 +167,10 @@ class FlowRun:
             evidence.redactor.add_secret(secret)
         app = flow.app_for(profile.platform)
         assert app is not None, "flows are only paired with devices of their platforms"
-        self.app = app
+        self.app = expanded_app(app, self.vars)
         self.result = FlowResult(
             device=profile.name, platform=profile.platform.value, flow=flow.name,
-            flow_path=str(flow.path), server=profile.endpoint, app=app.app_id,
+            flow_path=str(flow.path), server=profile.endpoint, app=self.app.app_id,
             app_name=flow.app_name,
         )
         self.setting: SettingObservation | None = None

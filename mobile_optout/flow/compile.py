@@ -129,8 +129,11 @@ class Compiler(Reader):
 
     # ------------------------------------------------------------------ scalars
 
-    def text(self, f: _File, node: RawNode, what: str, *, empty_ok: bool = False) -> str | None:
-        """A string (numbers and bools read as written); records its ${VAR} uses."""
+    def text(self, f: _File, node: RawNode, what: str, *, empty_ok: bool = False,
+             expands: bool = True) -> str | None:
+        """A string (numbers and bools read as written); records its ${VAR} uses. A field
+        the runner does not expand (``expands`` False) refuses them: ${...} is expanded
+        everywhere it is accepted, and refused with its line everywhere else."""
         if not isinstance(node, RawScalar) or node.value is None:
             self.err(f, node.where, f"{what} must be a string, not {describe(node)}")
             return None
@@ -141,7 +144,11 @@ class Compiler(Reader):
             self.err(f, node.where, f"{what} must not be empty")
             return None
         for ref in references(value):
-            if ref.valid:
+            if ref.valid and not expands:
+                self.err(f, node.where, f"{what} does not take ${{{ref.name}}}: parameters "
+                         "are expanded in app:, locators, labels, deep links and typed text",
+                         "write the value itself (or $${...} for a literal ${...})")
+            elif ref.valid:
                 self.uses.append(_Use(ref.name, node.where, f.source))
             else:
                 self.err(f, node.where, f"bad variable reference '${{{ref.name}}}' in {what}",
@@ -527,7 +534,7 @@ class Compiler(Reader):
 
     def build_context(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
                       ) -> Step | None:
-        name = self.text(f, node, "context")
+        name = self.text(f, node, "context", expands=False)
         if name is None:
             return None
         if name not in CONTEXTS and not name.startswith(CONTEXT_PREFIXES):
@@ -551,7 +558,7 @@ class Compiler(Reader):
         outcome = self.choice(f, outcome_node, "outcome", STOP_OUTCOMES)
         reason: str | None = ""
         if (n := m.get("reason")) is not None:
-            reason = self.text(f, n, "reason", empty_ok=True)
+            reason = self.text(f, n, "reason", empty_ok=True, expands=False)
         if outcome is None or reason is None:
             return None
         return model.Stop(where=where, outcome=IfMissing(outcome), reason=reason, **common)
@@ -569,7 +576,7 @@ class Compiler(Reader):
             return None
         setting_node = m.get("setting")
         assert setting_node is not None
-        setting = self.text(f, setting_node, "setting")
+        setting = self.text(f, setting_node, "setting", expands=False)
         kw: dict[str, Any] = {}
         for key in ("toggle", "status", "button", "confirm"):
             if (n := m.get(key)) is not None:
@@ -643,7 +650,7 @@ class Compiler(Reader):
                         self.param_values.append((str(key.value), text, value.where, f.source))
         else:
             path_node = node
-        rel = self.text(f, path_node, "include path")
+        rel = self.text(f, path_node, "include path", expands=False)
         if rel is None:
             return None
         self.includes += 1
@@ -774,7 +781,8 @@ class Compiler(Reader):
                 parts = [self.required(f, im, k, "an interrupt") for k in ("name", "when", "tap")]
                 if None in parts:
                     continue
-                name = self.text(f, parts[0], "interrupt name")  # type: ignore[arg-type]
+                name = self.text(f, parts[0], "interrupt name",  # type: ignore[arg-type]
+                                 expands=False)
                 when = self.locator(f, parts[1], "interrupt when")  # type: ignore[arg-type]
                 tap = self.locator(f, parts[2], "interrupt tap")  # type: ignore[arg-type]
                 if name and when and tap and im.where not in {i.where for i in self.interrupts}:
@@ -791,7 +799,7 @@ class Compiler(Reader):
                 when_node = self.required(f, bm, "when", "a blocker")
                 if name_node is None or when_node is None:
                     continue
-                name = self.text(f, name_node, "blocker name")
+                name = self.text(f, name_node, "blocker name", expands=False)
                 when = self.locator(f, when_node, "blocker when")
                 if name and when and bm.where not in {b.where for b in self.blockers}:
                     self.blockers.append(model.Blocker(name, when, bm.where))
@@ -908,7 +916,7 @@ class Compiler(Reader):
         values: dict[str, str] = {}
         for key in ("title", "control", "web"):
             if (n := cm.get(key)) is not None:
-                values[key] = self.text(f, n, key) or ""
+                values[key] = self.text(f, n, key, expands=False) or ""
         app = path.resolve().parent.name
         if (n := cm.get("app")) is not None:
             app = self.name(f, n, "catalogue app", FLOW_NAME) or app
@@ -930,10 +938,10 @@ class Compiler(Reader):
             return None
         reason_node = um.get("reason")
         assert reason_node is not None
-        reason = self.text(f, reason_node, "reason")
+        reason = self.text(f, reason_node, "reason", expands=False)
         page = ""
         if (n := um.get("page")) is not None:
-            page = self.text(f, n, "page") or ""
+            page = self.text(f, n, "page", expands=False) or ""
         return model.Unsupported(reason, page) if reason else None
 
     def check_desired(self, f: _File, spec: model.SettingSpec, options: tuple[str, ...]
@@ -955,7 +963,8 @@ class Compiler(Reader):
         node = self.required(f, m, key, "a flow") if required else m.get(key)
         if node is None:
             return None
-        return self.name(f, node, key, pattern) if pattern else self.text(f, node, key)
+        return self.name(f, node, key, pattern) if pattern else self.text(f, node, key,
+                                                                           expands=False)
 
     def platforms(self, f: _File, m: RawMap) -> tuple[Platform, ...]:
         node = self.required(f, m, "platforms", "a flow")
@@ -1026,12 +1035,12 @@ class Compiler(Reader):
             desired: model.State | None = None
             if isinstance(desired_node, RawScalar) and isinstance(desired_node.value, str) \
                     and desired_node.value.lower() not in BOOL_WORDS:
-                desired = self.text(f, desired_node, "desired")  # a choice's option
+                desired = self.text(f, desired_node, "desired", expands=False)  # a choice's option
             elif desired_node is not None:
                 desired = self.boolean(f, desired_node, "desired")
             title = ""
             if (n := spec.get("title")) is not None:
-                title = self.text(f, n, "title") or ""
+                title = self.text(f, n, "title", expands=False) or ""
             if desired is not None:
                 out.append(model.SettingSpec(sid, desired, title, key.where))
         return tuple(out)

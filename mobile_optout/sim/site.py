@@ -51,10 +51,11 @@ WEB_VARIANTS: dict[str, str] = {
               "answered.",
     # -- routes (issue 24) --
     "decorated": "Names carry icons and arrows, as on the real site: the member's photo and "
-                 "'Me ▾' in the Me button, '⚙ Settings & Privacy', 'Data privacy ›'.",
+                 "'Me ▾' in the Me button, '⚙ Settings & Privacy', 'Data privacy \u203a'.",
 }
 
 NAME = "Alex Example"
+ARROW = " \u203a"  # what decorated rail links end with
 SETTINGS_PAGE = "/mypreferences/d/categories/account"
 GENAI_PATH = "/mypreferences/d/settings/data-for-ai-improvement"
 
@@ -417,7 +418,7 @@ class SimSite:
         links = "".join(
             f'<a href="/mypreferences/d/categories/{slug}"'
             f'{" aria-current=page" if slug == current else ""}>{self.words(a, b)}'
-            f'{" ›" if self.has("decorated") else ""}</a>'
+            f'{ARROW if self.has("decorated") else ""}</a>'
             for slug, a, b in CATEGORIES)
         title = self.words("Settings", "Settings & Privacy")
         return f'<nav class=rail aria-label="{title}"><h2>{title}</h2>{links}</nav>'

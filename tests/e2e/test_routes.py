@@ -219,3 +219,30 @@ def test_the_report_shows_the_routes_tried_and_the_proof(tmp_path: Path) -> None
     page = (done.run_dir / "report.html").read_text(encoding="utf-8")
     assert "routes tried" in page and "link: reached the page" in page
     assert "reopen: read off" in page
+
+
+def test_a_param_in_app_is_expanded_and_elsewhere_refused_with_its_line(
+    tmp_path: Path
+) -> None:
+    path = tmp_path / "app-param.yaml"
+    path.write_text("""mobile-optout: flow
+name: app-param
+platforms: [android]
+app:
+  android: {package: "${APP}"}
+params:
+  APP: com.linkedin.android
+steps:
+  - launch
+""", encoding="utf-8")
+    with SimPhone(platform=Platform.ANDROID) as phone:
+        result = run_one(phone.url, "android", path, tmp_path / "out")
+    assert result.outcome is Outcome.PASSED, result.error
+    assert result.app == "com.linkedin.android"
+
+    path.write_text(path.read_text(encoding="utf-8") + "  - context: ${APP}\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        compile_flow(path)
+    assert f"{path}:10:" in str(caught.value)
+    assert "does not take ${APP}" in str(caught.value)
