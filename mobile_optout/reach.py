@@ -37,6 +37,7 @@ from mobile_optout.flow.model import (
     Group,
     Launch,
     Locator,
+    State,
     Step,
     SwitchContext,
     Tap,
@@ -174,7 +175,7 @@ def proof_mode(run: FlowRun) -> str:
 
 
 def prove(run: FlowRun, step: EnsureSetting, control: Toggle, shown: Locator,
-          desired: object, obs: SettingObservation, record: StepRecord) -> None:
+          desired: State, obs: SettingObservation, record: StepRecord) -> None:
     """After a change held: read the setting again on a re-opened page (see the module's
     rules). A reading other than ``desired`` fails, naming what the re-opened page showed."""
     assert run.device is not None
