@@ -21,7 +21,7 @@ from mobile_optout.errors import FlowError, LocatedError, Where
 from mobile_optout.flow import model
 from mobile_optout.flow.model import IfMissing, Locator, Platform, Step, TextMatch
 from mobile_optout.flow.params import VAR_NAME, references, substitute
-from mobile_optout.flow.routes import build_routes
+from mobile_optout.flow.routes_build import build_routes
 from mobile_optout.located import (
     RawMap,
     RawNode,

@@ -272,6 +272,23 @@ _PAYLOADS: dict[str, tuple[str, JSON]] = {
         "type": "string",
         "anyOf": [{"enum": ["native", "webview"]}, {"pattern": "^(NATIVE_APP|WEBVIEW|CHROMIUM)"}],
     }),
+    "routes": ("Several ways to one page, tried in order until its anchor (page) shows; "
+               "ROUTE=name forces one.", {
+        "type": "object",
+        "properties": {
+            "page": {**_ref("locator"), "description": "What shows once the page is open."},
+            "try": {
+                "type": "array", "minItems": 1,
+                "description": "The routes in order, each NAME: [steps].",
+                "items": {"type": "object", "minProperties": 1, "maxProperties": 1,
+                          "propertyNames": {"pattern": "^[a-z][a-z0-9_-]*$",
+                                            "not": {"enum": ["auto"]}},
+                          "additionalProperties": _ref("steps")},
+            },
+        },
+        "required": ["page", "try"],
+        "additionalProperties": False,
+    }),
 }
 
 
