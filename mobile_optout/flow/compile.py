@@ -926,6 +926,10 @@ class Compiler(Reader):
         sources: list[str] = []
         if (n := cm.get("sources")) is not None:
             sources = self.strings(f, n, "sources", single_ok=True)
+            for source in sources:  # a page a user can open, never a path of ours
+                if not source.startswith(("https://", "http://")):
+                    self.err(f, n.where, f"catalogue source {source!r} is not a web address",
+                             "quote the vendor's help page or a public guide: https://...")
         return model.Catalogue(app=app, confidence=confidence, sources=tuple(sources),
                                **values)
 
