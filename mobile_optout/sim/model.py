@@ -5,6 +5,7 @@ Variant-dependent values are resolved at load time, so the engine sees one plain
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,11 @@ def setting_value(raw: object) -> SettingValue:
         return raw
     text = str(raw)
     return {"on": True, "off": False, "true": True, "false": False}.get(text.lower(), text)
+
+
+MEMBER = "Alex Example"  # the member signed in to every simulated app
+MEMBERS = ("Jordan Lee", "Maria Gonzalez", "Wei Chen", "Aisha Khan", "Lukas Bauer",
+           "Sofia Rossi", "Kwame Mensah", "Ines Duarte", "Priya Nair", "Tomasz Nowak")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +145,20 @@ class AppModel:
 class _Resolver:
     def __init__(self, variants: tuple[str, ...]) -> None:
         self.variants = variants
+        # ``member-name``: the member is someone else on every phone (``{member}`` in texts)
+        self.member = random.SystemRandom().choice(MEMBERS) \
+            if "member-name" in variants else MEMBER
 
     def value(self, raw: Any) -> Any:
-        """A plain value, or {default: x, <variant>: y}: the first active variant wins."""
+        """A plain value, or {default: x, <variant>: y}: the first active variant wins;
+        ``{member}`` in a text is the member's name."""
         if isinstance(raw, dict) and "default" in raw:
             for name, val in raw.items():
                 if name != "default" and name in self.variants:
-                    return val
-            return raw["default"]
+                    return self.value(val)
+            return self.value(raw["default"])
+        if isinstance(raw, str) and "{member}" in raw:
+            return raw.replace("{member}", self.member)
         return raw
 
     def keep(self, raw: dict[str, Any]) -> bool:

@@ -128,6 +128,8 @@ VARIANT_ENDS = {
     "not-offered": Outcome.NOT_OFFERED,
     "logged-out": Outcome.BLOCKED,
     "renamed": Outcome.CHANGED,
+    # the entry to settings is the member's own name (another one on every phone)
+    "member-name": Outcome.CHANGED,
 }
 
 

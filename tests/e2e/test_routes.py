@@ -246,3 +246,19 @@ steps:
         compile_flow(path)
     assert f"{path}:10:" in str(caught.value)
     assert "does not take ${APP}" in str(caught.value)
+
+
+@pytest.mark.parametrize("platform", ["android", "ios"])
+def test_the_entry_that_is_the_members_own_name_is_found_by_the_menus(
+    platform: str, tmp_path: Path
+) -> None:
+    devices = tmp_path / "devices.yaml"
+    devices.write_text(f"devices:\n  phone: {{platform: {platform}, sim: {{}}, "
+                       "timeouts: {settle: 0.3}}\n", encoding="utf-8")
+    flows = [FLOWS / "chatgpt" / "improve-model.yaml", FLOWS / "claude" / "help-improve.yaml",
+             FLOWS / "x" / "grok-training.yaml"]
+    run = perform(RunRequest(paths=flows, devices=["phone"], devices_file=devices,
+                             sim_variants=("member-name",), output=tmp_path)).run
+    for result in run.results:
+        assert result.outcome is Outcome.CHANGED, (result.flow, result.error)
+        assert result.routes == ["menu: reached the page"], result.flow  # no fallback needed
