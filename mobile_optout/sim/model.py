@@ -32,6 +32,7 @@ def setting_value(raw: object) -> SettingValue:
     return {"on": True, "off": False, "true": True, "false": False}.get(text.lower(), text)
 
 
+DECORATION = " \u203a"  # ``decorated``: what a row that opens a page ends with
 MEMBER = "Alex Example"  # the member signed in to every simulated app
 MEMBERS = ("Jordan Lee", "Maria Gonzalez", "Wei Chen", "Aisha Khan", "Lukas Bauer",
            "Sofia Rossi", "Kwame Mensah", "Ines Duarte", "Priya Nair", "Tomasz Nowak")
@@ -189,13 +190,17 @@ class _Resolver:
         pending = str(self.value(raw.get("pending")) or "")
         if pending not in PENDING:
             raise ValueError(f"{key}: unknown pending {pending!r}")
+        tap = self.tap(raw.get("tap"), key)
+        text = str(self.value(raw.get("text", "")))
+        if text and tap is not None and tap.kind == "goto" and "decorated" in self.variants:
+            text += DECORATION  # a row that opens a page shows an arrow in its name
         return ElementSpec(
             key=key,
             kind=kind,
-            text=str(self.value(raw.get("text", ""))),
+            text=text,
             desc=str(self.value(raw.get("desc", ""))),
             id=str(self.value(raw.get("id", ""))),
-            tap=self.tap(raw.get("tap"), key),
+            tap=tap,
             setting=raw.get("setting"),
             value=str(raw.get("value", "")),
             status_of=raw.get("status_of"),

@@ -37,6 +37,8 @@ VARIANTS: dict[str, str] = {
                  "state until it is loaded again (a re-opened page shows the old one).",
     "member-name": "The entry to an app's settings is the member's own name (a different "
                    "one on every run), not a 'Profile' or 'Account' text.",
+    "decorated": "Rows that open a page carry an arrow in their name ('Settings \u203a'), "
+                 "as real apps draw them.",
     # -- end of the routes block --
 }
 

@@ -81,6 +81,7 @@ def test_second_run_finds_it_already_off_and_taps_nothing(
         (("logged-out",), Outcome.BLOCKED),
         (("gear-route",), Outcome.CHANGED),
         (("renamed",), Outcome.CHANGED),
+        (("decorated",), Outcome.CHANGED),
         (("scroll",), Outcome.CHANGED),
         (("popups",), Outcome.CHANGED),
         (("flaky",), Outcome.CHANGED),
