@@ -181,6 +181,7 @@ class FlowRun:
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
         self.notes: tuple[str, ...] = ()  # the session's notes (driver.notes)
+        self.counted = (0, 0)  # round trips and tree reads already in step records
         self.reached: Reached | None = None  # the route that reached the last routed page
         self.deadline = time.monotonic() + profile.timeouts.flow
 
@@ -404,6 +405,7 @@ class FlowRun:
             status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,
         )
         trips, reads = self.driver.round_trips, self.driver.tree_reads
+        inner = self.counted  # what steps run inside this one count as their own
         started = time.monotonic()
         try:
             if not holds:
@@ -425,8 +427,10 @@ class FlowRun:
             raise
         finally:
             record.duration_ms = int((time.monotonic() - started) * 1000)
-            record.round_trips = self.driver.round_trips - trips
-            record.tree_reads = self.driver.tree_reads - reads
+            record.round_trips = self.driver.round_trips - trips - (self.counted[0] - inner[0])
+            record.tree_reads = self.driver.tree_reads - reads - (self.counted[1] - inner[1])
+            self.counted = (self.counted[0] + record.round_trips,
+                            self.counted[1] + record.tree_reads)
             self.result.steps.append(record)
             self.sink.step_finished(self.run, self.result, record)
             if self.progress:
