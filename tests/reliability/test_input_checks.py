@@ -42,7 +42,8 @@ def assert_nothing_ran(output: Path) -> None:
     (["check", "--param", "ROTUE=link"], "no chosen flow declares a param ROTUE "
                                           "(did you mean 'ROUTE'?)"),
     (["check", "--param", "ROUTE=lnk"], "genai-training.yaml:18:3: param ROUTE: 'lnk' is "
-                                        "not one of auto, menu, link, webview (from --param ROUTE=lnk; "
+                                        "not one of auto, menu, link, webview "
+                                        "(from --param ROUTE=lnk; "
                                         "did you mean 'link'?)"),
     (["check", "--tag", "privcy"], "--tag privcy: no flow under"),
     (["check", "--exclude-tag", "genia"], "did you mean 'genai'?"),
