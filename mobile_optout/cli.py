@@ -675,9 +675,12 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
               help="Answer each command in the time a real phone takes (docs/simulator.md).")
 @click.option("--state", "state_file", type=click.Path(path_type=Path),
               help="JSON file keeping the phone's app settings across runs.")
+@click.option("--source", "source_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Serve a saved page source (uiautomator dump, Appium or WDA source) as "
+              "the phone's screen; its switches flip when tapped.")
 def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool,
                 apps: tuple[str, ...], port: int, latency_ms: int, seed: int, cost_model: bool,
-                state_file: Path | None) -> int:
+                state_file: Path | None, source_file: Path | None) -> int:
     """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C; with
     --platform web, the simulated LinkedIn website instead.
 
@@ -690,6 +693,10 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
     from mobile_optout.sim import VARIANTS, SimPhone
     from mobile_optout.sim.site import WEB_VARIANTS, SimSite
 
+    if source_file is not None:
+        from mobile_optout.sim.replay import serve
+
+        return serve(source_file, port, console.say)
     if list_variants:
         listed = WEB_VARIANTS if platform == "web" else VARIANTS
         console.table(["variant", "what it does"], listed.items())
@@ -787,10 +794,13 @@ def _one_device(device: str | None, devices_file: Path | None, server: str | Non
               "as a check (ensure_setting only reads); then show the screen it reached.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="With --after: set a flow parameter (repeatable).")
+@click.option("--source", "source_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="A saved page source instead of a device (uiautomator dump, Appium or "
+              "WDA page source; the platform is read from the file).")
 def inspect_command(device: str | None, devices_file: Path | None, server: str | None,
                     platform: str | None, caps: tuple[str, ...], app_id: str | None,
                     as_xml: bool, as_json: bool, after: str | None,
-                    params: tuple[str, ...]) -> int:
+                    params: tuple[str, ...], source_file: Path | None) -> int:
     """Show what is on the device's screen and the locator to write for each element.
 
     For writing or mending a flow: the suggestions follow the rules the runner matches by,
@@ -801,20 +811,25 @@ def inspect_command(device: str | None, devices_file: Path | None, server: str |
     """
     import os
 
-    from mobile_optout.inspect import inspect_device
+    from mobile_optout.inspection import inspect_device, inspect_source
     from mobile_optout.job import parse_pairs
 
-    profile = _one_device(device, devices_file, server, platform, caps)
-    flow, stop = _flow_and_step(after, profile.platform) if after else (None, None)
-    source, rows = inspect_device(profile, app_id, os.environ, after=flow, stop=stop,
-                                  params=parse_pairs(params, "--param"))
+    if source_file is not None:
+        source, seen_on, rows = inspect_source(source_file)
+        title = f"{source_file} ({seen_on.value})"
+    else:
+        profile = _one_device(device, devices_file, server, platform, caps)
+        flow, stop = _flow_and_step(after, profile.platform) if after else (None, None)
+        source, rows = inspect_device(profile, app_id, os.environ, after=flow, stop=stop,
+                                      params=parse_pairs(params, "--param"))
+        title = profile.name
     if as_xml:
         console.raw(source)
     elif as_json:
         console.raw(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
     else:
         console.inspect_listing(
-            f"{profile.name}: {len(rows)} elements on screen",
+            f"{title}: {len(rows)} elements on screen",
             [(r.locator, ", ".join(p for p in (r.element, r.state) if p)) for r in rows])
     return 0
 
@@ -859,7 +874,7 @@ def studio_command(device: str | None, devices_file: Path | None, server: str | 
     import threading
 
     from mobile_optout.flow.model import AppId
-    from mobile_optout.inspect import default_app
+    from mobile_optout.inspection import default_app
     from mobile_optout.job import endpoint
     from mobile_optout.studio import Studio
     from mobile_optout.studio.server import StudioServer

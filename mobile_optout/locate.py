@@ -8,7 +8,11 @@ the flow's interrupts and blockers all at once. Only ``android_uiautomator``,
 ``ios_predicate``, ``ios_class_chain`` and ``css`` need the server (``needs_server``).
 
 Platform differences live here and in ``device.py`` only:
-- visible text: Android ``text`` and ``content-desc``; iOS ``label``, ``name`` and ``value``;
+- visible text: Android ``text`` and ``content-desc``; iOS ``label``, ``name`` and ``value``.
+  A ``text:`` locator matches what a person sees: an Android element's ``text``, and only
+  where it has none its ``content-desc`` (the words read aloud; Flutter and many Compose
+  trees have nothing else); an iOS element's ``label`` and ``value``, and only where it has
+  neither its ``name`` (often an identifier no one sees);
 - a toggle's state: Android ``checked`` on a checkable node; iOS ``value`` "1"/"0";
 - geometry: Android ``bounds="[l,t][r,b]"``; iOS ``x``/``y``/``width``/``height``.
 The web's own DOM-to-node rules (texts, accessible names, roles, aria-checked/checked) are
@@ -16,10 +20,11 @@ in ``mobile_optout.webdom``; from the ``Node`` on, the web is matched by the sam
 
 Geometry decides belonging and what a finger reaches, because trees differ between
 platforms, builds and web views while frames do not:
-- ``Screen.row_of`` / ``Screen.switch_for`` / ``Screen.label_of_switch``: a label and a
-  switch belong together when their frames share a row on screen (they overlap vertically
-  by at least half the shorter one), with or without a row container, named or not. A
-  switch is never borrowed from another row; two candidates is ambiguity, not a choice.
+- ``Screen.switch_for`` / ``Screen.label_of_switch``: a label and a switch belong together
+  when they share the smallest row holding the label and exactly one switch-like control
+  (a container, a title with its summary lines, a card, a two-target preference, or a
+  band); the rule is ``mobile_optout.rows``. A switch is never borrowed from another row;
+  two candidates is ambiguity, not a choice.
 - ``Screen.hit``: the element a tap at a point reaches is the last one in drawing order
   whose frame contains it (layout wrappers that cover the whole screen excepted).
 - ``Screen.loading`` / ``Screen.dialogs`` / ``Screen.notices``: spinners, progress bars and
@@ -38,13 +43,13 @@ from lxml import etree
 
 from mobile_optout.errors import TransientDeviceError
 from mobile_optout.flow.model import Locator, Platform, TextMatch
+from mobile_optout.rows import LOADING_CLASSES, LOADING_TEXT, Rows, SwitchMatch, same_row
+from mobile_optout.rows import is_loading as _is_loading
 from mobile_optout.values import Rect
 
+__all__ = ["LOADING_CLASSES", "LOADING_TEXT", "Node", "Screen", "SwitchMatch"]
+
 SERVER_ONLY = frozenset({"android_uiautomator", "ios_predicate", "ios_class_chain", "css"})
-# What says "still loading": spinner classes, and texts such as "Loading...".
-LOADING_CLASSES = ("ProgressBar", "XCUIElementTypeActivityIndicator",
-                   "XCUIElementTypeProgressIndicator")
-LOADING_TEXT = re.compile(r"^\s*(loading|please wait|one moment)\b.{0,40}$", re.IGNORECASE)
 # What is a dialog or sheet on top: iOS alert/sheet types, Android dialog windows (their
 # framework ids) and web-page dialogs (Chromium exposes role=dialog as android.app.Dialog).
 DIALOG_CLASSES = frozenset({"XCUIElementTypeAlert", "XCUIElementTypeSheet", "android.app.Dialog"})
@@ -78,6 +83,13 @@ class Node:
     selected: bool = False  # Android/iOS ``selected``, or an iOS "Selected" trait
     clickable: bool = False
     role: str = ""  # web: the ARIA role (explicit or implied by the tag)
+    # What a text locator matches: the visible text; where there is none, the
+    # accessibility text (Android content-desc). None: the same as ``texts``.
+    shown: tuple[str, ...] | None = None
+
+    @property
+    def matched_texts(self) -> tuple[str, ...]:
+        return self.texts if self.shown is None else self.shown
 
     @property
     def center(self) -> tuple[int, int] | None:
@@ -123,7 +135,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
         from mobile_optout.webdom import web_node
 
         return web_node(el)
-    if el.get("class") is None and el.get("type") is None:
+    if el.get("class") is None and el.get("type") is None and el.get("bounds") is None:
         return _generic_node(el, platform)
     if platform is Platform.ANDROID:
         m = _BOUNDS.fullmatch(_attr(el, "bounds"))
@@ -132,8 +144,8 @@ def _node(el: etree._Element, platform: Platform) -> Node:
             left, top, right, bottom = (int(g) for g in m.groups())
             bounds = Rect(left, top, right - left, bottom - top)
         checkable = _attr(el, "checkable") == "true"
-        desc = _attr(el, "content-desc")
-        texts = tuple(t for t in (_attr(el, "text"), desc) if t)
+        desc, visible = _attr(el, "content-desc"), _attr(el, "text")
+        texts = tuple(t for t in (visible, desc) if t)
         return Node(
             el=el, platform=platform, cls=_attr(el, "class") or str(el.tag), texts=texts,
             resource_id=_attr(el, "resource-id"), accessibility_id=desc, bounds=bounds,
@@ -141,6 +153,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
             checkable=checkable, checked=(_attr(el, "checked") == "true") if checkable else None,
             selected=_attr(el, "selected") == "true",
             clickable=_attr(el, "clickable") == "true",
+            shown=(visible,) if visible else texts,
         )
     cls = _attr(el, "type") or str(el.tag)
     try:
@@ -150,6 +163,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
     name, label, value = _attr(el, "name"), _attr(el, "label"), _attr(el, "value")
     toggle = cls in _IOS_TOGGLES
     texts = tuple(dict.fromkeys(t for t in (label, name, "" if toggle else value) if t))
+    seen = tuple(dict.fromkeys(t for t in (label, "" if toggle else value) if t))
     checked = None
     if toggle:
         checked = value in ("1", "true") if value in ("0", "1", "true", "false") else None
@@ -159,6 +173,7 @@ def _node(el: etree._Element, platform: Platform) -> Node:
         enabled=_attr(el, "enabled") != "false", checkable=toggle, checked=checked,
         selected=_attr(el, "selected") == "true" or "Selected" in _attr(el, "traits"),
         clickable=toggle or cls.endswith(("Button", "Cell", "Link")),
+        shown=seen or texts,  # the name (an identifier) only where nothing is shown
     )
 
 
@@ -188,6 +203,7 @@ class Screen:
         self.size = _screen_size(self.root)
         self.nodes: list[Node] = []
         self._by_el: dict[etree._Element, Node] = {}
+        self._rows: Rows | None = None
         for el in self.root.iter():
             if not isinstance(el.tag, str) or el.tag in ROOT_TAGS:
                 continue
@@ -250,68 +266,41 @@ class Screen:
         x, y = node.bounds.center
         return 0 <= x < self.size[0] and 0 <= y < self.size[1] and node.bounds.height > 0
 
-    # -- rows: which switch belongs to which label ------------------------------------
+    # -- rows: which switch belongs to which label (the rule: ``mobile_optout.rows``) ----
+
+    @property
+    def rows(self) -> Rows:
+        if self._rows is None:
+            self._rows = Rows(self)
+        return self._rows
+
+    def node_of(self, el: etree._Element) -> Node | None:
+        return self._by_el.get(el)
 
     def row_of(self, node: Node) -> list[Node]:
-        """Every displayed node in the same row as ``node`` on screen (their frames overlap
-        vertically by at least half the shorter one), in drawing order, ``node`` excepted.
-        The tree is not consulted: a row container may or may not exist."""
-        return [n for n in self.nodes if n is not node and n.displayed and _same_row(node, n)]
+        """Every displayed node level with ``node`` on screen (their frames overlap
+        vertically by at least half the shorter one), in drawing order, ``node`` excepted."""
+        return [n for n in self.nodes if n is not node and n.displayed and same_row(node, n)]
 
     def switch_for(self, label: Locator) -> SwitchMatch:
-        """The switch that belongs to the label ``label`` finds: the checkable element in the
-        same row, or the label itself (or its ancestor) when it is checkable. Never another
-        row's switch. ``SwitchMatch.switch`` is None when there is none yet, or when two
-        could belong to it (``candidates`` names them; ``pending`` says what is still
-        loading in the row)."""
-        labels = self.find(label)
-        found: dict[int, Node] = {}
-        pending: list[Node] = []
-        for node in labels:
-            own = self._checkable_self(node)
-            row = [own] if own is not None else [
-                n for n in self.row_of(node) if n.checkable and n.bounds and n.bounds.height > 0
-            ]
-            for switch in row:
-                found.setdefault(id(switch.el), switch)
-            if own is None and not row:
-                pending.extend(n for n in self.row_of(node) if _is_loading(n))
-        candidates = tuple(found.values())
-        return SwitchMatch(
-            switch=candidates[0] if len(candidates) == 1 else None,
-            candidates=candidates, labels=tuple(labels), pending=tuple(pending),
-        )
-
-    def _checkable_self(self, node: Node) -> Node | None:
-        el: etree._Element | None = node.el
-        while el is not None:
-            n = self._by_el.get(el)
-            if n is not None and n.checkable:
-                return n
-            el = el.getparent()
-        return None
+        """The switch that belongs to the label ``label`` finds, by the row rule
+        (``mobile_optout.rows``). Never another row's switch. ``SwitchMatch.switch`` is None
+        when there is none yet, or when two could belong to it (``candidates`` names them;
+        ``pending`` says what is still loading in the row)."""
+        return self.rows.switch_for(self.find(label))
 
     def label_of_switch(self, switch: Node) -> Node | None:
-        """The text that names ``switch``: its own text, else the nearest text in its row
-        that no other switch in that row could also claim (None when none, or two). A
-        frame drawn around the switch (a row container, a web view, a toolbar spanning the
-        screen) is not its label, even when it says something."""
-        if switch.texts:
-            return switch
-        labels = [
-            n for n in self.row_of(switch)
-            if n.texts and not n.checkable and self._checkable_self(n) is None
-            and not _covers(n, switch)
-            and [s for s in self.row_of(n) if s.checkable] == [switch]
-        ]
-        return min(labels, key=lambda n: _horizontal_gap(n, switch), default=None)
+        """The text that names ``switch``: its own (when it says more than on/off), else
+        the text whose row gives exactly this switch (None when none)."""
+        return self.rows.label_of(switch)
+
+    def labels_of_switch(self, switch: Node) -> list[Node]:
+        """Every text that names ``switch``, best first (see ``rows.Rows.labels_of``)."""
+        return self.rows.labels_of(switch)
 
     def toggle_near(self, label: Node) -> Node | None:
-        """The one switch in ``label``'s row (kept for callers that hold a node)."""
-        own = self._checkable_self(label)
-        if own is not None:
-            return own
-        row = [n for n in self.row_of(label) if n.checkable]
+        """The one switch that belongs to ``label`` (kept for callers that hold a node)."""
+        row = self.rows.pair(label)
         return row[0] if len(row) == 1 else None
 
     def same_node(self, node: Node) -> Node | None:
@@ -434,13 +423,13 @@ class Screen:
         row is checked (Android), or the option, its row or something in that row says
         ``selected`` (iOS: the Selected trait). None: a mark is there but unreadable."""
         mark = self.toggle_near(option)
-        if mark is not None and _same_row(option, mark):
+        if mark is not None and same_row(option, mark):
             return mark.checked
         # Geometry decides belonging: a selected element level with the option, no taller
         # than two of its rows (a list that holds every option is not this option's row).
         tall = 2 * option.bounds.height if option.bounds else 0
         return any(
-            n.selected and self.on_screen(n) and _same_row(option, n)
+            n.selected and self.on_screen(n) and same_row(option, n)
             and (n.bounds is None or n.bounds.height <= tall) for n in self.nodes)
 
     def status_state(self, status: Node) -> bool | None:
@@ -506,68 +495,18 @@ def identity_names(loc: Locator, texts: Sequence[str]) -> list[str]:
 
 
 def _screen_size(root: etree._Element) -> tuple[int, int] | None:
-    """Android: the hierarchy root's width/height; iOS: the application element's."""
+    """Android: the hierarchy root's width/height (a raw dump: its top windows' frames);
+    iOS: the application element's."""
     candidates = [root, *list(root)[:1]]
     for el in candidates:
         w, h = el.get("width"), el.get("height")
         if w and h and w.isdigit() and h.isdigit() and int(w) > 0 and int(h) > 0:
             return int(w), int(h)
+    # a raw uiautomator dump: its windows' frames, from the top-left corner
+    frames = [m for el in list(root)[:4] if (m := _BOUNDS.fullmatch(el.get("bounds") or ""))]
+    if frames and all(int(m.group(1)) == 0 and int(m.group(2)) == 0 for m in frames[:1]):
+        return max(int(m.group(3)) for m in frames), max(int(m.group(4)) for m in frames)
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class SwitchMatch:
-    """What ``Screen.switch_for`` found: the switch, or why there is none."""
-
-    switch: Node | None
-    candidates: tuple[Node, ...] = ()  # every switch that could belong to the label
-    labels: tuple[Node, ...] = ()  # the nodes the label locator found
-    pending: tuple[Node, ...] = ()  # spinners in the label's row, where a switch will be
-
-    def problem(self) -> str:
-        """Why there is no switch, in a person's words ("" when there is one)."""
-        if self.switch is not None:
-            return ""
-        if not self.labels:
-            return "the label is not on screen"
-        if len(self.candidates) > 1:
-            names = ", ".join(c.describe() for c in self.candidates)
-            return f"{len(self.candidates)} switches could belong to the label: {names}"
-        if self.pending:
-            return "the switch is not drawn yet (something is loading where it will be)"
-        return f"no switch in the same row as {self.labels[0].describe()}"
-
-
-def _covers(outer: Node, inner: Node) -> bool:
-    """``outer``'s frame holds ``inner``'s centre."""
-    if outer.bounds is None or inner.bounds is None:
-        return False
-    x, y = inner.bounds.center
-    b = outer.bounds
-    return b.x <= x < b.x + b.width and b.y <= y < b.y + b.height
-
-
-def _horizontal_gap(a: Node, b: Node) -> int:
-    """The space between two frames side by side (0 when they overlap horizontally)."""
-    if a.bounds is None or b.bounds is None:
-        return 10**6
-    a_right, b_right = a.bounds.x + a.bounds.width, b.bounds.x + b.bounds.width
-    return max(0, b.bounds.x - a_right, a.bounds.x - b_right)
-
-
-def _same_row(a: Node, b: Node) -> bool:
-    """Frames that overlap vertically by at least half the shorter one share a row."""
-    if not a.bounds or not b.bounds or a.bounds.height <= 0 or b.bounds.height <= 0:
-        return False
-    overlap = min(a.bounds.y + a.bounds.height, b.bounds.y + b.bounds.height) - max(
-        a.bounds.y, b.bounds.y)
-    return overlap * 2 >= min(a.bounds.height, b.bounds.height)
-
-
-def _is_loading(n: Node) -> bool:
-    if any(c in n.cls for c in LOADING_CLASSES) or n.role == "progressbar":
-        return True
-    return any(LOADING_TEXT.match(t) for t in n.texts)
 
 
 def _text_locators(loc: Locator) -> Iterator[Locator]:
@@ -581,7 +520,7 @@ def _text_locators(loc: Locator) -> Iterator[Locator]:
 
 def _matches(node: Node, loc: Locator) -> bool:
     if loc.text is not None:
-        return any(loc.text.matches(t) for t in node.texts)
+        return any(loc.text.matches(t) for t in node.matched_texts)
     if loc.accessibility_id is not None:
         return node.accessibility_id == loc.accessibility_id
     if loc.resource_id is not None:

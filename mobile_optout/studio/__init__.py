@@ -26,7 +26,7 @@ from mobile_optout.devices import DeviceProfile
 from mobile_optout.errors import DeviceError, FlowEnded, InputError, SessionLost, StepFailed
 from mobile_optout.flow import load_flow
 from mobile_optout.flow.model import AppId, Flow, Platform
-from mobile_optout.inspect import describe
+from mobile_optout.inspection import describe
 from mobile_optout.runner import FlowRun, RunOptions, scratch_run
 from mobile_optout.values import Mode
 

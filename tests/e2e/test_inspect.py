@@ -12,7 +12,7 @@ import pytest
 from mobile_optout.cli import main
 from mobile_optout.driver import connect
 from mobile_optout.flow.model import AppId, Platform
-from mobile_optout.inspect import describe
+from mobile_optout.inspection import describe
 from mobile_optout.locate import Screen
 from mobile_optout.sim import SimPhone
 from mobile_optout.sim.model import app_id

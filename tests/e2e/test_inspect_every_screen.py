@@ -17,7 +17,7 @@ import pytest
 from mobile_optout.driver import AppiumDriver, connect
 from mobile_optout.flow import load_flow
 from mobile_optout.flow.model import AssertVisible, Platform
-from mobile_optout.inspect import Row, describe
+from mobile_optout.inspection import Row, describe
 from mobile_optout.locate import Screen
 from mobile_optout.sim import SimPhone
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from web.web_helpers import SETTING, devices_file, run_web, saves
 
+from mobile_optout.appium_server import free_port
 from mobile_optout.results.record import Outcome
 from mobile_optout.sim.site import SimSite
 
@@ -20,7 +21,10 @@ def through_appium(folder: Path, site: SimSite, server: Any, chromium: dict[str,
                    ) -> Path:
     return devices_file(folder, {
         "server": server.url, "headless": True, "base_url": site.url,
+        # Appium's chromium driver starts chromedriver on 9515 unless told: tests run in
+        # parallel, so each session names a free port of its own.
         "capabilities": {"appium:executable": chromium["chromedriver"],
+                         "appium:chromedriverPort": free_port(),
                          "goog:chromeOptions": {"binary": chromium["chromium"]}},
     })
 

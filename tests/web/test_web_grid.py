@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from web.web_helpers import SETTING, devices_file, run_web, saves
 
+from mobile_optout.appium_server import free_port
 from mobile_optout.results.record import Outcome
 from mobile_optout.sim.site import SimSite
 
@@ -23,6 +24,7 @@ def test_the_website_flow_runs_through_the_grid(
             "server": web_grid.url, "headless": True, "base_url": site.url,
             "capabilities": {"platformName": "linux",
                              "appium:executable": chromium["chromedriver"],
+                             "appium:chromedriverPort": free_port(),
                              "goog:chromeOptions": {"binary": chromium["chromium"]}},
         })
         result = run_web(devices, tmp_path / "out")

@@ -129,7 +129,7 @@ def test_every_locator_inspect_suggests_finds_its_own_element(
 ) -> None:
     from mobile_optout.flow import load_flow
     from mobile_optout.flow.model import AssertVisible
-    from mobile_optout.inspect import describe
+    from mobile_optout.inspection import describe
 
     rows = describe(page)
     toggles = [r for r in rows if r.state]

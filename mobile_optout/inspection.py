@@ -3,8 +3,10 @@ mending a flow against a real phone (the way Maestro's `hierarchy` or Appium Ins
 are used), with the same rules the runner matches by (``mobile_optout.locate``).
 
 Suggestions prefer what a user sees over internal ids that change between builds:
-a toggle -> ``switch_for`` the label in its own row (``Screen.label_of_switch``); a unique
-text -> the text; on a web page a role and name (a button that says "Me") -> ``role``/``name``;
+a toggle -> ``switch_for`` the label in its own row (``Screen.label_of_switch``, the row
+rule of ``mobile_optout.rows``), in the words a text locator matches (the visible text,
+else the accessibility text); a unique text -> the text; on a web page a role and name
+(a button that says "Me") -> ``role``/``name``;
 a unique accessibility label -> ``accessibility_id``; then the resource id;
 then the class. Each suggestion is checked against the screen: when no locator is unique,
 the first that finds the element gets ``index:``. Never an XPath, never cut short.
@@ -66,7 +68,7 @@ def describe(screen: Screen) -> list[Row]:
         state = "" if n.checked is None else on_off(n.checked)
         rows.append(Row(
             element=n.cls.rsplit(".", 1)[-1].removeprefix("XCUIElementType"),
-            says=n.texts[0] if n.texts else "",
+            says=(n.matched_texts or n.texts or ("",))[0],
             state=state,
             locator=suggest(screen, n),
             node=n,
@@ -81,17 +83,14 @@ _Candidate = tuple[str, Locator]  # (YAML without index, locator without index)
 def _candidates(screen: Screen, node: Node) -> list[_Candidate]:
     """Locators for ``node`` in the order a person would rather read them."""
     found: list[_Candidate] = []
-    label = screen.label_of_switch(node) if node.checkable else None
-    if label is not None and label is not node:
-        named = _suggestion(screen, label)
-        if named is not None:
-            found.append((f"{{switch_for: {named[0]}}}", Locator(_HERE, switch_for=named[1])))
-    elif label is node and node.texts and "${" not in node.texts[0]:
-        # a switch that carries its own label (a web page's accessible name, a content-desc)
-        own = node.texts[0]
-        found.append((f"{{switch_for: {_yaml_str(own)}}}",
-                      Locator(_HERE, switch_for=Locator(_HERE, text=TextMatch("exact", own)))))
-    for text in node.texts:
+    labels = screen.labels_of_switch(node) if node.checkable else []
+    for label in labels:
+        # the label's words as a person reads them (its own, when the switch shows them)
+        for said in label.matched_texts:
+            if "${" not in said:
+                found.append((f"{{switch_for: {_yaml_str(said)}}}", Locator(
+                    _HERE, switch_for=Locator(_HERE, text=TextMatch("exact", said)))))
+    for text in node.matched_texts:
         if "${" not in text:  # a flow would read it as a variable
             found.append((_yaml_str(text), Locator(_HERE, text=TextMatch("exact", text))))
     if node.role and node.texts and "${" not in node.texts[0]:  # web: a button that says "Me"
@@ -192,6 +191,15 @@ def _labels(steps: tuple[Step, ...]) -> list[str]:
         for route in step.routes if isinstance(step, Routes) else ():
             found.extend(_labels(route.steps))
     return found
+
+
+def inspect_source(path: Path) -> tuple[str, Platform, list[Row]]:
+    """A saved page source (``--source FILE``): its text, its platform (from the file)
+    and its rows. Not a UI dump: a ``UsageError`` naming the file."""
+    from mobile_optout.pagesource import read_page_source
+
+    source, platform = read_page_source(path)
+    return source, platform, describe(Screen(source, platform))
 
 
 def read_screen(url: str, profile: DeviceProfile, app: AppId | None) -> str:
