@@ -57,7 +57,7 @@ from mobile_optout.locate import (
     needs_server,
     server_queries,
 )
-from mobile_optout.values import Rect, TapRecord
+from mobile_optout.values import Rect, TapRecord, fold
 from mobile_optout.webdom import dom_path
 
 T = TypeVar("T")
@@ -123,7 +123,7 @@ class Device:
         self._cancelled = cancelled or (lambda: False)
         self._on_wait = on_wait or (lambda loc, seconds: None)  # still waiting, so far
         self._deny_labels = tuple(d for d in flow.denylist if d not in flow.allow_taps)
-        self._deny = tuple(d.casefold() for d in self._deny_labels)
+        self._deny = tuple(fold(d) for d in self._deny_labels)
         self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
 
     # -- reading the screen --------------------------------------------------------------
@@ -464,7 +464,7 @@ class Device:
             said = self._retry(lambda: self.driver.attribute(element, name)) or ""
             texts = (target.value, said)
         for text in texts:
-            folded = " ".join(text.split()).casefold()
+            folded = fold(text)
             for denied in self._deny:
                 if folded == denied or folded.startswith(denied):
                     raise DeniedTap(

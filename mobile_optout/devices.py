@@ -364,7 +364,7 @@ class _DevicesReader(Reader):
 
     def apps(self, node: RawNode | None) -> tuple[str, ...]:
         """sim: apps: built-in app names, or app files (relative to this file)."""
-        from mobile_optout.sim.model import builtin_apps, is_app_name
+        from mobile_optout.sim.appfile import builtin_apps, is_app_name
 
         if node is None:
             return ()

@@ -27,7 +27,7 @@ import http.client
 import shutil
 import socket
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
@@ -58,6 +58,7 @@ from mobile_optout.errors import (
 from mobile_optout.expert import session_capabilities
 from mobile_optout.flow.model import AppId, Platform
 from mobile_optout.values import Browser, Rect, redact_url
+from mobile_optout.websnap import IN_VIEW_JS, SCROLL_JS, SNAPSHOT_JS
 
 # The error classes are defined in errors.py; they stay importable from here.
 __all__ = [
@@ -129,10 +130,16 @@ def build_options(
     platform: Platform, app: AppId | None, capabilities: Mapping[str, object] | None = None,
     settings: Mapping[str, object] | None = None,
     browser: Browser | None = None,
+    *,
+    launch: bool = True,
 ) -> AppiumOptions:
     """Capabilities for a session: platform defaults, the flow's app, the expert settings,
     then the device's own capabilities and settings (which win: a device file may name
-    another automation or platform, or want the driver's own idle wait back)."""
+    another automation or platform, or want the driver's own idle wait back).
+
+    ``launch=False``: ``appium:autoLaunch`` off unless the device says otherwise (the runner
+    asks whether the app is installed, then launches it itself: a driver told to launch a
+    missing app refuses the whole session instead). A browser has no app to launch."""
     options: AppiumOptions
     if platform is Platform.WEB:
         return browser_capabilities(browser or Browser(), capabilities or {})
@@ -152,6 +159,8 @@ def build_options(
     # Expert settings (expert.py), with the device's own capabilities and settings over them.
     options.load_capabilities(
         session_capabilities(platform, settings or {}, capabilities or {}))
+    if not launch and options.get_capability("appium:autoLaunch") is None:
+        options.set_capability("appium:autoLaunch", False)
     return options
 
 
@@ -163,9 +172,9 @@ def connect(
     capabilities: Mapping[str, object] | None = None,
     settings: Mapping[str, object] | None = None,
     timeout: float = 300.0,
-    options: AppiumOptions | None = None,
     doctor: str = "mobile-optout doctor",
     browser: Browser | None = None,
+    launch: bool = True,
 ) -> AppiumDriver:
     """Open a session on ``url`` (an Appium server, a Grid hub or the simulated phone).
 
@@ -173,11 +182,12 @@ def connect(
     the defaults); ``timeout`` bounds one HTTP call, session creation included; ``doctor``:
     the command that checks this device, named when the session cannot be opened. A web
     device's ``browser`` says how (a web session has no Appium settings); when it names a
-    browser to start here, ``url`` is the site itself (job.endpoint)."""
+    browser to start here, ``url`` is the site itself (job.endpoint). ``launch``: see
+    ``build_options``."""
     if platform is Platform.WEB and browser is not None and browser.name is not None:
         return start_browser(browser, capabilities or {}, base_url=url)
     shown = redact_url(url)
-    opts = options or build_options(platform, app, capabilities, settings, browser)
+    opts = build_options(platform, app, capabilities, settings, browser, launch=launch)
     # Credentials in the URL (device farms) travel as HTTP basic auth, never in the URL.
     parts = urlsplit(url)
     config = AppiumClientConfig(
@@ -196,6 +206,29 @@ def connect(
     if platform is Platform.WEB:
         return BrowserDriver(remote, shown, (browser or Browser()).base_url)
     return AppiumDriver(remote, platform, shown)
+
+
+def apps_present(url: str, platform: Platform, apps: Iterable[AppId], *,
+                 capabilities: Mapping[str, object] | None = None, timeout: float = 300.0
+                 ) -> set[AppId]:
+    """Which of the apps are on the device (``mobile: queryAppState``), asked in one
+    session that launches nothing. A driver that cannot tell is taken to have them all (as
+    ``Device.installed`` does); a website is always there to open (no session needed)."""
+    wanted = set(apps)
+    if platform is Platform.WEB:
+        return wanted
+    driver = connect(url, platform, None, capabilities=capabilities, timeout=timeout)
+    try:
+        present = set()
+        for app in sorted(wanted, key=lambda a: a.app_id):
+            try:
+                if driver.app_state(app) != APP_NOT_INSTALLED:
+                    present.add(app)
+            except Unsupported:
+                return wanted
+        return present
+    finally:
+        driver.quit()
 
 
 # ---------------------------------------------------------------------------- browsers
@@ -389,11 +422,9 @@ class AppiumDriver:
         return value
 
     def page_source(self) -> str:
-        """The UI tree; on a web page the DOM snapshot of ``mobile_optout.webdom``."""
+        """The UI tree; on a web page the DOM snapshot of ``mobile_optout.websnap``."""
         self.tree_reads += 1
         if self.web:
-            from mobile_optout.webdom import SNAPSHOT_JS
-
             snapshot: str = self._call(lambda: self._remote.execute_script(SNAPSHOT_JS))
             return snapshot
         source: str = self._call(lambda: self._remote.page_source)
@@ -414,8 +445,6 @@ class AppiumDriver:
             self._call(lambda: self._remote.tap([(x, y)]))
             return
         # A web page: the point (page coordinates) scrolled into view, then a real click.
-        from mobile_optout.webdom import IN_VIEW_JS
-
         vx, vy = self._call(lambda: self._remote.execute_script(IN_VIEW_JS, x, y))
 
         def click() -> None:
@@ -481,8 +510,6 @@ class AppiumDriver:
 
     def scroll(self, direction: str, area: Rect | None = None) -> None:
         if self.web:
-            from mobile_optout.webdom import SCROLL_JS
-
             sign = 1 if direction == "down" else -1
             self._call(lambda: self._remote.execute_script(SCROLL_JS, sign))
         elif self.platform is Platform.ANDROID:

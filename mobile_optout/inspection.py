@@ -140,7 +140,7 @@ def default_app(profile: DeviceProfile) -> str | None:
         return None
     if profile.platform is Platform.WEB:
         return "/feed/"  # the simulated website's first page
-    from mobile_optout.sim.model import app_id, builtin_apps
+    from mobile_optout.sim.appfile import app_id, builtin_apps
 
     first = (profile.sim.apps or builtin_apps())[0]
     return app_id(first, profile.platform.value)
@@ -205,11 +205,9 @@ def inspect_source(path: Path) -> tuple[str, Platform, list[Row]]:
 def read_screen(url: str, profile: DeviceProfile, app: AppId | None) -> str:
     """One look at a device: its page source. With ``app`` None the session leaves the
     screen as it is."""
-    from mobile_optout.driver import connect
+    from mobile_optout.session import open_session
 
-    driver = connect(url, profile.platform, app, capabilities=profile.capabilities,
-                     settings=profile.settings, timeout=profile.http_timeout,
-                     browser=profile.web)
+    driver = open_session(url, profile, app)
     try:
         if app is not None and profile.platform is Platform.WEB:
             driver.activate_app(app)  # a browser opens on a blank page

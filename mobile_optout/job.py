@@ -22,30 +22,23 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 from loguru import logger
 
-from mobile_optout import __version__, catalogue
+from mobile_optout import __version__
+from mobile_optout.choose import choose_devices
 from mobile_optout.devices import (
-    BUILTIN_DEVICES_NAME,
-    DeviceFile,
     DeviceProfile,
-    Timeouts,
-    load_devices,
-    load_devices_or_builtin,
-    resolve_capabilities,
     resolve_server,
-    resolve_web,
-    safe_for_a_phone,
-    unsafe_on_a_phone,
 )
-from mobile_optout.errors import DeviceError, InputError, UsageError, Where, did_you_mean
-from mobile_optout.flow import load_flows
-from mobile_optout.flow.model import Flow, Platform
+from mobile_optout.errors import DeviceError, InputError, UsageError, did_you_mean
+from mobile_optout.flow import builtin, load_flows
+from mobile_optout.flow.model import Flow
 from mobile_optout.flow.params import Vars, check_param_names
+from mobile_optout.parallel import Served, endpoint_failed, run_all
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
@@ -58,17 +51,9 @@ from mobile_optout.results.record import (
 )
 from mobile_optout.results.redact import Redactor
 from mobile_optout.results.store import Drift, Store
-from mobile_optout.runner import (
-    FlowRun,
-    Progress,
-    RunOptions,
-    Served,
-    endpoint_failed,
-    run_all,
-)
+from mobile_optout.runner import FlowRun, Progress, RunOptions
 from mobile_optout.signals import stop_reason
-from mobile_optout.sim.variants import VARIANTS, unknown_variant
-from mobile_optout.values import Mode, redact_url
+from mobile_optout.values import Mode
 
 SIM_STATE = ".sim-state"  # inside the output folder: simulated phones remember settings
 
@@ -97,89 +82,6 @@ class RunRequest:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
 
 
-def choose_devices(req: RunRequest) -> list[DeviceProfile]:
-    """The devices a request names: --server, --device NAME..., --all-devices, or the default;
-    with their ${ENV} resolved (a missing variable is a usage error, before any device is
-    touched)."""
-    for name in req.sim_variants:  # before any run is recorded: a typo is a usage error
-        if name not in VARIANTS:
-            raise UsageError(f"--sim-variant: {unknown_variant(name)}")
-    if req.server:
-        if req.platform not in tuple(Platform):
-            raise UsageError("--server needs --platform android, ios or web")
-        return resolved([DeviceProfile(
-            name=redact_url(req.server), platform=Platform(req.platform),
-            where=Where("--server", 0), server=req.server, capabilities=dict(req.capabilities),
-        )], req.environ)
-    file: DeviceFile = (
-        load_devices(req.devices_file) if req.devices_file else load_devices_or_builtin()
-    )
-    if req.all_devices:
-        chosen = list(file.devices.values())
-    elif req.devices:
-        chosen = [named_device(file, name, req.environ) for name in req.devices]
-    else:
-        chosen = [default_device(file, req.environ)]
-    return resolved([_with_overrides(p, req) for p in chosen], req.environ)
-
-
-def named_device(file: DeviceFile, name: str, environ: Mapping[str, str]) -> DeviceProfile:
-    """A device of the file, or a phone on USB: ``usb`` (the one connected) or
-    ``usb:SERIAL`` (unless the file has a device of that name)."""
-    from mobile_optout import discover
-
-    prefix, _, serial = name.partition(":")
-    if name in file.devices or prefix != discover.USB:
-        return file.get(name)
-    return discover.find(environ, serial or None).profile()
-
-
-def default_device(file: DeviceFile, environ: Mapping[str, str]) -> DeviceProfile:
-    """The device marked default in ./devices.yaml; else the phone on USB when one is
-    connected; else the built-in simulated phone (a fresh machine with no phone)."""
-    from mobile_optout import discover
-
-    marked = any(d.default for d in file.devices.values())
-    own_file = file.path != BUILTIN_DEVICES_NAME
-    if own_file and (marked or len(file.devices) == 1):
-        return file.default()
-    phones = discover.connected(environ)
-    if phones:
-        return discover.choose(phones).profile()
-    return file.default()
-
-
-def _with_overrides(profile: DeviceProfile, req: RunRequest) -> DeviceProfile:
-    unsafe = unsafe_on_a_phone(req.capabilities) if profile.managed else []
-    if unsafe:
-        key, why = unsafe[0]
-        raise UsageError(f"--cap {key} on {profile.name}: {why}")
-    if profile.sim is None:
-        if req.capabilities:
-            caps = {**profile.capabilities, **req.capabilities}
-            return replace(profile, capabilities=caps)
-        return profile
-    sim = profile.sim
-    if req.sim_variants:
-        sim = replace(sim, variants=tuple(req.sim_variants))
-    check_sim_variants(profile.platform, sim.variants)
-    if req.sim_seed is not None:
-        sim = replace(sim, seed=req.sim_seed)
-    if req.sim_cost_model:
-        sim = replace(sim, cost_model=True)
-    if sim.cost_model:  # it answers as a real phone does: look again as often as there
-        return replace(profile, sim=sim)
-    return replace(profile, sim=sim, timeouts=sim_timeouts(profile.timeouts))
-
-
-SIM_POLL = 0.05
-
-
-def sim_timeouts(timeouts: Timeouts) -> Timeouts:
-    """A simulated phone answers in microseconds: look again often."""
-    return replace(timeouts, poll=min(timeouts.poll, SIM_POLL))
-
-
 def parse_pairs(pairs: Sequence[str], flag: str) -> dict[str, str]:
     """``NAME=VALUE`` items of a repeatable option (``--param``, ``--cap``, ``--mo-param``);
     spaces around the name are dropped, the value is kept as given."""
@@ -192,49 +94,10 @@ def parse_pairs(pairs: Sequence[str], flag: str) -> dict[str, str]:
     return values
 
 
-def check_sim_variants(platform: Platform, variants: Sequence[str]) -> None:
-    """A simulated device's variants exist (the website has its own list): else exit 2."""
-    from mobile_optout.sim.site import check_web_variants
-    from mobile_optout.sim.variants import check_variants
-
-    try:
-        (check_web_variants if platform is Platform.WEB else check_variants)(variants)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-
-
-def resolved(devices: Sequence[DeviceProfile], environ: Mapping[str, str]
-             ) -> list[DeviceProfile]:
-    """${ENV} in servers and capabilities, resolved before any device is touched: a missing
-    variable is a usage error (exit 2), and the values never land in a file."""
-    for d in devices:
-        if d.sim is None and not d.managed and d.browser is None:
-            resolve_server(d, environ)
-    return [
-        resolve_web(
-            d if d.sim is not None else replace(d, capabilities=_on_a_phone(
-                d, resolve_capabilities(d, environ))),
-            environ,
-        )
-        for d in devices
-    ]
-
-
 def flow_paths(paths: Sequence[Path]) -> list[Path]:
     """Flow arguments as paths: a path that exists here, else a built-in flow by name
     (``linkedin``); none: the default built-in flows."""
-    return catalogue.resolve_all(paths)
-
-
-def _on_a_phone(device: DeviceProfile, caps: dict[str, object]) -> dict[str, object]:
-    """A managed device is a person's phone: nothing that clears data or installs apps
-    (devices.safe_for_a_phone), and its Appium runs beside the others': the driver's port
-    forwards get free ports of their own (unless the devices file chose them)."""
-    if not device.managed:
-        return caps
-    from mobile_optout.managed import phone_ports
-
-    return safe_for_a_phone({**phone_ports(device.platform, caps), **caps})
+    return builtin.resolve_all(paths)
 
 
 def load_request_flows(req: RunRequest) -> list[Flow]:
@@ -279,25 +142,17 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
     if profile.sim is None:
         yield Served(profile.base_url if profile.browser else resolve_server(profile, environ))
         return
-    from mobile_optout.sim import SimPhone
-    from mobile_optout.sim.site import SimSite
+    from mobile_optout.sim import simulator
 
     state_file = None
     if sim_state_dir is not None:
         sim_state_dir.mkdir(parents=True, exist_ok=True)
         state_file = sim_state_dir / f"{profile.name}.json"
-    if profile.platform is Platform.WEB:
-        with SimSite(variants=profile.sim.variants, seed=profile.sim.seed,
-                     state_file=state_file) as site:
-            yield Served(site.url)
-        return
-    phone = SimPhone(
-        platform=profile.platform, variants=profile.sim.variants, seed=profile.sim.seed,
-        latency_ms=profile.sim.latency_ms, state_file=state_file, apps=profile.sim.apps,
-        cost_model=profile.sim.cost_model,
-    )
-    with phone:
-        yield Served(phone.url)
+    sim = profile.sim
+    with simulator(profile.platform, variants=sim.variants, seed=sim.seed,
+                   latency_ms=sim.latency_ms, state_file=state_file, apps=sim.apps,
+                   cost_model=sim.cost_model) as device:
+        yield Served(device.url)
 
 
 @contextlib.contextmanager
@@ -505,6 +360,26 @@ class Performed:
         return run_verdict(self.run)
 
 
+def prepare(flows: Sequence[Flow], devices: Sequence[DeviceProfile], params: Mapping[str, str],
+            environ: Mapping[str, str], *, param_flag: str = "--param") -> None:
+    """The checks before anything runs, the same for the CLI (``perform``) and the pytest
+    plugin: some flow runs on the chosen devices; every parameter is declared and fits its
+    choices; no secret is given as a parameter, and none is unset. Usage errors (exit 2)."""
+    if flows and not any(f.runs_on(d.platform) for f in flows for d in devices):
+        names = ", ".join(f"{d.name} ({d.platform})" for d in devices)
+        plats = ", ".join(sorted({str(p) for f in flows for p in f.platforms}))
+        raise UsageError(f"no flow runs on {names}: the flows are for {plats}")
+    check_param_names(flows, params, param_flag)
+    for flow in flows:  # a parameter for a secret, an unset secret: before anything
+        Vars(flow, params, environ)
+        unset = [name for name in flow.secrets if not environ.get(name)]
+        if unset:
+            raise UsageError(
+                f"{flow.where.path}: flow '{flow.name}' needs the secret(s) {', '.join(unset)}: "
+                "set them in the environment (secrets are never taken from the command line)"
+            )
+
+
 def perform(
     req: RunRequest, *, progress: Progress | None = None, redactor: Redactor | None = None
 ) -> Performed:
@@ -513,19 +388,7 @@ def perform(
     so they redact too."""
     flows = load_request_flows(req)
     devices = choose_devices(req)
-    if not any(f.runs_on(d.platform) for f in flows for d in devices):
-        names = ", ".join(f"{d.name} ({d.platform})" for d in devices)
-        plats = ", ".join(sorted({str(p) for f in flows for p in f.platforms}))
-        raise UsageError(f"no flow runs on {names}: the flows are for {plats}")
-    check_param_names(flows, req.params)
-    for flow in flows:  # a --param for a secret, an unset secret: usage errors, before anything
-        Vars(flow, req.params, req.environ)
-        unset = [name for name in flow.secrets if not req.environ.get(name)]
-        if unset:
-            raise UsageError(
-                f"{flow.where.path}: flow '{flow.name}' needs the secret(s) {', '.join(unset)}: "
-                "set them in the environment (secrets are never taken from the command line)"
-            )
+    prepare(flows, devices, req.params, req.environ)
 
     redactor = redactor or Redactor()
     for flow in flows:

@@ -1,7 +1,7 @@
 """Matching locators against a UI tree: one rule set for every platform.
 
 A page source (UiAutomator2 ``hierarchy`` XML, XCUITest ``AppiumAUT`` XML, or a web page's
-DOM snapshot, see ``mobile_optout.webdom``) is parsed once
+DOM snapshot, see ``mobile_optout.websnap``) is parsed once
 into a ``Screen`` of platform-neutral ``Node``s. Every locator that can be answered from
 the tree is answered here, so one page-source read serves a target, its alternatives,
 the flow's interrupts and blockers all at once. Only ``android_uiautomator``,
@@ -45,7 +45,8 @@ from mobile_optout.errors import TransientDeviceError
 from mobile_optout.flow.model import Locator, Platform, TextMatch
 from mobile_optout.rows import LOADING_CLASSES, LOADING_TEXT, Rows, SwitchMatch, same_row
 from mobile_optout.rows import is_loading as _is_loading
-from mobile_optout.values import Rect
+from mobile_optout.values import Rect, resembles
+from mobile_optout.webdom import web_node
 
 __all__ = ["LOADING_CLASSES", "LOADING_TEXT", "Node", "Screen", "SwitchMatch"]
 
@@ -132,9 +133,7 @@ def _generic_node(el: etree._Element, platform: Platform) -> Node:
 
 def _node(el: etree._Element, platform: Platform) -> Node:
     if platform is Platform.WEB:
-        from mobile_optout.webdom import web_node
-
-        return web_node(el)
+        return Node(el=el, platform=platform, **web_node(el))
     if el.get("class") is None and el.get("type") is None and el.get("bounds") is None:
         return _generic_node(el, platform)
     if platform is Platform.ANDROID:
@@ -410,11 +409,7 @@ class Screen:
 
     def resembling(self, words: tuple[str, ...]) -> list[str]:
         """Texts on screen that contain any of ``words`` (case and spacing ignored)."""
-        folded = [" ".join(w.split()).casefold() for w in words if w.strip()]
-        return [
-            t for t in dict.fromkeys(self.texts())
-            if any(w in " ".join(t.split()).casefold() for w in folded)
-        ]
+        return [t for t in dict.fromkeys(self.texts()) if resembles(t, words)]
 
     # -- reading -------------------------------------------------------------------
 

@@ -210,7 +210,8 @@ class MoSession:
     def devices(self) -> list[DeviceProfile]:
         """The devices flows run on (resolved once; a bad name is a usage error)."""
         if self._devices is None:
-            from mobile_optout.job import RunRequest, choose_devices
+            from mobile_optout.choose import choose_devices
+            from mobile_optout.job import RunRequest
 
             s = self.settings
             req = RunRequest(
@@ -226,8 +227,8 @@ class MoSession:
     def device_for(self, flow: Flow, name: str | None) -> DeviceProfile:
         """The named device; else the first chosen device of one of the flow's platforms;
         else the first device of the devices file that runs the flow."""
-        from mobile_optout.errors import UsageError
-        from mobile_optout.job import RunRequest, choose_devices
+        from mobile_optout.choose import choose_devices, device_for_flow
+        from mobile_optout.job import RunRequest
 
         if name is not None:
             found = next((d for d in self.devices() if d.name == name), None)
@@ -235,17 +236,9 @@ class MoSession:
                 return found
             req = RunRequest(devices=[name], devices_file=self.settings.devices_file)
             return choose_devices(req)[0]
-        profile = next((d for d in self.devices() if flow.runs_on(d.platform)), None)
-        if profile is None:  # none chosen fits: the file's default, else its first that does
-            every = choose_devices(RunRequest(
-                all_devices=True, devices_file=self.settings.devices_file))
-            fits = sorted((d for d in every if flow.runs_on(d.platform)),
-                          key=lambda d: not d.default)
-            if not fits:
-                plats = ", ".join(p.value for p in flow.platforms)
-                raise UsageError(f"flow '{flow.name}' is for {plats}; no device runs it")
-            profile = fits[0]
-        return profile
+        file = self.settings.devices_file
+        return device_for_flow(self.devices(), flow, lambda: choose_devices(
+            RunRequest(all_devices=True, devices_file=file)))
 
     # -- markers ------------------------------------------------------------------------
 
@@ -348,7 +341,13 @@ def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> N
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    mo_session(session.config).close(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+    """Finish the run; pytest then exits with the run's verdict, as the CLI does
+    (``results.record.verdict``: 1 a flow did not reach its state, 3 device or
+    infrastructure), unless pytest has its own reason (usage, internal error, Ctrl-C)."""
+    state = mo_session(session.config)
+    state.close(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+    if state.exit_code and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        session.exitstatus = state.exit_code
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -372,13 +371,12 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     state = mo_session(session.config)
     state.collected = len(session.items)
-    if state.flows:  # a misspelt --mo-param, a value outside its choices: before any runs
-        from mobile_optout.flow.params import Vars, check_param_names
+    if state.flows:  # the CLI's checks (job.prepare), before any flow runs
+        from mobile_optout.job import prepare
 
         try:
-            check_param_names(state.flows, state.settings.params, "--mo-param")
-            for flow in state.flows:
-                Vars(flow, state.settings.params, os.environ)
+            prepare(state.flows, state.devices(), state.settings.params, os.environ,
+                    param_flag="--mo-param")
         except InputError as exc:
             raise pytest.UsageError(f"mobile-optout: {exc}") from exc
 
@@ -523,14 +521,12 @@ def mo_device(request: pytest.FixtureRequest) -> Iterator[MoDevice]:
     opened for the test and closed after it. A simulated device is started once per
     session. ``mo_device.driver`` is an ``AppiumDriver``; ``mo_device.profile`` its
     ``DeviceProfile``."""
-    from mobile_optout.driver import connect
+    from mobile_optout.session import open_session
 
     state = mo_session(request.config)
     profile = state.devices()[0]
     url = state.url_for(profile)
-    driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
-                     settings=profile.settings, timeout=profile.http_timeout,
-                     browser=profile.web)
+    driver = open_session(url, profile, None)
     try:
         yield MoDevice(profile=profile, url=url, driver=driver)
     finally:
@@ -577,10 +573,10 @@ def mo_run_flow(request: pytest.FixtureRequest) -> RunFlow:
 
 def _phone_profile(flow: Flow, phone: _Phone) -> DeviceProfile:
     """An ad-hoc profile for a phone the test started itself (named by its URL)."""
+    from mobile_optout.choose import sim_timeouts
     from mobile_optout.devices import DeviceProfile, Timeouts
     from mobile_optout.errors import UsageError, Where
     from mobile_optout.flow.model import Platform
-    from mobile_optout.job import sim_timeouts
 
     raw = getattr(phone, "platform", None)
     if raw is not None:

@@ -1,11 +1,13 @@
-"""Executes flows on devices and says truthfully what happened. Knows no platform.
+"""Executes flows on devices and says truthfully what happened. Knows no platform and no
+Appium: sessions open through ``session.open_session`` (the driver seam builds them).
 
 Where things are:
-- ``HANDLERS`` maps each step kind (``mobile_optout.flow.model``) to the function below that
-  executes it; a step kind is defined in the model, executed here, reported by its record.
+- Each step runs through its kind's handler (``mobile_optout.steps``, reached only through
+  ``steps.kind_of``); ``FlowRun`` is what a handler sees of the run (``steps.base.Run``):
+  the device, ``find``, ``seek``, ``missing``, ``screenshot``.
 - ``FlowRun`` runs one flow on one device: opens a session, executes the steps, recovers
   from a lost session (reconnect, relaunch, resume at the last checkpoint), decides the
-  outcome. ``run_all`` runs many (device, flow) pairs, devices in parallel.
+  outcome. ``parallel.run_all`` runs many (device, flow) pairs, devices in parallel.
 - Platform rules (toggle attributes, back buttons, scrolling) live in ``device.py`` and
   ``locate.py``; device errors are converted in ``driver.py``.
 
@@ -22,19 +24,15 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from appium.options.common import AppiumOptions
 from loguru import logger
 
-from mobile_optout.controls import control_for
 from mobile_optout.device import Device, Target
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import APP_NOT_INSTALLED, AppiumDriver, build_options, connect
+from mobile_optout.driver import AppiumDriver
 from mobile_optout.errors import (
     DeviceError,
     FlowEnded,
@@ -44,35 +42,18 @@ from mobile_optout.errors import (
     OptoutError,
     SessionLost,
     StepFailed,
-    Unsupported,
 )
 from mobile_optout.flow.model import (
-    AppId,
-    AssertNotVisible,
-    AssertVisible,
-    Back,
     Checkpoint,
     Condition,
     EnsureSetting,
     Flow,
-    Group,
     IfMissing,
     Launch,
     Locator,
-    Platform,
-    Screenshot,
-    ScrollUntilVisible,
-    State,
     Step,
-    Stop,
-    SwitchContext,
-    Tap,
-    TypeText,
-    WaitFor,
 )
 from mobile_optout.flow.params import Vars
-from mobile_optout.flow.routes import Routes
-from mobile_optout.reach import Reached, expanded_app, prove, reach
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
     ErrorInfo,
@@ -85,9 +66,11 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
-from mobile_optout.signals import stop_reason
-from mobile_optout.toggle import Toggle
-from mobile_optout.values import Mode, on_off
+from mobile_optout.session import open_session
+from mobile_optout.steps import kind_of
+from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Scan
+from mobile_optout.steps.routes import Reached, expanded_app
+from mobile_optout.values import Mode, resembles
 
 
 class Progress(Protocol):
@@ -117,21 +100,12 @@ class _Skipped(Exception):
     """The step's target was missing and the step is optional."""
 
 
-MAX_SCROLLS_TO_PROVE = 10  # a not_offered step scrolls at most this far to see the page
 
 
-@dataclass(slots=True)
-class Scan:
-    """What a search through a page saw: the evidence a not_offered needs."""
-
-    texts: dict[str, None] = field(default_factory=dict)  # every text seen, in order
-    reached_end: bool = False  # a scroll moved nothing: the whole page was seen
-    loading: list[str] = field(default_factory=list)  # what still loaded at the end
-
-
-def _resembles(text: str, words: Sequence[str]) -> bool:
-    folded = " ".join(text.split()).casefold()
-    return any(" ".join(w.split()).casefold() in folded for w in words if w.strip())
+def _unkept_record(step: Step) -> StepRecord:
+    """The record a group's handler is given: not kept (its steps keep their own)."""
+    return StepRecord(label=step.describe(), kind=step.KIND, status=StepStatus.PASSED,
+                      duration_ms=0, line=step.where.line, file=step.where.path)
 
 
 # --------------------------------------------------------------------------- one flow
@@ -180,10 +154,10 @@ class FlowRun:
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
+        self.deadline = float("inf")  # the flow's, while its steps run
+        self.reached: Reached | None = None  # the route that reached the last routed page
         self.notes: tuple[str, ...] = ()  # the session's notes (driver.notes)
         self.counted = (0, 0)  # round trips and tree reads already in step records
-        self.reached: Reached | None = None  # the route that reached the last routed page
-        self.deadline = time.monotonic() + profile.timeouts.flow
 
     # -- the whole flow -----------------------------------------------------------------
 
@@ -306,15 +280,14 @@ class FlowRun:
             self.device.launch(self.app, restart=False, deep_link=None)
 
     def _connect(self) -> AppiumDriver:
-        """A new session. A grid whose devices are all busy queues the request; when its
-        queue times out, ask again until the device's session budget is spent."""
+        """A new session (autoLaunch off: ``_require_app`` launches). A grid whose devices
+        are all busy queues the request; when its queue times out, ask again until the
+        device's session budget is spent."""
         budget = time.monotonic() + self.profile.timeouts.session
         while True:
             try:
-                return connect(self.url, self.profile.platform,
-                               self.app if self.open_app else None,
-                               options=self._options(), timeout=self.profile.http_timeout,
-                               doctor=doctor_command(self.profile), browser=self.profile.web)
+                return open_session(self.url, self.profile,
+                                    self.app if self.open_app else None, launch=False)
             except GridBusy as exc:
                 if time.monotonic() >= budget:
                     raise
@@ -324,19 +297,6 @@ class FlowRun:
     def _waiting(self, locator: Locator, seconds: float) -> None:
         if self.progress is not None and seconds >= 1.0:
             self.progress.waiting(self.result, str(locator), seconds)
-
-    def _options(self) -> AppiumOptions:
-        """The session's capabilities, with autoLaunch off unless the device says otherwise:
-        the runner asks whether the app is installed, then launches it itself (a driver told
-        to launch a missing app refuses the whole session instead)."""
-        app = self.app if self.open_app else None  # the studio: the screen as it is
-        options = build_options(self.profile.platform, app, self.profile.capabilities,
-                                self.profile.settings, self.profile.web)
-        if self.profile.platform is Platform.WEB:
-            return options  # a browser has no app to launch
-        if options.get_capability("appium:autoLaunch") is None:
-            options.set_capability("appium:autoLaunch", False)
-        return options
 
     def _event(self, kind: str, text: str) -> None:
         if kind in ("interrupt", "retry"):
@@ -377,9 +337,14 @@ class FlowRun:
 
     # -- steps --------------------------------------------------------------------------
 
-    def run_nested(self, steps: Sequence[Step]) -> None:
-        """Steps inside a step (a route's), under the flow's deadline, recorded as usual."""
+    def walk(self, steps: Sequence[Step]) -> None:
+        """Run a group's steps in place (within the flow's deadline)."""
         self._steps(steps, self.deadline)
+
+    @property
+    def check_mode(self) -> bool:
+        """Only reading (``check``): nothing is tapped to change a setting."""
+        return self.options.check
 
     def _steps(self, steps: Sequence[Step], deadline: float, top_level_offset: int = -1) -> None:
         self.deadline = deadline
@@ -397,8 +362,10 @@ class FlowRun:
     def _step(self, step: Step, deadline: float) -> None:
         assert self.driver is not None and self.device is not None
         holds = step.when is None or self._holds(step.when)
-        if isinstance(step, Group) and holds:
-            self._steps(step.steps, deadline)
+        kind = kind_of(step)
+        if kind.container:  # a group: its steps run in its place, each with its own record
+            if holds:
+                kind.handle(self, step, _unkept_record(step))
             return
         record = StepRecord(
             label=self.vars.shown(step.label or step.describe()), kind=step.KIND,
@@ -411,7 +378,7 @@ class FlowRun:
             if not holds:
                 record.status, record.message = StepStatus.SKIPPED, "condition not met"
             else:
-                HANDLERS[type(step)](self, step, record)
+                kind.handle(self, step, record)
         except _Skipped as skip:
             record.status, record.message = StepStatus.SKIPPED, str(skip)
         except (StepFailed, DeviceError) as exc:
@@ -560,7 +527,7 @@ class FlowRun:
             return f"the page was still loading ({scan.loading[0]}), so it cannot be " \
                    "called absent"
         words = [self.vars.expand(w) for w in step.resembles]  # a part's ${PARAM} too
-        alike = [t for t in scan.texts if _resembles(t, words)]
+        alike = [t for t in scan.texts if resembles(t, words)]
         if alike:
             return (f"found {min(alike, key=len)!r}, which looks like the setting but does not "
                     "match; the app may have renamed it")
@@ -590,13 +557,6 @@ def scratch_run(flow: Flow, profile: DeviceProfile, url: str, *, options: RunOpt
                    evidence=Evidence(workdir, Redactor()), sink=NoRecord())
 
 
-def doctor_command(profile: DeviceProfile) -> str:
-    """The doctor command that checks this very device (or the ad-hoc --server)."""
-    if profile.where.path == "--server":
-        return f"mobile-optout doctor --server {profile.endpoint} --platform {profile.platform}"
-    return f"mobile-optout doctor --device {profile.name}"
-
-
 def device_info(caps: Mapping[str, Any]) -> str:
     """Model and OS from a session's capabilities (UiAutomator2: deviceManufacturer,
     deviceModel, platformVersion; XCUITest: deviceName, platformVersion; a browser:
@@ -618,317 +578,5 @@ def _os_name(platform: str) -> str:
     return {"android": "Android", "ios": "iOS"}.get(platform.lower(), platform)
 
 
-# --------------------------------------------------------------------------- handlers
-
-
-def _launch(run: FlowRun, step: Launch, record: StepRecord) -> None:
-    assert run.device is not None
-    link = run.vars.expand(step.deep_link) if step.deep_link else None
-    run.device.launch(run.app, restart=step.restart, deep_link=link)
-
-
-def _tap(run: FlowRun, step: Tap, record: StepRecord) -> None:
-    assert run.device is not None
-    run.device.tap(run.find(step, step.target, tap=True))
-
-
-def _type(run: FlowRun, step: TypeText, record: StepRecord) -> None:
-    assert run.device is not None
-    target = run.find(step, step.target, tap=True)
-    run.device.type_into(target, run.vars.expand(step.text), clear=step.clear)
-
-
-def _wait_for(run: FlowRun, step: WaitFor | AssertVisible, record: StepRecord) -> None:
-    run.find(step, step.target)
-
-
-def _assert_not_visible(run: FlowRun, step: AssertNotVisible, record: StepRecord) -> None:
-    assert run.device is not None
-    if not run.device.wait_gone(step.target, run.timeout_for(step)):
-        screen = run.device.screen()
-        raise StepFailed(
-            f"{step.where}: {step.target} is still on screen after {run.timeout_for(step):g}s",
-            expected=f"no {step.target}", actual=screen.summary(), ui_tree=screen.source,
-        )
-
-
-def _scroll_until_visible(run: FlowRun, step: ScrollUntilVisible, record: StepRecord) -> None:
-    assert run.device is not None
-    target = run.vars.locator(step.target)
-    # The page may still be loading: give the target until the page has settled (nothing
-    # loading, two looks a moment apart agree), at most 2 s, before the first scroll.
-    device = run.device
-    deadline = time.monotonic() + min(run.timeout_for(step), 2.0)
-    previous = None
-    while device.wait_for(target, 0.0) is None:
-        screen = device.screen()
-        if screen.source == previous and not screen.loading(run.flow.loading):
-            break
-        if time.monotonic() >= deadline:
-            break
-        previous = screen.source
-        device.pause()
-        device.changed()
-    else:
-        return
-    if run.seek(step, target, step.direction, step.max_scrolls) is not None:
-        return
-    scan = run.scan
-    ended = "" if scan is not None and scan.reached_end else f" ({step.max_scrolls} scrolls)"
-    run.missing(step, f"{target} not found after scrolling {step.direction}{ended}")
-
-
-def _back(run: FlowRun, step: Back, record: StepRecord) -> None:
-    assert run.device is not None
-    run.device.back()
-
-
-def _screenshot(run: FlowRun, step: Screenshot, record: StepRecord) -> None:
-    run.screenshot(step.name, record)
-
-
-def _checkpoint(run: FlowRun, step: Checkpoint, record: StepRecord) -> None:
-    record.message = "resume point after a lost session"
-
-
-def _stop(run: FlowRun, step: Stop, record: StepRecord) -> None:
-    raise FlowEnded(step.outcome.value, step.reason or step.describe())
-
-
-def _ensure_setting(run: FlowRun, step: EnsureSetting, record: StepRecord) -> None:
-    """Read the control on a settled screen; act only if it differs; read it back and watch
-    that the change holds (``mobile_optout.toggle`` keeps the rules; a choice and a status
-    + button control read and tap their own way: ``mobile_optout.controls``). In check
-    mode, only read. At most one tap per declared attempt."""
-    assert run.device is not None
-    device = run.device
-    obs, desired = _observation(run, step)
-    timeout = run.timeout_for(step)
-    settle = run.settle_for(step)
-
-    def shoot(name: str) -> str | None:
-        return run.screenshot(name, record)
-
-    control: Toggle
-    if step.toggle is not None:
-        toggle = run.vars.locator(step.toggle)
-        loc = toggle.for_platform(device.platform)
-        # Wait for the label (or the toggle) to show at all: interrupts, blockers, if_missing.
-        shown = loc.switch_for if loc is not None and loc.switch_for is not None else toggle
-        control = Toggle(device, step, toggle, timeout=timeout, settle=settle, shoot=shoot)
-        verb, did = "turn", "turned"
-    else:
-        control = control_for(device, step, desired, timeout=timeout, settle=settle,
-                              shoot=shoot)
-        shown, verb, did = control.shown(step), "make", "made"
-    started = time.monotonic()
-    run.find(step, shown)
-    reading = control.read(max(started + timeout, time.monotonic() + device.poll))
-    if obs.before is None:
-        obs.before = reading.state
-    obs.after = reading.state
-    run.screenshot("setting-before", record)
-    if reading.state == desired:
-        record.message = f"already {on_off(desired)}"
-        return
-    if not control.actionable(reading):  # in check mode too: is it offered here?
-        button = run.vars.locator(step.button or shown)
-        if run.seek(step, button, "down", MAX_SCROLLS_TO_PROVE) is None:
-            run.missing(step, f"{button} is not on the page (seen to its end): nothing "
-                        "changes it here")
-        reading = control.read(time.monotonic() + timeout)  # it was further down
-    if run.options.check:
-        record.message = f"is {on_off(reading.state)}; would {verb} it {on_off(desired)}"
-        return
-    run.tapped_setting = True
-    try:
-        control.change(reading, desired, obs)
-    finally:
-        if obs.taps:
-            run.screenshot("setting-after", record)
-    confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
-        if obs.confirmed else ""
-    record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
-                      f"back on a fresh screen")
-    prove(run, step, control, run.vars.locator(shown), desired, obs, record)
-
-
-def _context(run: FlowRun, step: SwitchContext, record: StepRecord) -> None:
-    assert run.device is not None
-    record.message = run.device.switch_context(step.name, run.timeout_for(step))
-
-
-def _observation(run: FlowRun, step: EnsureSetting) -> tuple[SettingObservation, State]:
-    """The setting's observation (made on first use) and its desired state."""
-    spec = run.flow.setting(step.setting)
-    desired = step.desired if step.desired is not None else (spec.desired if spec else False)
-    if run.setting is None:
-        run.setting = SettingObservation(id=step.setting, desired=desired)
-    return run.setting, desired
-
-
-Handler = Callable[[FlowRun, Any, StepRecord], None]
-HANDLERS: dict[type[Step], Handler] = {
-    Launch: _launch,
-    Tap: _tap,
-    TypeText: _type,
-    WaitFor: _wait_for,
-    AssertVisible: _wait_for,
-    AssertNotVisible: _assert_not_visible,
-    ScrollUntilVisible: _scroll_until_visible,
-    Back: _back,
-    Screenshot: _screenshot,
-    Checkpoint: _checkpoint,
-    Stop: _stop,
-    EnsureSetting: _ensure_setting,
-    SwitchContext: _context,
-    Routes: reach,
-}
-
-
-# --------------------------------------------------------------------------- many flows
-
-
-@dataclass(frozen=True, slots=True)
-class Served:
-    """Where a device's sessions go, and for a server started for the run (a managed
-    Appium) why it is gone when it died: the flow's error then names its log."""
-
-    url: str
-    gone: Callable[[], str | None] = field(default=lambda: None)
-
-
 def _alive() -> str | None:
     return None
-
-
-Endpoint = Callable[[DeviceProfile], AbstractContextManager[Served]]
-"""Opens a device's endpoint for the time of a block; yields where it is (job.endpoint)."""
-
-
-def unstarted_result(
-    flow: Flow, profile: DeviceProfile, outcome: Outcome, *,
-    error: Exception | None = None, note: str = "",
-) -> FlowResult:
-    """The result of a flow that never ran: its endpoint failed (``error``) or the run was
-    interrupted first. The one constructor of such results."""
-    return FlowResult(
-        device=profile.name, platform=profile.platform.value, flow=flow.name,
-        flow_path=str(flow.path), server=profile.endpoint, outcome=outcome, note=note,
-        app=_app_id(flow, profile.platform),
-        error=None if error is None else ErrorInfo(type=type(error).__name__,
-                                                   message=str(error)),
-        finished_at=now_iso(),
-    )
-
-
-def endpoint_failed(run: RunRecord, sink: RecordSink, flow: Flow, profile: DeviceProfile,
-                    exc: Exception) -> FlowResult:
-    """Record that ``flow`` could not run because the device's endpoint failed."""
-    result = unstarted_result(flow, profile, Outcome.ERROR, error=exc)
-    sink.result_started(run, result)
-    sink.result_finished(run, result)
-    return result
-
-
-def _app_id(flow: Flow, platform: Platform) -> str:
-    app = flow.app_for(platform)
-    return app.app_id if app else ""
-
-
-def pairs(flows: Sequence[Flow], devices: Sequence[DeviceProfile]
-          ) -> list[tuple[DeviceProfile, list[Flow]]]:
-    """Each device with the flows written for its platform."""
-    return [(d, [f for f in flows if f.runs_on(d.platform)]) for d in devices]
-
-
-def installed_apps(url: str, profile: DeviceProfile, apps: Sequence[AppId | None]
-                   ) -> set[AppId]:
-    """Which of the apps are on the device (``mobile: queryAppState``), asked in one session.
-    A driver that cannot tell is taken to have them all (as ``Device.installed`` does)."""
-    wanted = {a for a in apps if a is not None}
-    if profile.platform is Platform.WEB:
-        return wanted  # a site is always there to open (no session needed to know)
-    driver = connect(url, profile.platform, None, capabilities=profile.capabilities,
-                     timeout=profile.http_timeout)  # no app named: none is launched
-    try:
-        present = set()
-        for app in sorted(wanted, key=lambda a: a.app_id):
-            try:
-                if driver.app_state(app) != APP_NOT_INSTALLED:
-                    present.add(app)
-            except Unsupported:
-                return wanted
-        return present
-    finally:
-        driver.quit()
-
-
-def run_all(
-    flows: Sequence[Flow],
-    devices: Sequence[DeviceProfile],
-    *,
-    run: RunRecord,
-    options: RunOptions,
-    evidence: Evidence,
-    sink: RecordSink,
-    endpoint: Endpoint,
-    progress: Progress | None = None,
-) -> RunRecord:
-    """Run every matching (device, flow) into ``run``; devices in parallel (one session each
-    at a time). The caller (job.RunSession) starts and finishes the run record."""
-    lock = threading.Lock()
-
-    def one_device(profile: DeviceProfile, device_flows: list[Flow]) -> None:
-        try:
-            with endpoint(profile) as where:
-                if options.only_installed:
-                    present = installed_apps(where.url, profile,
-                                             [f.app_for(profile.platform) for f in device_flows])
-                    device_flows = [f for f in device_flows
-                                    if f.app_for(profile.platform) in present]
-                for flow in device_flows:
-                    if options.cancel.is_set():
-                        break
-                    result = FlowRun(
-                        flow, profile, where.url, options=options, evidence=evidence,
-                        run=run, sink=sink, progress=progress, server_gone=where.gone,
-                    ).execute()
-                    with lock:
-                        run.results.append(result)
-        except (DeviceError, InputError) as exc:  # the endpoint itself failed
-            for flow in device_flows:
-                result = endpoint_failed(run, sink, flow, profile, exc)
-                with lock:
-                    run.results.append(result)
-                if progress:
-                    progress.finished(result)
-
-    work = [(d, fs) for d, fs in pairs(flows, devices) if fs]
-    workers = max(1, min(options.parallel, len(work) or 1))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="device") as pool:
-        futures = [pool.submit(one_device, d, fs) for d, fs in work]
-        try:
-            for future in futures:
-                future.result()
-        except KeyboardInterrupt as exc:
-            # Ctrl-C (or SIGTERM, SIGHUP): every device stops at its next step or poll;
-            # what it did is kept.
-            run.interrupted_by = stop_reason(exc)
-            logger.warning("interrupted ({}): stopping every device at its next step",
-                           run.interrupted_by.upper())
-            options.cancel.set()
-            for future in futures:
-                future.cancel()
-            for future in futures:
-                if not future.cancelled():
-                    future.exception()
-    for d, fs in work:  # flows that never started because of Ctrl-C
-        done = {r.flow for r in run.results if r.device == d.name}
-        for flow in fs:
-            if options.cancel.is_set() and flow.name not in done:
-                run.results.append(unstarted_result(
-                    flow, d, Outcome.INTERRUPTED, note="not started: interrupted (Ctrl-C)"))
-    order = {(d.name, f.name): i for i, (d, fs) in enumerate(work) for f in fs}
-    run.results.sort(key=lambda r: order.get((r.device, r.flow), 0))
-    return run

@@ -6,9 +6,23 @@ file and the results all use these without importing one another.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
+
+
+def fold(text: str, *, keep_case: bool = False) -> str:
+    """Text as every matching rule compares it (locators, denylist, look-alikes): runs of
+    whitespace as one space, the ends trimmed, and the case folded unless ``keep_case``."""
+    squashed = " ".join(text.split())
+    return squashed if keep_case else squashed.casefold()
+
+
+def resembles(text: str, words: Iterable[str]) -> bool:
+    """Whether ``text`` contains any of ``words``, folded (blank words are ignored)."""
+    folded = fold(text)
+    return any(fold(w) in folded for w in words if w.strip())
 
 
 class Mode(StrEnum):

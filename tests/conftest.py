@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from needs import missing_tool
 
 DATA = Path(__file__).parent / "data"
 
@@ -43,11 +43,6 @@ def open_raw_session(url: str, caps: dict[str, Any]) -> Any:
     return webdriver.Remote(url, options=options, client_config=config)
 
 
-def missing_tool(reason: str) -> None:
-    """In CI a missing tool is a broken set-up: fail loudly. Locally: skip, saying why."""
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"CI must run this test, but: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@
     Vars                                     ${NAME} values for one run
 
 Checking every kind of input file at once (flows, devices files, simulator app files) is
-``mobile_optout.validate``. Importing this package is cheap: the compiler (and YAML) load
-when a flow is first read, so the layers below (driver, device) can use ``flow.model``.
+``mobile_optout.validate``. Importing this package is cheap: the compiler, the schema
+(and YAML) load when first used, so the layers below (driver, device) can use ``flow.model``.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from mobile_optout.errors import FlowError, InputErrors, LocatedError, Where
 from mobile_optout.flow.model import Flow
 from mobile_optout.flow.params import Vars
-from mobile_optout.flow.schema import flow_json_schema
 
 __all__ = [
     "Flow",
@@ -35,6 +35,14 @@ __all__ = [
 FLOW_SUFFIXES = (".yaml", ".yml")
 _FLOW_MARK = re.compile(r"""^mobile-optout:[ \t]*(["']?)flow\1[ \t]*(#.*)?$""", re.MULTILINE)
 _DEVICES_MARK = re.compile(r"^(devices|pools):", re.MULTILINE)
+
+
+def flow_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the flow format (``flow/schema.py``; loaded on first use, as the
+    compiler is: both reach the step kinds, which sit above the device layer)."""
+    from mobile_optout.flow.schema import flow_json_schema as schema
+
+    return schema()
 
 
 def _head(path: Path) -> str:
@@ -108,8 +116,8 @@ def _builtin_hint(path: Path) -> str:
     names are listed."""
     if len(path.parts) != 1 or path.is_absolute():
         return ""
-    from mobile_optout.catalogue import names
     from mobile_optout.errors import did_you_mean
+    from mobile_optout.flow.builtin import names
 
     hint = did_you_mean(path.name, names())
     return f" nor a built-in flow ({hint} `mobile-optout flows` lists them)" if hint else ""

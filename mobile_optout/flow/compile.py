@@ -12,22 +12,21 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mobile_optout.errors import FlowError, LocatedError, Where
 from mobile_optout.flow import model
-from mobile_optout.flow.model import IfMissing, Locator, Platform, Step, TextMatch
-from mobile_optout.flow.params import VAR_NAME, references, substitute
-from mobile_optout.flow.routes_build import build_routes
+from mobile_optout.flow.model import IfMissing, Locator, Platform, Step
+from mobile_optout.flow.params import VAR_NAME
+from mobile_optout.flow.terms import BOOL_WORDS, PLATFORM_KEYS, Terms
+from mobile_optout.flow.terms import FlowFile as _File
 from mobile_optout.located import (
     RawMap,
     RawNode,
     RawScalar,
     RawSeq,
-    Reader,
     Source,
     describe,
     did_you_mean,
@@ -35,11 +34,11 @@ from mobile_optout.located import (
     load_raw,
     raise_all,
 )
+from mobile_optout.steps import REGISTRY
 
 MARKER = "mobile-optout"
 FLOW_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 TAG_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-SHORT_NAME = re.compile(r"[a-z0-9_-]+\Z")  # screenshot and checkpoint names
 
 FLOW_KEYS = (
     MARKER, "name", "description", "platforms", "app", "tags", "settings", "params",
@@ -50,53 +49,12 @@ CATALOGUE_KEYS = ("app", "title", "control", "confidence", "sources", "web")
 CONFIDENCES = ("H", "M", "L")
 PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps")
 COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when", "resembles")
-ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
-               "settle", "attempts", "errors")
-CONTROL_KEYS = ("toggle", "choice", "status")
-MAX_ATTEMPTS = 3
-NO_PAYLOAD_KINDS = ("launch", "back")
-CONDITION_KEYS = ("platform", "visible", "not_visible", "param")
+NO_PAYLOAD_KINDS = tuple(k.key for k in REGISTRY.values() if k.bare)  # `- back`
 APP_KEYS = {"android": ("package", "activity"), "ios": ("bundle_id",), "web": ("url",)}
-# locator key in YAML -> Locator field
-LOCATOR_STRINGS = {
-    "accessibility_id": "accessibility_id", "id": "resource_id", "class": "class_name",
-    "xpath": "xpath", "android_uiautomator": "android_uiautomator",
-    "ios_predicate": "ios_predicate", "ios_class_chain": "ios_class_chain", "css": "css",
-    "role": "role",
-}
-LOCATOR_FAMILIES = ("text", *LOCATOR_STRINGS, "any", "switch_for")
-PLATFORM_KEYS = tuple(p.value for p in Platform)
-LOCATOR_KEYS = (*LOCATOR_FAMILIES, *PLATFORM_KEYS, "index", "name")
-TEXT_MODES = ("exact", "contains", "regex")
-BOOL_WORDS = {"on": True, "off": False, "true": True, "false": False}
-CONTEXTS = ("native", "webview")
-CONTEXT_PREFIXES = ("NATIVE_APP", "WEBVIEW", "CHROMIUM")
 MAX_INCLUDES = 1000
-STOP_OUTCOMES = (IfMissing.BLOCKED.value, IfMissing.NOT_OFFERED.value)
 
 
-@dataclass
-class _File:
-    """One file being compiled: the root flow or an included file."""
-
-    source: Source
-    real: Path  # resolved path, for cycle detection and relative includes
-    chain: tuple[str, ...]  # names from the root flow, for cycle messages
-    subst: dict[str, str] = field(default_factory=dict)  # include params
-
-    @property
-    def folder(self) -> Path:
-        return self.real.parent
-
-
-@dataclass
-class _Use:
-    name: str
-    where: Where
-    source: Source
-
-
-class Compiler(Reader):
+class Compiler(Terms):
     """Compiles one flow file (with its includes). Use ``compile_flow``."""
 
     error_cls = FlowError
@@ -104,12 +62,10 @@ class Compiler(Reader):
     def __init__(self) -> None:
         super().__init__()
         self.order: dict[str, int] = {}  # file display path -> first seen, to sort errors
-        self.uses: list[_Use] = []
         # (setting id, where, file, the choice's option names or () for on/off controls)
         self.setting_uses: list[tuple[str, Where, Source, tuple[str, ...]]] = []
         self.params: dict[str, str] = {}
         self.choices: list[model.ParamChoices] = []  # params that declare their values
-        self.param_values: list[tuple[str, str, Where, Source]] = []  # values given in files
         self.secrets: list[str] = []
         self.interrupts: list[model.Interrupt] = []
         self.blockers: list[model.Blocker] = []
@@ -127,235 +83,6 @@ class Compiler(Reader):
 
         raise_all(self.errors, key)
 
-    # ------------------------------------------------------------------ scalars
-
-    def text(self, f: _File, node: RawNode, what: str, *, empty_ok: bool = False,
-             expands: bool = True) -> str | None:
-        """A string (numbers and bools read as written); records its ${VAR} uses. A field
-        the runner does not expand (``expands`` False) refuses them: ${...} is expanded
-        everywhere it is accepted, and refused with its line everywhere else."""
-        if not isinstance(node, RawScalar) or node.value is None:
-            self.err(f, node.where, f"{what} must be a string, not {describe(node)}")
-            return None
-        value = node.as_text or ""
-        if f.subst:
-            value = substitute(value, f.subst)
-        if not value.strip() and not empty_ok:
-            self.err(f, node.where, f"{what} must not be empty")
-            return None
-        for ref in references(value):
-            if ref.valid and not expands:
-                self.err(f, node.where, f"{what} does not take ${{{ref.name}}}: parameters "
-                         "are expanded in app:, locators, labels, deep links and typed text",
-                         "write the value itself (or $${...} for a literal ${...})")
-            elif ref.valid:
-                self.uses.append(_Use(ref.name, node.where, f.source))
-            else:
-                self.err(f, node.where, f"bad variable reference '${{{ref.name}}}' in {what}",
-                         "a name is letters, digits and _, e.g. ${LOCALE}; "
-                         "write $${...} for a literal ${...}")
-        return value
-
-    def name(self, f: _File, node: RawNode, what: str, pattern: re.Pattern[str]) -> str | None:
-        value = self.text(f, node, what)
-        if value is not None and not pattern.match(value):
-            shape = pattern.pattern.removesuffix(r"\Z")
-            self.err(f, node.where, f"{what} '{value}' must match {shape}")
-            return None
-        return value
-
-    def boolean(self, f: _File, node: RawNode, what: str) -> bool | None:
-        if isinstance(node, RawScalar):
-            if isinstance(node.value, bool):
-                return node.value
-            if isinstance(node.value, str) and node.value.lower() in BOOL_WORDS:
-                return BOOL_WORDS[node.value.lower()]
-        self.err(f, node.where, f"{what} must be true or false, not {describe(node)}")
-        return None
-
-    def number(self, f: _File, node: RawNode, what: str) -> float | None:
-        if (isinstance(node, RawScalar) and isinstance(node.value, int | float)
-                and not isinstance(node.value, bool)):
-            if node.value > 0 and node.value != float("inf"):
-                return float(node.value)
-            self.err(f, node.where, f"{what} must be a positive number of seconds, not {node.text}")
-            return None
-        self.err(f, node.where, f"{what} must be a number of seconds, not {describe(node)}")
-        return None
-
-    def integer(self, f: _File, node: RawNode, what: str, low: int, high: int) -> int | None:
-        if (isinstance(node, RawScalar) and isinstance(node.value, int)
-                and not isinstance(node.value, bool)):
-            if low <= node.value <= high:
-                return node.value
-            self.err(f, node.where, f"{what} must be between {low} and {high}, not {node.value}")
-            return None
-        self.err(f, node.where, f"{what} must be a whole number, not {describe(node)}")
-        return None
-
-    def choice(self, f: _File, node: RawNode, what: str, choices: Sequence[str]) -> str | None:
-        value = node.as_text if isinstance(node, RawScalar) else None
-        if value is not None and value in choices:
-            return value
-        shown = f"'{value}'" if value is not None else describe(node)
-        self.err(f, node.where, f"{what} must be one of {', '.join(choices)}, not {shown}",
-                 did_you_mean(value or "", choices))
-        return None
-
-    def strings(self, f: _File, node: RawNode, what: str, *, single_ok: bool = False,
-                pattern: re.Pattern[str] | None = None) -> list[str]:
-        items: Sequence[RawNode]
-        if isinstance(node, RawSeq):
-            items = node.items
-        elif single_ok and isinstance(node, RawScalar) and node.value is not None:
-            items = (node,)
-        else:
-            self.err(f, node.where, f"{what} must be a list, not {describe(node)}")
-            return []
-        out = []
-        for item in items:
-            value = (self.name(f, item, f"{what} entry", pattern) if pattern
-                     else self.text(f, item, f"{what} entry"))
-            if value is not None:
-                out.append(value)
-        return out
-
-    # ------------------------------------------------------------------ locators
-
-    def locator(self, f: _File, node: RawNode, what: str = "locator") -> Locator | None:
-        if isinstance(node, RawScalar):
-            value = self.text(f, node, what)
-            return None if value is None else Locator(node.where, text=TextMatch("exact", value))
-        if isinstance(node, RawSeq):
-            self.err(f, node.where, f"{what} must be a text or a mapping, not a list",
-                     "to try several, use any: [...]")
-            return None
-        self.keys(f, node, LOCATOR_KEYS, what)
-        families = [k for k, _ in node.items if k.value in LOCATOR_FAMILIES]
-        platforms = [k for k, _ in node.items if k.value in PLATFORM_KEYS]
-        if platforms:
-            families.append(platforms[0])
-        if not families:
-            if all(k.value in LOCATOR_KEYS for k, _ in node.items):
-                self.err(f, node.where, f"{what} needs one of: {', '.join(LOCATOR_FAMILIES)}, "
-                         "or android:/ios:/web:")
-            return None
-        if len(families) > 1:
-            names = " and ".join(f"'{k.value}'" for k in families)
-            self.err(f, families[1].where, f"{what} takes one way to find an element, "
-                     f"not both {names}", "to try several, use any: [...]")
-            return None
-        index: int | None = None
-        if (index_node := node.get("index")) is not None:
-            index = self.integer(f, index_node, "index", 0, 10_000)
-        key = str(families[0].value)
-        name_key = node.key_node("name")
-        if name_key is not None and key != "role":
-            self.err(f, name_key.where, "name: (an accessible name) goes with role: only",
-                     "e.g. {role: button, name: Me}")
-            return None
-        if key in PLATFORM_KEYS:
-            per: list[tuple[Platform, Locator]] = []
-            for plat in Platform:
-                sub = node.get(plat.value)
-                if sub is not None and (loc := self.locator(f, sub, f"{plat.value} locator")):
-                    per.append((plat, loc))
-            return Locator(node.where, per_platform=tuple(per), index=index) if per else None
-        sub_node = node.get(key)
-        assert sub_node is not None
-        if key == "text":
-            match = self.text_match(f, sub_node)
-            return Locator(node.where, text=match, index=index) if match else None
-        if key == "any":
-            if not isinstance(sub_node, RawSeq) or not sub_node.items:
-                self.err(f, sub_node.where, "any must be a non-empty list of locators")
-                return None
-            alternatives = [self.locator(f, item, "alternative") for item in sub_node.items]
-            if None in alternatives:
-                return None
-            return Locator(node.where, any=tuple(a for a in alternatives if a), index=index)
-        if key == "switch_for":
-            label = self.locator(f, sub_node, "switch_for")
-            return Locator(node.where, switch_for=label, index=index) if label else None
-        text = self.text(f, sub_node, key)
-        if text is None:
-            return None
-        fields: dict[str, Any] = {LOCATOR_STRINGS[key]: text}
-        if (name_node := node.get("name")) is not None:
-            fields["role_name"] = self.text_match(f, name_node)
-            if fields["role_name"] is None:
-                return None
-        return Locator(node.where, index=index, **fields)
-
-    def text_match(self, f: _File, node: RawNode) -> TextMatch | None:
-        if isinstance(node, RawScalar):
-            value = self.text(f, node, "text")
-            return None if value is None else TextMatch("exact", value)
-        m = self.mapping(f, node, "text")
-        if m is None:
-            return None
-        self.keys(f, m, (*TEXT_MODES, "case_sensitive"), "text")
-        modes = [k for k, _ in m.items if k.value in TEXT_MODES]
-        if len(modes) != 1:
-            where = modes[1].where if modes else m.where
-            self.err(f, where, "text takes exactly one of exact:, contains:, regex:")
-            return None
-        mode = str(modes[0].value)
-        value_node = m.get(mode)
-        assert value_node is not None
-        value = self.text(f, value_node, f"text {mode}")
-        case = False
-        if (case_node := m.get("case_sensitive")) is not None:
-            case = bool(self.boolean(f, case_node, "case_sensitive"))
-        if value is None:
-            return None
-        if mode == "regex":
-            try:
-                re.compile(value)
-            except re.error as exc:
-                self.err(f, value_node.where, f"invalid regular expression: {exc}")
-                return None
-        return TextMatch(mode, value, case)
-
-    def locators(self, f: _File, node: RawNode, what: str) -> tuple[Locator, ...]:
-        items = node.items if isinstance(node, RawSeq) else (node,)
-        return tuple(loc for item in items if (loc := self.locator(f, item, what)))
-
-    # ------------------------------------------------------------------ conditions
-
-    def condition(self, f: _File, node: RawNode) -> model.Condition | None:
-        m = self.mapping(f, node, "when")
-        if m is None:
-            return None
-        self.keys(f, m, CONDITION_KEYS, "when")
-        if not any(k in m for k in CONDITION_KEYS):
-            self.err(f, m.where, f"when needs at least one of: {', '.join(CONDITION_KEYS)}")
-            return None
-        platform = visible = not_visible = None
-        param = None
-        if (n := m.get("platform")) is not None:
-            value = self.choice(f, n, "platform", PLATFORM_KEYS)
-            platform = Platform(value) if value else None
-        if (n := m.get("visible")) is not None:
-            visible = self.locator(f, n, "visible")
-        if (n := m.get("not_visible")) is not None:
-            not_visible = self.locator(f, n, "not_visible")
-        if (n := m.get("param")) is not None:
-            pm = self.mapping(f, n, "param")
-            if pm is not None and len(pm.items) != 1:
-                self.err(f, pm.where, "param takes exactly one NAME: value")
-            elif pm is not None:
-                key, value_node = pm.items[0]
-                expected = self.text(f, value_node, f"param {key.value}", empty_ok=True)
-                if VAR_NAME.match(str(key.value)):
-                    self.uses.append(_Use(str(key.value), key.where, f.source))
-                else:
-                    self.err(f, key.where, f"'{key.value}' is not a variable name")
-                if expected is not None:
-                    param = (str(key.value), expected)
-                    self.param_values.append((*param, value_node.where, f.source))
-        return model.Condition(m.where, platform, visible, not_visible, param)
-
     # ------------------------------------------------------------------ steps
 
     def steps(self, f: _File, node: RawNode | None, what: str) -> tuple[Step, ...]:
@@ -368,12 +95,11 @@ class Compiler(Reader):
         return tuple(s for item in node.items if (s := self.step(f, item)))
 
     def step(self, f: _File, node: RawNode) -> Step | None:
-        kinds = model.STEP_KINDS
+        kinds = REGISTRY
         if isinstance(node, RawScalar):
             kind = node.as_text or ""
-            if kind in NO_PAYLOAD_KINDS:
-                return model.Launch(where=node.where) if kind == "launch" else model.Back(
-                    where=node.where)
+            if kind in kinds and kinds[kind].bare:
+                return kinds[kind].model(where=node.where)
             if kind in kinds:
                 self.err(f, node.where, f"step '{kind}' needs a value, e.g. '{kind}: ...'")
             else:
@@ -407,7 +133,7 @@ class Compiler(Reader):
         kind_key = found[0]
         payload = node.get(str(kind_key.value))
         assert payload is not None
-        return BUILDERS[str(kind_key.value)](self, f, payload, node.where, common)
+        return kinds[str(kind_key.value)].build(self, f, payload, node.where, common)
 
     def common(self, f: _File, m: RawMap) -> dict[str, Any] | None:
         out: dict[str, Any] = {}
@@ -452,187 +178,10 @@ class Compiler(Reader):
             self.err(f, m.where, f"{kind} needs '{k}'")
         return None if missing else m
 
-    def build_launch(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                     ) -> Step | None:
-        if isinstance(node, RawScalar) and node.value is None:
-            return model.Launch(where=where, **common)
-        m = self.payload_map(f, node, "launch", ("restart", "deep_link"), ())
-        if m is None:
-            return None
-        kw: dict[str, Any] = {}
-        if (n := m.get("restart")) is not None:
-            kw["restart"] = self.boolean(f, n, "restart")
-        if (n := m.get("deep_link")) is not None:
-            kw["deep_link"] = self.text(f, n, "deep_link")
-        if None in kw.values():
-            return None
-        return model.Launch(where=where, **common, **kw)
-
-    def build_back(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                   ) -> Step | None:
-        if (isinstance(node, RawScalar) and node.value is None) or (
-                isinstance(node, RawMap) and not node.items):
-            return model.Back(where=where, **common)
-        self.err(f, node.where, f"back takes no value, not {describe(node)}")
-        return None
-
-    def build_target(self, f: _File, node: RawNode, where: Where, common: dict[str, Any],
-                     cls: type[Step]) -> Step | None:
-        target = self.locator(f, node, f"{cls.KIND} target")
-        if target is None:
-            return None
-        return cls(where=where, target=target, **common)  # type: ignore[call-arg]
-
-    def build_type(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                   ) -> Step | None:
-        m = self.payload_map(f, node, "type", ("target", "text", "clear"), ("target", "text"))
-        if m is None:
-            return None
-        target_node, text_node = m.get("target"), m.get("text")
-        assert target_node is not None and text_node is not None
-        target = self.locator(f, target_node, "type target")
-        text = self.text(f, text_node, "type text", empty_ok=True)
-        clear: bool | None = True
-        if (n := m.get("clear")) is not None:
-            clear = self.boolean(f, n, "clear")
-        if target is None or text is None or clear is None:
-            return None
-        return model.TypeText(where=where, target=target, text=text, clear=clear, **common)
-
-    def build_scroll(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                     ) -> Step | None:
-        if not (isinstance(node, RawMap) and "target" in node):
-            target = self.locator(f, node, "scroll_until_visible target")
-            if target is None:
-                return None
-            return model.ScrollUntilVisible(where=where, target=target, **common)
-        m = self.payload_map(f, node, "scroll_until_visible",
-                             ("target", "direction", "max_scrolls"), ("target",))
-        if m is None:
-            return None
-        target_node = m.get("target")
-        assert target_node is not None
-        target = self.locator(f, target_node, "scroll_until_visible target")
-        kw: dict[str, Any] = {}
-        if (n := m.get("direction")) is not None:
-            kw["direction"] = self.choice(f, n, "direction", ("down", "up"))
-        if (n := m.get("max_scrolls")) is not None:
-            kw["max_scrolls"] = self.integer(f, n, "max_scrolls", 1, 50)
-        if target is None or None in kw.values():
-            return None
-        return model.ScrollUntilVisible(where=where, target=target, **kw, **common)
-
-    def build_screenshot(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                         ) -> Step | None:
-        name = self.name(f, node, "screenshot name", SHORT_NAME)
-        return model.Screenshot(where=where, name=name, **common) if name else None
-
-    def build_checkpoint(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                         ) -> Step | None:
-        name = self.name(f, node, "checkpoint name", SHORT_NAME)
-        return model.Checkpoint(where=where, name=name, **common) if name else None
-
-    def build_context(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                      ) -> Step | None:
-        name = self.text(f, node, "context", expands=False)
-        if name is None:
-            return None
-        if name not in CONTEXTS and not name.startswith(CONTEXT_PREFIXES):
-            self.err(f, node.where, f"context must be native, webview or a context name "
-                     f"(WEBVIEW_..., NATIVE_APP), not '{name}'")
-            return None
-        return model.SwitchContext(where=where, name=name, **common)
-
-    def build_group(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                    ) -> Step | None:
-        steps = self.steps(f, node, "do")
-        return model.Group(where=where, steps=steps, **common) if steps else None
-
-    def build_stop(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                   ) -> Step | None:
-        m = self.payload_map(f, node, "stop", ("outcome", "reason"), ("outcome",))
-        if m is None:
-            return None
-        outcome_node = m.get("outcome")
-        assert outcome_node is not None
-        outcome = self.choice(f, outcome_node, "outcome", STOP_OUTCOMES)
-        reason: str | None = ""
-        if (n := m.get("reason")) is not None:
-            reason = self.text(f, n, "reason", empty_ok=True, expands=False)
-        if outcome is None or reason is None:
-            return None
-        return model.Stop(where=where, outcome=IfMissing(outcome), reason=reason, **common)
-
-    def build_ensure(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                     ) -> Step | None:
-        m = self.payload_map(f, node, "ensure_setting", ENSURE_KEYS, ("setting",))
-        if m is None:
-            return None
-        controls = [k for k, _ in m.items if k.value in CONTROL_KEYS]
-        if len(controls) != 1:
-            where_ = controls[1].where if controls else m.where
-            self.err(f, where_, "ensure_setting takes exactly one control: toggle: (a switch), "
-                     "choice: (options) or status: (a status text, with button:)")
-            return None
-        setting_node = m.get("setting")
-        assert setting_node is not None
-        setting = self.text(f, setting_node, "setting", expands=False)
-        kw: dict[str, Any] = {}
-        for key in ("toggle", "status", "button", "confirm"):
-            if (n := m.get(key)) is not None:
-                kw[key] = self.locator(f, n, key)
-        kind = str(controls[0].value)
-        if (kind == "status") != ("button" in m):
-            self.err(f, m.where, "status: and button: go together: the status text shows "
-                     "the state, the button changes it")
-            return None
-        if (n := m.get("choice")) is not None:
-            kw["choice"] = self.options(f, n)
-        desired: model.State | None = None
-        if (n := m.get("desired")) is not None:
-            desired = self.desired(f, n, [name for name, _ in kw.get("choice", ())])
-            if desired is None:
-                return None
-        if (n := m.get("errors")) is not None:
-            kw["errors"] = self.locator(f, n, "errors")
-        if (n := m.get("settle")) is not None:
-            kw["settle"] = self.number(f, n, "settle")
-        if (n := m.get("attempts")) is not None:
-            kw["attempts"] = self.integer(f, n, "attempts", 1, MAX_ATTEMPTS)
-        if None in kw.values() or kw.get("choice") == ():
-            return None
-        if setting is not None:
-            options = tuple(name for name, _ in kw.get("choice", ()))
-            self.setting_uses.append((setting, setting_node.where, f.source, options))
-        if setting is None:
-            return None
-        return model.EnsureSetting(where=where, setting=setting, desired=desired, **kw,
-                                   **common)
-
-    def options(self, f: _File, node: RawNode) -> tuple[tuple[str, Locator], ...]:
-        """choice: {option name: the option's locator, ...} (at least two)."""
-        m = self.mapping(f, node, "choice")
-        if m is None:
-            return ()
-        if len(m.items) < 2:
-            self.err(f, m.where, "choice needs at least two options (name: locator)")
-            return ()
-        out = []
-        for key, value in m.items:
-            loc = self.locator(f, value, f"option {key.value}")
-            if loc is None:
-                return ()
-            out.append((str(key.value), loc))
-        return tuple(out)
-
-    def desired(self, f: _File, node: RawNode, options: Sequence[str]) -> model.State | None:
-        """on/off, or (for a choice) the name of an option."""
-        if options:
-            return self.choice(f, node, "desired", options)
-        return self.boolean(f, node, "desired")
-
-    def build_include(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-                      ) -> Step | None:
+    def include(self, f: _File, node: RawNode, where: Where, common: dict[str, Any]
+                ) -> Step | None:
+        """An ``include`` step's payload: the part's file, read and compiled here (cycles,
+        params, the include limit), as a Group with its ``source``."""
         params: dict[str, str] = {}
         if isinstance(node, RawMap):
             m = self.payload_map(f, node, "include", ("path", "params"), ("path",))
@@ -1039,7 +588,7 @@ class Compiler(Reader):
             desired: model.State | None = None
             if isinstance(desired_node, RawScalar) and isinstance(desired_node.value, str) \
                     and desired_node.value.lower() not in BOOL_WORDS:
-                desired = self.text(f, desired_node, "desired", expands=False)  # a choice's option
+                desired = self.text(f, desired_node, "desired", expands=False)  # an option
             elif desired_node is not None:
                 desired = self.boolean(f, desired_node, "desired")
             title = ""
@@ -1048,36 +597,6 @@ class Compiler(Reader):
             if desired is not None:
                 out.append(model.SettingSpec(sid, desired, title, key.where))
         return tuple(out)
-
-
-def _target(cls: type[Step]) -> Callable[[Compiler, _File, RawNode, Where, dict[str, Any]],
-                                          Step | None]:
-    def build(c: Compiler, f: _File, node: RawNode, where: Where, common: dict[str, Any]
-              ) -> Step | None:
-        return c.build_target(f, node, where, common, cls)
-
-    return build
-
-
-BUILDERS: dict[str, Callable[[Compiler, _File, RawNode, Where, dict[str, Any]], Step | None]] = {
-    "launch": Compiler.build_launch,
-    "back": Compiler.build_back,
-    "tap": _target(model.Tap),
-    "wait_for": _target(model.WaitFor),
-    "assert_visible": _target(model.AssertVisible),
-    "assert_not_visible": _target(model.AssertNotVisible),
-    "type": Compiler.build_type,
-    "scroll_until_visible": Compiler.build_scroll,
-    "screenshot": Compiler.build_screenshot,
-    "include": Compiler.build_include,
-    "do": Compiler.build_group,
-    "checkpoint": Compiler.build_checkpoint,
-    "stop": Compiler.build_stop,
-    "ensure_setting": Compiler.build_ensure,
-    "context": Compiler.build_context,
-    "routes": build_routes,
-}
-assert set(BUILDERS) == set(model.STEP_KINDS), "every step kind needs a builder"
 
 
 def compile_flow(path: Path) -> model.Flow:

@@ -4,9 +4,11 @@ Nothing downstream of ``mobile_optout.flow.compile`` handles a plain dict. Every
 keeps ``where`` (path:line:col in the YAML file) so that a failure at run time can name
 the line that asked for it.
 
-Step kinds are defined here, one dataclass each; ``STEP_KINDS`` maps the YAML key to the
-class. The runner's table (``mobile_optout.runner.HANDLERS``) maps each class to the code
-that executes it. Reporting uses ``Step.describe()``.
+The shipped step kinds' dataclasses are defined here, because layers below the runner read
+them (``toggle``/``controls`` read ``EnsureSetting``; the catalogue and ``inspect`` walk
+``Group``s). Everything else about a step kind (its builder, schema fragment and handler)
+is its module in ``mobile_optout.steps``, whose table ``steps.REGISTRY`` maps the YAML key
+to the kind; a new kind keeps its dataclass there too. Reporting uses ``Step.describe()``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from mobile_optout.errors import Where
+from mobile_optout.values import fold
 
 
 class Platform(StrEnum):
@@ -43,9 +46,8 @@ class TextMatch:
         flags = 0 if self.case_sensitive else re.IGNORECASE
         if self.mode == "regex":
             return re.search(self.value, candidate, flags) is not None
-        a, b = " ".join(candidate.split()), " ".join(self.value.split())
-        if not self.case_sensitive:
-            a, b = a.casefold(), b.casefold()
+        keep = self.case_sensitive
+        a, b = fold(candidate, keep_case=keep), fold(self.value, keep_case=keep)
         return a == b if self.mode == "exact" else b in a
 
     def __str__(self) -> str:
@@ -360,20 +362,6 @@ class SwitchContext(Step):
 
     def describe(self) -> str:
         return f"context {self.name}"
-
-
-STEP_KINDS: dict[str, type[Step]] = {
-    cls.KIND: cls
-    for cls in (
-        Launch, Tap, TypeText, WaitFor, AssertVisible, AssertNotVisible, ScrollUntilVisible,
-        Back, Screenshot, Group, Checkpoint, Stop, EnsureSetting, SwitchContext,
-    )
-}
-STEP_KINDS["include"] = Group  # `include: other.yaml` compiles to a Group with ``source``
-# ``routes`` (several ways to a page) is a step kind of its own module.
-from mobile_optout.flow.routes import Routes  # noqa: E402
-
-STEP_KINDS[Routes.KIND] = Routes
 
 
 # ---------------------------------------------------------------------------- header parts

@@ -1,8 +1,8 @@
 """The flow format as JSON Schema (draft 2020-12), for editors (yaml-language-server).
 
-Written by hand as data, next to the compiler that enforces the same rules; the step
-kinds come from ``model.STEP_KINDS`` so that a new kind without a schema fails the
-test that compares the two, and tests/flow/test_schema_agrees.py proves every key set,
+Written by hand as data, next to the compiler that enforces the same rules; each step
+kind's payload schema is its own fragment (``mobile_optout.steps``, one table), so a kind
+cannot exist without one, and tests/flow/test_schema_agrees.py proves every key set,
 choice and name pattern equal to the compiler's constants (only the prose is kept here
 alone). The compiler stays the authority: the schema cannot say everything (for example
 that every ${NAME} is declared).
@@ -15,29 +15,16 @@ from __future__ import annotations
 from typing import Any
 
 from mobile_optout.flow import model
+from mobile_optout.flow.schema_parts import DESIRED as _DESIRED
+from mobile_optout.flow.schema_parts import JSON
+from mobile_optout.flow.schema_parts import SECONDS as _SECONDS
+from mobile_optout.flow.schema_parts import ref as _ref
+from mobile_optout.flow.schema_parts import string as _string
+from mobile_optout.steps import REGISTRY
 
 SCHEMA_ID = "https://github.com/mobile-optout/mobile-optout/schema/flow.schema.json"
 
-JSON = dict[str, Any]
 
-
-def _ref(name: str) -> JSON:
-    return {"$ref": f"#/$defs/{name}"}
-
-
-def _string(description: str, **extra: Any) -> JSON:
-    return {"type": "string", "description": description, **extra}
-
-
-_BOOL_LIKE: JSON = {
-    "description": "On or off: true/false, or the words on/off (YAML 1.1 booleans).",
-    "anyOf": [{"type": "boolean"}, {"enum": ["on", "off", "true", "false"]}],
-}
-
-_DESIRED: JSON = {
-    "description": "The state to reach: on/off, or (for a choice) the name of an option.",
-    "anyOf": [*_BOOL_LIKE["anyOf"], {"type": "string", "description": "A choice's option."}],
-}
 
 _LOCATOR_STRINGS: dict[str, str] = {
     "accessibility_id": "Accessibility id: Android content-desc, iOS accessibility "
@@ -160,145 +147,13 @@ _COMMON: JSON = {
     },
 }
 
-_SECONDS: JSON = {"type": "number", "exclusiveMinimum": 0}
-
-_SCROLL: JSON = {
-    "type": "object",
-    "properties": {
-        "target": _ref("locator"),
-        "direction": {"enum": ["down", "up"], "description": "Which way to scroll (down)."},
-        "max_scrolls": {"type": "integer", "minimum": 1, "maximum": 50,
-                        "description": "Give up after this many scrolls (10)."},
-    },
-    "required": ["target"],
-    "additionalProperties": False,
-}
-
-# kind -> (description, payload schema)
-_PAYLOADS: dict[str, tuple[str, JSON]] = {
-    "launch": ("Start the app (stopping it first), optionally through a deep link.", {
-        "oneOf": [{"type": "null"}, {
-            "type": "object",
-            "properties": {
-                "restart": {"type": "boolean", "description": "Stop the app first (true)."},
-                "deep_link": _string("Open this URL instead of the launcher."),
-            },
-            "additionalProperties": False,
-        }],
-    }),
-    "back": ("System back (Android), the navigation bar's back button (iOS), or the "
-             "browser's back (web).", {
-        "oneOf": [{"type": "null"}, {"type": "object", "maxProperties": 0}],
-    }),
-    "tap": ("Tap the element.", _ref("locator")),
-    "wait_for": ("Wait until the element is visible.", _ref("locator")),
-    "assert_visible": ("Fail unless the element is visible.", _ref("locator")),
-    "assert_not_visible": ("Fail unless the element is gone (waits for it to go).",
-                           _ref("locator")),
-    "type": ("Type text into the element; text may use ${PARAM} and ${SECRET}.", {
-        "type": "object",
-        "properties": {
-            "target": _ref("locator"),
-            "text": {"type": ["string", "number"], "description": "What to type."},
-            "clear": {"type": "boolean", "description": "Clear the field first (true)."},
-        },
-        "required": ["target", "text"],
-        "additionalProperties": False,
-    }),
-    "scroll_until_visible": ("Scroll until the element is visible.", {
-        "oneOf": [_SCROLL, _ref("locator")],
-    }),
-    "screenshot": ("Save a screenshot as evidence under this name.",
-                   {"type": "string", "pattern": "^[a-z0-9_-]+$"}),
-    "include": ("Run the steps of another file (a part), path relative to this file.", {
-        "oneOf": [{"type": "string", "minLength": 1}, {
-            "type": "object",
-            "properties": {
-                "path": _string("The file, relative to this one."),
-                "params": {"type": "object", "description": "Values for the part's params.",
-                           "additionalProperties": {"type": ["string", "number", "boolean"]}},
-            },
-            "required": ["path"],
-            "additionalProperties": False,
-        }],
-    }),
-    "do": ("A group of steps under one label or condition.", _ref("steps")),
-    "checkpoint": ("After a lost session, the run resumes from the last checkpoint.",
-                   {"type": "string", "pattern": "^[a-z0-9_-]+$"}),
-    "stop": ("End the flow with an outcome (use with when:).", {
-        "type": "object",
-        "properties": {
-            "outcome": {"enum": ["blocked", "not_offered"]},
-            "reason": _string("Why, for the report."),
-        },
-        "required": ["outcome"],
-        "additionalProperties": False,
-    }),
-    "ensure_setting": ("Read a control; act only if it differs from the desired state; "
-                       "read it back on a settled screen and watch that the change holds.", {
-        "type": "object",
-        "properties": {
-            "setting": _string("A setting id declared under settings:."),
-            "toggle": {"description": "A switch or checkbox.", **_ref("locator")},
-            "choice": {
-                "description": "Radio buttons or a picker: option name -> the option's "
-                "locator (its label); the setting's desired state names an option.",
-                "type": "object", "minProperties": 2,
-                "additionalProperties": _ref("locator"),
-            },
-            "status": {"description": "A text that shows the state as On/Off (with "
-                       "button:).", **_ref("locator")},
-            "button": {"description": "What to tap to change the state (with status:), "
-                       "e.g. Turn off.", **_ref("locator")},
-            "confirm": {"description": "The button that confirms a \"Turn off ...?\" dialog "
-                        "or sheet (use any: for several wordings); never a cancel.",
-                        **_ref("locator")},
-            "desired": {**_DESIRED, "description": "Override the setting's desired state."},
-            "settle": {"description": "Seconds the change must hold before it counts "
-                       "(default: the flow's settle, 3).", **_SECONDS},
-            "attempts": {"description": "Taps allowed when a change does not hold: one per "
-                         "attempt (1).", "type": "integer", "minimum": 1, "maximum": 3},
-            "errors": {"description": "Texts that mean the app could not save the change "
-                       "(besides toasts, snackbars and \"couldn't save\"-like texts).",
-                       **_ref("locator")},
-        },
-        "required": ["setting"],
-        "oneOf": [{"required": ["toggle"]}, {"required": ["choice"]},
-                  {"required": ["status", "button"]}],
-        "additionalProperties": False,
-    }),
-    "context": ("Move into the app's web view (webview) or back to its own screens "
-                "(native); or a context name as Appium lists it (WEBVIEW_...).", {
-        "type": "string",
-        "anyOf": [{"enum": ["native", "webview"]}, {"pattern": "^(NATIVE_APP|WEBVIEW|CHROMIUM)"}],
-    }),
-    "routes": ("Several ways to one page, tried in order until its anchor (page) shows; "
-               "ROUTE=name forces one.", {
-        "type": "object",
-        "properties": {
-            "page": {**_ref("locator"), "description": "What shows once the page is open."},
-            "try": {
-                "type": "array", "minItems": 1,
-                "description": "The routes in order, each NAME: [steps].",
-                "items": {"type": "object", "minProperties": 1, "maxProperties": 1,
-                          "propertyNames": {"pattern": "^[a-z][a-z0-9_-]*$",
-                                            "not": {"enum": ["auto"]}},
-                          "additionalProperties": _ref("steps")},
-            },
-        },
-        "required": ["page", "try"],
-        "additionalProperties": False,
-    }),
-}
-
-
 def _step() -> JSON:
     variants: list[JSON] = [{
         "description": "A step without a value.",
-        "enum": ["launch", "back"],
+        "enum": [k.key for k in REGISTRY.values() if k.bare],
     }]
-    for kind in model.STEP_KINDS:
-        description, payload = _PAYLOADS[kind]
+    for kind, step_kind in REGISTRY.items():  # each kind's own fragment (mobile_optout.steps)
+        description, payload = step_kind.description, step_kind.schema
         variants.append({
             "type": "object",
             "description": description,

@@ -70,7 +70,7 @@ OUTCOME_LOOK: dict[Outcome, tuple[str, str, str]] = {
     Outcome.FAILED: ("✗", "bad", "failed"),
     Outcome.ERROR: ("⚠", "err", "error"),
     Outcome.INTERRUPTED: ("■", "err", "interrupted"),
-    Outcome.RUNNING: ("…", "info", "running"),
+    Outcome.RUNNING: ("…", "err", "running"),  # unfinished, as interrupted
 }
 STEP_LOOK: dict[StepStatus, tuple[str, str]] = {
     StepStatus.PASSED: ("✓", "ok"),

@@ -20,13 +20,23 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
+from mobile_optout.results import record
 from mobile_optout.results.evidence import write_atomic
-from mobile_optout.results.record import NOT_RUN_OUTCOMES, FlowResult, Outcome, RunRecord
+from mobile_optout.results.record import (
+    FAIL_OUTCOMES,
+    NOT_RUN_OUTCOMES,
+    UNFINISHED_OUTCOMES,
+    FlowResult,
+    Outcome,
+    RunRecord,
+)
 from mobile_optout.values import on_off
 
 JUNIT_XML = "junit.xml"
-FAILURE_OUTCOMES = frozenset({Outcome.WOULD_CHANGE, Outcome.BLOCKED, Outcome.FAILED})
-ERROR_OUTCOMES = frozenset({Outcome.ERROR, Outcome.INTERRUPTED, Outcome.RUNNING})
+# From record's groups: a flow that did not reach its state is a <failure>; device errors
+# and unfinished flows (interrupted, running) are <error>s.
+FAILURE_OUTCOMES = FAIL_OUTCOMES - UNFINISHED_OUTCOMES
+ERROR_OUTCOMES = record.ERROR_OUTCOMES | UNFINISHED_OUTCOMES
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

@@ -46,9 +46,20 @@ OK_OUTCOMES = frozenset(
 # Nothing a flow could do on this device: the app has no control, or is not installed.
 # Never counted as done, never a failure (exit 0); JUnit and pytest show them as skipped.
 NOT_RUN_OUTCOMES = frozenset({Outcome.UNSUPPORTED, Outcome.NOT_INSTALLED})
+# Not finished: cut short, or still going when read. Never success: the verdict counts
+# them as failures (1), JUnit as errors, report.html under errors.
+UNFINISHED_OUTCOMES = frozenset({Outcome.INTERRUPTED, Outcome.RUNNING})
 FAIL_OUTCOMES = frozenset(
-    {Outcome.WOULD_CHANGE, Outcome.BLOCKED, Outcome.FAILED, Outcome.INTERRUPTED}
+    {Outcome.WOULD_CHANGE, Outcome.BLOCKED, Outcome.FAILED} | UNFINISHED_OUTCOMES
 )
+# Device or infrastructure: exit 3 when nothing failed.
+ERROR_OUTCOMES = frozenset({Outcome.ERROR})
+# The groups, written once: every outcome is in exactly one (tests/results check it).
+OUTCOME_GROUPS: dict[str, frozenset[Outcome]] = {
+    "ok": OK_OUTCOMES - NOT_RUN_OUTCOMES, "not_run": NOT_RUN_OUTCOMES,
+    "failed": FAIL_OUTCOMES - UNFINISHED_OUTCOMES, "unfinished": UNFINISHED_OUTCOMES,
+    "error": ERROR_OUTCOMES,
+}
 
 
 class StepStatus(StrEnum):
@@ -232,7 +243,7 @@ def verdict(outcomes: Iterable[Outcome], *, drift: bool = False, interrupted: st
         return INTERRUPT_EXIT.get(interrupted, 130)
     if any(o in FAIL_OUTCOMES for o in outcomes):
         return 1
-    if any(o is Outcome.ERROR for o in outcomes):
+    if any(o in ERROR_OUTCOMES for o in outcomes):
         return 3
     return 1 if drift else 0
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from mobile_optout.errors import UsageError
 from mobile_optout.results.record import (
+    NOT_RUN_OUTCOMES,
     ErrorInfo,
     FlowResult,
     Outcome,
@@ -134,9 +135,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 VERIFIED = frozenset({Outcome.CHANGED, Outcome.ALREADY_SET})
-_NOT_OBSERVATIONS = frozenset(
-    {Outcome.NOT_OFFERED, Outcome.RUNNING, Outcome.UNSUPPORTED, Outcome.NOT_INSTALLED}
-)
+# Results that observed no setting: nothing on this phone (record.NOT_RUN_OUTCOMES), not
+# offered, or not finished reading yet.
+_NOT_OBSERVATIONS = NOT_RUN_OUTCOMES | {Outcome.NOT_OFFERED, Outcome.RUNNING}
 
 
 @dataclass(frozen=True, slots=True)

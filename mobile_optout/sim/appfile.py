@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -345,3 +346,40 @@ class _AppReader(Reader):
                 self.setting_name(target, "set", setting.strip())
         else:
             self.fail(key, f"unknown tap '{key.value}'", did_you_mean(str(key.value), TAP_KINDS))
+
+
+# ---------------------------------------------------------------- app names and files
+
+APPS_DIR = Path(__file__).parent / "apps"
+
+
+@cache
+def read_doc(path: Path) -> dict[str, Any]:
+    """The checked document (read once per process; never mutated)."""
+    return load_app_file(path).doc
+
+
+def is_app_name(text: str) -> bool:
+    """A built-in app's name (``linkedin``), not an app file's path."""
+    return not (text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text)
+
+
+def app_path(name_or_path: str | Path) -> Path:
+    """A built-in app's name (``linkedin``) or an app file's path -> the file."""
+    text = str(name_or_path)
+    return APPS_DIR / f"{text}.yaml" if is_app_name(text) else Path(text)
+
+
+FIRST_APP = "linkedin"
+
+
+def builtin_apps() -> list[str]:
+    """The names of the built-in apps (every file in ``sim/apps``): LinkedIn first (the app
+    in front when a phone starts, as the project's first flows expect), then by name."""
+    return sorted((p.stem for p in APPS_DIR.glob("*.yaml")), key=lambda n: (n != FIRST_APP, n))
+
+
+def app_id(name_or_path: str | Path, platform: str) -> str:
+    """An app's package (android) or bundle id (ios), as a flow names it."""
+    doc = read_doc(app_path(name_or_path).resolve())
+    return str(doc["android"]["package"] if platform == "android" else doc["ios"]["bundle"])

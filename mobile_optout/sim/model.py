@@ -7,20 +7,26 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from mobile_optout.sim.appfile import load_app_file
-
-APPS_DIR = Path(__file__).parent / "apps"
-
-KINDS = frozenset(
-    {"text", "heading", "row", "group", "button", "image_button", "image", "edit", "switch",
-     "link", "tab", "progress", "radio"}
+from mobile_optout.sim import appfile
+from mobile_optout.sim.appfile import (
+    APPS_DIR,
+    FIRST_APP,
+    app_id,
+    app_path,
+    builtin_apps,
+    is_app_name,
+    read_doc,
 )
-TAP_KINDS = frozenset({"goto", "back", "dialog", "dismiss", "confirm", "launch", "none", "set"})
-PENDING = frozenset({"", "placeholder", "spinner"})
+
+__all__ = ["APPS_DIR", "FIRST_APP", "app_id", "app_path", "builtin_apps", "is_app_name"]
+
+# The element kinds, tap kinds and pending looks are the app file's (one list, sim/appfile.py).
+KINDS = frozenset(appfile.KINDS)
+TAP_KINDS = frozenset(appfile.TAP_KINDS)
+PENDING = frozenset(appfile.PENDING)
 SettingValue = bool | str  # a switch's on/off, or the option a choice has selected
 
 
@@ -233,38 +239,6 @@ class _Resolver:
         )
 
 
-@cache
-def _read(path: Path) -> dict[str, Any]:
-    """The checked document (read once per process; never mutated)."""
-    return load_app_file(path).doc
-
-
-def is_app_name(text: str) -> bool:
-    """A built-in app's name (``linkedin``), not an app file's path."""
-    return not (text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text)
-
-
-def app_path(name_or_path: str | Path) -> Path:
-    """A built-in app's name (``linkedin``) or an app file's path -> the file."""
-    text = str(name_or_path)
-    return APPS_DIR / f"{text}.yaml" if is_app_name(text) else Path(text)
-
-
-FIRST_APP = "linkedin"
-
-
-def builtin_apps() -> list[str]:
-    """The names of the built-in apps (every file in ``sim/apps``): LinkedIn first (the app
-    in front when a phone starts, as the project's first flows expect), then by name."""
-    return sorted((p.stem for p in APPS_DIR.glob("*.yaml")), key=lambda n: (n != FIRST_APP, n))
-
-
-def app_id(name_or_path: str | Path, platform: str) -> str:
-    """An app's package (android) or bundle id (ios), as a flow names it."""
-    doc = _read(app_path(name_or_path).resolve())
-    return str(doc["android"]["package"] if platform == "android" else doc["ios"]["bundle"])
-
-
 def launcher(apps: list[AppModel]) -> ScreenSpec:
     """The phone's home screen: one icon per installed app; tapping one launches it."""
     icons = tuple(
@@ -278,7 +252,7 @@ def launcher(apps: list[AppModel]) -> ScreenSpec:
 
 def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> AppModel:
     """Read an app file (a built-in app's name, or a path) with the variants applied."""
-    doc = _read(app_path(name).resolve())
+    doc = read_doc(app_path(name).resolve())
     r = _Resolver(variants)
     screens: dict[str, ScreenSpec] = {}
     for sid, raw in doc["screens"].items():

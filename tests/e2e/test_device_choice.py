@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from mobile_optout.choose import choose_devices
 from mobile_optout.errors import InputError
-from mobile_optout.job import RunRequest, choose_devices
+from mobile_optout.job import RunRequest
 
 DEVICES = """\
 devices:

@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 from e2e.e2e_helpers import FLOWS, ROOT
 
+from mobile_optout.choose import choose_devices
 from mobile_optout.cli import cli
 from mobile_optout.discover import SeveralPhones, connected, parse_adb, parse_xctrace
 from mobile_optout.flow.model import Platform
-from mobile_optout.job import RunRequest, choose_devices
+from mobile_optout.job import RunRequest
 
 HEADER = "List of devices attached\n"
 PHONE = ("R58M123ABC             device usb:1-1 product:a52qnsxx model:SM_A525F "

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from mobile_optout.errors import InputError, InputErrors, LocatedError
 from mobile_optout.flow import load_flow
-from mobile_optout.flow.compile import COMMON_STEP_KEYS, FLOW_KEYS, LOCATOR_KEYS
-from mobile_optout.flow.model import STEP_KINDS
+from mobile_optout.flow.compile import COMMON_STEP_KEYS, FLOW_KEYS
+from mobile_optout.flow.terms import LOCATOR_KEYS
 from mobile_optout.located import RawMap, RawSeq, Source, parse
+from mobile_optout.steps import REGISTRY as STEP_KINDS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 VALID = {p.name: p.read_text(encoding="utf-8") for p in (DATA / "flows_valid").glob("*.yaml")}

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from mobile_optout.flow import compile as c
-from mobile_optout.flow import flow_json_schema
+from mobile_optout.flow import flow_json_schema, terms
 from mobile_optout.flow.model import IfMissing, Platform
 from mobile_optout.flow.params import VAR_NAME
+from mobile_optout.steps import ensure, marks
+from mobile_optout.steps.base import SHORT_NAME
 
 SCHEMA = flow_json_schema()
 DEFS = SCHEMA["$defs"]
@@ -30,15 +32,15 @@ def pattern(regex: Any) -> str:
 @pytest.mark.parametrize(("schema_keys", "compiler_keys"), [
     (FLOW["properties"], c.FLOW_KEYS),
     (PART["properties"], c.PART_KEYS),
-    (DEFS["locator"]["oneOf"][1]["properties"], c.LOCATOR_KEYS),
-    (DEFS["condition"]["properties"], c.CONDITION_KEYS),
-    (DEFS["textMatch"]["properties"], (*c.TEXT_MODES, "case_sensitive")),
+    (DEFS["locator"]["oneOf"][1]["properties"], terms.LOCATOR_KEYS),
+    (DEFS["condition"]["properties"], terms.CONDITION_KEYS),
+    (DEFS["textMatch"]["properties"], (*terms.TEXT_MODES, "case_sensitive")),
     (FLOW["properties"]["app"]["properties"], c.APP_KEYS),
     (FLOW["properties"]["app"]["properties"]["android"]["properties"], c.APP_KEYS["android"]),
     (FLOW["properties"]["app"]["properties"]["ios"]["properties"], c.APP_KEYS["ios"]),
     ({k for k in step_variant("tap")["properties"] if k != "tap"}, c.COMMON_STEP_KEYS),
     (step_variant("ensure_setting")["properties"]["ensure_setting"]["properties"],
-     c.ENSURE_KEYS),
+     ensure.ENSURE_KEYS),
     (FLOW["properties"]["catalogue"]["properties"], c.CATALOGUE_KEYS),
     (FLOW["properties"]["unsupported"]["properties"], ("reason", "page")),
 ], ids=["flow", "part", "locator", "condition", "text", "app", "android", "ios", "step",
@@ -51,15 +53,15 @@ def test_every_choice_and_pattern_agrees() -> None:
     assert step_variant("tap")["properties"]["if_missing"]["enum"] == [
         i.value for i in IfMissing]
     assert set(step_variant("stop")["properties"]["stop"]["properties"]["outcome"]["enum"]) == (
-        set(c.STOP_OUTCOMES))
+        set(marks.STOP_OUTCOMES))
     assert set(DEFS["step"]["oneOf"][0]["enum"]) == set(c.NO_PAYLOAD_KINDS)
     assert FLOW["properties"]["name"]["pattern"] == pattern(c.FLOW_NAME)
     assert FLOW["properties"]["tags"]["items"]["pattern"] == pattern(c.TAG_NAME)
     assert FLOW["properties"]["platforms"]["oneOf"][0]["enum"] == [p.value for p in Platform]
     assert step_variant("screenshot")["properties"]["screenshot"]["pattern"] == pattern(
-        c.SHORT_NAME)
+        SHORT_NAME)
     assert FLOW["properties"]["params"]["propertyNames"]["pattern"] == pattern(VAR_NAME)
     desired = FLOW["properties"]["settings"]["additionalProperties"]["properties"]["desired"]
-    assert set(desired["anyOf"][1]["enum"]) == set(c.BOOL_WORDS)
+    assert set(desired["anyOf"][1]["enum"]) == set(terms.BOOL_WORDS)
     confidence = FLOW["properties"]["catalogue"]["properties"]["confidence"]
     assert confidence["enum"] == list(c.CONFIDENCES)

@@ -25,12 +25,13 @@ not reach the app's server, whatever the page showed before.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from mobile_optout.errors import FlowEnded, InputError, OptoutError, StepFailed
+from mobile_optout.errors import FlowEnded, InputError, OptoutError, StepFailed, Where
 from mobile_optout.flow.model import (
     AppId,
     EnsureSetting,
@@ -43,13 +44,17 @@ from mobile_optout.flow.model import (
     Tap,
 )
 from mobile_optout.flow.params import Vars
-from mobile_optout.flow.routes import ROUTE_PARAM, Route, Routes
+from mobile_optout.flow.routes import AUTO, ROUTE_PARAM, Route, Routes
+from mobile_optout.located import RawMap, RawNode, RawSeq
 from mobile_optout.results.record import SettingObservation, StepRecord
+from mobile_optout.steps.base import Compiling, Run, StepKind
 from mobile_optout.values import on_off
 
 if TYPE_CHECKING:
-    from mobile_optout.runner import FlowRun
     from mobile_optout.toggle import Toggle
+
+ROUTE_NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")
+ROUTES_KEYS = ("page", "try")
 
 PROOFS = ("reopen", "relaunch", "none")
 DEFAULT_PROOF = "reopen"
@@ -92,7 +97,7 @@ def before(steps: Sequence[Step], target: Step) -> tuple[tuple[Step, ...], bool]
 # ----------------------------------------------------------------------------- routes
 
 
-def reach(run: FlowRun, step: Routes, record: StepRecord) -> None:
+def reach(run: Run, step: Routes, record: StepRecord) -> None:
     """The handler of ``routes``: try each route until the page's anchor shows."""
     assert run.device is not None
     forced = run.vars.values.get(ROUTE_PARAM, "auto")
@@ -129,12 +134,12 @@ def reach(run: FlowRun, step: Routes, record: StepRecord) -> None:
     )
 
 
-def _attempt(run: FlowRun, step: Routes, route: Route) -> str | FlowEnded | None:
+def _attempt(run: Run, step: Routes, route: Route) -> str | FlowEnded | None:
     """Run one route; None when the page's anchor shows, else why not (a not_offered end
     is returned to be weighed against later routes; blocked and others propagate)."""
     assert run.device is not None
     try:
-        run.run_nested(route.steps)
+        run.walk(route.steps)
         if run.device.wait_for(run.vars.locator(step.page), run.timeout_for(step)) is None:
             return f"{step.page} did not appear within {run.timeout_for(step):g}s"
     except FlowEnded as end:
@@ -146,7 +151,7 @@ def _attempt(run: FlowRun, step: Routes, route: Route) -> str | FlowEnded | None
     return None
 
 
-def _recover(run: FlowRun, done: Route, following: Route) -> None:
+def _recover(run: Run, done: Route, following: Route) -> None:
     """Leave what the last route left behind: its web view, then the app (relaunched,
     unless the next route starts by launching it)."""
     assert run.device is not None
@@ -169,12 +174,12 @@ def expanded_app(app: AppId, values: Vars) -> AppId:
 # ----------------------------------------------------------------------------- the proof
 
 
-def proof_mode(run: FlowRun) -> str:
+def proof_mode(run: Run) -> str:
     """The run's --verify, else the device's ``verify``, else reopen."""
     return run.options.verify or run.profile.verify or DEFAULT_PROOF
 
 
-def prove(run: FlowRun, step: EnsureSetting, control: Toggle, shown: Locator,
+def prove(run: Run, step: EnsureSetting, control: Toggle, shown: Locator,
           desired: State, obs: SettingObservation, record: StepRecord) -> None:
     """After a change held: read the setting again on a re-opened page (see the module's
     rules). A reading other than ``desired`` fails, naming what the re-opened page showed."""
@@ -191,7 +196,7 @@ def prove(run: FlowRun, step: EnsureSetting, control: Toggle, shown: Locator,
         lead = before(run.flow.steps, step)[0]
         if not isinstance(next(leaves(lead), None), Launch):
             run.device.launch(run.app, restart=True, deep_link=None)
-        run.run_nested(lead)
+        run.walk(lead)
     elif mode == "reopen":
         _reopen(run, reached)
     else:
@@ -216,7 +221,7 @@ def prove(run: FlowRun, step: EnsureSetting, control: Toggle, shown: Locator,
                      f"page ({mode}{way})"
 
 
-def _reopen(run: FlowRun, reached: Reached) -> None:
+def _reopen(run: Run, reached: Reached) -> None:
     """Back out of the page, then in again by the route's last tap (when it shows), else
     by the whole route."""
     assert run.device is not None
@@ -224,14 +229,14 @@ def _reopen(run: FlowRun, reached: Reached) -> None:
     device.back()
     last = [s for s in leaves(reached.route.steps) if isinstance(s, Tap)]
     if last and device.wait_for(run.vars.locator(last[-1].target), 0.0) is not None:
-        run.run_nested((last[-1],))
+        run.walk((last[-1],))
         if device.wait_for(run.vars.locator(reached.step.page),
                            run.timeout_for(reached.step)) is not None:
             return
     _again(run, reached)
 
 
-def _again(run: FlowRun, reached: Reached) -> None:
+def _again(run: Run, reached: Reached) -> None:
     """The winning route once more, from where the app is, to the page's anchor."""
     assert run.device is not None
     first = next(leaves(reached.route.steps), None)
@@ -241,3 +246,68 @@ def _again(run: FlowRun, reached: Reached) -> None:
     if why is not None:
         raise StepFailed(f"{reached.step.where}: could not re-open the page by "
                          f"{reached.route.name} to prove the change: {why}")
+
+
+# ----------------------------------------------------------------------------- the kind
+
+
+def build_routes(c: Compiling, f: Any, node: RawNode, where: Where, common: dict[str, Any]
+                 ) -> Step | None:
+    """``routes: {page: LOCATOR, try: [{NAME: [steps]}, ...]}`` -> ``Routes``."""
+    m = c.payload_map(f, node, "routes", ROUTES_KEYS, ROUTES_KEYS)
+    if m is None:
+        return None
+    page_node, try_node = m.get("page"), m.get("try")
+    assert page_node is not None and try_node is not None
+    page = c.locator(f, page_node, "routes page")
+    if not isinstance(try_node, RawSeq) or not try_node.items:
+        c.err(f, try_node.where, "routes try: must be a non-empty list of {NAME: [steps]}")
+        return None
+    routes: list[Route] = []
+    for item in try_node.items:
+        if not isinstance(item, RawMap) or len(item.items) != 1:
+            c.err(f, item.where, "each route is one NAME: [steps] mapping, e.g. "
+                  "'- link: [{launch: {deep_link: ...}}]'")
+            continue
+        key, steps_node = item.items[0]
+        name = str(key.value)
+        if not ROUTE_NAME.match(name):
+            c.err(f, key.where, f"route name '{name}' must be lower-case letters, digits, "
+                  "_ or -")
+            continue
+        if name in (r.name for r in routes) or name in AUTO:
+            c.err(f, key.where, f"route name '{name}' is "
+                  + ("reserved (ROUTE=auto tries every route)" if name in AUTO else
+                     "used twice in this routes step"))
+            continue
+        steps = c.steps(f, steps_node, f"route {name}")
+        if steps:
+            routes.append(Route(name, steps, key.where))
+    if page is None or len(routes) != len(try_node.items):
+        return None
+    return Routes(where=where, page=page, routes=tuple(routes), **common)
+
+
+ROUTES = StepKind(
+    "routes", Routes, build_routes,
+    "Several ways to one page, tried in order until its anchor (page) shows; ROUTE=name "
+    "forces one.",
+    {
+        "type": "object",
+        "properties": {
+            "page": {"$ref": "#/$defs/locator", "description": "What shows once the page "
+                     "is open."},
+            "try": {
+                "type": "array", "minItems": 1,
+                "description": "The routes in order, each NAME: [steps].",
+                "items": {"type": "object", "minProperties": 1, "maxProperties": 1,
+                          "propertyNames": {"pattern": "^[a-z][a-z0-9_-]*$",
+                                            "not": {"enum": ["auto"]}},
+                          "additionalProperties": {"$ref": "#/$defs/steps"}},
+            },
+        },
+        "required": ["page", "try"],
+        "additionalProperties": False,
+    },
+    reach,
+)
