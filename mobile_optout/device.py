@@ -108,6 +108,7 @@ class Device:
         cancelled: Callable[[], bool] | None = None,
         on_wait: Callable[[Locator, float], None] | None = None,
         taps: list[TapRecord] | None = None,
+        on_screen: Callable[[Screen], None] | None = None,
     ) -> None:
         self.driver = driver
         self.profile = profile
@@ -125,6 +126,7 @@ class Device:
         self._deny_labels = tuple(d for d in flow.denylist if d not in flow.allow_taps)
         self._deny = tuple(fold(d) for d in self._deny_labels)
         self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
+        self._on_screen = on_screen  # every screen read (the switches a run saw: seen.py)
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -147,6 +149,8 @@ class Device:
             # read and parse together: a garbled source is read again, like a failed read
             self._screen = self._retry(lambda: Screen(self.driver.page_source(), self.platform))
             self._notice_identity(self._screen)
+            if self._on_screen is not None:
+                self._on_screen(self._screen)
         return self._screen
 
     def changed(self) -> None:

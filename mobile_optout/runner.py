@@ -66,6 +66,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
+from mobile_optout.seen import SeenLog
 from mobile_optout.session import open_session
 from mobile_optout.steps import kind_of
 from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Scan
@@ -154,6 +155,7 @@ class FlowRun:
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
+        self.seen = SeenLog(evidence.redactor.text)  # every switch on the screens read
         self.deadline = float("inf")  # the flow's, while its steps run
         self.reached: Reached | None = None  # the route that reached the last routed page
         self.notes: tuple[str, ...] = ()  # the session's notes (driver.notes)
@@ -187,6 +189,7 @@ class FlowRun:
             self.result.setting = self.setting
         if self.notes:  # how the session started (a browser run headless, no sandbox)
             self.result.note = "; ".join(n for n in (self.result.note, *self.notes) if n)
+        self.result.switches = self.seen.entries()
         self.result.finished_at = now_iso()
         logger.debug("{} finished in {:.1f}s", self.result.key, time.monotonic() - started)
         self.sink.result_finished(self.run, self.result)
@@ -255,7 +258,7 @@ class FlowRun:
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
                 on_wait=self._waiting,
-                taps=self.result.taps,
+                taps=self.result.taps, on_screen=self.seen.look,
             )
             self._require_app()
 
@@ -367,6 +370,7 @@ class FlowRun:
             if holds:
                 kind.handle(self, step, _unkept_record(step))
             return
+        self.seen.page = self.vars.shown(step.label or step.describe())
         record = StepRecord(
             label=self.vars.shown(step.label or step.describe()), kind=step.KIND,
             status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,

@@ -3,7 +3,7 @@
 registers its commands with the one click group (``commands.group.cli``).
 """
 
-from mobile_optout.commands import files, records, run, screens, tools
+from mobile_optout.commands import files, records, run, scan, screens, tools
 from mobile_optout.commands.group import cli
 
-__all__ = ["cli", "files", "records", "run", "screens", "tools"]
+__all__ = ["cli", "files", "records", "run", "scan", "screens", "tools"]

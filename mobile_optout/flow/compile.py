@@ -43,7 +43,7 @@ TAG_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 FLOW_KEYS = (
     MARKER, "name", "description", "platforms", "app", "tags", "settings", "params",
     "secrets", "allow_taps", "identity", "interrupts", "blockers", "loading", "settle",
-    "steps", "catalogue", "unsupported",
+    "steps", "catalogue", "unsupported", "privacy_pages",
 )
 CATALOGUE_KEYS = ("app", "title", "control", "confidence", "sources", "web")
 CONFIDENCES = ("H", "M", "L")
@@ -414,6 +414,9 @@ class Compiler(Terms):
                 self.err(f, key.where, "an unsupported entry runs nothing: it has no steps")
         else:
             steps = self.steps(f, self.required(f, m, "steps", "a flow"), "steps")
+        from mobile_optout.flow.privacy import build_privacy_pages
+
+        privacy_pages = build_privacy_pages(self, f, m)
 
         declared = {s.id: s for s in settings}
         for setting, where, src, options in self.setting_uses:
@@ -453,6 +456,7 @@ class Compiler(Terms):
             interrupts=tuple(self.interrupts), blockers=tuple(self.blockers),
             allow_taps=tuple(allow), identity=identity, loading=tuple(self.loading),
             settle=settle, catalogue=catalogue, unsupported=unsupported,
+            privacy_pages=privacy_pages,
         )
 
     def catalogue(self, f: _File, m: RawMap, path: Path) -> model.Catalogue | None:

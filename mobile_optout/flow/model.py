@@ -458,6 +458,17 @@ class ParamChoices:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacyPage:
+    """A page ``scan`` reads (``privacy_pages:`` in a flow): its name, the navigation steps
+    that reach it from a launch (no ``ensure_setting``), and what shows once it is open."""
+
+    name: str
+    anchor: Locator
+    steps: tuple[Step, ...]
+    where: Where
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
     """One compiled flow file."""
 
@@ -482,6 +493,7 @@ class Flow:
     settle: float | None = None  # seconds a change must hold; None: the device's (default 3)
     catalogue: Catalogue | None = None
     unsupported: Unsupported | None = None
+    privacy_pages: tuple[PrivacyPage, ...] = ()  # what ``scan`` walks (mobile_optout.scan)
 
     @property
     def app_name(self) -> str:

@@ -341,6 +341,20 @@ def flow_json_schema() -> dict[str, Any]:
                 "required": ["reason"],
                 "additionalProperties": False,
             },
+            "privacy_pages": {
+                "description": "Pages `mobile-optout scan` reads for switches no flow "
+                "covers: each one's name, the navigation steps from a launch (no "
+                "ensure_setting) and what shows once it is open.",
+                "type": "array", "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "properties": {"name": _string("How reports name the page."),
+                                   "steps": _ref("steps"),
+                                   "anchor": _ref("locator")},
+                    "required": ["name", "steps", "anchor"],
+                    "additionalProperties": False,
+                },
+            },
         },
         "required": ["mobile-optout", "name", "platforms", "app"],
         "oneOf": [{"required": ["steps"]}, {"required": ["unsupported"]}],

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from mobile_optout.results.evidence import write_atomic
 from mobile_optout.results.junit import result_seconds
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord, StepRecord, StepStatus
+from mobile_optout.results.switches_html import switches_section
 from mobile_optout.values import on_off
 
 if TYPE_CHECKING:
@@ -421,7 +422,7 @@ def render_html(run: RunRecord, run_dir: Path, *, screenshots_kept: bool | None 
         f"<body><main><header><h1>mobile-optout · run {_e(run.run_id)}</h1>"
         f'<dl class="meta">{meta}</dl><div class="counts">{chips}</div>{drift_banner}'
         f'<p class="links">{links}</p>{notice}{_environment(run)}</header>'
-        f"{filters}{summary}{results}</main></body></html>\n"
+        f"{filters}{summary}{results}{switches_section(run.results)}</main></body></html>\n"
     )
 
 

@@ -173,6 +173,8 @@ class FlowResult:
     evidence_dir: str = ""  # relative to the run folder
     taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
     routes: list[str] = field(default_factory=list)  # each route tried, in order, and its end
+    # every switch on the screens the run read: {page (the step), label, state} (seen.py)
+    switches: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -233,15 +235,18 @@ def result_from_dict(d: Mapping[str, Any]) -> FlowResult:
 INTERRUPT_EXIT = {"sigint": 130, "sighup": 129, "sigterm": 143}
 
 
-def verdict(outcomes: Iterable[Outcome], *, drift: bool = False, interrupted: str = "") -> int:
+def verdict(outcomes: Iterable[Outcome], *, drift: bool = False, interrupted: str = "",
+            flagged_on: bool = False) -> int:
     """The exit code of a run, decided here only (the CLI, report.json and the pytest plugin
     all read it): the interruption's code when the run was stopped early; else 1 when any
     outcome is would_change/blocked/failed/interrupted or a setting drifted; else 3 when any
-    is an error; else 0."""
+    is an error; else 0. A scan (``mobile_optout.scan``): each declared privacy page is an
+    outcome (read: already_set; unreachable: blocked/failed/error), and ``flagged_on`` (a
+    switch no flow covers, that looks like AI training or data sharing, is on) is 1."""
     outcomes = list(outcomes)
     if interrupted:
         return INTERRUPT_EXIT.get(interrupted, 130)
-    if any(o in FAIL_OUTCOMES for o in outcomes):
+    if flagged_on or any(o in FAIL_OUTCOMES for o in outcomes):
         return 1
     if any(o in ERROR_OUTCOMES for o in outcomes):
         return 3

@@ -125,7 +125,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN automation TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN error_closest TEXT NOT NULL DEFAULT '[]'",
     ),
-    # 7 -> 8: each route tried to reach the page, in order (a JSON list), and how a change
+    # 7 -> 8 (self-contained: renumber freely when merging): every switch a scan or a run
+    # saw on a settings page, so that a scan can tell a new switch from one seen before
+    (
+        "CREATE TABLE switches_seen (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL DEFAULT '',"
+        " seen_at TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'scan', device TEXT NOT NULL"
+        " DEFAULT '', app TEXT NOT NULL, platform TEXT NOT NULL, page TEXT NOT NULL DEFAULT"
+        " '', label TEXT NOT NULL, state INTEGER, flagged INTEGER NOT NULL DEFAULT 0)",
+        "CREATE INDEX switches_seen_by_label ON switches_seen (app, platform, label, seen_at)",
+    ),
+    # 8 -> 9: each route tried to reach the page, in order (a JSON list), and how a change
     # was proven (reopen, relaunch, none; what it read stays in setting_detail)
     (
         "ALTER TABLE results ADD COLUMN routes TEXT NOT NULL DEFAULT '[]'",
@@ -391,6 +400,13 @@ class Store:
         self._result_id(run, result)
         with self._tx() as c:
             self._update_result(c, run, result, final=True)
+        self.record_switches([
+            {"run_id": run.run_id, "seen_at": result.finished_at or result.started_at,
+             "source": run.mode, "device": device_key(result.device),
+             "app": result.app_name, "platform": result.platform, "page": s["page"],
+             "label": s["label"],
+             "state": None if s["state"] is None else int(s["state"] == "on"), "flagged": 0}
+            for s in result.switches])
 
     def run_finished(self, run: RunRecord) -> None:
         with self._tx() as c:
@@ -551,6 +567,28 @@ class Store:
             k.removeprefix("error_"): v for k, v in d.items() if k.startswith("error_")
         } | {"message": r["error_message"] or "", "closest": json.loads(r["error_closest"])}
         return result_from_dict(d)
+
+    # ------------------------------------------------------------------ switches seen
+
+    def record_switches(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Record switches seen (``mobile_optout.scan``: keys as the columns of
+        ``switches_seen``)."""
+        cols = ("run_id", "seen_at", "source", "device", "app", "platform", "page", "label",
+                "state", "flagged")
+        with self._tx() as c:
+            for row in rows:
+                c.execute(f"INSERT INTO switches_seen ({', '.join(cols)}) VALUES "
+                          f"({', '.join('?' * len(cols))})", [row.get(k) for k in cols])
+
+    def first_seen(self, app: str, platform: str, label: str) -> str:
+        """When a switch with this label was first seen in this app on this platform
+        ("" never)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT MIN(seen_at) AS first FROM switches_seen"
+                " WHERE app = ? AND platform = ? AND label = ?", (app, platform, label),
+            ).fetchone()
+        return str(row["first"] or "") if row is not None else ""
 
     # ------------------------------------------------------------------ drift
 

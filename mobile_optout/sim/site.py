@@ -52,6 +52,8 @@ WEB_VARIANTS: dict[str, str] = {
     # -- routes (issue 24) --
     "decorated": "Names carry icons and arrows, as on the real site: the member's photo and "
                  "'Me ▾' in the Me button, '⚙ Settings & Privacy', 'Data privacy \u203a'.",
+    "new-ai-switch": "Data privacy gains an 'AI-powered features' row (On) whose page has a "
+                     "switch no flow knows.",
 }
 
 NAME = "Alex Example"
@@ -92,7 +94,14 @@ SETTINGS: dict[str, tuple[str, str, str, str, str, str]] = {
         "Can LinkedIn invite you to take part in research about its products and services?",
         "Receive invitations to participate in research",
         "Receive invitations to participate in research"),
+    "ai_features": (  # the new-ai-switch variant's page
+        "ai-powered-features", "AI-powered features", "AI-powered features",
+        "Can LinkedIn use your profile and activity to improve the AI models behind its "
+        "features?",
+        "Use my profile data to improve AI-powered features",
+        "Use my profile data to improve AI-powered features"),
 }
+NEW_ONLY = frozenset({"ai_features"})  # settings whose page only the new-ai-switch variant has
 CATEGORIES = (  # left rail: (slug, label, renamed label)
     ("account", "Account preferences", "Account preferences"),
     ("sign-in-and-security", "Sign in & security", "Sign in & security"),
@@ -350,7 +359,8 @@ class SimSite:
             slug = path.rsplit("/", 1)[1]
             for setting, spec in SETTINGS.items():
                 if spec[0] == slug and not (setting == "generative_ai_training"
-                                            and self.has("not-offered")):
+                                            and self.has("not-offered")) and not (
+                        setting in NEW_ONLY and not self.has("new-ai-switch")):
                     return self.document(spec[1], self.setting_page(setting))
         return None
 
@@ -442,6 +452,10 @@ class SimSite:
                 rows.append(self.row(self.words(genai[1], genai[2]),
                                      f"/mypreferences/d/settings/{genai[0]}",
                                      self.on_off("generative_ai_training")))
+            if self.has("new-ai-switch"):
+                new = SETTINGS["ai_features"]
+                rows.append(self.row(new[1], f"/mypreferences/d/settings/{new[0]}",
+                                     self.on_off("ai_features")))
             body = (f"<h1>{label}</h1><h2>How LinkedIn uses your data</h2>{''.join(rows)}"
                     f"<h2>Who can reach you</h2>{self.row('Invitations to connect')}"
                     + self.row(SETTINGS["research_invitations"][1],

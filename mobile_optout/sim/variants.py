@@ -40,6 +40,8 @@ VARIANTS: dict[str, str] = {
     "decorated": "Rows that open a page carry an arrow in their name ('Settings \u203a'), "
                  "as real apps draw them.",
     # -- end of the routes block --
+    "new-ai-switch": "An app update added an AI switch no flow knows, on by default, on a "
+                     "sub-page of its privacy page (LinkedIn, ChatGPT, Copilot).",
 }
 
 
