@@ -134,12 +134,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " '', label TEXT NOT NULL, state INTEGER, flagged INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX switches_seen_by_label ON switches_seen (app, platform, label, seen_at)",
     ),
-    # 8 -> 9: each route tried to reach the page, in order (a JSON list), and how a change
-    # was proven (reopen, relaunch, none; what it read stays in setting_detail)
-    (
-        "ALTER TABLE results ADD COLUMN routes TEXT NOT NULL DEFAULT '[]'",
-        "ALTER TABLE results ADD COLUMN proof TEXT NOT NULL DEFAULT ''",
-    ),
+    # 8 -> 9: the routes tried (a JSON list) and how a change was proven (reopen, ...)
+    ("ALTER TABLE results ADD COLUMN routes TEXT NOT NULL DEFAULT '[]'",
+     "ALTER TABLE results ADD COLUMN proof TEXT NOT NULL DEFAULT ''"),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
