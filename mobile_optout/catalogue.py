@@ -15,12 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from mobile_optout.flow.builtin import DEFAULT, flows_dir, names, resolve, resolve_all
+from mobile_optout.flow.builtin import (
+    DEFAULT,
+    flows_dir,
+    names,
+    resolve,
+    resolve_all,
+    shadowing,
+)
 from mobile_optout.flow.model import EnsureSetting, Flow, Group, Step
 from mobile_optout.flow.routes import Routes
 from mobile_optout.values import on_off
 
-__all__ = ["DEFAULT", "flows_dir", "names", "resolve", "resolve_all"]
+__all__ = ["DEFAULT", "flows_dir", "names", "resolve", "resolve_all", "shadowing"]
 
 KIND_WORDS = {"toggle": "switch", "choice": "choice", "button": "button + confirmation",
               "none": "not a switch"}
@@ -93,6 +100,7 @@ def entry(flow: Flow) -> Entry:
         unsupported=flow.unsupported.reason if flow.unsupported else "",
         page=flow.unsupported.page if flow.unsupported else "",
         path=str(flow.path), routes=tuple(dict.fromkeys(_routes(flow.steps))),
+        languages=flow.languages,
     )
 
 
@@ -117,15 +125,17 @@ def markdown(found: Sequence[Entry]) -> str:
         "",
         "## Controls a flow drives",
         "",
-        "| app | flow | control | kind | private state | platforms | conf. | web | sources |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| app | flow | control | kind | private state | platforms | languages | conf. | web "
+        "| sources |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for e in found:
         if e.unsupported:
             continue
         lines.append("| " + " | ".join(_cell(c) for c in (
             e.title, f"`{e.flow}`", e.control, KIND_WORDS[e.kind], e.desired,
-            ", ".join(e.platforms), e.confidence, e.web, "; ".join(e.sources))) + " |")
+            ", ".join(e.platforms), ", ".join(e.languages), e.confidence, e.web,
+            "; ".join(e.sources))) + " |")
     lines += [
         "",
         "## No switch to drive (reported as `unsupported`, never as done)",

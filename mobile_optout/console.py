@@ -7,6 +7,7 @@ debug log file; both pass through the redactor so that secrets never appear.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import threading
 import time
@@ -19,13 +20,21 @@ from rich.console import Console
 from mobile_optout.results.record import FlowResult, RunRecord, StepRecord
 from mobile_optout.values import on_off
 
-# Not a terminal (CI logs, pipes): wide enough that tables are not cut.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+# Tables fit the terminal; piped (CI logs, files) they are 100 columns wide, unless the
+# COLUMNS variable says otherwise. Cells wrap at word boundaries and are never cut.
+PIPED_WIDTH = 100
+out = Console(highlight=False, soft_wrap=True,
+              width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def say(text: str = "", *, style: str | None = None) -> None:
     out.print(text, style=style, markup=False)
+
+
+def note(text: str) -> None:
+    """A remark on stderr (not part of the output a script reads)."""
+    err.print(text, markup=False)
 
 
 def error(text: str) -> None:
@@ -74,14 +83,57 @@ def raw(text: str) -> None:
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "") -> None:
+    """A table that fits the width; when its columns cannot fit without breaking words, one
+    block per row instead (``column: value`` lines), so that nothing is cut."""
     from rich.table import Table  # tables only when one is printed: start-up stays light
+    from rich.text import Text
 
-    t = Table(title=title or None, show_lines=False)
-    for c in columns:
-        t.add_column(c)
-    for row in rows:
-        t.add_row(*(str(c) for c in row))
-    out.print(t)
+    given = [list(row) for row in rows]  # str, or a rich Text (a styled cell)
+    cells = [[c.plain if isinstance(c, Text) else str(c) for c in row] for row in given]
+    filled = [i for i in range(len(columns)) if i < 2 or any(row[i] for row in cells)]
+    if given and len(filled) < len(columns):  # a column nothing fills is left out
+        columns = [columns[i] for i in filled]
+        given = [[row[i] for i in filled] for row in given]
+        cells = [[row[i] for i in filled] for row in cells]
+    widths = _widths(columns, cells, out.width - 3 * len(columns) - 1)  # less the borders
+    if widths is not None:
+        t = Table(title=title or None, show_lines=False)
+        for c, width in zip(columns, widths, strict=True):
+            t.add_column(c, overflow="fold", width=width)
+        for row in given:
+            t.add_row(*(c if isinstance(c, Text) else Text(str(c)) for c in row))
+        out.print(t, soft_wrap=False)  # cells wrap at words inside their width
+        return
+    import textwrap
+
+    if title:
+        out.print(title, markup=False, style="bold")
+    for texts in cells:  # the first two cells name the row; the others follow, word-wrapped
+        head = " · ".join(v for v in texts[:2] if v)
+        rest = "; ".join(f"{c}: {v}" for c, v in zip(columns[2:], texts[2:], strict=True)
+                         if v not in ("", "-"))
+        out.print(head, markup=False, style="bold")
+        for line in textwrap.wrap(rest, max(20, out.width - 2), break_long_words=False,
+                                  break_on_hyphens=False):
+            out.print("  " + line, markup=False)
+
+
+def _widths(columns: Sequence[str], cells: Sequence[Sequence[str]], room: int
+            ) -> list[int] | None:
+    """Column widths within ``room``: each as wide as its text when all fit; else each at
+    least its longest word (a URL, a flow name: never broken), the rest shared out in
+    proportion to what each still lacks. None when even the longest words do not fit."""
+    from rich.cells import cell_len
+
+    texts = [[name, *(row[i] for row in cells)] for i, name in enumerate(columns)]
+    natural = [max(cell_len(t) for t in col) for col in texts]
+    least = [max((cell_len(w) for t in col for w in t.split()), default=1) for col in texts]
+    if sum(natural) <= room:
+        return natural
+    if sum(least) > room:
+        return None
+    spare, lack = room - sum(least), [n - m for n, m in zip(natural, least, strict=True)]
+    return [m + spare * extra // max(1, sum(lack)) for m, extra in zip(least, lack, strict=True)]
 
 
 def inspect_listing(title: str, rows: Sequence[tuple[str, str]]) -> None:
@@ -187,22 +239,19 @@ class LiveProgress:
 
 
 def run_summary(run: RunRecord, run_dir: Path) -> None:
-    from rich.table import Table
     from rich.text import Text
 
-    t = Table(title=f"run {run.run_id} ({run.mode})")
-    for c in ("device", "flow", "outcome", "setting", "before → after", "note"):
-        t.add_column(c, overflow="fold")
+    rows = []
     for r in run.results:
         s = r.setting
         outcome = str(r.outcome)
-        note = r.note or (r.error.message.splitlines()[0] if r.error else "")
-        t.add_row(
-            r.device, r.flow, f"[{OUTCOME_STYLE.get(outcome, '')}]{outcome}[/]",
-            s.id if s else "", f"{on_off(s.before)} → {on_off(s.after)}" if s else "",
-            Text(note[:120]),
-        )
-    out.print(t)
+        note = r.note or (r.error.message.splitlines()[0] if r.error else "")  # whole: wraps
+        rows.append((
+            r.device, r.flow, Text(outcome, style=OUTCOME_STYLE.get(outcome, "")),
+            s.id if s else "", f"{on_off(s.before)} → {on_off(s.after)}" if s else "", note,
+        ))
+    table(("device", "flow", "outcome", "setting", "before → after", "note"), rows,
+          title=f"run {run.run_id} ({run.mode})")
     failures(run, run_dir)
     out.print(f"Reports: {run_dir / 'report.html'}  (also report.json, junit.xml)", markup=False)
 

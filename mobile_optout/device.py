@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TypeVar
 
 from loguru import logger
 
+from mobile_optout.answers import Answers, Target, _Refused, row_status
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.driver import APP_NOT_INSTALLED, STRATEGIES, Driver, Element
 from mobile_optout.errors import (
@@ -57,9 +58,16 @@ from mobile_optout.locate import (
     needs_server,
     server_queries,
 )
+from mobile_optout.onscreen import (
+    Modal,
+    blocked_by,
+    harmful,
+    look,
+)
 from mobile_optout.values import Rect, TapRecord, fold
 from mobile_optout.webdom import dom_path
 
+__all__ = ["Device", "Target"]  # Target lives in answers.py; callers import it here
 T = TypeVar("T")
 # What a server element says, per platform.
 TEXT_ATTRIBUTE = {Platform.ANDROID: "text", Platform.IOS: "label", Platform.WEB: "innerText"}
@@ -76,26 +84,7 @@ def _away_from(cover: Node, screen: Screen) -> str:
 MAX_INTERRUPTS_PER_WAIT = 6
 
 
-class _Refused(Exception):
-    """The server would not answer a query the runner made (not the flow's own locator):
-    a regex it cannot compile, a strategy it does not implement. The tree answers instead."""
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Something found on screen: a node from the page source, or a server element."""
-
-    description: str
-    node: Node | None = None
-    element: Element | None = None
-    value: str = ""  # the locator value a server element was found by
-    screened: bool = False  # found by a query that leaves denylisted labels out
-    screen: Screen | None = None  # the screen a node was found on (hit-tests use it)
-    locator: Locator | None = None  # what found it: to find it again after a scroll
-    point: tuple[int, int] | None = None  # where to tap, when not the centre (it is covered)
-
-
-class Device:
+class Device(Answers):
     def __init__(
         self,
         driver: Driver,
@@ -126,7 +115,13 @@ class Device:
         self._deny_labels = tuple(d for d in flow.denylist if d not in flow.allow_taps)
         self._deny = tuple(fold(d) for d in self._deny_labels)
         self.taps: list[TapRecord] = taps if taps is not None else []  # every tap made
-        self._on_screen = on_screen  # every screen read (the switches a run saw: seen.py)
+        self.deadline: float | None = None  # the flow's: no loop waits past it
+        self.way_in: tuple[str, bool] | None = None  # the last tapped row's On/Off status
+        self.answered: list[str] = []  # "prompt -> button" for every question answered
+        self.accounts: list[str] = []  # account names the pages showed, first one first
+        self._last_tap: tuple[object, str] | None = None  # (what, the screen before it)
+        self._unchanged = False  # nothing changed on screen since the last tap
+        self._on_screen = on_screen  # every screen read (seen.py; the language: language.py)
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -148,10 +143,19 @@ class Device:
         if self._screen is None or fresh:
             # read and parse together: a garbled source is read again, like a failed read
             self._screen = self._retry(lambda: Screen(self.driver.page_source(), self.platform))
+            if self._last_tap is not None and self._screen.source != self._last_tap[1]:
+                self._unchanged = False
             self._notice_identity(self._screen)
             if self._on_screen is not None:
                 self._on_screen(self._screen)
+            self._guard(self._screen)
         return self._screen
+
+    def _guard(self, screen: Screen) -> None:
+        """Every look: a sign-in page, or one of the flow's blockers, ends the flow."""
+        why = blocked_by(screen, [(b.name, b.when) for b in self.flow.blockers], self._expand)
+        if why:
+            raise FlowEnded("blocked", why)
 
     def changed(self) -> None:
         """Forget the cached screen: an action may have changed it."""
@@ -165,7 +169,16 @@ class Device:
         for loc in self.flow.identity:
             for name in screen.identity(loc):
                 self._identity_known = True
-                self._on_identity(name)
+                self._account(name)
+
+    def _account(self, name: str) -> None:
+        """A name the page shows for the account: redacted, and remembered (a page that
+        names another account than the first one seen is reported)."""
+        assert self._on_identity is not None
+        self._on_identity(name)
+        folded = " ".join(name.split()).casefold()
+        if folded not in (" ".join(a.split()).casefold() for a in self.accounts):
+            self.accounts.append(name)
 
     def _ask_identity(self) -> None:
         """Until the member's name has been seen, ask the server for the flow's identity
@@ -196,7 +209,7 @@ class Device:
                 said = self._attribute(target.element, name) or ""
                 for found in identity_names(loc, [said]):
                     self._identity_known = True
-                    self._on_identity(found)
+                    self._account(found)
                 if self._identity_known:
                     return
 
@@ -204,7 +217,16 @@ class Device:
         """Wait one poll interval between looks; stop here if the run was interrupted."""
         if self._cancelled():
             raise Interrupted("interrupted")
+        self.check_deadline()
         time.sleep(self.poll if seconds is None else seconds)
+
+    def check_deadline(self, doing: str = "") -> None:
+        """Past the flow's deadline, every loop stops here, saying so."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise StepFailed(
+                f"the flow ran past its deadline{' while ' + doing if doing else ''}; "
+                "stopped here", expected="the flow done within its deadline",
+                actual="still waiting")
 
     def _retry(self, fn: Callable[[], T], *, attempts: int = 6) -> T:
         """Run a driver call, trying again after a transient failure (bounded).
@@ -316,7 +338,10 @@ class Device:
         started = time.monotonic()
         deadline = started + timeout
         dismissed = 0
+        # A tap is aimed from the page source (what is on top, what is under the finger);
+        # a plain wait may be answered by the server alone.
         cheap = self._screen is None and self._queries(locator, tap=tap) is not None
+        on_top: Modal | None = None
         while True:
             target: Target | None = None
             try:
@@ -324,14 +349,22 @@ class Device:
                     cheap = False
                     self._ask_identity()
                     target = self.look(locator, tap=tap)
-                    if target is not None and tap and self._interrupt_shows():
+                    if target is not None and tap and self._on_top_shows():
                         continue  # deal with it from the page source first
                 else:
                     if dismissed < MAX_INTERRUPTS_PER_WAIT and self._dismiss_interrupt():
                         dismissed += 1
                         continue
+                    on_top = look(self.screen()).modal
+                    if on_top is not None and dismissed < MAX_INTERRUPTS_PER_WAIT and \
+                            self.answer_prompt(on_top):
+                        dismissed += 1
+                        continue
                     target = self._look_server(locator) \
                         if needs_server(locator, self.platform) else self._look_tree(locator)
+                    if target is not None and on_top is not None and (
+                            target.node is None or not on_top.holds(target.node)):
+                        target = None  # under what is on top: neither read nor tapped
             except TransientDeviceError as exc:
                 logger.debug("look failed, looking again: {}", exc)
             if target is not None:
@@ -339,6 +372,12 @@ class Device:
             self._check_blockers()
             now = time.monotonic()
             if now >= deadline:
+                if on_top is not None:
+                    raise StepFailed(
+                        f"{locator} is under something on top of the page: "
+                        f"{on_top.describe()}, which the flow does not expect; nothing was "
+                        "tapped on it", expected=str(locator),
+                        actual=on_top.describe(), ui_tree=self.screen().source)
                 return None
             self._on_wait(locator, now - started)
             self.pause()
@@ -355,20 +394,6 @@ class Device:
                 return False
             self._on_wait(locator, now - started)
             self.pause()
-
-    def _interrupt_shows(self) -> bool:
-        """Is one of the flow's interrupts on screen? Asked once per screen (until the next
-        action): one server query for all of them, or the tree when that cannot be asked."""
-        if not self.flow.interrupts or self._clear:
-            return False
-        whens = [i.when for i in self.flow.interrupts]
-        query = self._made(any_shown_query([self._expand(w) for w in whens], self.platform))
-        try:
-            shows = query is None or self._ask_made(query) is not None
-        except _Refused:
-            shows = True  # the tree will tell
-        self._clear = not shows
-        return shows
 
     def dismiss_interrupt(self, *, fresh: bool = False, over: Node | None = None) -> bool:
         """Dismiss a declared interrupt that shows (the one drawn over ``over``, when given);
@@ -393,7 +418,10 @@ class Device:
             if button is None:
                 continue
             logger.info("dismissing interrupt: {}", interrupt.name)
-            self._on_event("interrupt", interrupt.name)
+            said = button.node.texts[0] if button.node is not None and button.node.texts \
+                else button.description
+            self._on_event("interrupt", f"{interrupt.name}: tapped {said!r}")
+            self.answered.append(f"{interrupt.name}: {said!r}")
             self.tap(button)  # the denylist holds for interrupts too
             return True
         if over is None:
@@ -408,13 +436,43 @@ class Device:
 
     # -- acting -------------------------------------------------------------------------
 
-    def tap(self, target: Target) -> Target:
+    def tap(self, target: Target, *, modal: Modal | None = None, said: str | None = None
+            ) -> Target:
         """Tap the target where it is not covered; returns the target as tapped (found
-        again when it had to be scrolled clear)."""
+        again when it had to be scrolled clear). Never under something on top of the page
+        (``modal``: the prompt the target is in), never a disabled, granting, rating or
+        sign-in button, never the same button again when nothing changed since."""
+        if target.node is None and self._screen is None and self._clear:
+            screen = None  # the server found it, and said nothing is on top: no tree read
+        else:
+            screen = target.screen if target.node is not None and target.screen is not None \
+                else self.screen()
+        on_top = modal or (look(screen).modal if screen is not None else None)
+        node = target.node
+        if on_top is not None and (node is None or not on_top.holds(node)):
+            raise Covered(
+                f"did not tap {target.description}: {on_top.describe()} is on top of the "
+                "page", expected=target.description, actual=on_top.describe(),
+                ui_tree=screen.source if screen is not None else "")
+        text = said or (node.texts[0] if node is not None and node.texts else "")
+        if node is not None and (why := harmful(text, node, on_top)):
+            raise DeniedTap(f"refused to tap {text or target.description!r}: {why}",
+                            expected="a safe element", actual=text or target.description)
+        key = (target.description, node.bounds if node is not None else None)
+        if self._last_tap is not None and self._last_tap[0] == key and self._unchanged:
+            raise StepFailed(
+                f"did not tap {target.description} again: nothing changed on screen since "
+                "it was last tapped", expected="the screen to respond to the tap",
+                actual=screen.summary() if screen is not None else "",
+                ui_tree=screen.source if screen is not None else "")
         target, under = self._clear_path(target)
         self._check_denylist(target)
         if under is not None:
             self._check_denylist(Target(under.describe(), node=under))
+        if on_top is None:  # (answering a prompt keeps what the page showed)
+            self.way_in = row_status(target)
+        self._last_tap = (key, self._screen.source if self._screen is not None else "")
+        self._unchanged = True
         self._tap_target(target)
         return target
 
@@ -554,18 +612,28 @@ class Device:
         self._on_event("back", "")
         self._settle(before)
 
-    def scroll(self, direction: str) -> None:
-        before = self.screen().source
-        area: Rect | None = None
+    def scroll(self, direction: str, within: Node | None = None) -> bool | None:
+        """Scroll ``within`` (the element that holds the page; default: the tallest
+        scrollable); whether it can scroll more, where the driver says."""
+        screen = self.screen()
+        before = screen.source
+        modal = look(screen).modal
+        if modal is not None and not (within is not None and modal.kind == "dialog"
+                                      and (here := screen.same_node(within)) is not None
+                                      and modal.holds(here)):
+            raise Covered(f"did not scroll: {modal.describe()} is on top of the page",
+                          expected="the page", actual=modal.describe(), ui_tree=before)
+        area: Rect | None = within.bounds if within is not None else None
         scrollable = [
-            n for n in self.screen().nodes
+            n for n in screen.nodes
             if n.el.get("scrollable") == "true" and n.bounds and n.bounds.height > 0
         ]
-        if scrollable:
+        if area is None and scrollable:
             area = max(scrollable, key=lambda n: n.bounds.height if n.bounds else 0).bounds
-        self._retry(lambda: self.driver.scroll(direction, area))
+        more = self._retry(lambda: self.driver.scroll(direction, area))
         self._on_event("scroll", direction)
         self._settle(before, limit=min(1.0, 10 * self.poll))  # nothing moves at the end
+        return more
 
     def launch(self, app: AppId, *, restart: bool, deep_link: str | None) -> None:
         if restart:
@@ -575,6 +643,7 @@ class Device:
         else:
             self._retry(lambda: self.driver.activate_app(app))
         self._on_event("launch", app.app_id)
+        self.way_in = None
         self.changed()
 
     def switch_context(self, name: str, timeout: float) -> str:
@@ -611,46 +680,6 @@ class Device:
 
     def screenshot(self) -> bytes:
         return self._retry(self.driver.screenshot_png)
-
-    # -- toggles ------------------------------------------------------------------------
-
-    def enabled(self, target: Target) -> bool:
-        """Whether the element takes input (a disabled switch shows a placeholder)."""
-        if target.node is not None:
-            return target.node.enabled
-        element = target.element
-        assert element is not None
-        return self._retry(lambda: self.driver.attribute(element, "enabled")) != "false"
-
-    def toggle_state(self, target: Target) -> bool | None:
-        """On or off as the screen shows it; None when the element is not a toggle."""
-        if target.node is not None:
-            return target.node.checked
-        element = target.element
-        assert element is not None
-        if self.platform is Platform.WEB:
-            return self._web_toggle_state(element)
-        name = "checked" if self.platform is Platform.ANDROID else "value"
-        value = self._retry(lambda: self.driver.attribute(element, name))
-        if value in ("true", "1"):
-            return True
-        if value in ("false", "0"):
-            return False
-        return None
-
-    def _web_toggle_state(self, element: Element) -> bool | None:
-        """aria-checked, or a checkbox's checked property: whichever the page uses."""
-
-        def attr(name: str) -> str | None:
-            return self._retry(lambda: self.driver.attribute(element, name))
-
-        aria = attr("aria-checked")
-        if aria in ("true", "false"):
-            return aria == "true"
-        if attr("type") in ("checkbox", "radio"):
-            return attr("checked") == "true"
-        return None
-
 
 def _pick_context(wanted: str, found: list[str]) -> str | None:
     """``native`` -> NATIVE_APP; ``webview`` -> the first web view; else that exact name."""

@@ -38,6 +38,7 @@ class SimSpec:
     latency_ms: int = 0
     cost_model: bool = False  # answer each command in the time a real phone takes
     apps: tuple[str, ...] = ()  # installed apps: built-in names or app files; () = all built-in
+    locale: str = ""  # the phone's (or website's) language: de, fr...; "" English
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +195,7 @@ POOL_KEYS = ("server", "capabilities", "settings", "timeouts", "retries", "descr
              "devices")
 POOL_DEVICE_KEYS = ("platform", "capabilities", "settings", "timeouts", "retries",
                     "description", "default", "verify", "base_url", "headless")
-SIM_KEYS = ("variants", "seed", "latency_ms", "cost_model", "apps")
+SIM_KEYS = ("variants", "seed", "latency_ms", "cost_model", "apps", "locale")
 VERIFY_CHOICES = ("reopen", "relaunch", "none")  # how a change is proven (mobile_optout.reach)
 TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll", "settle")
 
@@ -338,7 +339,13 @@ class _DevicesReader(Reader):
         cost_model = False
         if (n := m.get("cost_model")) is not None:
             cost_model = self.flag(n, "cost_model")
-        return SimSpec(tuple(variants), int(seed), int(latency), cost_model, apps)
+        locale = ""
+        if (n := m.get("locale")) is not None and (text := self.text(n, "locale")) is not None:
+            if not re.match(r"[a-z]{2}\Z", text):
+                self.err(self.source, n.where, f"locale '{text}' is not a two-letter language "
+                         "code", "e.g. de, fr")
+            locale = text
+        return SimSpec(tuple(variants), int(seed), int(latency), cost_model, apps, locale)
 
     def flag(self, node: RawNode, what: str) -> bool:
         if isinstance(node, RawScalar) and isinstance(node.value, bool):

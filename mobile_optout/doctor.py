@@ -100,6 +100,7 @@ class Facts:
     root: bool = False  # running as root: Chromium's sandbox goes off
     java: str | None = None  # first line of `java -version`
     managed: Installation | None = None  # the managed Appium (mobile-optout setup)
+    drawing: str = ""  # why the simulated phone's screenshots would be blank ("" = drawn)
 
 
 def can_run(checks: Sequence[Check]) -> bool:
@@ -198,8 +199,13 @@ def gather(
         names = BROWSER_BINARIES.get(profile.browser, ())
         browser = next((v for n in names if (v := _version([n, "--version"]))), None)
         chromedriver = _version(["chromedriver", "--version"])
+    drawing = ""
+    if profile.sim is not None and profile.platform is not Platform.WEB:
+        from mobile_optout.sim.render import drawing_problem
+
+        drawing = drawing_problem()
     return Facts(
-        browser=browser, chromedriver=chromedriver,
+        drawing=drawing, browser=browser, chromedriver=chromedriver,
         profile_exists=profile.browser_profile is None
         or Path(profile.browser_profile).expanduser().is_dir(),
         display=has_display(env), root=as_root(),
@@ -279,6 +285,8 @@ def diagnose(profile: DeviceProfile, facts: Facts) -> list[Check]:
         checks.append(_settings_check(profile))  # a browser session has no Appium settings
     if profile.browser is not None:
         checks.extend(_browser_checks(profile, facts))
+    if profile.sim is not None and profile.platform is not Platform.WEB:
+        checks.append(_screenshot_check(facts))
     if profile.sim is not None or profile.browser is not None:
         checks.extend(_other_devices(facts))
         return checks
@@ -349,6 +357,12 @@ def _where_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
         checks.append(Check("sandbox", Status.WARN, ROOT_NOTE,
                             "run as a normal user to keep Chromium's sandbox"))
     return checks
+def _screenshot_check(facts: Facts) -> Check:
+    """Evidence is what the tool promises: blank screenshots are worth a warning."""
+    if facts.drawing:
+        return Check("screenshots", Status.WARN, "the simulated phone's screenshots will be "
+                     f"blank: {facts.drawing}", "pip install --force-reinstall 'pillow>=10.1'")
+    return Check("screenshots", Status.OK, "drawn with Pillow (text, switches, dialogs)")
 
 
 def _browser_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:

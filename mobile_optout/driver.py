@@ -120,9 +120,10 @@ class Driver(Protocol):
     def terminate_app(self, app: AppId) -> None: ...
     def app_state(self, app: AppId) -> int: ...
     def deep_link(self, url: str, app: AppId) -> None: ...
-    def scroll(self, direction: str, area: Rect | None = None) -> None: ...
+    def scroll(self, direction: str, area: Rect | None = None) -> bool | None: ...
     def contexts(self) -> list[str]: ...
     def set_context(self, name: str) -> None: ...
+    def locale(self) -> str: ...
     def quit(self) -> None: ...
 
 
@@ -372,6 +373,9 @@ def _reason(exc: BaseException) -> str:
     return type(base).__name__
 
 
+LANG_JS = "return document.documentElement.lang || navigator.language || ''"
+
+
 class AppiumDriver:
     """``Driver`` over Appium-Python-Client. Counts every command it sends."""
 
@@ -408,6 +412,21 @@ class AppiumDriver:
         build = status.get("build") if isinstance(status, dict) else None
         version = build.get("version") if isinstance(build, dict) else None
         return str(version) if version else ""
+
+    def locale(self) -> str:
+        """The language the device says it is in, as it says it ("de_DE", "fr-FR"); "" when
+        it does not say. UiAutomator2 ``mobile: deviceInfo`` -> ``locale``; XCUITest ->
+        ``currentLocale`` (else ``locale``); a web page: its ``lang``, else the browser's."""
+        try:
+            if self.web:
+                value = self._call(lambda: self._remote.execute_script(LANG_JS))
+                return str(value or "")
+            info = self._mobile("deviceInfo", {})
+        except DeviceError:
+            return ""
+        if not isinstance(info, Mapping):
+            return ""
+        return str(info.get("currentLocale") or info.get("locale") or "")
 
     def _call(self, fn: Callable[[], T]) -> T:
         self.round_trips += 1
@@ -508,20 +527,24 @@ class AppiumDriver:
         key = "package" if self.native_platform is Platform.ANDROID else "bundleId"
         self._mobile("deepLink", {"url": url, key: app.app_id})
 
-    def scroll(self, direction: str, area: Rect | None = None) -> None:
+    def scroll(self, direction: str, area: Rect | None = None) -> bool | None:
+        """Scroll the area (default: the middle of the screen); whether it can scroll more
+        where the driver says (UiAutomator2's ``scrollGesture``), else None."""
         if self.web:
             sign = 1 if direction == "down" else -1
             self._call(lambda: self._remote.execute_script(SCROLL_JS, sign))
-        elif self.platform is Platform.ANDROID:
+            return None
+        if self.platform is Platform.ANDROID:
             w, h = self.window_size()
             box = area or Rect(0, h // 5, w, h * 3 // 5)
-            self._mobile(
+            more = self._mobile(
                 "scrollGesture",
                 {"left": box.x, "top": box.y, "width": box.width, "height": box.height,
                  "direction": direction, "percent": 0.75},
             )
-        else:
-            self._mobile("scroll", {"direction": direction})
+            return more if isinstance(more, bool) else None
+        self._mobile("scroll", {"direction": direction})
+        return None
 
     def contexts(self) -> list[str]:
         """NATIVE_APP and the app's web views (WEBVIEW_<package>), as Appium lists them."""

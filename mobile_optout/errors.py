@@ -51,6 +51,8 @@ class Where:
     col: int = 1
 
     def __str__(self) -> str:
+        if self.line <= 0:  # the whole file, or a name that is no file at all
+            return self.path
         return f"{self.path}:{self.line}:{self.col}"
 
     @classmethod

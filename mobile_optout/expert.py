@@ -30,7 +30,9 @@ EXPERT_SETTINGS: dict[Platform, dict[str, Any]] = {
     # ms; 0: no idle wait at all (the runner polls for the screen it expects instead).
     Platform.ANDROID: {"waitForIdleTimeout": 0},
     # seconds; the runner's own settle waits for the screen to stop changing.
-    Platform.IOS: {"animationCoolOffTimeout": 0},
+    # respectSystemAlerts: a SpringBoard alert (a permission prompt) is what the page
+    # source shows while it is up, so that the runner sees it and never taps under it.
+    Platform.IOS: {"animationCoolOffTimeout": 0, "respectSystemAlerts": True},
     Platform.WEB: {},  # a browser session (chromedriver) has no Appium settings
 }
 EXPERT_CAPABILITIES: dict[Platform, dict[str, Any]] = {

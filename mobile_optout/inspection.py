@@ -226,7 +226,7 @@ def inspect_device(
     app). ``after``: first run that flow up to ``stop`` (see ``steps_until``) in check
     mode (its taps reach the screen; ``ensure_setting`` only reads), then read the screen
     it left (``params``: the flow's parameters). Otherwise the screen as it is."""
-    from mobile_optout.job import endpoint
+    from mobile_optout.job import endpoint, shared_sim_state
     from mobile_optout.runner import RunOptions, scratch_run
 
     # Reaching a screen sets nothing: a check (ensure_setting only reads).
@@ -235,7 +235,7 @@ def inspect_device(
     if app_id is None and after is None:
         app_id = default_app(profile)
     app = AppId(profile.platform, app_id) if app_id else None
-    with endpoint(profile, environ) as served:
+    with endpoint(profile, environ, shared_sim_state()) as served:  # the phone runs left
         url = served.url
         if after is not None:
             with tempfile.TemporaryDirectory(prefix="mobile-optout-inspect-") as tmp:

@@ -38,6 +38,7 @@ from mobile_optout.errors import DeviceError, InputError, UsageError, did_you_me
 from mobile_optout.flow import builtin, load_flows
 from mobile_optout.flow.model import Flow
 from mobile_optout.flow.params import Vars, check_param_names
+from mobile_optout.language import check_locale
 from mobile_optout.parallel import Served, endpoint_failed, run_all
 from mobile_optout.results import DEFAULT_OUTPUT, finish_run
 from mobile_optout.results.evidence import Evidence
@@ -58,6 +59,14 @@ from mobile_optout.values import Mode
 SIM_STATE = ".sim-state"  # inside the output folder: simulated phones remember settings
 
 
+def shared_sim_state(output: Path | None = None) -> Path | None:
+    """The saved phones that `run` and `check` left in this folder (``results/.sim-state``),
+    for `inspect` and `studio` to open the same simulated world; None when no run has
+    saved one here (they then start from a fresh phone, and leave nothing behind)."""
+    folder = (output or Path(DEFAULT_OUTPUT)) / SIM_STATE
+    return folder if folder.is_dir() else None
+
+
 @dataclass(frozen=True, slots=True)
 class RunRequest:
     mode: Mode = Mode.APPLY
@@ -69,6 +78,7 @@ class RunRequest:
     platform: str | None = None
     capabilities: Mapping[str, object] = field(default_factory=dict)
     sim_variants: Sequence[str] = ()  # override the variants of simulated phones
+    keep_state: bool = False  # with sim_variants: start from the saved phone, not a fresh one
     sim_seed: int | None = None
     sim_cost_model: bool = False  # simulated phones answer as slowly as real ones
     params: Mapping[str, str] = field(default_factory=dict)
@@ -77,6 +87,7 @@ class RunRequest:
     parallel: int = 1
     only_installed: bool = False  # leave out flows whose app the device does not have
     verify: str = ""  # how a change is proven (reopen | relaunch | none); "" = the device's
+    locale: str = ""  # --locale: the language of the flows' texts (default: the device's)
     output: Path = DEFAULT_OUTPUT
     keep_screenshots: bool = True
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -102,6 +113,8 @@ def flow_paths(paths: Sequence[Path]) -> list[Path]:
 
 def load_request_flows(req: RunRequest) -> list[Flow]:
     """The flows under the request's paths, filtered by --tag / --exclude-tag."""
+    for note in builtin.shadowing(req.paths):  # a project folder named like a built-in:
+        logger.warning(note)  # said even with -q
     paths = flow_paths(req.paths)
     flows = load_flows(paths)
     present = sorted({t for f in flows for t in f.tags})
@@ -151,7 +164,7 @@ def endpoint(profile: DeviceProfile, environ: Mapping[str, str],
     sim = profile.sim
     with simulator(profile.platform, variants=sim.variants, seed=sim.seed,
                    latency_ms=sim.latency_ms, state_file=state_file, apps=sim.apps,
-                   cost_model=sim.cost_model) as device:
+                   cost_model=sim.cost_model, locale=sim.locale) as device:
         yield Served(device.url)
 
 
@@ -229,6 +242,7 @@ class RunSession:
         self.record = RunRecord(run_id=new_run_id(), mode=options.mode,
                                 tool_version=__version__)
         self.run_dir = output / self.record.run_id
+        self.sim_state = output / SIM_STATE  # where simulated phones keep their settings
         self.evidence = Evidence(self.run_dir, self.redactor,
                                  keep_screenshots=keep_screenshots)
         self.drift: list[Drift] = []  # check: this run's settings seen changed back
@@ -273,13 +287,13 @@ class RunSession:
     def endpoint(self, profile: DeviceProfile) -> contextlib.AbstractContextManager[Served]:
         """The device's endpoint for one block (a simulated phone or a managed Appium lives
         that long)."""
-        return endpoint(profile, self.options.environ, self.output / SIM_STATE, self.run_dir)
+        return endpoint(profile, self.options.environ, self.sim_state, self.run_dir)
 
     def served(self, profile: DeviceProfile) -> Served:
         """The device's endpoint, opened on first use and kept until the session ends (or,
         when the endpoints were handed in, until their owner closes them)."""
         if self._endpoints is None:
-            self._endpoints = Endpoints(self.options.environ, self.output / SIM_STATE,
+            self._endpoints = Endpoints(self.options.environ, self.sim_state,
                                         self.run_dir)
             self._stack.callback(self._endpoints.close)
         return self._endpoints.served(profile)
@@ -361,14 +375,18 @@ class Performed:
 
 
 def prepare(flows: Sequence[Flow], devices: Sequence[DeviceProfile], params: Mapping[str, str],
-            environ: Mapping[str, str], *, param_flag: str = "--param") -> None:
+            environ: Mapping[str, str], *, param_flag: str = "--param") -> list[Flow]:
     """The checks before anything runs, the same for the CLI (``perform``) and the pytest
     plugin: some flow runs on the chosen devices; every parameter is declared and fits its
-    choices; no secret is given as a parameter, and none is unset. Usage errors (exit 2)."""
+    choices; no secret is given as a parameter, and none is unset. Usage errors (exit 2).
+    Only the flows that will run on the chosen devices are asked (a web flow does not
+    refuse a value meant for the Android one when no browser was chosen); they are returned.
+    """
     if flows and not any(f.runs_on(d.platform) for f in flows for d in devices):
         names = ", ".join(f"{d.name} ({d.platform})" for d in devices)
         plats = ", ".join(sorted({str(p) for f in flows for p in f.platforms}))
         raise UsageError(f"no flow runs on {names}: the flows are for {plats}")
+    flows = [f for f in flows if any(f.runs_on(d.platform) for d in devices)]
     check_param_names(flows, params, param_flag)
     for flow in flows:  # a parameter for a secret, an unset secret: before anything
         Vars(flow, params, environ)
@@ -378,6 +396,7 @@ def prepare(flows: Sequence[Flow], devices: Sequence[DeviceProfile], params: Map
                 f"{flow.where.path}: flow '{flow.name}' needs the secret(s) {', '.join(unset)}: "
                 "set them in the environment (secrets are never taken from the command line)"
             )
+    return flows
 
 
 def perform(
@@ -388,7 +407,11 @@ def perform(
     so they redact too."""
     flows = load_request_flows(req)
     devices = choose_devices(req)
-    prepare(flows, devices, req.params, req.environ)
+    flows = prepare(flows, devices, req.params, req.environ)
+    try:
+        locale = check_locale(req.locale, flows)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
     redactor = redactor or Redactor()
     for flow in flows:
@@ -396,11 +419,20 @@ def perform(
             redactor.add_secret(secret)
     options = RunOptions(
         mode=Mode(req.mode), params=dict(req.params), environ=req.environ,
-        parallel=max(1, req.parallel), only_installed=req.only_installed,
+        parallel=max(1, req.parallel), only_installed=req.only_installed, locale=locale,
         verify=req.verify,
     )
     with RunSession(req.output, options, keep_screenshots=req.keep_screenshots,
                     redactor=redactor, progress=progress) as session:
+        if req.sim_variants:  # a variant is tried on a fresh phone, unless asked otherwise
+            fresh = not req.keep_state
+            if fresh:
+                session.sim_state = session.run_dir / SIM_STATE
+            session.record.sim_state = "fresh" if fresh else "saved"
+            logger.warning(
+                "--sim-variant: a fresh simulated phone (the saved one is left as it is; "
+                "--keep-state starts from it)" if fresh else
+                f"--sim-variant --keep-state: the simulated phone saved in {session.sim_state}")
         logger.info("run {}: {} flow(s) on {} device(s)", session.record.run_id, len(flows),
                     len(devices))
         session.run_all(flows, devices)

@@ -148,8 +148,11 @@ def run_all(
         done = {r.flow for r in run.results if r.device == d.name}
         for flow in fs:
             if options.cancel.is_set() and flow.name not in done:
-                run.results.append(unstarted_result(
-                    flow, d, Outcome.INTERRUPTED, note="not started: interrupted (Ctrl-C)"))
+                result = unstarted_result(flow, d, Outcome.INTERRUPTED,
+                                          note="not started: interrupted (Ctrl-C)")
+                sink.result_started(run, result)  # history counts what the reports count
+                sink.result_finished(run, result)
+                run.results.append(result)
     order = {(d.name, f.name): i for i, (d, fs) in enumerate(work) for f in fs}
     run.results.sort(key=lambda r: order.get((r.device, r.flow), 0))
     return run

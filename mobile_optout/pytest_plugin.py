@@ -596,7 +596,8 @@ def _phone_profile(flow: Flow, phone: _Phone) -> DeviceProfile:
 
 @pytest.fixture
 def mo_sim() -> Iterator[Callable[..., Any]]:
-    """``mo_sim(platform="android", variants=(), seed=0, latency_ms=0, apps=()) -> SimPhone``:
+    """``mo_sim(platform="android", variants=(), seed=0, latency_ms=0, apps=(), locale="")
+    -> SimPhone``:
     a simulated phone, started; every phone is stopped when the test ends. ``apps``: the
     installed apps, built-in names or app files (default: every built-in app). It has
     ``.url``, ``.state()`` and ``.events()`` (the taps it saw)."""
@@ -606,11 +607,12 @@ def mo_sim() -> Iterator[Callable[..., Any]]:
     with contextlib.ExitStack() as stack:
 
         def start(platform: str = "android", variants: Sequence[str] = (), seed: int = 0,
-                  latency_ms: int = 0, apps: Sequence[str | os.PathLike[str]] = ()
-                  ) -> SimPhone:
+                  latency_ms: int = 0, apps: Sequence[str | os.PathLike[str]] = (),
+                  locale: str = "") -> SimPhone:
             phone = SimPhone(platform=Platform(platform), variants=tuple(variants), seed=seed,
                              latency_ms=latency_ms, apps=[Path(a) if not isinstance(a, str)
-                                                          else a for a in apps])
+                                                          else a for a in apps],
+                             locale=locale)
             stack.enter_context(phone)
             return phone
 

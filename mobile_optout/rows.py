@@ -15,6 +15,8 @@ in this order, the first that answers wins:
    a scrolling list or pane, or taller than half the screen, is not a row; nor is one whose
    single control sits in another row that says something of its own (a group of rows).
 3. **A band**, where no container answers (flat Compose/Flutter trees, groups of rows):
+   - a control that holds its own label inside it (a tile, a toggleable row) is that
+     label's, never another label's by band;
    - controls level with the label (frames overlapping vertically by at least half the
      shorter one) in the same part of the tree: one is the answer; of several, the one
      directly left or right of the label with nothing between them (two columns);
@@ -183,7 +185,8 @@ class Rows:
         pane = self.pane_of(label)
         # A frame drawn around a control (a web view, a page) is not its label by band.
         pool = [c for c in (self._under.get(scope, []) if scope is not None else self.controls)
-                if self.usable(c) and self.pane_of(c) is pane and not _covers(label, c)]
+                if self.usable(c) and self.pane_of(c) is pane and not _covers(label, c)
+                and not self._holds_other_label(c, label)]
         level = [c for c in pool if same_row(label, c)]
         if len(level) == 1:
             return level
@@ -195,6 +198,15 @@ class Rows:
             if _vertical_gap(label, near) < _vertical_gap(label, far):
                 return [near]
         return rows
+
+    def _holds_other_label(self, control: Node, label: Node) -> bool:
+        """``control`` holds its own label inside it (a quick-settings tile, a Compose
+        toggleable row) and that label is not ``label``'s text: it is that label's."""
+        said = {" ".join(t.split()).casefold() for t in label.texts}
+        inside = [t for sub in control.el.iterdescendants()
+                  if (n := self.screen.node_of(sub)) is not None and self._says(n)
+                  for t in n.texts]
+        return bool(inside) and not any(" ".join(t.split()).casefold() in said for t in inside)
 
     def _beside(self, label: Node, level: list[Node]) -> list[Node]:
         """Of several controls level with the label, the one directly beside it. Two

@@ -54,6 +54,8 @@ from mobile_optout.flow.model import (
     Step,
 )
 from mobile_optout.flow.params import Vars
+from mobile_optout.language import RunLanguage
+from mobile_optout.locate import Screen
 from mobile_optout.results.evidence import Evidence
 from mobile_optout.results.record import (
     ErrorInfo,
@@ -66,6 +68,7 @@ from mobile_optout.results.record import (
     StepStatus,
     now_iso,
 )
+from mobile_optout.seek import seek as seek_page
 from mobile_optout.seen import SeenLog
 from mobile_optout.session import open_session
 from mobile_optout.steps import kind_of
@@ -91,6 +94,7 @@ class RunOptions:
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
     only_installed: bool = False  # skip (do not report) flows whose app is not installed
     verify: str = ""  # how a change is proven (reach.PROOFS); "" = the device's, else reopen
+    locale: str = ""  # --locale: the language of the flows' texts ("" asks the device)
 
     @property
     def check(self) -> bool:
@@ -155,6 +159,8 @@ class FlowRun:
         self.device: Device | None = None
         self.driver: AppiumDriver | None = None
         self.open_app = True  # False: the session leaves the screen as it is (the studio)
+        self.anchor: Locator | None = None  # what showed the page is open (the last wait)
+        self.language: RunLanguage | None = None  # the texts' language (language.py)
         self.seen = SeenLog(evidence.redactor.text)  # every switch on the screens read
         self.deadline = float("inf")  # the flow's, while its steps run
         self.reached: Reached | None = None  # the route that reached the last routed page
@@ -183,6 +189,7 @@ class FlowRun:
             self.result.outcome = Outcome.INTERRUPTED
             self.result.note = "interrupted (Ctrl-C) before the flow finished"
         finally:
+            self._language_outcome()
             if self.driver is not None:
                 self.driver.quit()
         if self.setting is not None:
@@ -253,12 +260,16 @@ class FlowRun:
                 caps.get("appium:automationName") or caps.get("automationName") or "")
             if not self.result.server_version:
                 self.result.server_version = self.driver.server_version()
+            if self.language is None:  # the texts of the device's language (language.py)
+                self.language = RunLanguage.start(self.flow, self.options.locale,
+                                                  self.driver.locale())
+                self.flow = self.language.localized()
             self.device = Device(
                 self.driver, self.profile, self.flow,
                 on_event=self._event, on_identity=self.evidence.redactor.add_name,
                 expand=self.vars.locator, cancelled=self.options.cancel.is_set,
                 on_wait=self._waiting,
-                taps=self.result.taps, on_screen=self.seen.look,
+                taps=self.result.taps, on_screen=self._seen,
             )
             self._require_app()
 
@@ -325,6 +336,20 @@ class FlowRun:
             return Outcome.CHANGED
         return Outcome.FAILED
 
+    def _seen(self, screen: Screen) -> None:
+        """Every screen read: the switches on it (seen.py), the language of its texts."""
+        self.seen.look(screen)
+        if self.language is not None:
+            self.language.observe(screen.texts())
+
+    def _language_outcome(self) -> None:
+        """The texts' language on the result; an app the flow cannot read fails saying so."""
+        device, driver = self.device, self.driver
+        if self.language is None or device is None:
+            return
+        page = driver.locale if driver is not None and driver.web else None
+        self.language.record(self.result, lambda: device.screen().texts(), page)
+
     def _record_error(self, exc: OptoutError) -> None:
         last = self.result.steps[-1] if self.result.steps else None
         info = ErrorInfo(type=type(exc).__name__, message=self.evidence.redactor.text(str(exc)))
@@ -350,6 +375,8 @@ class FlowRun:
         return self.options.check
 
     def _steps(self, steps: Sequence[Step], deadline: float, top_level_offset: int = -1) -> None:
+        if self.device is not None:
+            self.device.deadline = deadline  # every loop inside a step keeps it too
         self.deadline = deadline
         for i, step in enumerate(steps):
             if self.options.cancel.is_set():
@@ -377,6 +404,7 @@ class FlowRun:
         )
         trips, reads = self.driver.round_trips, self.driver.tree_reads
         inner = self.counted  # what steps run inside this one count as their own
+        answered = len(self.device.answered)
         started = time.monotonic()
         try:
             if not holds:
@@ -397,6 +425,7 @@ class FlowRun:
             record.status, record.message = StepStatus.ERROR, "interrupted"
             raise
         finally:
+            self._answered(record, answered)
             record.duration_ms = int((time.monotonic() - started) * 1000)
             record.round_trips = self.driver.round_trips - trips - (self.counted[0] - inner[0])
             record.tree_reads = self.driver.tree_reads - reads - (self.counted[1] - inner[1])
@@ -406,6 +435,24 @@ class FlowRun:
             self.sink.step_finished(self.run, self.result, record)
             if self.progress:
                 self.progress.step(self.result, record)
+
+    def _answered(self, record: StepRecord, before: int) -> None:
+        """Say which button answered each prompt during the step (console and report), and
+        when a page named another account than the one seen first."""
+        device = self.device
+        if device is None:
+            return
+        said = device.answered[before:]
+        if said:
+            line = "answered " + "; ".join(said)
+            record.message = f"{record.message}; {line}" if record.message else line
+            self.result.answered.extend(said)
+        if len(device.accounts) > 1 and not self.result.other_account:
+            first, other = device.accounts[0], device.accounts[-1]
+            self.result.other_account = self.evidence.redactor.text(
+                f"the page names the account {other!r}, not {first!r} seen at the start")
+            note = self.result.other_account
+            self.result.note = f"{self.result.note}; {note}" if self.result.note else note
 
     def _failure_evidence(self, record: StepRecord, exc: Exception) -> None:
         if isinstance(exc, SessionLost) or self.device is None:
@@ -459,36 +506,14 @@ class FlowRun:
 
     def seek(self, step: Step, locator: Locator, direction: str, max_scrolls: int
               ) -> Target | None:
-        """Scroll until the locator shows or the page ends; at the end, wait (up to the
-        step's timeout) for whatever is still loading, then go on. Keeps what it saw in
-        ``self.scan`` for ``missing``: texts, whether the end was reached, what loads."""
+        """Scroll the page until the locator shows or its end shows twice
+        (``mobile_optout.seek`` has the rules); keeps what it saw in ``self.scan`` for
+        ``missing``."""
         assert self.device is not None
-        device = self.device
-        deadline = time.monotonic() + self.timeout_for(step)
-        scan = self.scan = Scan()
-        scrolls = 0
-        while True:
-            screen = device.screen()
-            scan.texts.update(dict.fromkeys(screen.texts()))
-            loading = screen.loading(self.flow.loading)
-            at_end = scan.reached_end
-            if not at_end and scrolls < max_scrolls:
-                device.scroll(direction)  # settles: the screen after the scroll is read
-                scrolls += 1
-                if (found := device.wait_for(locator, 0.0)) is not None:
-                    return found
-                scan.reached_end = device.screen().source == screen.source
-                continue
-            scan.loading = [n.describe() for n in loading]
-            if not at_end or not loading or time.monotonic() >= deadline:
-                return None
-            # The end of the page is still loading: wait for it, then look and go on.
-            device.pause()
-            device.changed()
-            if (found := device.wait_for(locator, 0.0)) is not None:
-                return found
-            if not device.screen().loading(self.flow.loading):
-                scan.reached_end = False  # the page grew: scroll on
+        self.scan = Scan()
+        return seek_page(self.device, locator, direction, max_scrolls,
+                         timeout=self.timeout_for(step), anchor=self.anchor,
+                         loading=self.flow.loading, scan=self.scan)
 
     def missing(self, step: Step, what: str) -> None:
         """The step's target is not there: skip, end the flow, or fail, as if_missing says;
@@ -525,6 +550,8 @@ class FlowRun:
         """Why a miss is not yet proof that the setting is not offered ("" when it is):
         the page's end was not reached, something still loads, or a text looks like it."""
         scan = self.scan
+        if scan is not None and scan.doubt:
+            return f"{scan.doubt}, so it cannot be called absent"
         if scan is None or not scan.reached_end:
             return "the end of the page was never reached, so it cannot be called absent"
         if scan.loading:

@@ -22,6 +22,13 @@ DEVICES_YAML = BUILTIN_DEVICES_YAML.replace(
   #     appium:automationName: UiAutomator2
   #     appium:udid: "${ANDROID_SERIAL}"   # export ANDROID_SERIAL=<serial from adb devices>
   #     appium:noReset: true               # keep the app signed in
+
+  # Your own browser, where you are signed in to LinkedIn (README: "Your own browser").
+  # Remove the leading '#' to use it; close that browser before a run.
+  # my-browser:
+  #   platform: web
+  #   browser: chromium                           # or chrome
+  #   browser_profile: ~/.config/chromium/Default # the Profile Path from chrome://version
 """
 
 EXAMPLE_FLOW = """\
@@ -34,6 +41,8 @@ description: Turns off LinkedIn's "Social, economic, and workplace research" set
 platforms: [android]
 app:
   android: {package: com.linkedin.android}
+identity:   # where the member's own name shows: redacted from everything stored
+  - {text: {regex: "^(.+?) profile (picture|photo)$"}}
 settings:
   social_research:
     desired: off

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from mobile_optout.device import Device, Target
 from mobile_optout.errors import StepFailed
 from mobile_optout.flow.model import EnsureSetting, Locator, Platform, State
-from mobile_optout.locate import Node, Screen, needs_server
+from mobile_optout.locate import Screen, needs_server
+from mobile_optout.onscreen import answers, generic, look
 from mobile_optout.results.record import SettingObservation
 from mobile_optout.values import on_off
 
@@ -90,9 +91,15 @@ class Toggle:
         readable now."""
         if loading := screen.loading(self.loading):
             return None, None, f"the page is still loading ({loading[0].describe()})"
-        if dialogs := screen.dialogs():
-            return None, None, f"a dialog is open: {screen.dialog_text(dialogs[0])!r}"
-        return self._read(screen, tapped)
+        modal = look(screen).modal
+        if modal is not None and modal.kind != "dialog":  # a prompt: never the page
+            return None, None, f"something is on top of the page: {modal.describe()}"
+        switch, state, problem = self._read(screen, tapped)
+        if modal is not None and (switch is None or switch.node is None
+                                  or not modal.holds(switch.node)):
+            # A switch under a sheet reads whatever it was drawn with: never the state.
+            return None, None, f"something is on top of the page: {modal.describe()}"
+        return switch, state, problem
 
     def actionable(self, reading: Reading) -> bool:
         """Whether the reading's target is what changes the state (a switch always is; a
@@ -106,7 +113,9 @@ class Toggle:
         target = self._switch(screen)
         if isinstance(target, str):
             return None, None, target
-        if tapped is not None and not self._same(target, tapped):
+        if tapped is not None and not self._same(target, tapped) and (
+                self.locator.kind != "switch_for"):
+            # (a switch found by its label is found again by it when it was re-created)
             return None, None, (f"the switch that was tapped ({tapped.description}) is gone; "
                                 f"{target.description} is there instead")
         state, enabled = self._state(target)
@@ -149,9 +158,15 @@ class Toggle:
 
     def read(self, deadline: float, tapped: Target | None = None) -> Reading:
         """The switch's state once the screen is settled and two looks agree (the first
-        look is the screen already read); a failure naming why at the deadline."""
+        look is the screen already read), and once it agrees with the state the page before
+        showed for it (the list row's On/Off), or, where none was shown, with one more
+        reading after a settle window: a page may draw a default first. A failure naming
+        why (and both readings, when they disagree) at the deadline."""
         device = self.device
         previous: tuple[object, State] | None = None
+        first: tuple[State, float] | None = None  # an agreed reading, awaiting its second
+        shown = device.way_in if tapped is None else None
+        longest = deadline + self.settle + 2 * device.poll
         fresh = False
         while True:
             screen = device.screen(fresh=fresh)
@@ -159,18 +174,29 @@ class Toggle:
             if not problem and target is not None and state is not None:
                 key = (_identity(target), state)
                 if previous == key:
-                    return Reading(target, state)
-                previous, problem = key, "waiting for a second look to agree"
+                    problem = self._late(state, shown, first)
+                    if not problem:
+                        return Reading(target, state)
+                    if shown is None and (first is None or first[0] != state):
+                        first = (state, time.monotonic())
+                else:
+                    previous, problem = key, "waiting for a second look to agree"
             else:
                 previous = None
-                if device.dismiss_interrupt():
+                modal = look(screen).modal
+                if device.dismiss_interrupt() or (
+                        modal is not None and device.answer_prompt(modal)):
                     fresh = False
                     continue
             # At the deadline, fail, unless a second look may still confirm the first
-            # (a look that keeps changing is given two polls more, then fails too).
+            # (a look that keeps changing is given two polls more, then fails too); the
+            # settle window before a second reading is the rule's, not the page's delay.
+            if first is not None and shown is None:
+                deadline = min(longest, max(deadline, first[1] + self.settle + 2 * device.poll))
             late = time.monotonic() - deadline
-            if late >= 0 and (previous is None or late >= 2 * device.poll):
-                problem = problem if previous is None else "it kept changing between looks"
+            if late >= 0 and (previous is None or late >= 2 * device.poll or first):
+                problem = problem if previous is None or first else \
+                    "it kept changing between looks"
                 untouched = "; nothing was tapped" if not self.taps else ""
                 raise StepFailed(
                     f"{self.step.where}: cannot read {self.step.setting}: {problem} "
@@ -179,8 +205,32 @@ class Toggle:
                     expected=f"{self.locator} enabled, on a settled screen",
                     actual=screen.summary(), ui_tree=screen.source,
                 )
-            device.pause()
+            if first is not None and previous is not None:
+                # the settle window before the second reading (never past the deadline)
+                wait = min(first[1] + self.settle, deadline) - time.monotonic()
+                device.pause(max(wait, device.poll))
+            else:
+                device.pause()
             fresh = True
+
+    def _late(self, state: State, shown: tuple[str, bool] | None,
+              first: tuple[State, float] | None) -> str:
+        """Why an agreed reading is not yet the state ("" when it is): it disagrees with
+        the row's status on the way in, or it still needs its second reading."""
+        if shown is not None:
+            row, was = shown
+            if was != state:
+                return (f"it reads {on_off(state)} but {row} showed {on_off(was)} on the "
+                        "way in")
+            return ""
+        if first is None:
+            return f"waiting {self.settle:g}s for a second reading of {on_off(state)}"
+        if first[0] != state:
+            return (f"it read {on_off(first[0])}, then {on_off(state)} {self.settle:g}s "
+                    "later")
+        if time.monotonic() - first[1] >= self.settle:
+            return ""
+        return f"waiting {self.settle:g}s for a second reading of {on_off(state)}"
 
     # -- a change that holds ---------------------------------------------------------------
 
@@ -206,13 +256,25 @@ class Toggle:
                     screen = failure.screen or self.device.screen()
                     tried = f" ({attempt} attempts)" if attempt > 1 else ""
                     raise StepFailed(
-                        f"{self.step.where}: {self.step.setting} did not change{tried}: "
-                        f"{failure.message}",
+                        f"{self.step.where}: {self.step.setting} {self._verdict(screen, desired)}"
+                        f"{tried}: {failure.message}",
                         expected=f"{self.step.setting} {on_off(desired)}, holding",
                         actual=screen.summary(), ui_tree=screen.source,
                     ) from None
             reading = self.read(time.monotonic() + self.timeout)
             obs.after = reading.state
+
+    def _verdict(self, screen: Screen, desired: State) -> str:
+        """What the final reading says: "did not change" only when it reads the old state."""
+        try:
+            _, state, problem = self.look(screen)
+        except StepFailed:
+            state, problem = None, "unreadable"
+        if state is not None and state != desired and not problem:
+            return "did not change"
+        if state == desired and not problem:
+            return "reads changed but the change was not proven"
+        return "is not known to have changed (it could not be read at the end)"
 
     def _turn(self, tapped: Target, desired: State, baseline: set[str],
               obs: SettingObservation) -> float:
@@ -296,37 +358,43 @@ class Toggle:
             raise _NotHeld(obs.flip_back, retry=True, screen=screen)
 
     def _answer(self, screen: Screen, baseline: set[str], obs: SettingObservation) -> bool:
-        """A dialog or sheet after the tap: tap the step's confirm button (True), or fail
-        naming the dialog when the flow declares none that shows. False: nothing to answer."""
-        dialogs = screen.dialogs()
-        button: Node | None = None
-        if self.step.confirm is not None:
-            confirm = self.device.expand(self.step.confirm)
-            for node in screen.find(confirm):
-                if dialogs and not any(Screen.inside(node, d) for d in dialogs):
-                    continue
-                if not dialogs and all(t in baseline for t in node.texts):
-                    continue  # on the page before the tap: not a question
-                button = node
-                break
-        if button is None:
-            if not dialogs:
-                return False
-            if self.device.dismiss_interrupt():
+        """Something on top after the tap: the flow's interrupts and the safe answers to
+        system and rating prompts first; then the step's confirmation, only in a prompt
+        that asks the step's ``question:`` (a generic "OK"/"Yes"/"Continue" never answers
+        without one), by the button's text. Anything else fails naming the question and
+        its buttons, with nothing tapped on it. False: nothing is on top."""
+        modal = look(screen).modal
+        if modal is None:
+            return False
+        device = self.device
+        if device.dismiss_interrupt() or device.answer_prompt(modal):
+            return True
+        step = self.step
+        problem = "the flow declares no confirm: for it"
+        if step.confirm is not None:
+            confirm = device.expand(step.confirm)
+            buttons = [n for n in screen.find(confirm) if modal.holds(n)]
+            said = next((t for n in buttons for t in n.texts), "")
+            if step.question is not None and not answers(step.question, modal):
+                problem = f"it is not the question the flow answers ({step.question})"
+            elif not buttons:
+                problem = "none of its buttons is the flow's confirm: button"
+            elif step.question is None and generic(said):
+                problem = (f"{said!r} alone is not a confirmation: the flow names no "
+                           "question: for it")
+            elif CANCEL_TEXT.match(said):
+                raise _NotHeld(f"the confirm: locator found {said!r}, which would cancel",
+                               retry=False, screen=screen)
+            else:
+                button = buttons[0]
+                device.tap(Target(button.describe(), node=button, screen=screen,
+                                  locator=step.confirm), modal=modal, said=said)
+                obs.confirmed.append(said)
                 return True
-            text = screen.dialog_text(dialogs[0])
-            raise _NotHeld(
-                f"a dialog asks {text!r} and the flow declares no confirm: button it shows",
-                retry=False, screen=screen,
-            )
-        said = button.texts[0] if button.texts else button.describe()
-        if CANCEL_TEXT.match(said):
-            raise _NotHeld(f"the confirm: locator found {said!r}, which would cancel",
-                           retry=False, screen=screen)
-        self.device.tap(Target(button.describe(), node=button, screen=screen,
-                               locator=self.step.confirm))
-        obs.confirmed.append(said)
-        return True
+        raise _NotHeld(
+            f"a question is open: {modal.describe()}; {problem}, so nothing was tapped on it",
+            retry=False, screen=screen,
+        )
 
 
 def _identity(target: Target) -> object:

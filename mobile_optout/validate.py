@@ -23,6 +23,7 @@ class FileCheck:
     path: Path
     kind: str  # "flow" | "devices" | "sim-app"
     errors: list[LocatedError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # valid, but worth a look
 
     @property
     def ok(self) -> bool:
@@ -63,9 +64,11 @@ def check_files(paths: Sequence[Path]) -> list[FileCheck]:
             check.errors = [problem]
         else:
             try:
-                (read or load_flow)(path)
+                loaded = (read or load_flow)(path)
             except InputError as exc:
                 check.errors = _errors_of(exc, path)
+            else:
+                check.warnings = _flow_warnings(loaded)
         checks.append(check)
     return checks
 
@@ -73,3 +76,15 @@ def check_files(paths: Sequence[Path]) -> list[FileCheck]:
 def validate(paths: Sequence[Path]) -> list[LocatedError]:
     """Every problem in every named file; empty when all are valid."""
     return [e for check in check_files(paths) for e in check.errors]
+
+
+def _flow_warnings(loaded: object) -> list[str]:
+    """A flow that opens screens but does not say where the member's name shows: only the
+    common places (results.redact.COMMON_IDENTITY), in stored page sources, are redacted."""
+    from mobile_optout.flow.model import Flow
+
+    if not isinstance(loaded, Flow) or loaded.identity or loaded.unsupported is not None:
+        return []
+    return [f"{loaded.where.path}: warning: no identity: only the common places of the "
+            "member's name (a profile picture's description, 'Signed in as ...') are "
+            "redacted; add identity: with where this app shows it (docs/flow-format.md)"]

@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
 
 def fold(text: str, *, keep_case: bool = False) -> str:
-    """Text as every matching rule compares it (locators, denylist, look-alikes): runs of
-    whitespace as one space, the ends trimmed, and the case folded unless ``keep_case``."""
-    squashed = " ".join(text.split())
+    """Text as every matching rule compares it (locators, denylist, look-alikes, prompts'
+    buttons): runs of whitespace (no-break spaces too) as one space, the ends trimmed,
+    typographic apostrophes as plain ones ("Don\\u2019t" is "Don't"), and the case
+    folded unless ``keep_case``."""
+    squashed = " ".join(text.translate(_APOSTROPHES).split())
     return squashed if keep_case else squashed.casefold()
 
 

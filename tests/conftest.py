@@ -176,17 +176,21 @@ def chromium() -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def sim_runs_tell_the_truth(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Suite-wide, for every run on a simulated phone this test starts: no result says
-    changed/already_set while the phone's own state disagrees, and no run taps an element
-    other than the one it meant (the phone's event log against the run's taps).
+    changed/already_set while the phone's own state disagrees, no run taps an element
+    other than the one it meant (the phone's event log against the run's taps), none taps
+    a permission-granting, positive-rating, sign-in, keep-sharing or disabled button (the
+    phone marks those), and none outlives its deadline.
 
     It observes only: SimPhone.start registers the phone by URL; the store's result hooks
     look at the phone when a result starts and when it is final."""
-    from truth_helpers import tap_problems
+    from truth_helpers import harm_problems, outlived, tap_problems
 
+    from mobile_optout.devices import Timeouts
     from mobile_optout.results.record import Outcome
     from mobile_optout.results.store import Store
     from mobile_optout.sim import SimPhone
 
+    FLOW_DEADLINE = Timeouts().flow
     phones: dict[str, SimPhone] = {}
     marks: dict[int, int] = {}
     problems: list[str] = []
@@ -215,8 +219,15 @@ def sim_runs_tell_the_truth(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             if actual is not s.desired:
                 problems.append(f"{where}: reported {result.outcome} for {s.id} "
                                 f"but the phone has it {actual}")
+        if result.outcome is Outcome.NOT_OFFERED and s is not None and (
+                s.id in phone.state()["offered"] and phone.state()["app"] in result.app_name):
+            problems.append(f"{where}: reported not_offered for {s.id}, which the phone "
+                            "offers")
         events = phone.events()[marks.pop(id(result)):]
         problems.extend(f"{where}: {p}" for p in tap_problems(result, events))
+        problems.extend(f"{where}: {p}" for p in harm_problems(events))
+        if late := outlived(result, FLOW_DEADLINE):
+            problems.append(f"{where}: {late}")
 
     monkeypatch.setattr(SimPhone, "start", tracking_start)
     monkeypatch.setattr(Store, "result_started", result_started)

@@ -24,6 +24,7 @@ def validate_command(paths: tuple[Path, ...]) -> int:
     are valid, 2 otherwise.
     """
     from mobile_optout.catalogue import resolve_all
+    from mobile_optout.located import display_path
     from mobile_optout.validate import check_files
 
     # no PATHS: this folder's flows/ (a project's own), never the built-in ones
@@ -34,7 +35,9 @@ def validate_command(paths: tuple[Path, ...]) -> int:
         return 2
     for check in checks:
         if check.ok:
-            console.say(f"ok  {check.path}")
+            console.say(f"ok  {display_path(check.path)}")
+        for warning in check.warnings:
+            console.note(warning)
         for problem in check.errors:
             console.error(problem.render())
     bad = sum(1 for c in checks if not c.ok)
@@ -56,8 +59,10 @@ def flows_command() -> int:
     for name in catalogue.names():
         for flow in load_flows([root / name]):
             rows.append((name, flow.name, ", ".join(str(p) for p in flow.platforms),
-                         str(flow.path.relative_to(root))))
-    console.table(("name", "flow", "platforms", "file"), rows, title=str(root))
+                         " ".join(flow.languages), str(flow.path.relative_to(root))))
+    console.table(("name", "flow", "platforms", "languages", "file"), rows,
+                  title="Built-in flows: `mobile-optout run NAME` (all of them: `builtin:`)")
+    console.note(f"(installed in {root})")
     return 0
 
 

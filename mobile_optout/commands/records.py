@@ -35,10 +35,19 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
     flow), from any folder."""
     import os
 
-    from mobile_optout.catalogue import KIND_WORDS, entries, flows_dir, resolve, source_urls
+    from mobile_optout.catalogue import (
+        KIND_WORDS,
+        entries,
+        flows_dir,
+        resolve,
+        shadowing,
+        source_urls,
+    )
     from mobile_optout.catalogue import markdown as catalogue_markdown
     from mobile_optout.flow import load_flows
 
+    for remark in shadowing(paths) if paths else ():  # `apps flows` reads what `run flows` runs
+        console.note(remark)
     found = entries(load_flows([resolve(p) for p in paths] or [flows_dir()]))
     if markdown:
         console.raw(catalogue_markdown(found).rstrip("\n"))
@@ -63,9 +72,11 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
          "routes", "languages", "source"),
         [(e.title, e.flow, "unsupported" if e.unsupported else e.control, KIND_WORDS[e.kind],
           e.desired, ", ".join(e.platforms), e.confidence, is_installed(e.flow),
-          " > ".join(e.routes) or "-", ", ".join(e.languages),
+          " > ".join(e.routes) or "-", " ".join(e.languages),
           e.page or source_urls(e.sources)) for e in found],
-        title=f"{len(found)} flows" + (f"; installed on {where}" if where else ""))
+        title=f"{len(found)} flow{'' if len(found) == 1 else 's'} "
+        + (f"in {', '.join(p.as_posix() for p in paths)}" if paths else "built in")
+        + (f"; installed on {where}" if where else ""))
     return 0
 
 

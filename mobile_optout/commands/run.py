@@ -52,6 +52,9 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
                           "re-opened by the flow's route (reopen, the default), after "
                           "restarting the app (relaunch), or not at all (none: the result "
                           "says 'not re-verified')."),
+        click.option("--locale", default="", metavar="LANG",
+                     help="The language of the app's texts, e.g. de (default: the "
+                          "device's, confirmed on screen)."),
         click.option("--only-installed", is_flag=True,
                      help="Leave out flows whose app is not on the device (instead of "
                           "reporting them not_installed)."),
@@ -59,6 +62,8 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
                      help="Skip flows with this tag (repeatable)."),
         click.option("--sim-variant", "sim_variants", multiple=True, metavar="NAME",
                      help="Variants for simulated phones (see `mobile-optout sim --help`)."),
+        click.option("--keep-state", is_flag=True, help="With --sim-variant: start from "
+                     "the simulated phone saved by earlier runs, not a fresh one."),
         click.option("--seed", type=int, help="Seed for a simulated phone's faults."),
         click.option("--cost-model", is_flag=True,
                      help="Simulated phones take as long per command as real ones "
@@ -84,6 +89,8 @@ def run_command(**kw: Any) -> int:
 
     PATHS are flow files or folders, or built-in flows by name (`mobile-optout flows`
     lists them; default: linkedin; `flows`: every app in the catalogue), from any folder.
+    A folder here wins over a built-in flow of the same name (the run says so);
+    `builtin:NAME` and `builtin:` (the whole catalogue) always mean the built-in ones.
     Exit 0 when every setting is as desired (changed, already set), not offered,
     unsupported (the app has no switch) or its app is not installed; 1 when any flow failed
     or was blocked; 3 on device or infrastructure errors; 2 for invalid input.
@@ -102,9 +109,10 @@ def check_command(**kw: Any) -> int:
 def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_devices: bool,
          devices_file: Path | None, parallel: int, server: str | None, platform: str | None,
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
-         exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...],
+         exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...], keep_state: bool,
          seed: int | None, cost_model: bool, output: Path, no_screenshots: bool, verbose: int,
-         quiet: bool, as_json: bool, only_installed: bool, verify: str | None = None) -> int:
+         quiet: bool, as_json: bool, only_installed: bool, locale: str = "",
+         verify: str | None = None) -> int:
     from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
     from mobile_optout.signals import stop_on_signals
@@ -119,10 +127,12 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
     request = RunRequest(
         mode=Mode(mode), paths=paths, devices=device, all_devices=all_devices,
         devices_file=devices_file, server=server, platform=platform,
-        capabilities=capabilities, sim_variants=sim_variants, sim_seed=seed,
+        capabilities=capabilities, sim_variants=sim_variants, keep_state=keep_state,
+        sim_seed=seed,
         sim_cost_model=cost_model,
         params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
-        parallel=parallel, output=output, only_installed=only_installed, verify=verify or "",
+        parallel=parallel, output=output, only_installed=only_installed, locale=locale,
+        verify=verify or "",
         keep_screenshots=not no_screenshots,
     )
     request = _with_phone_chosen(request, may_ask=not as_json)

@@ -150,7 +150,7 @@ def studio_command(device: str | None, devices_file: Path | None, server: str | 
 
     from mobile_optout.flow.model import AppId
     from mobile_optout.inspection import default_app
-    from mobile_optout.job import endpoint
+    from mobile_optout.job import endpoint, shared_sim_state
     from mobile_optout.studio import Studio
     from mobile_optout.studio.server import StudioServer
 
@@ -161,7 +161,7 @@ def studio_command(device: str | None, devices_file: Path | None, server: str | 
 
     with (stop_on_signals(),  # `kill` stops the studio as cleanly as Ctrl-C
           tempfile.TemporaryDirectory(prefix="mobile-optout-studio-") as tmp,
-          endpoint(profile, os.environ) as served):
+          endpoint(profile, os.environ, shared_sim_state()) as served):
         studio = Studio(profile, served.url, app, Path(tmp), os.environ)
         try:
             web = StudioServer(studio, port)

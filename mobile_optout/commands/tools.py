@@ -190,9 +190,12 @@ def grid_command(relays: tuple[str, ...], port: int) -> int:
 @click.option("--source", "source_file", type=click.Path(path_type=Path), metavar="FILE",
               help="Serve a saved page source (uiautomator dump, Appium or WDA source) as "
               "the phone's screen; its switches flip when tapped.")
+@click.option("--locale", default="", metavar="LANG",
+              help="The phone's (or website's) language, e.g. de: its apps show their "
+              "translations and deviceInfo reports it.")
 def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool,
                 apps: tuple[str, ...], port: int, latency_ms: int, seed: int, cost_model: bool,
-                state_file: Path | None, source_file: Path | None) -> int:
+                state_file: Path | None, source_file: Path | None, locale: str = "") -> int:
     """Serve a simulated phone (Appium protocol) on 127.0.0.1 until Ctrl-C; with
     --platform web, the simulated LinkedIn website instead.
 
@@ -214,7 +217,8 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
         raise UsageError(f"--port {port} is one of adb's emulator ports (5554-5585)")
     try:
         phone = simulator(platform, variants=variants, seed=seed, latency_ms=latency_ms,
-                          state_file=state_file, port=port, apps=apps, cost_model=cost_model)
+                          state_file=state_file, port=port, apps=apps, cost_model=cost_model,
+                          locale=locale)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:
@@ -234,6 +238,7 @@ def sim_command(*, platform: str, variants: tuple[str, ...], list_variants: bool
                         + apps_shown
                         + (f"; latency {latency_ms} ms" if latency_ms else "")
                         + ("; cost model on" if cost_model else "")
+                        + (f"; language {phone.locale}" if phone.locale else "")
                         + (f"; state in {state_file}" if state_file else ""))
             console.say(f"its screen: mobile-optout inspect --server {phone.url} "
                         f"--platform {platform}  (or: mobile-optout studio --server ...)")

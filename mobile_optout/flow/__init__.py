@@ -80,7 +80,7 @@ def not_a_flow(path: Path) -> LocatedError | None:
 
     shown = display_path(path)
     if not path.exists():
-        return FlowError(Where(shown, 1, 1), "no such file or folder" + _builtin_hint(path))
+        return FlowError(Where(shown, 0, 0), "no such file or folder" + _builtin_hint(path))
     if not is_flow_file(path):
         return FlowError(Where(shown, 1, 1), "not a flow file: its top level has no "
                          "'mobile-optout: flow' line")
@@ -114,10 +114,12 @@ def load_flows(paths: Sequence[Path]) -> list[Flow]:
 def _builtin_hint(path: Path) -> str:
     """For a mistyped built-in flow name (``linkdin``): the name meant, and where the
     names are listed."""
-    if len(path.parts) != 1 or path.is_absolute():
+    if len(path.parts) != 1 or path.is_absolute() or path.name == "flows":
         return ""
     from mobile_optout.errors import did_you_mean
     from mobile_optout.flow.builtin import names
 
     hint = did_you_mean(path.name, names())
-    return f" nor a built-in flow ({hint} `mobile-optout flows` lists them)" if hint else ""
+    if hint:
+        return f" nor a built-in flow ({hint} `mobile-optout flows` lists them)"
+    return " nor a built-in flow (`mobile-optout flows` lists them)"

@@ -43,11 +43,12 @@ TAG_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 FLOW_KEYS = (
     MARKER, "name", "description", "platforms", "app", "tags", "settings", "params",
     "secrets", "allow_taps", "identity", "interrupts", "blockers", "loading", "settle",
-    "steps", "catalogue", "unsupported", "privacy_pages",
+    "steps", "catalogue", "unsupported", "languages", "strings", "privacy_pages",
 )
 CATALOGUE_KEYS = ("app", "title", "control", "confidence", "sources", "web")
 CONFIDENCES = ("H", "M", "L")
-PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps")
+PART_KEYS = (MARKER, "description", "params", "interrupts", "blockers", "loading", "steps",
+             "languages", "strings")
 COMMON_STEP_KEYS = ("label", "optional", "if_missing", "timeout", "when", "resembles")
 NO_PAYLOAD_KINDS = tuple(k.key for k in REGISTRY.values() if k.bare)  # `- back`
 APP_KEYS = {"android": ("package", "activity"), "ios": ("bundle_id",), "web": ("url",)}
@@ -320,7 +321,8 @@ class Compiler(Terms):
         return model.ParamChoices(name, default, tuple(choices), where)
 
     def header_lists(self, f: _File, m: RawMap) -> None:
-        """interrupts: and blockers: of a flow or part."""
+        """strings:, interrupts: and blockers: of a flow or part."""
+        self.l10n.header(self, f, m)
         if (n := m.get("interrupts")) is not None:
             for item in n.items if isinstance(n, RawSeq) else ():
                 im = self.mapping(f, item, "an interrupt")
@@ -446,6 +448,7 @@ class Compiler(Terms):
                 hint = did_you_mean(value, spec.choices)
                 self.err(src, where, f"{spec.refusal(value)} (declared at {spec.where})",
                          hint)
+        languages = self.l10n.finish(self)
         self.raise_errors()
         assert name is not None
         return model.Flow(
@@ -455,7 +458,7 @@ class Compiler(Terms):
             param_choices=tuple(self.choices),
             interrupts=tuple(self.interrupts), blockers=tuple(self.blockers),
             allow_taps=tuple(allow), identity=identity, loading=tuple(self.loading),
-            settle=settle, catalogue=catalogue, unsupported=unsupported,
+            settle=settle, catalogue=catalogue, unsupported=unsupported, languages=languages,
             privacy_pages=privacy_pages,
         )
 

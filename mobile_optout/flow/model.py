@@ -39,6 +39,9 @@ class TextMatch:
     mode: str  # "exact" | "contains" | "regex"
     value: str
     case_sensitive: bool = False
+    # A text given per language (flow/strings.py): language -> its text, None where the
+    # flow has none for it (English is used). ``value`` is then every language at once.
+    by_language: tuple[tuple[str, TextMatch | None], ...] = field(default=(), compare=False)
 
     def matches(self, candidate: str | None) -> bool:
         if not candidate:
@@ -51,6 +54,8 @@ class TextMatch:
         return a == b if self.mode == "exact" else b in a
 
     def __str__(self) -> str:
+        if self.by_language:  # each language's own text, not the regex of them all
+            return " | ".join(f"{lang}: {m}" for lang, m in self.by_language if m is not None)
         shown = {"exact": f'"{self.value}"', "contains": f'~"{self.value}"'}
         return shown.get(self.mode, f"/{self.value}/")
 
@@ -336,6 +341,7 @@ class EnsureSetting(Step):
     button: Locator | None = None
     desired: State | None = None
     confirm: Locator | None = None  # the button that confirms "Turn off ...?" (never cancel)
+    question: TextMatch | None = None  # what a prompt asks for ``confirm`` to answer it
     settle: float | None = None  # seconds a change must hold; None = the flow's
     attempts: int = 1  # taps allowed when a change does not hold (one per attempt)
     errors: Locator | None = None  # texts that mean the app could not save the change
@@ -493,6 +499,7 @@ class Flow:
     settle: float | None = None  # seconds a change must hold; None: the device's (default 3)
     catalogue: Catalogue | None = None
     unsupported: Unsupported | None = None
+    languages: tuple[str, ...] = ("en",)  # the languages its texts are given in (strings:)
     privacy_pages: tuple[PrivacyPage, ...] = ()  # what ``scan`` walks (mobile_optout.scan)
 
     @property

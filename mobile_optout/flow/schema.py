@@ -53,7 +53,7 @@ def _locator() -> JSON:
         "text": {
             "description": "Visible text. A string matches exactly (case-insensitive, "
             "whitespace collapsed); or one of exact/contains/regex.",
-            "oneOf": [{"type": "string"}, _ref("textMatch")],
+            "oneOf": [{"type": "string"}, _ref("textMatch"), _ref("localizedText")],
         },
         **{k: _string(d) for k, d in _LOCATOR_STRINGS.items()},
         "any": {
@@ -71,7 +71,7 @@ def _locator() -> JSON:
         "name": {
             "description": "With role: the accessible name (aria-label, its <label>, or its "
             "text). A string matches exactly; or one of exact/contains/regex.",
-            "oneOf": [{"type": "string"}, _ref("textMatch")],
+            "oneOf": [{"type": "string"}, _ref("textMatch"), _ref("localizedText")],
         },
         "index": {
             "description": "Which match to take when several match (0 = the first).",
@@ -206,6 +206,40 @@ _NAMED_LOCATORS: JSON = {
     },
 }
 
+_LANGUAGE = "^[a-z]{2}$"
+_LOCALIZED_TEXT: JSON = {
+    "description": "A text in several languages: {key: NAME} (an entry of strings:), or "
+    "{en: ..., de: ...} (each a text, or null where none is known: English is used).",
+    "type": "object",
+    "oneOf": [
+        {"properties": {"key": _string("An entry of the strings: table.")},
+         "required": ["key"], "additionalProperties": False},
+        {"propertyNames": {"pattern": _LANGUAGE}, "required": ["en"],
+         "additionalProperties": {"oneOf": [{"type": "string"}, _ref("textMatch"),
+                                            {"type": "null"}]}},
+    ],
+}
+_L10N: JSON = {
+    "languages": {
+        "description": "The languages this file's texts are given in (two-letter codes; "
+        "en is always one).",
+        "type": "array", "items": {"type": "string", "pattern": _LANGUAGE},
+    },
+    "strings": {
+        "description": "Texts per language: key -> {en: ..., de: ...} (null: none known, "
+        "English is used); or the path of a strings file (mobile-optout: strings).",
+        "oneOf": [
+            {"type": "string"},
+            {"type": "object",
+             "additionalProperties": {
+                 "type": "object", "propertyNames": {"pattern": _LANGUAGE},
+                 "required": ["en"],
+                 "additionalProperties": {"oneOf": [{"type": "string"}, _ref("textMatch"),
+                                                    {"type": "null"}]}}},
+        ],
+    },
+}
+
 _PARAMS: JSON = {
     "description": "Variables used as ${NAME}, with defaults; --param NAME=V and then the "
     "environment variable NAME override them.",
@@ -311,6 +345,7 @@ def flow_json_schema() -> dict[str, Any]:
                 "oneOf": [_ref("locator"), {"type": "array", "items": _ref("locator")}],
             },
             **_NAMED_LOCATORS,
+            **_L10N,
             "settle": {"description": "Seconds a changed setting must hold before it counts "
                        "as changed (3).", **_SECONDS},
             "steps": _ref("steps"),
@@ -368,6 +403,7 @@ def flow_json_schema() -> dict[str, Any]:
             "description": _string("What the part does."),
             "params": _PARAMS,
             **_NAMED_LOCATORS,
+            **_L10N,
             "steps": _ref("steps"),
         },
         "required": ["mobile-optout", "steps"],
@@ -386,6 +422,7 @@ def flow_json_schema() -> dict[str, Any]:
             "step": _step(),
             "locator": _locator(),
             "textMatch": _TEXT_MATCH,
+            "localizedText": _LOCALIZED_TEXT,
             "condition": _CONDITION,
         },
     }

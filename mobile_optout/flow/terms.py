@@ -18,7 +18,9 @@ from mobile_optout.errors import Where
 from mobile_optout.flow import model
 from mobile_optout.flow.model import Locator, Platform, TextMatch
 from mobile_optout.flow.params import VAR_NAME, references, substitute
+from mobile_optout.flow.strings import StringsTable, is_localized
 from mobile_optout.located import (
+    RawMap,
     RawNode,
     RawScalar,
     RawSeq,
@@ -71,6 +73,7 @@ class Terms(Reader):
         super().__init__()
         self.uses: list[VarUse] = []  # ${NAME} references, checked against the header
         self.param_values: list[tuple[str, str, Where, Source]] = []  # values given in files
+        self.l10n = StringsTable()  # texts per language (flow/strings.py)
 
     # ------------------------------------------------------------------ scalars
 
@@ -233,6 +236,9 @@ class Terms(Reader):
         return Locator(node.where, index=index, **fields)
 
     def text_match(self, f: FlowFile, node: RawNode) -> TextMatch | None:
+        if is_localized(node):  # {key: k} or {en: ..., de: ...}: flow/strings.py
+            assert isinstance(node, RawMap)
+            return self.l10n.text(self, f, node)
         if isinstance(node, RawScalar):
             value = self.text(f, node, "text")
             return None if value is None else TextMatch("exact", value)

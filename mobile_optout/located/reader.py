@@ -38,13 +38,25 @@ def raise_all(errors: Sequence[LocatedError],
     raise InputErrors(ordered)
 
 
+def builtin_flows_root() -> Path:
+    """Where the built-in flows are: inside the installed package (a wheel), or, in a
+    source checkout (an editable install), the repository's flows/ folder."""
+    package = Path(__file__).resolve().parents[1]
+    inside = package / "flows"
+    return inside if inside.is_dir() else package.parent / "flows"
+
+
 def display_path(path: Path) -> str:
-    """How a file is named in messages: relative to the current folder when inside it."""
+    """How a file is named in messages: relative to the current folder when inside it, else
+    a built-in flow by its name (``linkedin/parts/genai-training.yaml``, never the
+    site-packages path), else as it is."""
     if path.is_absolute():
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
+        for root in (Path.cwd(), builtin_flows_root()):
+            try:
+                return str(path.relative_to(root))
+            except ValueError:
+                continue
+        return str(path)
     return os.path.normpath(str(path))
 
 

@@ -54,9 +54,8 @@ SEVERITY = (Outcome.ERROR, Outcome.FAILED, Outcome.BLOCKED, Outcome.INTERRUPTED,
             Outcome.NOT_INSTALLED,
             Outcome.CHANGED, Outcome.ALREADY_SET, Outcome.PASSED)
 assert set(SEVERITY) == set(Outcome), "every outcome has its place in the report's order"
-# The outcome filter's groups: css class -> words (one checkbox each).
-OUTCOME_GROUPS = {"bad": "failed or blocked", "err": "errors", "warn": "would change",
-                  "info": "not offered", "ok": "went well"}
+# The outcome filter has one checkbox per outcome the run has, in SEVERITY order, worded
+# as OUTCOME_LOOK words it: "unsupported" is never filed under "not offered".
 
 # outcome -> (symbol, css class, words for a person)
 OUTCOME_LOOK: dict[Outcome, tuple[str, str, str]] = {
@@ -291,7 +290,11 @@ def _result(index: int, r: FlowResult, run_dir: Path, classes: str,
     facts = [("platform", r.platform), ("app name", r.app_name), ("app", r.app),
              ("device", r.device_info),
              ("app version", r.app_version), ("server", r.server),
-             ("flow file", r.flow_path), ("attempts", str(r.attempts)),
+             ("flow file", r.flow_path), ("flow attempts", str(r.attempts)),
+             ("taps on the switch", str(r.setting.taps) if r.setting and r.setting.taps
+              else ""),
+             ("language", r.language + (" (English texts: the flow has none for the "
+                                        "device's language)" if r.language_fallback else "")),
              ("routes tried", " → ".join(r.routes)),
              ("proof", f"{r.setting.proof}: read {r.setting.proof_read}"
               if r.setting and r.setting.proof else "")]
@@ -347,7 +350,8 @@ def _filters(groups: dict[str, list[str]]) -> tuple[str, str]:
         labels = []
         for i, value in enumerate(values):
             ident = f"f{kind}{i}"
-            words = OUTCOME_GROUPS[value] if kind == "o" else (value or "(not recorded)")
+            words = (OUTCOME_LOOK[Outcome(value)][2] if kind == "o"
+                     else (value or "(not recorded)"))
             labels.append(f'<label><input type="checkbox" id="{ident}" checked> '
                           f"{_e(words)}</label>")
             rules.append(f"body:has(#{ident}:not(:checked)) .{kind}-{i} {{ display:none; }}")
@@ -386,14 +390,13 @@ def render_html(run: RunRecord, run_dir: Path, *, screenshots_kept: bool | None 
     numbered = list(enumerate(run.results, 1))
     numbered.sort(key=lambda ir: SEVERITY.index(ir[1].outcome))  # failures first
     groups: dict[str, list[str]] = {
-        "o": [g for g in OUTCOME_GROUPS if any(OUTCOME_LOOK[r.outcome][1] == g
-                                               for r in run.results)],
+        "o": [str(o) for o in SEVERITY if counts[o]],
         "d": list(dict.fromkeys(r.device for _, r in numbered)),
         "a": list(dict.fromkeys(_app_group(r) for _, r in numbered)),
     }
 
     def classes(r: FlowResult) -> str:
-        return (f"o-{groups['o'].index(OUTCOME_LOOK[r.outcome][1])} "
+        return (f"o-{groups['o'].index(str(r.outcome))} "
                 f"d-{groups['d'].index(r.device)} a-{groups['a'].index(_app_group(r))}")
 
     filters, filter_css = _filters(groups)

@@ -138,6 +138,10 @@ def junit_tree(run: RunRecord) -> ET.Element:
             {"classname": xml_safe(r.device), "name": xml_safe(r.flow),
              "time": f"{result_seconds(r):.3f}"},
         )
+        # The outcome itself and the flow's attempts, as report.json and history record them.
+        facts = ET.SubElement(case, "properties")
+        for name, value in (("outcome", str(r.outcome)), ("attempts", str(r.attempts))):
+            ET.SubElement(facts, "property", {"name": name, "value": value})
         if r.outcome in FAILURE_OUTCOMES or r.outcome in ERROR_OUTCOMES:
             tag = "failure" if r.outcome in FAILURE_OUTCOMES else "error"
             kind = r.error.type if r.error is not None else str(r.outcome)

@@ -173,6 +173,10 @@ class FlowResult:
     evidence_dir: str = ""  # relative to the run folder
     taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
     routes: list[str] = field(default_factory=list)  # each route tried, in order, and its end
+    answered: list[str] = field(default_factory=list)  # "prompt: 'button'" per prompt answered
+    other_account: str = ""  # a page named another account than the first seen (redacted)
+    language: str = ""  # the language whose texts the run used ("de"); "" before a session
+    language_fallback: bool = False  # English texts stood in for the device's language
     # every switch on the screens the run read: {page (the step), label, state} (seen.py)
     switches: list[dict[str, Any]] = field(default_factory=list)
 
@@ -191,6 +195,7 @@ class RunRecord:
     tool_version: str = ""
     drift: int = 0  # check: settings seen changed back since they were last verified
     interrupted_by: str = ""  # what stopped the run early: sigint (Ctrl-C), sigterm, sighup
+    sim_state: str = ""  # --sim-variant: "fresh" phone, or the "saved" one (--keep-state)
 
 
 # ---------------------------------------------------------------- records <-> plain data

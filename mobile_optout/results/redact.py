@@ -12,6 +12,11 @@ Limits, on purpose:
   form with separators (``(555) 123-4567``, ``555-123-4567``, ``020 7946 0958``).
   Versions (``9.1.23``), bounds (``[0,0][1080,2400]``) and bare digit ids stay.
 - Screenshots are pixels: nothing here can redact them (see ``--no-screenshots``).
+
+The account's name is learned from the flow's ``identity:`` locators as screens show it
+(device.py), and, for every flow, from each stored page source before it is redacted:
+``COMMON_IDENTITY`` are the places most apps put it (an image described "<name> profile
+picture" or "Profile picture of <name>", a "Signed in as <name>" line). Costs no command.
 """
 
 from __future__ import annotations
@@ -53,6 +58,14 @@ _PHONE_RES = (
 
 def _digits(s: str) -> int:
     return sum(c.isdigit() for c in s)
+
+
+# The account's own name where most apps show it: group 1 is the name.
+COMMON_IDENTITY = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"^(.+?)(?:'s)? profile (?:picture|photo|image)$",
+    r"^profile (?:picture|photo|image) (?:of|for) (.+)$",
+    r"^(?:signed|logged) in as (.+)$",
+))
 
 
 class Redactor:
@@ -136,6 +149,11 @@ class Redactor:
             root = etree.fromstring(source.encode("utf-8"), parser)
         except (etree.XMLSyntaxError, ValueError):
             return self.text(source)
+        for el in root.iter():  # first learn the name where apps commonly show it
+            for value in (*el.attrib.values(), el.text or ""):
+                for pattern in COMMON_IDENTITY:
+                    if (m := pattern.match(str(value).strip())) is not None:
+                        self.add_name(m.group(1))
         for el in root.iter():
             if isinstance(el.tag, str):
                 for key, value in el.attrib.items():

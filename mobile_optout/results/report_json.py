@@ -34,6 +34,7 @@ def report_dict(run: RunRecord) -> dict[str, Any]:
         "tool_version": run.tool_version,
         "exit_code": run_verdict(run),
         "summary": dict(Counter(str(o) for o in outcomes)),
+        **({"sim_state": run.sim_state} if run.sim_state else {}),
         "results": [result_dict(r) for r in run.results],
     }
 

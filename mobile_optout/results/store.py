@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mobile_optout.errors import UsageError
+from mobile_optout.results.process import process_alive, process_start
 from mobile_optout.results.record import (
     NOT_RUN_OUTCOMES,
     ErrorInfo,
@@ -134,7 +135,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " '', label TEXT NOT NULL, state INTEGER, flagged INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX switches_seen_by_label ON switches_seen (app, platform, label, seen_at)",
     ),
-    # 8 -> 9: the routes tried (a JSON list) and how a change was proven (reopen, ...)
+    # 8 -> 9: the language whose texts a run used, and whether English stood in for it
+    (
+        "ALTER TABLE results ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE results ADD COLUMN language_fallback INTEGER NOT NULL DEFAULT 0",
+    ),
+    # 9 -> 10: the routes tried (a JSON list) and how a change was proven (reopen, ...)
     ("ALTER TABLE results ADD COLUMN routes TEXT NOT NULL DEFAULT '[]'",
      "ALTER TABLE results ADD COLUMN proof TEXT NOT NULL DEFAULT ''"),
 )
@@ -240,29 +246,6 @@ class Seen:
 def device_key(device: str) -> str:
     """How a device is named in history: a URL loses its credentials."""
     return redact_url(device) if "://" in device else device
-
-
-def process_start(pid: int) -> str:
-    """When the process started (Linux ``/proc``), to tell a live pid from a reused one."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    # Field 22 (starttime), counted after the command name, which may hold spaces.
-    fields = stat.rsplit(")", 1)[-1].split()
-    return fields[19] if len(fields) > 19 else ""
-
-
-def process_alive(pid: int, started: str = "") -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # exists, owned by someone else
-    return not started or process_start(pid) in ("", started)
 
 
 def _bool(v: object) -> bool | str | None:
@@ -427,7 +410,8 @@ class Store:
         s = d["setting"] or {}
         values: dict[str, Any] = {k: d[k] for k in ("app_name", "app_version", "device_info",
                                                     "attempts", "note", "app",
-                                                    "server_version", "automation")}
+                                                    "server_version", "automation",
+                                                    "language", "language_fallback")}
         values |= {
             "server": redact_url(result.server),
             "setting_id": s.get("id"),
@@ -555,6 +539,7 @@ class Store:
                 "SELECT * FROM steps WHERE result_id = ? ORDER BY seq", (r["id"],)
             )
         ]
+        d["language_fallback"] = bool(r["language_fallback"])
         d["setting"] = None if r["setting_id"] is None else {
             "id": r["setting_id"], "desired": _bool(r["desired"]),
             "before": _bool(r["before"]), "after": _bool(r["after"]),

@@ -32,18 +32,21 @@ WEB = "web"  # the one platform the simulator answers with a website, not a phon
 
 def simulator(platform: str, *, variants: Sequence[str] = (), seed: int = 0,
               latency_ms: int = 0, state_file: Path | None = None, port: int = 0,
-              apps: Sequence[str] = (), cost_model: bool = False) -> SimPhone | SimSite:
+              apps: Sequence[str] = (), cost_model: bool = False,
+              locale: str = "") -> SimPhone | SimSite:
     """The simulated device for a platform, decided here only: the LinkedIn website (a
     real browser opens it) for ``web``, else a phone speaking the Appium protocol.
     ValueError for a variant it does not know."""
     if str(platform) == WEB:
         from mobile_optout.sim.site import SimSite
 
-        return SimSite(variants=variants, seed=seed, state_file=state_file, port=port)
+        return SimSite(variants=variants, seed=seed, state_file=state_file, port=port,
+                       locale=locale)
     from mobile_optout.sim.server import SimPhone
 
     return SimPhone(platform=platform, variants=tuple(variants), seed=seed, latency_ms=latency_ms,
-                    state_file=state_file, port=port, apps=apps, cost_model=cost_model)
+                    state_file=state_file, port=port, apps=apps, cost_model=cost_model,
+                    locale=locale)
 
 
 def variants_of(platform: str) -> Mapping[str, str]:

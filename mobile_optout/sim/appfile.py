@@ -49,20 +49,22 @@ _MARK = re.compile(r"^mobile-optout:[ \t]*([\"']?)sim-app\1[ \t]*(#.*)?$", re.MU
 KINDS = ("text", "heading", "row", "group", "button", "image_button", "image", "edit",
          "switch", "link", "tab", "progress", "radio")
 TAP_KINDS = ("goto", "back", "dialog", "dismiss", "confirm", "launch", "none", "set")
-PENDING = ("placeholder", "spinner", "")
+PENDING = ("placeholder", "spinner", "late", "")
 TOP_KEYS = ("mobile-optout", "name", "description", "android", "ios", "settings", "start",
-            "dialogs", "screens")
+            "dialogs", "screens", "translations")
 ANDROID_KEYS = ("package", "activity")
 IOS_KEYS = ("bundle", "name")
 SCREEN_KEYS = ("title", "app", "back", "web", "live", "web_text", "container_id", "deep_links",
                "toolbar", "body", "bottom", "overlay", "if", "unless")
-DIALOG_KEYS = ("title", "message", "buttons", "sheet")
+DIALOG_KEYS = ("title", "message", "buttons", "sheet", "scrim", "system")
 ELEMENT_KEYS = ("kind", "text", "desc", "id", "tap", "setting", "value", "only_when",
                 "status_of", "fill", "layout", "children", "android", "ios", "if", "unless",
-                "pending", "lazy", "flat", "confirm", "optimistic", "save_fails")
+                "pending", "lazy", "flat", "confirm", "optimistic", "save_fails", "save",
+                "harm", "disabled_until", "survey")
 PLATFORM_ATTRS = ("class", "type", "id", "desc", "name", "label", "text")
 LAYOUTS = ("column", "row")
 APP_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+LOCALE = re.compile(r"[a-z]{2}\Z")  # a phone's language: two letters (ISO 639-1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,17 @@ class _AppReader(Reader):
         self.fail(node, f"{what} must be a non-empty string, not {describe(node)}")
         return None
 
+    def translations(self, node: RawNode) -> None:
+        """``translations: {de: {English text: shown text}}``."""
+        tm = self.mapping(self.source, node, "translations")
+        for lang, table in tm.items if tm is not None else ():
+            if not LOCALE.match(str(lang.value)):
+                self.fail(lang, f"'{lang.value}' is not a two-letter language code")
+            words = self.mapping(self.source, table, f"translations {lang.value}")
+            for english, shown in words.items if words is not None else ():
+                self.text(english, f"an English text in translations {lang.value}")
+                self.text(shown, f"the {lang.value} text of {english.value!r}")
+
     # -- the file -------------------------------------------------------------------------
 
     def read(self, root: RawNode | None) -> AppFile:
@@ -197,6 +210,8 @@ class _AppReader(Reader):
         if sm2 is not None:
             for key, value in sm2.items:
                 self.screen(str(key.value), value)
+        if (n := m.get("translations")) is not None:
+            self.translations(n)
         self.raise_errors()
         assert name is not None and package is not None and bundle is not None
         return AppFile(name, package, bundle, self.source.path, plain(m))
@@ -218,8 +233,11 @@ class _AppReader(Reader):
         self.keys(self.source, m, DIALOG_KEYS, f"dialog {did}")
         if (n := self.required(self.source, m, "title", f"dialog {did}")) is not None:
             self.value(n, f"dialog {did} title", str)
-        if (n := m.get("sheet")) is not None:
-            self.value(n, f"dialog {did} sheet", bool)
+        for key in ("sheet", "scrim"):
+            if (n := m.get(key)) is not None:
+                self.value(n, f"dialog {did} {key}", bool)
+        if (n := m.get("system")) is not None:
+            self.value(n, f"dialog {did} system", str)
         if (n := self.required(self.source, m, "buttons", f"dialog {did}")) is not None:
             self.elements(n, f"dialog {did} buttons")
 
@@ -271,8 +289,9 @@ class _AppReader(Reader):
         for key in ("fill", "lazy", "flat", "optimistic", "save_fails"):
             if (n := m.get(key)) is not None:
                 self.value(n, key, bool)
-        if (n := m.get("confirm")) is not None:
-            self.value(n, "confirm", str)
+        for key in ("confirm", "save", "harm", "disabled_until", "survey"):
+            if (n := m.get(key)) is not None:
+                self.value(n, key, str)
         if (n := m.get("pending")) is not None:
             for value in self.value(n, "pending", str):
                 if value not in PENDING:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mobile_optout.flow.model import Platform
+from mobile_optout.sim.locale import device_locale
 from mobile_optout.sim.model import AppModel
 from mobile_optout.sim.protocol import (
     ELEMENT_KEY,
@@ -342,6 +343,17 @@ def m_query(phone: SimPhone, session: Session, args: dict[str, Any]) -> int:
     return 0 if app is None else phone.engine.query(app.name)
 
 
+def m_device_info(phone: SimPhone, session: Session, args: dict[str, Any]) -> dict[str, Any]:
+    """``mobile: deviceInfo``: UiAutomator2 says ``locale``; XCUITest ``currentLocale``
+    (and ``locale``), both as ``de_DE``."""
+    tag = device_locale(phone.phone_locale)
+    if phone.platform is Platform.ANDROID:
+        return {"locale": tag, "manufacturer": "mobile-optout", "model": "simulated phone",
+                "platformVersion": "14", "apiVersion": "34", "timeZone": "UTC"}
+    return {"currentLocale": tag, "locale": tag, "timeZone": "UTC", "model": "iPhone",
+            "name": "sim-ios"}
+
+
 def m_installed(phone: SimPhone, session: Session, args: dict[str, Any]) -> bool:
     return phone.engine.app_for(_app_id(phone, args)) is not None
 
@@ -388,7 +400,8 @@ def m_scroll_gesture(phone: SimPhone, session: Session, args: dict[str, Any]) ->
     amount = int(_area_height(phone, session, args) * _percent(args))
     if direction in ("left", "right"):
         return False
-    return phone.engine.scroll(amount if direction == "down" else -amount)
+    x = float(args["left"]) + float(args.get("width", 0)) / 2 if "left" in args else None
+    return phone.engine.scroll(amount if direction == "down" else -amount, x)
 
 
 def m_swipe_gesture(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
@@ -443,7 +456,7 @@ def m_ios_tap(phone: SimPhone, session: Session, args: dict[str, Any]) -> None:
 Script = Callable[["SimPhone", Session, dict[str, Any]], Any]
 COMMON_SCRIPTS: dict[str, Script] = {
     "activateApp": m_activate, "terminateApp": m_terminate, "queryAppState": m_query,
-    "isAppInstalled": m_installed, "deepLink": m_deep_link,
+    "isAppInstalled": m_installed, "deepLink": m_deep_link, "deviceInfo": m_device_info,
 }
 ANDROID_SCRIPTS: dict[str, Script] = {
     **COMMON_SCRIPTS, "scrollGesture": m_scroll_gesture, "swipeGesture": m_swipe_gesture,

@@ -34,6 +34,7 @@ from mobile_optout.sim.model import (
 from mobile_optout.sim.render import Page, build_page, screenshot_png
 from mobile_optout.sim.statefile import load_settings, save_settings
 from mobile_optout.sim.tree import Builder, Node, ViewState
+from mobile_optout.sim.twists import Twists
 
 
 class EngineError(Exception):
@@ -47,6 +48,8 @@ class EngineError(Exception):
 
 
 PENDING_SECONDS = 1.5  # a late switch shows its placeholder / spinner this long
+REJECT_SECONDS = 6.0  # a "late" save is refused this long after the tap (past a settle)
+SWALLOW_SECONDS = 1.2  # swallowed-swipes: swipes this soon after a screen arrives do nothing
 LAZY_SECONDS = 3.0  # lazy rows stay "Loading…" this long
 FLIP_BACK_SECONDS = 1.2  # a refused save flips the switch back after this long
 NOTICE_SECONDS = 2.5  # ...and shows "Couldn't save" this long
@@ -103,13 +106,14 @@ def element_info(node: Node) -> dict[str, Any]:
             "class": node.tag, "bounds": list(node.bounds)}
 
 
-def install(apps: Sequence[str | Path], variants: tuple[str, ...]) -> dict[str, AppModel]:
+def install(apps: Sequence[str | Path], variants: tuple[str, ...], locale: str = ""
+            ) -> dict[str, AppModel]:
     """The apps a phone has (names of built-in apps or app files; default: every built-in
     app), checked to be told apart: names, package and bundle ids, setting names."""
     models: dict[str, AppModel] = {}
     owner: dict[str, str] = {}
     for app in apps or builtin_apps():
-        model = load_app(variants, app)
+        model = load_app(variants, app, locale)
         for other in models.values():
             if model.name == other.name or model.package == other.package or (
                     model.bundle == other.bundle):
@@ -126,14 +130,17 @@ def install(apps: Sequence[str | Path], variants: tuple[str, ...]) -> dict[str, 
 
 class Engine:
     def __init__(self, platform: Platform, variants: tuple[str, ...], seed: int,
-                 state_file: Path | None, apps: Sequence[str | Path] = ()) -> None:
+                 state_file: Path | None, apps: Sequence[str | Path] = (), locale: str = ""
+                 ) -> None:
         self.lock = threading.RLock()
         self.platform = platform
         self.variants = variants
         self.seed = seed
-        self.apps = install(apps, variants)
+        self.locale = locale  # the phone's language ("" is English): its apps show it
+        self.apps = install(apps, variants, locale)
         self.model: AppModel = next(iter(self.apps.values()))  # the app in front
-        self.builders = {name: Builder(m, platform) for name, m in self.apps.items()}
+        self.builders = {name: Builder(m, platform, tablet="tablet" in variants)
+                         for name, m in self.apps.items()}
         self.home = launcher(list(self.apps.values()))
         self.background: dict[str, list[ScreenInst]] = {}  # app -> its stack, not in front
         self.t0 = time.monotonic()
@@ -148,11 +155,14 @@ class Engine:
         self.dialog: tuple[str, int] | None = None
         self.asking: str | None = None  # the setting a confirm dialog asks about
         self.shown: dict[str, tuple[SettingValue, float]] = {}  # setting -> (shown, until)
-        self.lost: set[str] = set()  # settings whose save was lost: shown until a reload
         self.notice: tuple[str, float, float] | None = None  # (text, from, until)
         self.events: list[dict[str, Any]] = []
+        self.effects: list[str] = []  # harm done by a tap: "grant", "rate", "sign-in"...
+        self.shown_on: dict[str, int] = {}  # setting -> the screen instance showing it
+        self.twists = Twists(variants, seed)
         self.taps = 0
         self.transitions = 0
+        self.arrivals = 0
         self.faults = Faults(variants, seed, -1)
         self._cache: tuple[tuple[object, ...], Rendering] | None = None
         self._point: tuple[float, float] | None = None  # where a tap by coordinates landed
@@ -210,6 +220,8 @@ class Engine:
             "scroll": self.current.scroll,
             "platform": self.platform.value,
             "variants": list(self.variants),
+            "effects": list(self.effects),
+            "locale": self.locale or "en",
             "app": self.model.name,  # the app in front (or last in front)
             "apps": list(self.apps),
         }
@@ -226,7 +238,8 @@ class Engine:
         return ViewState(
             settings=dict(self.settings), scroll=inst.scroll, loading=loading,
             fields=dict(inst.fields),
-            shown={k: v for k, (v, until) in self.shown.items() if now < until},
+            shown={k: v for k, (v, until) in self.shown.items() if now < until
+                   and self.shown_on.get(k, inst.number) == inst.number},
             pending=inst.since() < PENDING_SECONDS, lazy=inst.since() < LAZY_SECONDS,
             notice=notice)
 
@@ -241,13 +254,16 @@ class Engine:
         screen = self.builder.screen(self.spec(inst.screen), view)
         spec = self.model.dialogs[dialog[0]] if dialog is not None else None
         dialog_node = self.builder.dialog(spec) if spec is not None else None
+        name = self.model.app_name if self.current.screen != "launcher" else "SpringBoard"
         if dialog_node is None:
             roots = [screen]
-        elif self.platform is Platform.ANDROID and spec is not None and not spec.sheet:
+        elif spec is not None and spec.system and self.platform is Platform.IOS:
+            roots, name = [dialog_node], "SpringBoard"  # the system's alert is in front
+        elif self.platform is Platform.ANDROID and spec is not None and (
+                spec.system or not (spec.sheet or spec.scrim)):
             roots = [dialog_node]  # UiAutomator2 dumps the active window only
         else:
             roots = [screen, dialog_node]
-        name = self.model.app_name if self.current.screen != "launcher" else "SpringBoard"
         page = build_page(self.platform, roots, self.builder.m, name)
         rendering = Rendering(
             page=page, screen=screen,
@@ -290,6 +306,7 @@ class Engine:
         self.dialog, self.asking = None, None
         self.shown.clear()
         self.stack = [ScreenInst(self.model.start, next(self._numbers))]
+        self.arrivals = 0  # screens reached since this launch (prompts come at the first)
         self.record("launch")
         self._arrive()
 
@@ -350,27 +367,22 @@ class Engine:
         seconds = self.faults.loading_seconds()
         if seconds:
             self.current.loading_until = time.monotonic() + seconds
-        popup = self.faults.popup_at(self.transitions)
+        popup = self.faults.popup_at(self.transitions) or self.twists.prompt_at(
+            self.arrivals, self.platform)
+        self.arrivals += 1
         if popup is not None and popup in self.model.dialogs:
             self.dialog = (popup, next(self._numbers))
         self.transitions += 1
 
-    def _reload(self) -> None:
-        """A page loaded again shows what the server has (a lost save is gone)."""
-        for setting in self.lost:
-            self.shown.pop(setting, None)
-        self.lost.clear()
-
     def goto(self, screen: str) -> None:
+        screen = self.twists.instead_of(screen, self.model.screens)
         if screen not in self.model.screens:
             return
-        self._reload()
         self.stack.append(ScreenInst(screen, next(self._numbers)))
         self._arrive()
 
     def back(self) -> None:
         self.record("back")
-        self._reload()
         if self.dialog is not None and self.platform is Platform.ANDROID:
             self._close_dialog()
             return
@@ -395,6 +407,16 @@ class Engine:
         in_dialog = node.key.startswith("dialog:")
         if self.dialog is not None and not in_dialog:
             self.record("tap", node, blocked=f"dialog:{self.dialog[0]}")
+            return
+        if not node.enabled:
+            self.record("tap", node, setting=node.setting, blocked="disabled")
+            return
+        spec = self._spec(node.key)
+        if spec is not None and spec.harm:
+            self.effects.append(spec.harm)
+            self.record("tap", node, harm=spec.harm)
+            self.events[-1]["harm"] = spec.harm
+            self._harm(spec.harm)
             return
         actor: Node | None = node
         while actor is not None and actor.tap is None and actor.setting is None:
@@ -433,6 +455,13 @@ class Engine:
             self.events.pop()  # recorded once, by _save, with what became of it
             self._save(name, value, spec, node)
 
+    def _harm(self, harm: str) -> None:
+        """What a harmful button does: the dialog closes (a permission granted, the app
+        rated, sharing kept); closing an unresponsive app closes it."""
+        self.dialog, self.asking = None, None
+        if harm == "close":
+            self.terminate("crash")
+
     def _tap_switch(self, switch: Node, node: Node) -> None:
         """A tap on a setting's switch: it flips, asks first, or fails to save."""
         setting = switch.setting
@@ -442,6 +471,14 @@ class Engine:
             self.record("tap", node, setting=setting, blocked="disabled")
             return
         value = not self.settings[setting]
+        if "session-expires-on-tap" in self.variants:
+            self.record("tap", node, setting=setting, result="signed-out")
+            self.stack.append(ScreenInst("sign_in", next(self._numbers)))
+            return
+        if spec is not None and spec.survey and not value:
+            self.record("tap", node, setting=setting, result="asked-why")
+            self.goto(spec.survey)
+            return
         if spec is not None and spec.confirm and not value:
             self.record("tap", node, setting=setting, result="asked")
             self.asking = setting
@@ -455,10 +492,13 @@ class Engine:
               node: Node, done: str = "set") -> None:
         """A control that sets a setting (a switch, a choice's option, a confirmation's
         button): it is saved, or, with ``save_fails``, shows the value and flips back."""
-        if "save-lost" in self.variants:  # shown until the page is loaded again
-            self.record("tap", node, setting=setting, result="save-lost")
-            self.shown[setting] = (value, float("inf"))
-            self.lost.add(setting)
+        if spec is not None and spec.save in ("late", "lost"):
+            self.record("tap", node, setting=setting, result=f"save-{spec.save}")
+            until = time.monotonic() + REJECT_SECONDS if spec.save == "late" else float("inf")
+            self.shown[setting] = (value, until)
+            self.shown_on[setting] = self.current.number
+            if spec.save == "late":
+                self.notice = (SAVE_ERROR, until, until + NOTICE_SECONDS)
             return
         if spec is not None and spec.save_fails:
             now = time.monotonic()
@@ -469,6 +509,9 @@ class Engine:
             return
         self.record("tap", node, setting=setting, result=done)
         self._set(setting, value)
+        after = self.twists.after_save(self.platform)
+        if after is not None and after in self.model.dialogs and self.app_running:
+            self.dialog = (after, next(self._numbers))
 
     def _close_dialog(self) -> None:
         """Close the dialog; a question left unanswered changes nothing."""
@@ -532,11 +575,18 @@ class Engine:
         view = self.view()
         return max(0, self.builder.content_height(spec, view) - (bottom - top))
 
-    def scroll(self, delta: int) -> bool:
-        """Scroll the body by ``delta`` px (positive: reveal content below).
+    def scroll(self, delta: int, x: float | None = None) -> bool:
+        """Scroll the body by ``delta`` px (positive: reveal content below); ``x``: where
+        the gesture was (a tablet's sections pane, left of ``split``, is all on screen).
         Returns whether it can still scroll further that way."""
         inst = self.current
+        if x is not None and x < self.builder.split:
+            self.record("scroll", delta=0, pane="sections")
+            return False
         if self.render().loading or self.dialog is not None:
+            return False
+        if self.twists.swallows(inst.since()):
+            self.record("scroll", delta=0, swallowed=True)
             return False
         limit = self.max_scroll()
         before = inst.scroll

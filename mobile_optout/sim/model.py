@@ -27,6 +27,7 @@ __all__ = ["APPS_DIR", "FIRST_APP", "app_id", "app_path", "builtin_apps", "is_ap
 KINDS = frozenset(appfile.KINDS)
 TAP_KINDS = frozenset(appfile.TAP_KINDS)
 PENDING = frozenset(appfile.PENDING)
+SAVES = frozenset({"", "late", "lost"})  # a save refused after a while, or never made
 SettingValue = bool | str  # a switch's on/off, or the option a choice has selected
 
 
@@ -77,6 +78,12 @@ class ElementSpec:
     confirm: str = ""  # a switch: turning it off asks this dialog first
     optimistic: bool = False  # ...and shows "off" while the question waits
     save_fails: bool = False  # a switch whose change the server refuses: it flips back
+    # "late": the server refuses it after REJECT_SECONDS (the page shows the new state until
+    # then); "lost": it never reaches the server (only a fresh page shows the old state).
+    save: str = ""
+    harm: str = ""  # what tapping this does that a privacy tool never may ("grant", "rate")
+    disabled_until: str = ""  # disabled while this setting is unset ("" or "none")
+    survey: str = ""  # a switch: turning it off opens this screen (reasons, then Submit)
     children: tuple[ElementSpec, ...] = ()
     android: dict[str, str] = field(default_factory=dict)
     ios: dict[str, str] = field(default_factory=dict)
@@ -106,6 +113,8 @@ class DialogSpec:
     message: str
     buttons: tuple[ElementSpec, ...]
     sheet: bool = False  # drawn over the page, which stays in the source (a web sheet)
+    scrim: bool = False  # drawn by the app: a scrim over the page and a sheet, no dialog class
+    system: str = ""  # a window of the system: "permission" (controller) or "anr" (android)
 
 
 LAUNCHER_PACKAGE = "com.google.android.apps.nexuslauncher"  # the phone's home screen
@@ -124,6 +133,8 @@ class AppModel:
     screens: dict[str, ScreenSpec]
     home: str = ""  # the start screen without variants (a sign-in wall replaces it)
     launcher_package: str = LAUNCHER_PACKAGE
+    locale: str = ""  # the language it shows ("" or en: as written)
+    on_off: tuple[str, str] = ("On", "Off")  # a status text's words, in that language
 
     def screen(self, screen_id: str) -> ScreenSpec:
         return self.screens[screen_id]
@@ -150,11 +161,17 @@ class AppModel:
 
 
 class _Resolver:
-    def __init__(self, variants: tuple[str, ...]) -> None:
+    def __init__(self, variants: tuple[str, ...], words: dict[str, str] | None = None) -> None:
         self.variants = variants
         # ``member-name``: the member is someone else on every phone (``{member}`` in texts)
         self.member = random.SystemRandom().choice(MEMBERS) \
             if "member-name" in variants else MEMBER
+        self.words = words or {}  # English text -> the locale's (the app's translations)
+
+    def text(self, raw: Any) -> str:
+        """A text as the app shows it in its locale (a text with no translation as written)."""
+        value = str(self.value(raw))
+        return self.words.get(value, value)
 
     def value(self, raw: Any) -> Any:
         """A plain value, or {default: x, <variant>: y}: the first active variant wins;
@@ -196,15 +213,17 @@ class _Resolver:
         pending = str(self.value(raw.get("pending")) or "")
         if pending not in PENDING:
             raise ValueError(f"{key}: unknown pending {pending!r}")
+        if str(self.value(raw.get("save")) or "") not in SAVES:
+            raise ValueError(f"{key}: unknown save {raw.get('save')!r}")
         tap = self.tap(raw.get("tap"), key)
-        text = str(self.value(raw.get("text", "")))
+        text = self.text(raw.get("text", ""))
         if text and tap is not None and tap.kind == "goto" and "decorated" in self.variants:
             text += DECORATION  # a row that opens a page shows an arrow in its name
         return ElementSpec(
             key=key,
             kind=kind,
             text=text,
-            desc=str(self.value(raw.get("desc", ""))),
+            desc=self.text(raw.get("desc", "")),
             id=str(self.value(raw.get("id", ""))),
             tap=tap,
             setting=raw.get("setting"),
@@ -219,10 +238,19 @@ class _Resolver:
             confirm=str(self.value(raw.get("confirm")) or ""),
             optimistic=bool(self.value(raw.get("optimistic", False))),
             save_fails=bool(self.value(raw.get("save_fails", False))),
+            save=str(self.value(raw.get("save")) or ""),
+            harm=str(raw.get("harm", "")),
+            disabled_until=str(raw.get("disabled_until", "")),
+            survey=str(self.value(raw.get("survey")) or ""),
             children=children,
-            android={k: str(self.value(v)) for k, v in (raw.get("android") or {}).items()},
-            ios={k: str(self.value(v)) for k, v in (raw.get("ios") or {}).items()},
+            android={k: self.shown(k, v) for k, v in (raw.get("android") or {}).items()},
+            ios={k: self.shown(k, v) for k, v in (raw.get("ios") or {}).items()},
         )
+
+    def shown(self, attr: str, raw: Any) -> str:
+        """A per-platform attribute: its words translated, its class or id as written."""
+        return self.text(raw) if attr in ("desc", "name", "label", "text") else str(
+            self.value(raw))
 
     def only_when(self, raw: Any, where: str) -> tuple[str, SettingValue] | None:
         """``only_when: {setting: value}``: the element shows only while the setting is so."""
@@ -250,22 +278,32 @@ def launcher(apps: list[AppModel]) -> ScreenSpec:
     return ScreenSpec(id="launcher", title="Home", app=False, body=icons)
 
 
-def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> AppModel:
-    """Read an app file (a built-in app's name, or a path) with the variants applied."""
+def translations(name: str | Path, locale: str) -> dict[str, str]:
+    """An app's words in ``locale`` (its file's ``translations:``): English -> shown."""
     doc = read_doc(app_path(name).resolve())
-    r = _Resolver(variants)
+    table: dict[str, str] = (doc.get("translations") or {}).get(locale) or {}
+    return table
+
+
+def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin",
+             locale: str = "") -> AppModel:
+    """Read an app file (a built-in app's name, or a path) with the variants applied, in
+    ``locale`` (its translations; texts it has none for stay as written)."""
+    doc = read_doc(app_path(name).resolve())
+    words = translations(name, locale) if locale else {}
+    r = _Resolver(variants, words)
     screens: dict[str, ScreenSpec] = {}
     for sid, raw in doc["screens"].items():
         if not r.keep(raw):
             continue
         screens[sid] = ScreenSpec(
             id=sid,
-            title=str(r.value(raw.get("title", ""))),
+            title=r.text(raw.get("title", "")),
             app=bool(raw.get("app", True)),
             back=bool(raw.get("back", False)),
             web=bool(raw.get("web", False)),
             live=bool(r.value(raw.get("live", False))),
-            web_text=str(r.value(raw.get("web_text", ""))),
+            web_text=r.text(raw.get("web_text", "")),
             container_id=str(raw.get("container_id", "")),
             deep_links=tuple(raw.get("deep_links") or ()),
             toolbar=r.elements(raw.get("toolbar") or [], f"{sid}/toolbar"),
@@ -276,10 +314,12 @@ def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> A
     dialogs = {
         did: DialogSpec(
             id=did,
-            title=str(raw["title"]),
-            message=str(raw.get("message", "")),
+            title=r.text(raw["title"]),
+            message=r.text(raw.get("message", "")),
             buttons=r.elements(raw["buttons"], f"dialog:{did}"),
             sheet=bool(r.value(raw.get("sheet", False))),
+            scrim=bool(r.value(raw.get("scrim", False))),
+            system=str(raw.get("system", "")),
         )
         for did, raw in doc.get("dialogs", {}).items()
     }
@@ -295,6 +335,8 @@ def load_app(variants: tuple[str, ...] = (), name: str | Path = "linkedin") -> A
         dialogs=dialogs,
         screens=screens,
         home=str(_Resolver(()).value(doc["start"])),
+        locale=locale,
+        on_off=(words.get("On", "On"), words.get("Off", "Off")),
     )
     _check(model)
     return model

@@ -1,7 +1,8 @@
 """Node trees -> what a real driver returns: page source XML, and a PNG screenshot.
 
-Screenshots are drawn with Pillow (the ``sim`` extra, which scripts/setup installs); without
-it the phone still works and a screenshot is a blank PNG of the screen's size.
+Screenshots are drawn with Pillow (a core dependency); should it be missing or broken, the
+phone still works and a screenshot is a blank PNG of the screen's size, which
+``drawing_problem`` names (``doctor`` warns with it).
 """
 
 from __future__ import annotations
@@ -171,6 +172,17 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
+def drawing_problem() -> str:
+    """Why screenshots would be blank here ("" when they are drawn)."""
+    try:
+        _font(12)
+    except ImportError as exc:
+        return f"Pillow cannot be imported ({exc})"
+    except (OSError, ValueError) as exc:  # a Pillow built without FreeType
+        return f"Pillow cannot load its font ({exc})"
+    return ""
+
+
 def blank_png(width: int, height: int) -> bytes:
     """A white PNG of this size (1 bit per pixel), made without Pillow."""
 
@@ -188,7 +200,7 @@ def screenshot_png(roots: list[Node], metrics: Metrics, dim_from: int) -> bytes:
     """Draws the node trees; trees from index ``dim_from`` on are dialogs over a dimmed screen."""
     try:
         from PIL import Image, ImageDraw
-    except ImportError:  # Pillow is the "sim" extra
+    except ImportError:  # a broken install; doctor says so (drawing_problem)
         return blank_png(metrics.width, metrics.height)
     base = 40 if metrics.width >= 1080 else 15
     img = Image.new("RGB", (metrics.width, metrics.height), "white")

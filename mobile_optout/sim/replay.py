@@ -6,9 +6,11 @@ would, so ``run``, ``check``, ``inspect`` and the studio work on it:
 
 - finds use the simulated phone's locator engines (``sim.locators``) over the tree;
 - a tap (an element click, a W3C pointer tap, ``mobile: clickGesture``) lands on the last
-  element in drawing order whose frame holds the point; when that element is a switch-like
-  control or lies inside one, the control flips (Android ``checked`` and an ON/OFF text,
-  iOS ``value`` 1/0, and an iOS cell's mirrored value). Nothing else changes: a saved
+  element in drawing order whose frame holds the point and that takes touches (an Android
+  view marked ``clickable="false"``, such as a full-screen overlay, lets it through);
+  when that element is a switch-like control or lies inside one, the control flips
+  (Android ``checked`` and an ON/OFF text, iOS ``value`` 1/0, and an iOS cell's mirrored
+  value). Nothing else changes: a saved
   screen has no other pages, so a tap elsewhere only is logged;
 - every tap is logged, with what it flipped, in ``GET /sim/state`` (with every control's
   state); going back, closing or re-opening the app shows the same screen with its current
@@ -140,13 +142,17 @@ class ReplayPhone:
         return None
 
     def hit(self, x: float, y: float) -> El | None:
-        """The last element in drawing order whose frame holds the point."""
-        top = None
+        """The last element in drawing order whose frame holds the point and that takes
+        touches: an Android view that says ``clickable="false"`` (a full-screen scrim or
+        overlay) lets the touch through to what lies below, as on a phone."""
+        top = taker = None
         for el in self.elements():
             f = frame(el, self.platform)
             if f and self.shown(el) and f[0] <= x < f[2] and f[1] <= y < f[3]:
                 top = el
-        return top
+                if el.get("clickable") != "false" or self.is_control(el):
+                    taker = el
+        return taker if taker is not None else top
 
     def tap(self, x: float, y: float, how: str) -> None:
         el = self.hit(x, y)

@@ -37,6 +37,7 @@ from mobile_optout.sim.costs import (
 )
 from mobile_optout.sim.engine import Engine, EngineError, Rendering
 from mobile_optout.sim.faults import Faults
+from mobile_optout.sim.locale import check_locale
 from mobile_optout.sim.locators import ScrollQuery, SelectorError, find
 from mobile_optout.sim.protocol import (
     ELEMENT_KEY,
@@ -63,7 +64,8 @@ class SimPhone:
                  variants: tuple[str, ...] | list[str] = (), seed: int = 0,
                  latency_ms: int = 0, state_file: str | Path | None = None,
                  port: int = 0, apps: Sequence[str | Path] = (),
-                 cost_model: CostModel | bool | None = None) -> None:
+                 cost_model: CostModel | bool | None = None, locale: str = "",
+                 phone_locale: str | None = None) -> None:
         """``apps``: the installed apps, built-in names or app files (default: every
         built-in app); the first is in front until a session or a flow opens another.
         ``cost_model``: answer each command in the time a real phone takes (``costs``)."""
@@ -79,8 +81,13 @@ class SimPhone:
         self.cost_ms = 0.0  # taken by the cost model (all sessions)
         self.waiting = 0  # commands waiting right now
         self._stopping = threading.Event()
+        self.locale = check_locale(locale)  # the apps' language (and the phone's)
+        # what deviceInfo says: the phone's own language, when its apps run in another
+        # (Android 13 and iOS let each app have its own language)
+        self.phone_locale = self.locale if phone_locale is None else check_locale(phone_locale)
         self.engine = Engine(self.platform, self.variants, seed,
-                             Path(state_file) if state_file is not None else None, apps)
+                             Path(state_file) if state_file is not None else None, apps,
+                             locale=self.locale)
         self.sessions: dict[str, Session] = {}
         self.webview: WebView | None = None  # LinkedIn's settings WebView, once entered
         self.session_count = 0
@@ -374,7 +381,7 @@ class SimPhone:
                        f"{', '.join(self.contexts())})")
         if self.webview is None:
             self.webview = WebView(engine.settings, engine.lock, self.variants,
-                                   on_save=self._saved_in_webview)
+                                   on_save=self._saved_in_webview, locale=self.locale)
             try:
                 self.webview.start()
             except WebViewError as exc:

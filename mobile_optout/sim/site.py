@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mobile_optout.sim.model import SettingValue
+from mobile_optout.sim.locale import check_locale
+from mobile_optout.sim.model import SettingValue, translations
 from mobile_optout.sim.statefile import load_settings, save_settings
 
 WEB_VARIANTS: dict[str, str] = {
@@ -191,7 +192,7 @@ function wire() {
       busy(true);
       fetch('/mypreferences/api/settings/' + sw.dataset.setting, {method: 'POST',
         headers: {'Content-Type': 'application/json'}, body: JSON.stringify({value: want})})
-        .then((r) => { if (!r.ok) throw new Error(r.status); busy(false); })
+        .then((r) => { if (!r.ok) throw new Error(r.status); show(want); busy(false); })
         .catch(() => {
           const toast = document.getElementById('toast');
           toast.textContent = "Couldn't save your setting. Please try again.";
@@ -211,10 +212,13 @@ class SimSite:
     def __init__(self, *, variants: Iterable[str] = (), seed: int = 0,
                  state_file: str | Path | None = None, port: int = 0,
                  settings: dict[str, SettingValue] | None = None, lock: Any = None,
-                 on_save: Callable[[str, bool], None] | None = None) -> None:
+                 on_save: Callable[[str, bool], None] | None = None, locale: str = "") -> None:
         """``settings``, ``lock`` and ``on_save``: a store shared with its owner (the
-        simulated phone whose WebView shows this site); else the site keeps its own."""
+        simulated phone whose WebView shows this site); else the site keeps its own.
+        ``locale``: the language it shows (LinkedIn's app file's ``translations:``)."""
         self.variants = check_web_variants(variants)
+        self.locale = check_locale(locale)
+        self.words = translations("linkedin", self.locale) if self.locale else {}
         self.seed = seed
         self.port = port
         self.state_file = Path(state_file) if state_file is not None else None
@@ -279,7 +283,8 @@ class SimSite:
             return {"settings": dict(self.settings), "page": self.page, "saves": self.saves,
                     "consent": self.consent,
                     "taps": sum(1 for e in self.events if e["type"] == "click"),
-                    "platform": "web", "variants": list(self.variants)}
+                    "platform": "web", "variants": list(self.variants),
+                    "locale": self.locale or "en"}
 
     def event_log(self) -> list[dict[str, Any]]:
         with self.lock:
@@ -341,8 +346,12 @@ class SimSite:
         return 200, {"setting": setting, "value": body["value"]}
 
     # ------------------------------------------------------------------ pages
-    def words(self, default: str, renamed: str) -> str:
-        return renamed if self.has("renamed") else default
+    def t(self, text: str) -> str:
+        """``text`` in the site's language (as written where it has no translation)."""
+        return self.words.get(text, text)
+
+    def words_of(self, default: str, renamed: str) -> str:
+        return self.t(renamed if self.has("renamed") else default)
 
     def render(self, path: str) -> str | None:
         path = path.rstrip("/") or "/"
@@ -366,7 +375,7 @@ class SimSite:
 
     def document(self, title: str, body: str, *, nav: bool = True) -> str:
         header = self.header() if nav else ""
-        return (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
+        return (f"<!DOCTYPE html><html lang={self.locale or 'en'}><head><meta charset=utf-8>"
                 f"<title>{html.escape(title)} | LinkedIn</title><style>{STYLE}</style></head>"
                 f"<body>{header}{body}{self.cookie_banner()}"
                 f"<div id=toast role=alert hidden></div>"
@@ -383,10 +392,10 @@ class SimSite:
                 "<button data-answer=reject>Reject</button></section>")
 
     def header(self) -> str:
-        settings = self.words("Settings & Privacy", "Settings")
-        me = "Me"
+        settings = self.words_of("Settings & Privacy", "Settings")
+        me = self.t("Me")
         if self.has("decorated"):
-            settings, me = f"⚙ {settings}", "Me ▾"
+            settings, me = f"⚙ {settings}", f"{me} ▾"
         return f"""<header><span class=logo aria-label=LinkedIn>in</span>
 <input type=search placeholder=Search aria-label=Search>
 <nav aria-label="Primary Navigation">
@@ -427,18 +436,18 @@ class SimSite:
     def rail(self, current: str) -> str:
         links = "".join(
             f'<a href="/mypreferences/d/categories/{slug}"'
-            f'{" aria-current=page" if slug == current else ""}>{self.words(a, b)}'
+            f'{" aria-current=page" if slug == current else ""}>{self.words_of(a, b)}'
             f'{ARROW if self.has("decorated") else ""}</a>'
             for slug, a, b in CATEGORIES)
-        title = self.words("Settings", "Settings & Privacy")
+        title = self.words_of("Settings", "Settings & Privacy")
         return f'<nav class=rail aria-label="{title}"><h2>{title}</h2>{links}</nav>'
 
     def row(self, text: str, href: str = "#", status: str = "") -> str:
         right = f"<span>{status}</span>" if status else "<span aria-hidden=true>&rarr;</span>"
-        return f'<a class=row href="{href}"><span>{text}</span>{right}</a>'
+        return f'<a class=row href="{href}"><span>{self.t(text)}</span>{right}</a>'
 
     def settings_page(self, slug: str) -> str:
-        label = next(self.words(a, b) for s, a, b in CATEGORIES if s == slug)
+        label = next(self.words_of(a, b) for s, a, b in CATEGORIES if s == slug)
         if slug == "privacy":
             genai = SETTINGS["generative_ai_training"]
             rows = [
@@ -449,14 +458,15 @@ class SimSite:
                          self.on_off("social_research")),
             ]
             if not self.has("not-offered"):
-                rows.append(self.row(self.words(genai[1], genai[2]),
+                rows.append(self.row(self.words_of(genai[1], genai[2]),
                                      f"/mypreferences/d/settings/{genai[0]}",
                                      self.on_off("generative_ai_training")))
             if self.has("new-ai-switch"):
                 new = SETTINGS["ai_features"]
                 rows.append(self.row(new[1], f"/mypreferences/d/settings/{new[0]}",
                                      self.on_off("ai_features")))
-            body = (f"<h1>{label}</h1><h2>How LinkedIn uses your data</h2>{''.join(rows)}"
+            body = (f"<h1>{label}</h1><h2>{self.t('How LinkedIn uses your data')}</h2>"
+                    f"{''.join(rows)}"
                     f"<h2>Who can reach you</h2>{self.row('Invitations to connect')}"
                     + self.row(SETTINGS["research_invitations"][1],
                                f"/mypreferences/d/settings/{SETTINGS['research_invitations'][0]}",
@@ -477,12 +487,12 @@ class SimSite:
         return self.main(body, self.rail(slug))
 
     def on_off(self, setting: str) -> str:
-        return "On" if self.settings[setting] else "Off"
+        return self.t("On") if self.settings[setting] else self.t("Off")
 
     def setting_page(self, setting: str) -> str:
         _, title, title2, question, label, label2 = SETTINGS[setting]
         on = self.settings[setting]
-        label = self.words(label, label2)
+        label = self.words_of(label, label2)
         if self.has("renamed"):
             switch = (f'<span id=switch-label>{label}</span><button type=button class=toggle '
                       f'id=toggle role=switch aria-checked={str(on).lower()} '
@@ -491,7 +501,7 @@ class SimSite:
             switch = (f'<label for=toggle>{label}</label><input type=checkbox class=toggle '
                       f'id=toggle role=switch data-setting={setting}{" checked" if on else ""}>')
         body = (f'<a href="/mypreferences/d/categories/privacy">Back</a>'
-                f"<h1>{self.words(title, title2)}</h1><p>{question}</p>"
+                f"<h1>{self.words_of(title, title2)}</h1><p>{self.t(question)}</p>"
                 f"<div class=switch-row>{switch}</div>"
                 f"<p>Status: <span id=status>{self.on_off(setting)}</span></p>"
                 "<p>Turning this off stops future training only. It does not affect "

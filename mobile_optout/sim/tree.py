@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.sim.model import (
@@ -144,6 +144,8 @@ IOS_TRAITS = {
     "radio": "Button",
 }
 CONTAINERS = frozenset({"row", "group"})
+# The system's windows, by the package their elements carry (Android).
+SYSTEM_PACKAGES = {"permission": "com.google.android.permissioncontroller", "anr": "android"}
 
 
 @dataclass
@@ -187,11 +189,18 @@ def visible_now(specs: tuple[ElementSpec, ...], view: ViewState) -> tuple[Elemen
 class Builder:
     """Builds nodes for one platform."""
 
-    def __init__(self, model: AppModel, platform: Platform) -> None:
+    def __init__(self, model: AppModel, platform: Platform, *, tablet: bool = False) -> None:
         self.model = model
         self.platform = platform
         self.m = ANDROID if platform is Platform.ANDROID else IOS
         self.android = platform is Platform.ANDROID
+        # A tablet: settings pages are two panes (the sections list, the page), both
+        # scrollable and as tall; ``split`` is where the page's pane begins.
+        self.split = 0
+        if tablet:
+            self.m = replace(self.m, width=2560, height=1600) if self.android else replace(
+                self.m, width=1024, height=1366)
+            self.split = self.m.width * 2 // 5
 
     # ------------------------------------------------------------------ sizes
     def text_height(self, text: str, kind: str) -> int:
@@ -218,7 +227,7 @@ class Builder:
     def text_of(self, spec: ElementSpec, view: ViewState) -> str:
         if spec.status_of is not None:
             on = view.shown.get(spec.status_of, view.settings.get(spec.status_of, False))
-            state = "On" if on else "Off"
+            state = self.model.on_off[0] if on else self.model.on_off[1]
             return spec.text.replace("{state}", state) if "{state}" in spec.text else state
         if spec.kind == "edit":
             return view.fields.get(spec.key, spec.text)
@@ -243,6 +252,10 @@ class Builder:
                                     view, web=web, top=top, box=box, package=package)
             if spec.pending == "placeholder" and view.pending:
                 node.checked, node.enabled = not node.checked, False
+            if spec.pending == "late" and view.pending:  # a default, drawn as if real
+                node.checked = not node.checked
+        if spec.disabled_until:
+            node.enabled = view.settings.get(spec.disabled_until) not in (None, "", "none")
         if self.android:
             table = ANDROID_WEB if web else ANDROID_NATIVE
             node.tag = over.get("class", table[spec.kind])
@@ -363,8 +376,17 @@ class Builder:
                                  tail_title=spec.title if spec.back else ""))
             top += m.toolbar
         bottom = m.height - (m.bottom if spec.bottom else 0)
-        body = content.add(self.body(spec, view, top=top, bottom=bottom, package=package))
-        del body
+        if self.split and spec.web and spec.id != "settings" and "settings" in \
+                self.model.screens:
+            sections = self.body(self.model.screens["settings"], replace(view, scroll=0),
+                                 top=top, bottom=bottom, package=package, x1=self.split,
+                                 pane="-sections")
+            content.add(sections)
+            page = content.add(self.body(spec, view, top=top, bottom=bottom, package=package,
+                                         x0=self.split))
+            self.level_switch(sections, page, view, package)
+        else:
+            content.add(self.body(spec, view, top=top, bottom=bottom, package=package))
         if spec.bottom:
             content.add(self.bar("bottom", spec.bottom, view, top=bottom, height=m.bottom,
                                  package=package, lead=[], tail_title=""))
@@ -384,24 +406,45 @@ class Builder:
         return sum(self.measure(item, view)
                    for item in arrived(visible_now(spec.body, view), view)) + self.m.pad_y
 
+    def level_switch(self, sections: Node, page: Node, view: ViewState, package: str) -> None:
+        """A tablet's sections pane holds a switch level with the page's first one."""
+        ours = next((n for n in page.walk() if n.setting is not None), None)
+        if ours is None:
+            return
+        h = self.m.heights["row"]
+        y = (ours.bounds[1] + ours.bounds[3]) // 2 - h // 2
+        spec = ElementSpec(key="tablet/features", kind="group", layout="row", children=(
+            ElementSpec(key="tablet/features/0", kind="text", fill=True,
+                        text="Show AI writing suggestions", id="features-label"),
+            ElementSpec(key="tablet/features/1", kind="switch", id="features-toggle",
+                        setting="genai_features")))
+        holder = sections.children[0] if sections.children and self.android and \
+            sections.children[0].kind == "page" else sections
+        holder.add(self.element(spec, view, web=self.android, top=False,
+                                box=(0, y, self.split, y + h), package=package))
+
     def body(self, spec: ScreenSpec, view: ViewState, *, top: int, bottom: int,
-             package: str) -> Node:
+             package: str, x0: int = 0, x1: int = 0, pane: str = "") -> Node:
         m = self.m
-        box = (0, top, m.width, bottom)
+        x1 = x1 or m.width
+        box = (x0, top, x1, bottom)
         if self.android:
             if spec.web:
-                holder = Node(key="chrome:webview", tag="android.webkit.WebView", kind="body",
+                holder = Node(key="chrome:webview" + pane, tag="android.webkit.WebView",
+                              kind="body",
                               bounds=box, text=spec.web_text or spec.title, package=package,
                               rid=f"{package}:id/infra_web_viewer_webview", scrollable=True)
-                page = holder.add(Node(key="chrome:page", tag="android.view.View", kind="page",
+                page = holder.add(Node(key="chrome:page" + pane, tag="android.view.View",
+                                       kind="page",
                                        bounds=box, text=spec.title, package=package, web=True))
             else:
-                holder = Node(key="chrome:list", tag="androidx.recyclerview.widget.RecyclerView",
+                holder = Node(key="chrome:list" + pane,
+                              tag="androidx.recyclerview.widget.RecyclerView",
                               kind="body", bounds=box, package=package,
                               rid=f"{package}:id/list", scrollable=True)
                 page = holder
         else:
-            holder = Node(key="chrome:list", tag="XCUIElementTypeTable", kind="body",
+            holder = Node(key="chrome:list" + pane, tag="XCUIElementTypeTable", kind="body",
                           bounds=box, package=package, scrollable=True)
             page = holder
         y = top + m.pad_y - view.scroll
@@ -410,7 +453,7 @@ class Builder:
             visible = min(y + h, bottom) - max(y, top)
             if visible * 2 >= h:
                 _put(page, self.element(item, view, web=spec.web and self.android,
-                                        top=not item.flat, box=(0, y, m.width, y + h),
+                                        top=not item.flat, box=(x0, y, x1, y + h),
                                         package=package), item)
             y += h
         for node in page.walk():  # clip to the viewport, as the platforms report bounds
@@ -419,21 +462,61 @@ class Builder:
         return holder
 
     def dialog(self, spec: DialogSpec) -> Node:
-        """A modal dialog box, centred; its own tree (Android: its own window)."""
+        """A modal dialog box, centred; its own tree (Android: its own window). A system
+        window belongs to the system (the permission controller, ``android``); an app-drawn
+        sheet (``scrim``) is a scrim over the page and a sheet, with no dialog class."""
+        if spec.scrim:
+            return self.drawn_sheet(spec)
+        box = self.dialog_box(spec)
+        root = self.dialog_tree(spec, box, SYSTEM_PACKAGES.get(spec.system, self.model.package))
+        if spec.system and not self.android:  # SpringBoard's window, holding its alert
+            m = self.m
+            window = Node(key=f"dialog:{spec.id}/window", tag="XCUIElementTypeWindow",
+                          kind="dialog", bounds=(0, 0, m.width, m.height))
+            window.add(root)
+            return window
+        return root
+
+    def dialog_box(self, spec: DialogSpec) -> tuple[int, int, int, int]:
+        m = self.m
+        width = m.width * 5 // 6
+        height = (self.text_height(spec.title, "heading") + self.text_height(spec.message, "text")
+                  + m.heights["button"] + 2 * m.pad_y)
+        if spec.sheet or spec.scrim:  # a sheet over the bottom of the page, full width
+            return (0, m.height - height, m.width, m.height)
+        left, top = (m.width - width) // 2, (m.height - height) // 2
+        return (left, top, left + width, top + height)
+
+    def drawn_sheet(self, spec: DialogSpec) -> Node:
+        """The app's own sheet: a full-screen layer holding a scrim (tapping it closes the
+        sheet) and the sheet, plain views (Compose, SwiftUI) with no dialog class."""
         m = self.m
         package = self.model.package
+        plain = "android.view.View" if self.android else "XCUIElementTypeOther"
+        layer = Node(key=f"dialog:{spec.id}", tag="android.widget.FrameLayout"
+                     if self.android else "XCUIElementTypeOther", kind="dialog",
+                     bounds=(0, 0, m.width, m.height), package=package)
+        layer.add(Node(key=f"dialog:{spec.id}/scrim", tag=plain, kind="scrim",
+                       bounds=(0, 0, m.width, m.height), package=package, tap=Tap("dismiss")))
+        box = self.dialog_box(spec)
+        sheet = self.dialog_tree(spec, box, package, plain=plain)
+        layer.add(sheet)
+        return layer
+
+    def dialog_tree(self, spec: DialogSpec, box: tuple[int, int, int, int], package: str,
+                    plain: str = "") -> Node:
+        m = self.m
         view = ViewState(settings={})
-        width = m.width * 5 // 6
-        left = (m.width - width) // 2
+        left, top, right, _ = box
+        width = right - left
         title_h = self.text_height(spec.title, "heading")
         msg_h = self.text_height(spec.message, "text")
         btn_h = m.heights["button"]
-        height = title_h + msg_h + btn_h + 2 * m.pad_y
-        top = (m.height - height) // 2
-        if spec.sheet:  # a sheet over the bottom of the page, full width
-            width, left, top = m.width, 0, m.height - height
-        box = (left, top, left + width, top + height)
-        if spec.sheet:
+        if plain:
+            root = Node(key=f"dialog:{spec.id}/sheet", tag=plain, kind="group", bounds=box,
+                        package=package)
+            panel = root
+        elif spec.sheet:
             tag = "android.app.Dialog" if self.android else "XCUIElementTypeSheet"
             root = Node(key=f"dialog:{spec.id}", tag=tag, kind="dialog", bounds=box,
                         package=package, name="" if self.android else spec.title,
@@ -454,20 +537,22 @@ class Builder:
                                   kind="group", bounds=box))
         y = top + m.pad_y
         title = ElementSpec(key=f"dialog:{spec.id}/title", kind="heading", text=spec.title,
-                            id="android:id/alertTitle")
+                            id="" if plain else "android:id/alertTitle")
         panel.add(self.element(title, view, web=False, top=False,
                                box=(left + m.pad_x, y, left + width - m.pad_x, y + title_h),
                                package=package))
         y += title_h
         message = ElementSpec(key=f"dialog:{spec.id}/message", kind="text", text=spec.message,
-                              id="android:id/message")
+                              id="" if plain else "android:id/message")
         panel.add(self.element(message, view, web=False, top=False,
                                box=(left + m.pad_x, y, left + width - m.pad_x, y + msg_h),
                                package=package))
         y += msg_h
         bw = (width - 2 * m.pad_x) // max(1, len(spec.buttons))
         x = left + m.pad_x
-        for button in spec.buttons:
+        for spec_button in spec.buttons:  # a dialog's buttons are buttons
+            button = replace(spec_button, kind="button") if spec_button.kind == "text" \
+                else spec_button
             panel.add(self.element(button, view, web=False, top=False,
                                    box=(x, y, x + bw, y + btn_h), package=package))
             x += bw

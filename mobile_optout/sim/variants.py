@@ -32,14 +32,35 @@ VARIANTS: dict[str, str] = {
                      "over the toggle.",
     "never-idle": "The feed autoplays video: every command there waits the session's "
                   "waitForIdleTimeout (UiAutomator2: 10 s unless lowered).",
-    # -- routes and the re-open proof (issue 24) --
-    "save-lost": "A switch's save never reaches the server: the page keeps showing the new "
-                 "state until it is loaded again (a re-opened page shows the old one).",
+    # What real apps do (shared/reference/real-apps.md); sim/twists.py says when.
+    "sheet-confirm": "Turning the toggle off asks in the app's own sheet over a scrim "
+                     "(plain views, no dialog class).",
+    "sheet-confirm-optimistic": "As sheet-confirm, and the toggle reads off under the sheet.",
+    "rating-prompts": "A rating prompt (several wordings) after every screen change and save.",
+    "permission-prompts": "The OS asks for notifications (and on iOS for contacts) at first.",
+    "anr": "Android: 'LinkedIn isn't responding' [Close app] [Wait] on the second screen.",
+    "session-expires": "A sign-in page instead of the setting's page.",
+    "welcome-back": "A 'Welcome back / Continue as ...' page instead of Settings.",
+    "session-expires-on-tap": "Tapping the setting's switch shows the sign-in page.",
+    "save-rejected-late": "The switch moves; the server refuses it 6 s later (it flips back).",
+    "save-lost": "The switch moves, but the save never reaches the server: only a fresh "
+                 "page shows the old state.",
+    "late-state": "The switch draws the opposite state, enabled, no spinner, for 1.5 s.",
+    "swallowed-swipes": "Swipes in the first 1.2 s after a screen arrives move nothing.",
+    "survey": "Turning off opens 'Why are you turning this off?' with a Submit that stays "
+              "disabled until a reason is chosen.",
+    "keep-emphasised": "The confirmation's emphasised button keeps sharing ('Keep sharing').",
+    "continue-keeps": "The confirmation asks 'Keep improving AI for everyone?' [Turn off] "
+                      "[Continue] where Continue keeps sharing.",
+    "inverted-confirm": "The confirmation asks 'Keep helping improve AI?' [Yes] [No, turn off].",
+    "tablet": "A tablet: settings pages are two panes (the sections, the page), both "
+              "scrollable and as tall; the sections pane has a switch level with ours.",
+    "other-account": "The setting's page shows another member's photo (another account).",
+    # -- routes (issue 24) --
     "member-name": "The entry to an app's settings is the member's own name (a different "
                    "one on every run), not a 'Profile' or 'Account' text.",
     "decorated": "Rows that open a page carry an arrow in their name ('Settings \u203a'), "
                  "as real apps draw them.",
-    # -- end of the routes block --
     "new-ai-switch": "An app update added an AI switch no flow knows, on by default, on a "
                      "sub-page of its privacy page (LinkedIn, ChatGPT, Copilot).",
 }

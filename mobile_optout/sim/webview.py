@@ -50,10 +50,10 @@ class WebView:
     """The WebView's browser: one chromedriver, one session, the site it shows."""
 
     def __init__(self, settings: dict[str, SettingValue], lock: Any, variants: tuple[str, ...],
-                 on_save: Callable[[str, bool], None]) -> None:
+                 on_save: Callable[[str, bool], None], locale: str = "") -> None:
         self.site = SimSite(variants=[v for v in variants if v in WEB_VARIANTS
                                       and v != "already-off"],
-                            settings=settings, lock=lock, on_save=on_save)
+                            settings=settings, lock=lock, on_save=on_save, locale=locale)
         self._proc: subprocess.Popen[bytes] | None = None
         self._profile: tempfile.TemporaryDirectory[str] | None = None
         self._base = ""

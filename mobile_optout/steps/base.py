@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mobile_optout.errors import Where
-from mobile_optout.flow.model import AppId, EnsureSetting, Flow, Locator, Step
+from mobile_optout.flow.model import AppId, EnsureSetting, Flow, Locator, Step, TextMatch
 from mobile_optout.flow.params import Vars
 from mobile_optout.flow.schema_parts import JSON
 from mobile_optout.located import RawMap, RawNode
@@ -41,6 +41,7 @@ class Scan:
     texts: dict[str, None] = field(default_factory=dict)  # every text seen, in order
     reached_end: bool = False  # a scroll moved nothing: the whole page was seen
     loading: list[str] = field(default_factory=list)  # what still loaded at the end
+    doubt: str = ""  # why what was seen is not the page itself ("" when it is)
 
 
 class Compiling(Protocol):
@@ -63,6 +64,7 @@ class Compiling(Protocol):
     def choice(self, f: Any, node: RawNode, what: str, choices: Sequence[str]
                ) -> str | None: ...
     def locator(self, f: Any, node: RawNode, what: str = "locator") -> Locator | None: ...
+    def text_match(self, f: Any, node: RawNode) -> TextMatch | None: ...
     def steps(self, f: Any, node: RawNode | None, what: str) -> tuple[Step, ...]: ...
     def include(self, f: Any, node: RawNode, where: Where, common: dict[str, Any]
                 ) -> Step | None: ...
@@ -83,6 +85,7 @@ class Run(Protocol):
     options: Any  # runner.RunOptions: verify
     profile: Any  # devices.DeviceProfile: verify, the app's platform
     reached: Any  # steps.routes.Reached: the route that reached the last routed page
+    anchor: Locator | None  # what showed the page is open (not_offered checks it is still)
 
     @property
     def check_mode(self) -> bool: ...

@@ -22,7 +22,7 @@ from mobile_optout.steps.routes import prove
 from mobile_optout.values import on_off
 
 ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
-               "settle", "attempts", "errors")
+               "question", "settle", "attempts", "errors")
 CONTROL_KEYS = ("toggle", "choice", "status")
 MAX_ATTEMPTS = 3
 
@@ -59,6 +59,8 @@ def build_ensure(c: Compiling, f: Any, node: RawNode, where: Where, common: dict
             return None
     if (n := m.get("errors")) is not None:
         kw["errors"] = c.locator(f, n, "errors")
+    if (n := m.get("question")) is not None:
+        kw["question"] = c.text_match(f, n)
     if (n := m.get("settle")) is not None:
         kw["settle"] = c.number(f, n, "settle")
     if (n := m.get("attempts")) is not None:
@@ -189,6 +191,10 @@ ENSURE = StepKind(
         "confirm": {"description": "The button that confirms a \"Turn off ...?\" dialog "
                     "or sheet (use any: for several wordings); never a cancel.",
                     **ref("locator")},
+        "question": {"description": "What a dialog or sheet asks (its text: a string, or "
+                     "{contains:}/{regex:}) for confirm: to answer it; a confirm: button is "
+                     "tapped only in a prompt that asks this.",
+                     "oneOf": [{"type": "string"}, ref("textMatch")]},
         "desired": {**DESIRED, "description": "Override the setting's desired state."},
         "settle": {"description": "Seconds the change must hold before it counts "
                    "(default: the flow's settle, 3).", **SECONDS},

@@ -44,6 +44,7 @@ def run_type(run: Run, step: TypeText, record: StepRecord) -> None:
 
 def run_wait_for(run: Run, step: WaitFor | AssertVisible, record: StepRecord) -> None:
     run.find(step, step.target)
+    run.anchor = run.vars.locator(step.target)  # the page's own: not_offered checks it
 
 
 def run_assert_not_visible(run: Run, step: AssertNotVisible, record: StepRecord) -> None:

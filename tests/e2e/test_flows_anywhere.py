@@ -85,7 +85,7 @@ def test_the_package_carries_the_top_level_flows_folder() -> None:
         ".".join(p.parent.relative_to(ROOT).parts)
         for p in (ROOT / "mobile_optout").rglob("__init__.py")
     }
-    assert on_disk | {"mobile_optout.flows"} == set(setuptools["packages"])
+    assert on_disk | {"mobile_optout.flows", "mobile_optout.docs"} == set(setuptools["packages"])
     assert catalogue.flows_dir().resolve() == (ROOT / "flows").resolve()
     shipped = setuptools["package-data"]["mobile_optout.flows"]
     flow_files = [p.relative_to(ROOT / "flows") for p in (ROOT / "flows").rglob("*")

@@ -80,6 +80,14 @@ def adb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     return install
 
 
+@pytest.fixture
+def wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal wide enough that no cell of the devices table wraps (phrases stay whole)."""
+    from mobile_optout import console
+
+    monkeypatch.setattr(console.out, "width", 250)
+
+
 def invoke(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args), standalone_mode=False)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -144,7 +152,7 @@ def test_devices_says_plainly_when_no_phone_is_connected(adb: Any) -> None:
     (NO_PERMISSIONS, "udev"),
 ])
 def test_devices_says_what_to_do_with_a_phone_it_cannot_use(
-    adb: Any, line: str, says: str
+    adb: Any, line: str, says: str, wide: None
 ) -> None:
     adb(HEADER + line + "\n")
     code, out = invoke("devices")
@@ -152,7 +160,7 @@ def test_devices_says_what_to_do_with_a_phone_it_cannot_use(
     assert says in " ".join(out.split())
 
 
-def test_devices_tells_an_emulator_from_a_phone(adb: Any) -> None:
+def test_devices_tells_an_emulator_from_a_phone(adb: Any, wide: None) -> None:
     adb(HEADER + PHONE + EMULATOR + "\n")
     _, out = invoke("devices")
     assert "Android emulator" in out and "Android phone" in out

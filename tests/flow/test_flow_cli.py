@@ -61,7 +61,7 @@ def test_validate_defaults_to_the_flows_folder(tmp_path: Path) -> None:
 def test_validate_without_a_flows_folder_exits_2(tmp_path: Path) -> None:
     done = run("validate", cwd=tmp_path)
     assert done.returncode == 2
-    assert "flows:1:1: no such file or folder" in done.stderr
+    assert "flows: no such file or folder" in done.stderr
 
 
 def test_validate_of_a_folder_without_flows_exits_2(tmp_path: Path) -> None:
@@ -139,5 +139,5 @@ def test_devices_with_a_missing_named_file_exits_2(tmp_path: Path) -> None:
 def test_a_mistyped_built_in_flow_name_gets_the_name_meant(tmp_path: Path) -> None:
     done = run("validate", "linkdin", cwd=tmp_path)
     assert done.returncode == 2
-    assert "linkdin:1:1: no such file or folder" in done.stderr + done.stdout
+    assert "linkdin: no such file or folder" in done.stderr + done.stdout
     assert "did you mean 'linkedin'?" in done.stderr + done.stdout

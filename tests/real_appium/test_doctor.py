@@ -177,7 +177,7 @@ def test_a_simulated_device_checks_nothing_local() -> None:
     profile = DeviceProfile(name="sim", platform=Platform.IOS, where=Where.unknown(),
                             sim=SimSpec(variants=("popups",)))  # fmt: skip
     checks = diagnose(profile, Facts())
-    assert [c.name for c in checks] == ["device sim", "session settings"]
+    assert [c.name for c in checks] == ["device sim", "session settings", "screenshots"]
     assert all(c.status is Status.OK for c in checks)
     assert "variants: popups" in checks[0].detail
 
@@ -199,7 +199,8 @@ def test_doctor_shows_the_session_settings_in_effect_and_who_chose_them() -> Non
     iphone = DeviceProfile(name="iphone", platform=Platform.IOS, where=Where.unknown(),
                            server=LOCAL)  # fmt: skip
     ios = by_name(diagnose(iphone, ready_facts(macos=False)))["session settings"]
-    assert ios.detail == "animationCoolOffTimeout=0, appium:waitForQuiescence=false"
+    assert ios.detail == ("animationCoolOffTimeout=0, respectSystemAlerts=true, "
+                          "appium:waitForQuiescence=false")
 
 
 def test_doctor_device_resolves_env_in_capabilities_and_names_an_unset_one(

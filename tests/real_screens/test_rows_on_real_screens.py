@@ -72,12 +72,17 @@ def test_inspect_suggests_a_locator_naming_the_label_that_finds_exactly_it(
     assert seen_on is platform  # read from the file
     (row,) = [r for r in rows if r.node.checkable and r.node.bounds == frame]
     labels = {folded(c.label) for c in CONTROLS if c.file == file and c.switch == frame}
-    assert row.locator.startswith("{switch_for: ")
     assert any(lb in folded(row.locator) for lb in labels), row.locator
-    # written into a flow, it finds exactly this control on the screen
-    said = yaml.safe_load(row.locator)["switch_for"]
-    match = screen(file, platform).switch_for(label(said))
-    assert match.switch is not None and match.switch.bounds == frame
+    # written into a flow, it finds exactly this control on the screen: by its label's
+    # row, or (a tile whose accessibility id is its label) by that id
+    written = yaml.safe_load(row.locator)
+    if "accessibility_id" in written:
+        found = screen(file, platform).find(
+            Locator(HERE, accessibility_id=written["accessibility_id"]))
+        assert [n.bounds for n in found] == [frame]
+    else:
+        match = screen(file, platform).switch_for(label(written["switch_for"]))
+        assert match.switch is not None and match.switch.bounds == frame
     again = describe(screen(file, platform))
     assert [r.locator for r in again if r.node.bounds == frame and r.node.checkable] \
         == [row.locator]

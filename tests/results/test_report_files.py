@@ -65,8 +65,10 @@ def test_junit_counts_and_cases(make_run: MakeRun) -> None:
         ("https://hub.example.com/wd/hub", "linkedin-ai-training"),
         ("pixel-8", "linkedin-ai-training"),
     }
-    assert list(cases["pixel-7", "linkedin-ai-training"]) == [
-        cases["pixel-7", "linkedin-ai-training"].find("system-out")]
+    changed = cases["pixel-7", "linkedin-ai-training"]  # no failure, no skip: facts and output
+    assert [e.tag for e in changed] == ["properties", "system-out"]
+    assert {p.get("name"): p.get("value") for p in changed.iter("property")} == {
+        "outcome": "changed", "attempts": "1"}
     assert "holding check: tapped 1x; confirmed with 'Turn off'; held 3s" in (
         cases["pixel-7", "linkedin-ai-training"].findtext("system-out") or "")
     failure = cases["iphone-15", "linkedin-ai-training"].find("failure")

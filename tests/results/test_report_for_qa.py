@@ -57,7 +57,7 @@ def test_a_report_of_several_devices_puts_failures_first_and_collapses_the_rest(
     # (the flow's folder), one box for LinkedIn's Android and iOS flows.
     assert "<script" not in html and "script-src" not in html
     assert "default-src 'none'" in html
-    for words in ("failed or blocked", "went well", "sim-android", "sim-ios", "linkedin",
+    for words in ("failed", "changed", "sim-android", "sim-ios", "linkedin",
                   tmp_path.name):
         assert f"> {words}</label>" in html
     assert "body:has(#fd1:not(:checked)) .d-1 { display:none; }" in html

@@ -78,7 +78,7 @@ def test_a_phone_with_two_apps_switches_between_them(drivers: Any) -> None:
         assert phone.state()["settings"] == {
             "generative_ai_training": True, "genai_features": True,
             "research_invitations": True, "social_research": True, "ads_data_sharing": True,
-            "ai_features": True, "usage_analytics": True}
+            "survey_reason": "none", "ai_features": True, "usage_analytics": True}
 
 
 def test_a_phone_refuses_an_app_it_does_not_have() -> None:

@@ -1,0 +1,206 @@
+"""Answering what is on top, and reading a toggle, for ``Device`` (kept apart so that each
+module stays small). The rules are ``mobile_optout.onscreen``'s; this is where a device
+acts on them:
+
+- ``answer_prompt``: the flow's declared interrupt first (its button inside the prompt),
+  else the answer that loses nothing to a permission, ANR or rating prompt; a prompt of
+  those kinds whose safe answer is not known fails naming it.
+- ``_on_top_shows``: one server query per screen for what might be on top (so that a tap
+  on the happy path reads no tree).
+- ``enabled`` / ``toggle_state``: a server element's attributes, per platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from loguru import logger
+
+from mobile_optout.driver import Driver, Element
+from mobile_optout.errors import StepFailed
+from mobile_optout.flow.model import Flow, Locator, Platform
+from mobile_optout.locate import Node, Query, Screen, any_shown_query, needs_server
+from mobile_optout.onscreen import Modal, node_of, on_top_query, status_word
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Something found on screen: a node from the page source, or a server element."""
+
+    description: str
+    node: Node | None = None
+    element: Element | None = None
+    value: str = ""  # the locator value a server element was found by
+    screened: bool = False  # found by a query that leaves denylisted labels out
+    screen: Screen | None = None  # the screen a node was found on (hit-tests use it)
+    locator: Locator | None = None  # what found it: to find it again after a scroll
+    point: tuple[int, int] | None = None  # where to tap, when not the centre (it is covered)
+
+
+class _Refused(Exception):
+    """The server would not answer a query the runner made (not the flow's own locator):
+    a regex it cannot compile, a strategy it does not implement. The tree answers instead."""
+
+
+class Answers:
+    """What ``Device`` does about prompts and toggles (a mixin: ``Device`` provides the
+    rest)."""
+
+    driver: Driver
+    flow: Flow
+    answered: list[str]
+    _clear: bool
+    _on_event: Callable[[str, str], None]
+    _expand: Callable[[Locator], Locator]
+
+    @property
+    def platform(self) -> Platform:
+        raise NotImplementedError
+
+    def screen(self, *, fresh: bool = False) -> Screen:
+        raise NotImplementedError
+
+    def tap(self, target: Target, *, modal: Modal | None = None, said: str | None = None
+            ) -> Target:
+        raise NotImplementedError
+
+    def _retry(self, fn: Callable[[], T], *, attempts: int = 6) -> T:
+        raise NotImplementedError
+
+    def _made(self, queries: list[Query] | Query | None) -> list[Query] | None:
+        raise NotImplementedError
+
+    def _ask_made(self, queries: list[Query], shown_as: str = "") -> Target | None:
+        raise NotImplementedError
+
+    def answer_prompt(self, modal: Modal) -> bool:
+        """Answer what is on top when the flow or the rules know the answer: the flow's
+        declared interrupt first (its button inside the prompt), else the answer that loses
+        nothing to a permission, ANR or rating prompt. True when a button was tapped; a
+        prompt of those kinds whose safe answer is not known fails naming it."""
+        screen = self.screen()
+        for interrupt in self.flow.interrupts:
+            if needs_server(interrupt.when, self.platform) or needs_server(
+                    interrupt.tap, self.platform):
+                continue
+            if not any(modal.holds(n) for n in screen.find(self._expand(interrupt.when))):
+                continue
+            buttons = [n for n in screen.find(self._expand(interrupt.tap)) if modal.holds(n)]
+            if buttons:
+                node = buttons[0]
+                self._answer(modal, interrupt.name, _target(node.describe(), node=node,
+                                                           screen=screen), node)
+                return True
+        if modal.kind == "dialog":
+            return False
+        button = modal.safe_answer()
+        if button is None:
+            what = {"permission": "a permission prompt", "anr": "an app-not-responding "
+                    "dialog", "rating": "a rating prompt"}[modal.kind]
+            raise StepFailed(
+                f"{what} is on top: {modal.describe()}; its safe answer is not known in "
+                "these words, so nothing was tapped", expected="a known refusing button",
+                actual=modal.describe(), ui_tree=screen.source)
+        self._answer(modal, f"{modal.kind} prompt",
+                     _target(button.node.describe(), node=button.node, screen=screen),
+                     button.node)
+        return True
+
+    def _answer(self, modal: Modal, name: str, target: Target, node: Node) -> None:
+        said = node.texts[0] if node.texts else next(
+            (b.text for b in modal.buttons if b.node is node), node.describe())
+        logger.info("answering {}: {!r}", name, said)
+        self._on_event("interrupt", f"{name}: tapped {said!r}")
+        self.answered.append(f"{name}: {said!r}")
+        self.tap(target, modal=modal, said=said)
+
+    def _on_top_shows(self) -> bool:
+        """Might something be on top of the page, or a sign-in page show? Asked once per
+        screen (until the next action), in one server query: the flow's interrupts and
+        blockers, dialogs and sheets by class and framework id, the system's windows, the
+        words of a sign-in page (``onscreen.on_top_query``). When it finds nothing, a tap
+        goes ahead without reading the tree; else the tree answers."""
+        if self._clear:
+            return False
+        whens = [i.when for i in self.flow.interrupts] + [b.when for b in self.flow.blockers]
+        declared = any_shown_query([self._expand(w) for w in whens], self.platform) \
+            if whens else None
+        if whens and declared is None:
+            return True  # one of them cannot be asked: the tree will tell
+        query = self._made(on_top_query(self.platform, declared))
+        try:
+            shows = query is None or self._ask_made(query) is not None
+        except _Refused:
+            shows = True  # the tree will tell
+        self._clear = not shows
+        return shows
+
+    def enabled(self, target: Target) -> bool:
+        """Whether the element takes input (a disabled switch shows a placeholder)."""
+        if target.node is not None:
+            return target.node.enabled
+        element = target.element
+        assert element is not None
+        return self._retry(lambda: self.driver.attribute(element, "enabled")) != "false"
+
+    def toggle_state(self, target: Target) -> bool | None:
+        """On or off as the screen shows it; None when the element is not a toggle."""
+        if target.node is not None:
+            return target.node.checked
+        element = target.element
+        assert element is not None
+        if self.platform is Platform.WEB:
+            return self._web_toggle_state(element)
+        name = "checked" if self.platform is Platform.ANDROID else "value"
+        value = self._retry(lambda: self.driver.attribute(element, name))
+        if value in ("true", "1"):
+            return True
+        if value in ("false", "0"):
+            return False
+        return None
+
+    def _web_toggle_state(self, element: Element) -> bool | None:
+        """aria-checked, or a checkbox's checked property: whichever the page uses."""
+
+        def attr(name: str) -> str | None:
+            return self._retry(lambda: self.driver.attribute(element, name))
+
+        aria = attr("aria-checked")
+        if aria in ("true", "false"):
+            return aria == "true"
+        if attr("type") in ("checkbox", "radio"):
+            return attr("checked") == "true"
+        return None
+
+
+
+
+def _target(description: str, *, node: Node, screen: Screen) -> Target:
+    return Target(description, node=node, screen=screen)
+
+
+def row_status(target: Target) -> tuple[str, bool] | None:
+    """The On/Off a tapped list row shows for its setting ("Data for ... / On"): the
+    clickable row that holds the tapped node, and a status word in it."""
+    node, screen = target.node, target.screen
+    if node is None or screen is None:
+        return None
+    row: Node | None = node
+    el: object = node.el
+    while row is not None and not row.clickable:
+        el = row.el.getparent()
+        row = node_of(screen, el) if el is not None else None
+    row = row or node
+    for n in screen.nodes:
+        if Screen.inside(n, row):
+            for text in n.texts:
+                state = status_word(text)
+                if state is not None and len(text) <= 80:
+                    return target.description, state
+    return None
+
+

@@ -1,0 +1,58 @@
+"""The member's name is redacted by default: in every stored file of a run of the flow that
+`init` writes (it declares identity:), and of a run of a flow without identity: (the
+common places, results.redact.COMMON_IDENTITY, are learned from the stored page source).
+Both runs fail on a screen that shows the name, so that the page source, the reports and
+the history all hold that screen. What README.md promises: names are redacted once a
+screen has shown them where identity: (or a common place) says; screenshots are pixels
+and are not redacted."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from first_hour.conftest import Invoke
+
+MEMBER = "Alex Example"  # the simulated LinkedIn's signed-in member
+FAILING = '  - tap: "No such button"\n    timeout: 0.5\n'
+
+
+def variants(folder: Path) -> tuple[Path, Path]:
+    """The init template, failing on the side menu (which shows the member's picture and
+    name): once as written, once without its identity: block."""
+    text = (folder / "flows" / "example.yaml").read_text(encoding="utf-8")
+    text = text.replace('  - tap: "My Profile and Communities"\n',
+                        '  - tap: "My Profile and Communities"\n' + FAILING)
+    with_id = folder / "flows" / "with-identity.yaml"
+    with_id.write_text(text.replace("name: example-", "name: with-id-"), encoding="utf-8")
+    without = re.sub(r"identity:.*\n(  - .*\n)+", "", text)
+    assert "identity" not in without
+    no_id = folder / "flows" / "without-identity.yaml"
+    no_id.write_text(without.replace("name: example-", "name: no-id-"), encoding="utf-8")
+    return with_id, no_id
+
+
+def test_no_stored_file_holds_the_members_name(invoke: Invoke, tmp_path: Path) -> None:
+    assert invoke("init").code == 0
+    with_id, no_id = variants(tmp_path)
+    shown = invoke("run", str(with_id), str(no_id), "--device", "sim-android", "-o", "out")
+    assert shown.code == 1  # both failed, on the side menu
+    assert MEMBER not in shown.out + shown.err
+    stored = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    kinds = {p.suffix for p in stored}
+    assert {".json", ".xml", ".html", ".log", ".db"} <= kinds  # page sources among the .xml
+    for path in stored:
+        if path.suffix != ".png":  # screenshots are pixels: the README says so
+            assert MEMBER.encode() not in path.read_bytes(), path
+    report = (next((tmp_path / "out").glob("*/report.json"))).read_text(encoding="utf-8")
+    assert report.count("[name]") >= 2  # the name was there, and redacted, in both results
+
+
+def test_validate_warns_for_a_flow_without_identity(invoke: Invoke, tmp_path: Path) -> None:
+    invoke("init")
+    _, no_id = variants(tmp_path)
+    template = invoke("validate", "flows/example.yaml")
+    assert template.code == 0 and "warning" not in template.err
+    shown = invoke("validate", str(no_id))
+    assert shown.code == 0  # valid, with a warning
+    assert "without-identity.yaml: warning: no identity:" in shown.err
