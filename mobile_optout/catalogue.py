@@ -24,6 +24,7 @@ from mobile_optout.flow.builtin import (
     shadowing,
 )
 from mobile_optout.flow.model import EnsureSetting, Flow, Group, Step
+from mobile_optout.flow.routes import Routes
 from mobile_optout.values import on_off
 
 __all__ = ["DEFAULT", "flows_dir", "names", "resolve", "resolve_all", "shadowing"]
@@ -48,7 +49,8 @@ class Entry:
     unsupported: str  # the reason, for an app with no control
     page: str  # the page to use instead, for an app with no control
     path: str
-    languages: tuple[str, ...] = ("en",)  # the languages its texts are given in
+    routes: tuple[str, ...] = ()  # the ways to the page, in the order they are tried
+    languages: tuple[str, ...] = ("en",)  # the languages its texts are written in
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -56,7 +58,7 @@ class Entry:
             "kind": self.kind, "desired": self.desired, "platforms": list(self.platforms),
             "ids": dict(self.ids), "confidence": self.confidence, "sources": list(self.sources),
             "web": self.web, "unsupported": self.unsupported, "page": self.page,
-            "path": self.path, "languages": list(self.languages),
+            "path": self.path, "routes": list(self.routes), "languages": list(self.languages),
         }
 
 
@@ -66,6 +68,19 @@ def _ensures(steps: Sequence[Step]) -> Iterator[EnsureSetting]:
             yield step
         elif isinstance(step, Group):
             yield from _ensures(step.steps)
+
+
+def _routes(steps: Sequence[Step]) -> Iterator[str]:
+    for step in steps:
+        if isinstance(step, Routes):
+            yield from step.names
+        elif isinstance(step, Group):
+            yield from _routes(step.steps)
+
+
+def source_urls(sources: Sequence[str]) -> str:
+    """The addresses of a flow's sources (each source is a URL and a title)."""
+    return " ".join(s.split(" ", 1)[0] for s in sources)
 
 
 def entry(flow: Flow) -> Entry:
@@ -84,7 +99,8 @@ def entry(flow: Flow) -> Entry:
         web=cat.web if cat else "",
         unsupported=flow.unsupported.reason if flow.unsupported else "",
         page=flow.unsupported.page if flow.unsupported else "",
-        path=str(flow.path), languages=flow.languages,
+        path=str(flow.path), routes=tuple(dict.fromkeys(_routes(flow.steps))),
+        languages=flow.languages,
     )
 
 

@@ -77,8 +77,11 @@ class DeviceProfile:
     # platform: web only
     browser: str | None = None  # "chromium"/"chrome": a browser started here (no server)
     base_url: str = DEFAULT_BASE_URL  # the site flows' paths are joined to
-    headless: bool = False  # a local browser without a window (a server's: --headless too)
+    # a local browser without a window (a server's: --headless too); None: only where
+    # there is no display (mobile_optout.browserstart)
+    headless: bool | None = None
     browser_profile: str | None = None  # a browser profile folder: the user's signed-in one
+    verify: str = ""  # how a change is proven here (reopen | relaunch | none); "" = reopen
 
     @property
     def endpoint(self) -> str:
@@ -186,13 +189,14 @@ TOP_KEYS = ("devices", "pools")
 WEB_KEYS = ("browser", "base_url", "headless", "browser_profile")
 DEVICE_KEYS = (
     "platform", "server", "sim", "capabilities", "settings", "timeouts", "retries",
-    "description", "default", *WEB_KEYS,
+    "description", "default", "verify", *WEB_KEYS,
 )
 POOL_KEYS = ("server", "capabilities", "settings", "timeouts", "retries", "description",
              "devices")
 POOL_DEVICE_KEYS = ("platform", "capabilities", "settings", "timeouts", "retries",
-                    "description", "default", "base_url", "headless")
+                    "description", "default", "verify", "base_url", "headless")
 SIM_KEYS = ("variants", "seed", "latency_ms", "cost_model", "apps", "locale")
+VERIFY_CHOICES = ("reopen", "relaunch", "none")  # how a change is proven (mobile_optout.reach)
 TIMEOUT_KEYS = ("step", "flow", "command", "session", "poll", "settle")
 
 
@@ -441,6 +445,12 @@ class _DevicesReader(Reader):
         default = False
         if (n := m.get("default")) is not None:
             default = self.flag(n, "default")
+        verify = ""
+        if (n := m.get("verify")) is not None:
+            verify = self.text(n, "verify") or ""
+            if verify not in VERIFY_CHOICES:
+                self.err(self.source, n.where, f"verify must be one of "
+                         f"{', '.join(VERIFY_CHOICES)}, not '{verify}'")
         if len(self.errors) > errors or platform is None:
             return None
         return DeviceProfile(
@@ -448,7 +458,7 @@ class _DevicesReader(Reader):
             where=key.where, server=server, sim=sim, capabilities=caps, settings=settings,
             timeouts=timeouts,
             default=default, pool=pool_name or None, description=description,
-            retries=int(retries), managed=managed, **web,
+            retries=int(retries), managed=managed, verify=verify, **web,
         )
 
     def runs_where(self, name: str, m: RawMap, pool: RawMap | None,

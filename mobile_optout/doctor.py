@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from mobile_optout.browserstart import NO_DISPLAY, ROOT_NOTE, as_root, has_display
 from mobile_optout.devices import (
     DeviceFile,
     DeviceProfile,
@@ -95,6 +96,8 @@ class Facts:
     browser: str | None = None  # "Chromium 156.0..." (web devices with browser:)
     chromedriver: str | None = None  # "ChromeDriver 156.0..."
     profile_exists: bool = True  # the browser_profile folder is there
+    display: bool = True  # a browser window can open here (browserstart.has_display)
+    root: bool = False  # running as root: Chromium's sandbox goes off
     java: str | None = None  # first line of `java -version`
     managed: Installation | None = None  # the managed Appium (mobile-optout setup)
     drawing: str = ""  # why the simulated phone's screenshots would be blank ("" = drawn)
@@ -205,6 +208,7 @@ def gather(
         drawing=drawing, browser=browser, chromedriver=chromedriver,
         profile_exists=profile.browser_profile is None
         or Path(profile.browser_profile).expanduser().is_dir(),
+        display=has_display(env), root=as_root(),
         server=server, server_error=server_error, capabilities=capabilities,
         capabilities_error=capabilities_error,
         node=_version(["node", "--version"]), npm=_version(["npm", "--version"]),
@@ -339,6 +343,20 @@ def _server_check(profile: DeviceProfile, facts: Facts) -> Check:
                  "`appium driver list --installed` where it runs")  # fmt: skip
 
 
+def _where_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
+    """A display (or headless), and the sandbox as root: ``browserstart``'s rules."""
+    checks: list[Check] = []
+    if facts.display:
+        checks.append(Check("display", Status.OK, "a display is there"))
+    elif profile.headless is False:
+        checks.append(Check("display", Status.FAIL, NO_DISPLAY))
+    else:
+        checks.append(Check("display", Status.OK, "no display (neither DISPLAY nor "
+                            "WAYLAND_DISPLAY): the browser runs headless"))
+    if facts.root:
+        checks.append(Check("sandbox", Status.WARN, ROOT_NOTE,
+                            "run as a normal user to keep Chromium's sandbox"))
+    return checks
 def _screenshot_check(facts: Facts) -> Check:
     """Evidence is what the tool promises: blank screenshots are worth a warning."""
     if facts.drawing:
@@ -359,7 +377,8 @@ def _browser_checks(profile: DeviceProfile, facts: Facts) -> list[Check]:
     def major(text: str) -> str:
         return next((w.split(".")[0] for w in text.split() if w[:1].isdigit()), "?")
 
-    checks = [Check(str(profile.browser), Status.OK, facts.browser)]
+    checks = [Check(str(profile.browser), Status.OK, facts.browser),
+              *_where_checks(profile, facts)]
     if major(facts.browser) != major(facts.chromedriver):
         checks.append(Check("chromedriver", Status.FAIL, f"{facts.chromedriver} does not "
                             f"match {facts.browser}", "install the chromedriver of the "

@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
-import os
 import shutil
 import socket
 import sys
@@ -43,6 +42,7 @@ from appium.webdriver.common.appiumby import AppiumBy
 from selenium.common import exceptions as se
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
+from mobile_optout.browserstart import as_root, cause, prepare
 from mobile_optout.errors import (
     DeviceError,
     GridBusy,
@@ -249,8 +249,8 @@ def _browser_args(browser: Browser) -> list[str]:
         args += ["--headless", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    if as_root():
+        args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
     if browser.profile_dir:
         folder = Path(browser.profile_dir).resolve()
         args += [f"--user-data-dir={folder.parent}", f"--profile-directory={folder.name}"]
@@ -284,6 +284,7 @@ def start_browser(browser: Browser, capabilities: Mapping[str, object], *, base_
 
     name = browser.name or "chromium"
     shown = f"browser:{name}"
+    browser, notes = prepare(browser)  # headless where there is no display
     binary = next((p for b in BROWSER_BINARIES[name] if (p := shutil.which(b))), None)
     driver_path = shutil.which("chromedriver")
     if binary is None or driver_path is None:
@@ -301,8 +302,13 @@ def start_browser(browser: Browser, capabilities: Mapping[str, object], *, base_
     try:
         remote = Chrome(service=Service(executable_path=driver_path), options=options)
     except Exception as exc:  # converted right here; nothing else may escape
+        seen = cause(browser, binary, driver_path)
+        if seen:
+            raise SessionNotCreated(f"cannot start {name}: {seen} ({_short(exc)})") from exc
         raise _convert(exc, shown, opening=True) from exc
-    return BrowserDriver(remote, shown, base_url)
+    started = BrowserDriver(remote, shown, base_url)
+    started.notes = tuple(notes)
+    return started
 
 
 def _convert(exc: BaseException, url: str, *, opening: bool = False,
@@ -378,6 +384,7 @@ class AppiumDriver:
         self.platform = platform  # WEB while in an app's web view
         self.native_platform = platform
         self.url = url
+        self.notes: tuple[str, ...] = ()  # what the result should say of how it started
         self.round_trips = 0
         self.tree_reads = 0
         self._size: tuple[int, int] | None = None

@@ -23,6 +23,7 @@ from pathlib import Path
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.errors import UsageError, Where
 from mobile_optout.flow.model import AppId, Flow, Group, Locator, Platform, Step, TextMatch
+from mobile_optout.flow.routes import Routes
 from mobile_optout.locate import Node, Screen
 from mobile_optout.values import Mode, on_off
 
@@ -165,6 +166,10 @@ def steps_until(flow: Flow, stop: str | None) -> tuple[Step, ...]:
                 inner, found = cut(step.steps)
                 if found:
                     return (*kept, replace(step, steps=inner)), True
+            for route in step.routes if isinstance(step, Routes) else ():
+                inner, found = cut(route.steps)  # that route, as far as the step
+                if found:
+                    return (*kept, Group(where=route.where, steps=inner)), True
             kept.append(step)
         return tuple(kept), False
 
@@ -183,6 +188,8 @@ def _labels(steps: tuple[Step, ...]) -> list[str]:
             found.append(step.label)
         if isinstance(step, Group):
             found.extend(_labels(step.steps))
+        for route in step.routes if isinstance(step, Routes) else ():
+            found.extend(_labels(route.steps))
     return found
 
 

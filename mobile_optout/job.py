@@ -86,6 +86,7 @@ class RunRequest:
     exclude_tags: Sequence[str] = ()  # and none of these
     parallel: int = 1
     only_installed: bool = False  # leave out flows whose app the device does not have
+    verify: str = ""  # how a change is proven (reopen | relaunch | none); "" = the device's
     locale: str = ""  # --locale: the language of the flows' texts (default: the device's)
     output: Path = DEFAULT_OUTPUT
     keep_screenshots: bool = True
@@ -419,6 +420,7 @@ def perform(
     options = RunOptions(
         mode=Mode(req.mode), params=dict(req.params), environ=req.environ,
         parallel=max(1, req.parallel), only_installed=req.only_installed, locale=locale,
+        verify=req.verify,
     )
     with RunSession(req.output, options, keep_screenshots=req.keep_screenshots,
                     redactor=redactor, progress=progress) as session:

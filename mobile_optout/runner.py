@@ -74,6 +74,7 @@ from mobile_optout.seen import SeenLog
 from mobile_optout.session import open_session
 from mobile_optout.steps import kind_of
 from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Scan
+from mobile_optout.steps.routes import Reached, expanded_app
 from mobile_optout.values import Mode, resembles
 
 
@@ -93,6 +94,7 @@ class RunOptions:
     parallel: int = 1
     cancel: threading.Event = field(default_factory=threading.Event)  # set on Ctrl-C
     only_installed: bool = False  # skip (do not report) flows whose app is not installed
+    verify: str = ""  # how a change is proven (reach.PROOFS); "" = the device's, else reopen
     locale: str = ""  # --locale: the language of the flows' texts ("" asks the device)
 
     @property
@@ -145,10 +147,10 @@ class FlowRun:
             evidence.redactor.add_secret(secret)
         app = flow.app_for(profile.platform)
         assert app is not None, "flows are only paired with devices of their platforms"
-        self.app = app
+        self.app = expanded_app(app, self.vars)
         self.result = FlowResult(
             device=profile.name, platform=profile.platform.value, flow=flow.name,
-            flow_path=str(flow.path), server=profile.endpoint, app=app.app_id,
+            flow_path=str(flow.path), server=profile.endpoint, app=self.app.app_id,
             app_name=flow.app_name,
         )
         self.setting: SettingObservation | None = None
@@ -162,6 +164,9 @@ class FlowRun:
         self.language: RunLanguage | None = None  # the texts' language (language.py)
         self.seen = SeenLog(evidence.redactor.text)  # every switch on the screens read
         self.deadline = float("inf")  # the flow's, while its steps run
+        self.reached: Reached | None = None  # the route that reached the last routed page
+        self.notes: tuple[str, ...] = ()  # the session's notes (driver.notes)
+        self.counted = (0, 0)  # round trips and tree reads already in step records
 
     # -- the whole flow -----------------------------------------------------------------
 
@@ -190,6 +195,8 @@ class FlowRun:
                 self.driver.quit()
         if self.setting is not None:
             self.result.setting = self.setting
+        if self.notes:  # how the session started (a browser run headless, no sandbox)
+            self.result.note = "; ".join(n for n in (self.result.note, *self.notes) if n)
         self.result.switches = self.seen.entries()
         self.result.finished_at = now_iso()
         logger.debug("{} finished in {:.1f}s", self.result.key, time.monotonic() - started)
@@ -249,6 +256,7 @@ class FlowRun:
                 caps.get("appium:appVersion") or caps.get("appVersion") or ""
             )
             self.result.device_info = device_info(caps)
+            self.notes = self.driver.notes
             self.result.automation = str(
                 caps.get("appium:automationName") or caps.get("automationName") or "")
             if not self.result.server_version:
@@ -422,6 +430,7 @@ class FlowRun:
             status=StepStatus.PASSED, duration_ms=0, line=step.where.line, file=step.where.path,
         )
         trips, reads = self.driver.round_trips, self.driver.tree_reads
+        inner = self.counted  # what steps run inside this one count as their own
         answered = len(self.device.answered)
         started = time.monotonic()
         try:
@@ -445,8 +454,10 @@ class FlowRun:
         finally:
             self._answered(record, answered)
             record.duration_ms = int((time.monotonic() - started) * 1000)
-            record.round_trips = self.driver.round_trips - trips
-            record.tree_reads = self.driver.tree_reads - reads
+            record.round_trips = self.driver.round_trips - trips - (self.counted[0] - inner[0])
+            record.tree_reads = self.driver.tree_reads - reads - (self.counted[1] - inner[1])
+            self.counted = (self.counted[0] + record.round_trips,
+                            self.counted[1] + record.tree_reads)
             self.result.steps.append(record)
             self.sink.step_finished(self.run, self.result, record)
             if self.progress:

@@ -62,7 +62,7 @@ class Browser:
 
     base_url: str = DEFAULT_BASE_URL
     name: str | None = None
-    headless: bool = False
+    headless: bool | None = None  # None: headless only where there is no display
     profile_dir: str | None = None
 
 

@@ -35,7 +35,14 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
     flow), from any folder."""
     import os
 
-    from mobile_optout.catalogue import KIND_WORDS, entries, flows_dir, resolve, shadowing
+    from mobile_optout.catalogue import (
+        KIND_WORDS,
+        entries,
+        flows_dir,
+        resolve,
+        shadowing,
+        source_urls,
+    )
     from mobile_optout.catalogue import markdown as catalogue_markdown
     from mobile_optout.flow import load_flows
 
@@ -61,12 +68,12 @@ def apps_command(paths: tuple[Path, ...], device: str | None, devices_file: Path
             "n/a")  # not written for this device's platform
 
     console.table(
-        ("app", "flow", "control", "kind", "want", "platforms", "languages", "conf.",
-         "installed", "source"),
+        ("app", "flow", "control", "kind", "want", "platforms", "conf.", "installed",
+         "routes", "languages", "source"),
         [(e.title, e.flow, "unsupported" if e.unsupported else e.control, KIND_WORDS[e.kind],
-          e.desired, ", ".join(e.platforms), " ".join(e.languages), e.confidence,
-          is_installed(e.flow),
-          e.page or "; ".join(e.sources)) for e in found],
+          e.desired, ", ".join(e.platforms), e.confidence, is_installed(e.flow),
+          " > ".join(e.routes) or "-", " ".join(e.languages),
+          e.page or source_urls(e.sources)) for e in found],
         title=f"{len(found)} flow{'' if len(found) == 1 else 's'} "
         + (f"in {', '.join(p.as_posix() for p in paths)}" if paths else "built in")
         + (f"; installed on {where}" if where else ""))

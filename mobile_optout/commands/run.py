@@ -47,6 +47,11 @@ def _run_options(fn: Callable[..., int]) -> Callable[..., int]:
                           "environment only."),
         click.option("--tag", "tags", multiple=True, metavar="TAG",
                      help="Run only flows with this tag (repeatable: any of them)."),
+        click.option("--verify", type=click.Choice(["reopen", "relaunch", "none"]),
+                     help="How a change is proven after it held: read again on the page "
+                          "re-opened by the flow's route (reopen, the default), after "
+                          "restarting the app (relaunch), or not at all (none: the result "
+                          "says 'not re-verified')."),
         click.option("--locale", default="", metavar="LANG",
                      help="The language of the app's texts, e.g. de (default: the "
                           "device's, confirmed on screen)."),
@@ -106,7 +111,8 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
          caps: tuple[str, ...], params: tuple[str, ...], tags: tuple[str, ...],
          exclude_tags: tuple[str, ...], sim_variants: tuple[str, ...], keep_state: bool,
          seed: int | None, cost_model: bool, output: Path, no_screenshots: bool, verbose: int,
-         quiet: bool, as_json: bool, only_installed: bool, locale: str = "") -> int:
+         quiet: bool, as_json: bool, only_installed: bool, locale: str = "",
+         verify: str | None = None) -> int:
     from mobile_optout.job import RunRequest, parse_pairs, perform
     from mobile_optout.results.redact import Redactor
     from mobile_optout.signals import stop_on_signals
@@ -126,6 +132,7 @@ def _run(mode: str, *, paths: tuple[Path, ...], device: tuple[str, ...], all_dev
         sim_cost_model=cost_model,
         params=parse_pairs(params, "--param"), tags=tags, exclude_tags=exclude_tags,
         parallel=parallel, output=output, only_installed=only_installed, locale=locale,
+        verify=verify or "",
         keep_screenshots=not no_screenshots,
     )
     request = _with_phone_chosen(request, may_ask=not as_json)

@@ -200,7 +200,7 @@ class Compiler(Terms):
                         self.param_values.append((str(key.value), text, value.where, f.source))
         else:
             path_node = node
-        rel = self.text(f, path_node, "include path")
+        rel = self.text(f, path_node, "include path", expands=False)
         if rel is None:
             return None
         self.includes += 1
@@ -332,7 +332,8 @@ class Compiler(Terms):
                 parts = [self.required(f, im, k, "an interrupt") for k in ("name", "when", "tap")]
                 if None in parts:
                     continue
-                name = self.text(f, parts[0], "interrupt name")  # type: ignore[arg-type]
+                name = self.text(f, parts[0], "interrupt name",  # type: ignore[arg-type]
+                                 expands=False)
                 when = self.locator(f, parts[1], "interrupt when")  # type: ignore[arg-type]
                 tap = self.locator(f, parts[2], "interrupt tap")  # type: ignore[arg-type]
                 if name and when and tap and im.where not in {i.where for i in self.interrupts}:
@@ -349,7 +350,7 @@ class Compiler(Terms):
                 when_node = self.required(f, bm, "when", "a blocker")
                 if name_node is None or when_node is None:
                     continue
-                name = self.text(f, name_node, "blocker name")
+                name = self.text(f, name_node, "blocker name", expands=False)
                 when = self.locator(f, when_node, "blocker when")
                 if name and when and bm.where not in {b.where for b in self.blockers}:
                     self.blockers.append(model.Blocker(name, when, bm.where))
@@ -471,7 +472,7 @@ class Compiler(Terms):
         values: dict[str, str] = {}
         for key in ("title", "control", "web"):
             if (n := cm.get(key)) is not None:
-                values[key] = self.text(f, n, key) or ""
+                values[key] = self.text(f, n, key, expands=False) or ""
         app = path.resolve().parent.name
         if (n := cm.get("app")) is not None:
             app = self.name(f, n, "catalogue app", FLOW_NAME) or app
@@ -481,6 +482,10 @@ class Compiler(Terms):
         sources: list[str] = []
         if (n := cm.get("sources")) is not None:
             sources = self.strings(f, n, "sources", single_ok=True)
+            for source in sources:  # a page a user can open, never a path of ours
+                if not source.startswith(("https://", "http://")):
+                    self.err(f, n.where, f"catalogue source {source!r} is not a web address",
+                             "quote the vendor's help page or a public guide: https://...")
         return model.Catalogue(app=app, confidence=confidence, sources=tuple(sources),
                                **values)
 
@@ -493,10 +498,10 @@ class Compiler(Terms):
             return None
         reason_node = um.get("reason")
         assert reason_node is not None
-        reason = self.text(f, reason_node, "reason")
+        reason = self.text(f, reason_node, "reason", expands=False)
         page = ""
         if (n := um.get("page")) is not None:
-            page = self.text(f, n, "page") or ""
+            page = self.text(f, n, "page", expands=False) or ""
         return model.Unsupported(reason, page) if reason else None
 
     def check_desired(self, f: _File, spec: model.SettingSpec, options: tuple[str, ...]
@@ -518,7 +523,8 @@ class Compiler(Terms):
         node = self.required(f, m, key, "a flow") if required else m.get(key)
         if node is None:
             return None
-        return self.name(f, node, key, pattern) if pattern else self.text(f, node, key)
+        return self.name(f, node, key, pattern) if pattern else self.text(f, node, key,
+                                                                           expands=False)
 
     def platforms(self, f: _File, m: RawMap) -> tuple[Platform, ...]:
         node = self.required(f, m, "platforms", "a flow")
@@ -589,12 +595,12 @@ class Compiler(Terms):
             desired: model.State | None = None
             if isinstance(desired_node, RawScalar) and isinstance(desired_node.value, str) \
                     and desired_node.value.lower() not in BOOL_WORDS:
-                desired = self.text(f, desired_node, "desired")  # a choice's option
+                desired = self.text(f, desired_node, "desired", expands=False)  # an option
             elif desired_node is not None:
                 desired = self.boolean(f, desired_node, "desired")
             title = ""
             if (n := spec.get("title")) is not None:
-                title = self.text(f, n, "title") or ""
+                title = self.text(f, n, "title", expands=False) or ""
             if desired is not None:
                 out.append(model.SettingSpec(sid, desired, title, key.where))
         return tuple(out)

@@ -77,8 +77,11 @@ class Terms(Reader):
 
     # ------------------------------------------------------------------ scalars
 
-    def text(self, f: FlowFile, node: RawNode, what: str, *, empty_ok: bool = False) -> str | None:
-        """A string (numbers and bools read as written); records its ${VAR} uses."""
+    def text(self, f: FlowFile, node: RawNode, what: str, *, empty_ok: bool = False,
+             expands: bool = True) -> str | None:
+        """A string (numbers and bools read as written); records its ${VAR} uses. A field
+        the runner does not expand (``expands`` False) refuses them: ${...} is expanded
+        everywhere it is accepted, and refused with its line everywhere else."""
         if not isinstance(node, RawScalar) or node.value is None:
             self.err(f, node.where, f"{what} must be a string, not {describe(node)}")
             return None
@@ -89,7 +92,11 @@ class Terms(Reader):
             self.err(f, node.where, f"{what} must not be empty")
             return None
         for ref in references(value):
-            if ref.valid:
+            if ref.valid and not expands:
+                self.err(f, node.where, f"{what} does not take ${{{ref.name}}}: parameters "
+                         "are expanded in app:, locators, labels, deep links and typed text",
+                         "write the value itself (or $${...} for a literal ${...})")
+            elif ref.valid:
                 self.uses.append(VarUse(ref.name, node.where, f.source))
             else:
                 self.err(f, node.where, f"bad variable reference '${{{ref.name}}}' in {what}",

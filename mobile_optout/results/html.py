@@ -294,7 +294,10 @@ def _result(index: int, r: FlowResult, run_dir: Path, classes: str,
              ("taps on the switch", str(r.setting.taps) if r.setting and r.setting.taps
               else ""),
              ("language", r.language + (" (English texts: the flow has none for the "
-                                        "device's language)" if r.language_fallback else ""))]
+                                        "device's language)" if r.language_fallback else "")),
+             ("routes tried", " → ".join(r.routes)),
+             ("proof", f"{r.setting.proof}: read {r.setting.proof_read}"
+              if r.setting and r.setting.proof else "")]
     meta = "".join(f"<div><dt>{k}</dt><dd>{_e(v)}</dd></div>" for k, v in facts if v)
     note = f"<p>{_e(r.note)}</p>" if r.note else ""
     shots = ""

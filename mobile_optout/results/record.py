@@ -108,8 +108,11 @@ class SettingObservation:
     flip_back: str = ""  # what happened when a change did not hold
     evidence: list[str] = field(default_factory=list)  # screenshots of a flip-back
     attempts: list[str] = field(default_factory=list)  # one line per attempt that failed
+    proof: str = ""  # how the change was proven: reopen | relaunch | none
+    proof_read: str = ""  # what the re-opened page read ("not re-verified" for none)
 
-    DETAIL = ("taps", "confirmed", "held_s", "reread", "flip_back", "evidence", "attempts")
+    DETAIL = ("taps", "confirmed", "held_s", "reread", "flip_back", "evidence", "attempts",
+              "proof", "proof_read")
 
     def holding(self) -> str:
         """The holding check in a person's words ("" when nothing was tapped)."""
@@ -124,6 +127,8 @@ class SettingObservation:
             parts.append(f"did not hold: {self.flip_back}")
         if len(self.attempts) > 1 or (self.attempts and self.held_s is not None):
             parts.append("; ".join(self.attempts))
+        if self.proof:
+            parts.append(f"proof {self.proof}: {self.proof_read or 'not read'}")
         return "; ".join(parts)
 
     def detail(self) -> dict[str, Any]:
@@ -167,6 +172,7 @@ class FlowResult:
     attempts: int = 1
     evidence_dir: str = ""  # relative to the run folder
     taps: list[TapRecord] = field(default_factory=list)  # every tap, in order
+    routes: list[str] = field(default_factory=list)  # each route tried, in order, and its end
     answered: list[str] = field(default_factory=list)  # "prompt: 'button'" per prompt answered
     other_account: str = ""  # a page named another account than the first seen (redacted)
     language: str = ""  # the language whose texts the run used ("de"); "" before a session

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mobile_optout.errors import UsageError
+from mobile_optout.results.process import process_alive, process_start
 from mobile_optout.results.record import (
     NOT_RUN_OUTCOMES,
     ErrorInfo,
@@ -139,6 +140,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE results ADD COLUMN language TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE results ADD COLUMN language_fallback INTEGER NOT NULL DEFAULT 0",
     ),
+    # 9 -> 10: the routes tried (a JSON list) and how a change was proven (reopen, ...)
+    ("ALTER TABLE results ADD COLUMN routes TEXT NOT NULL DEFAULT '[]'",
+     "ALTER TABLE results ADD COLUMN proof TEXT NOT NULL DEFAULT ''"),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -242,29 +246,6 @@ class Seen:
 def device_key(device: str) -> str:
     """How a device is named in history: a URL loses its credentials."""
     return redact_url(device) if "://" in device else device
-
-
-def process_start(pid: int) -> str:
-    """When the process started (Linux ``/proc``), to tell a live pid from a reused one."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    # Field 22 (starttime), counted after the command name, which may hold spaces.
-    fields = stat.rsplit(")", 1)[-1].split()
-    return fields[19] if len(fields) > 19 else ""
-
-
-def process_alive(pid: int, started: str = "") -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # exists, owned by someone else
-    return not started or process_start(pid) in ("", started)
 
 
 def _bool(v: object) -> bool | str | None:
@@ -439,6 +420,8 @@ class Store:
             "after": _int(s.get("after")),
             "setting_detail": json.dumps({k: s[k] for k in SettingObservation.DETAIL if k in s}),
             "evidence_dir": d["evidence"]["dir"],
+            "routes": json.dumps(d["routes"]),
+            "proof": s.get("proof") or "",
         }
         if final:
             values |= {"outcome": d["outcome"], "finished_at": result.finished_at or now_iso()}
@@ -561,6 +544,7 @@ class Store:
             "id": r["setting_id"], "desired": _bool(r["desired"]),
             "before": _bool(r["before"]), "after": _bool(r["after"]),
         } | json.loads(r["setting_detail"] or "{}")
+        d["routes"] = json.loads(r["routes"] or "[]")
         d["error"] = None if r["error_type"] is None else {
             k.removeprefix("error_"): v for k, v in d.items() if k.startswith("error_")
         } | {"message": r["error_message"] or "", "closest": json.loads(r["error_closest"])}

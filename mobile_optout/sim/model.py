@@ -5,6 +5,7 @@ Variant-dependent values are resolved at load time, so the engine sees one plain
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,12 @@ def setting_value(raw: object) -> SettingValue:
         return raw
     text = str(raw)
     return {"on": True, "off": False, "true": True, "false": False}.get(text.lower(), text)
+
+
+DECORATION = " \u203a"  # ``decorated``: what a row that opens a page ends with
+MEMBER = "Alex Example"  # the member signed in to every simulated app
+MEMBERS = ("Jordan Lee", "Maria Gonzalez", "Wei Chen", "Aisha Khan", "Lukas Bauer",
+           "Sofia Rossi", "Kwame Mensah", "Ines Duarte", "Priya Nair", "Tomasz Nowak")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +163,9 @@ class AppModel:
 class _Resolver:
     def __init__(self, variants: tuple[str, ...], words: dict[str, str] | None = None) -> None:
         self.variants = variants
+        # ``member-name``: the member is someone else on every phone (``{member}`` in texts)
+        self.member = random.SystemRandom().choice(MEMBERS) \
+            if "member-name" in variants else MEMBER
         self.words = words or {}  # English text -> the locale's (the app's translations)
 
     def text(self, raw: Any) -> str:
@@ -164,12 +174,15 @@ class _Resolver:
         return self.words.get(value, value)
 
     def value(self, raw: Any) -> Any:
-        """A plain value, or {default: x, <variant>: y}: the first active variant wins."""
+        """A plain value, or {default: x, <variant>: y}: the first active variant wins;
+        ``{member}`` in a text is the member's name."""
         if isinstance(raw, dict) and "default" in raw:
             for name, val in raw.items():
                 if name != "default" and name in self.variants:
-                    return val
-            return raw["default"]
+                    return self.value(val)
+            return self.value(raw["default"])
+        if isinstance(raw, str) and "{member}" in raw:
+            return raw.replace("{member}", self.member)
         return raw
 
     def keep(self, raw: dict[str, Any]) -> bool:
@@ -202,13 +215,17 @@ class _Resolver:
             raise ValueError(f"{key}: unknown pending {pending!r}")
         if str(self.value(raw.get("save")) or "") not in SAVES:
             raise ValueError(f"{key}: unknown save {raw.get('save')!r}")
+        tap = self.tap(raw.get("tap"), key)
+        text = self.text(raw.get("text", ""))
+        if text and tap is not None and tap.kind == "goto" and "decorated" in self.variants:
+            text += DECORATION  # a row that opens a page shows an arrow in its name
         return ElementSpec(
             key=key,
             kind=kind,
-            text=self.text(raw.get("text", "")),
+            text=text,
             desc=self.text(raw.get("desc", "")),
             id=str(self.value(raw.get("id", ""))),
-            tap=self.tap(raw.get("tap"), key),
+            tap=tap,
             setting=raw.get("setting"),
             value=str(raw.get("value", "")),
             status_of=raw.get("status_of"),

@@ -50,11 +50,15 @@ WEB_VARIANTS: dict[str, str] = {
     "logged-out": "Every page sends you to the sign-in page.",
     "popups": "A cookie consent banner (Accept / Reject) over the bottom of every page until "
               "answered.",
+    # -- routes (issue 24) --
+    "decorated": "Names carry icons and arrows, as on the real site: the member's photo and "
+                 "'Me ▾' in the Me button, '⚙ Settings & Privacy', 'Data privacy \u203a'.",
     "new-ai-switch": "Data privacy gains an 'AI-powered features' row (On) whose page has a "
                      "switch no flow knows.",
 }
 
 NAME = "Alex Example"
+ARROW = " \u203a"  # what decorated rail links end with
 SETTINGS_PAGE = "/mypreferences/d/categories/account"
 GENAI_PATH = "/mypreferences/d/settings/data-for-ai-improvement"
 
@@ -390,6 +394,8 @@ class SimSite:
     def header(self) -> str:
         settings = self.words_of("Settings & Privacy", "Settings")
         me = self.t("Me")
+        if self.has("decorated"):
+            settings, me = f"⚙ {settings}", f"{me} ▾"
         return f"""<header><span class=logo aria-label=LinkedIn>in</span>
 <input type=search placeholder=Search aria-label=Search>
 <nav aria-label="Primary Navigation">
@@ -430,7 +436,8 @@ class SimSite:
     def rail(self, current: str) -> str:
         links = "".join(
             f'<a href="/mypreferences/d/categories/{slug}"'
-            f'{" aria-current=page" if slug == current else ""}>{self.words_of(a, b)}</a>'
+            f'{" aria-current=page" if slug == current else ""}>{self.words_of(a, b)}'
+            f'{ARROW if self.has("decorated") else ""}</a>'
             for slug, a, b in CATEGORIES)
         title = self.words_of("Settings", "Settings & Privacy")
         return f'<nav class=rail aria-label="{title}"><h2>{title}</h2>{links}</nav>'

@@ -56,6 +56,11 @@ VARIANTS: dict[str, str] = {
     "tablet": "A tablet: settings pages are two panes (the sections, the page), both "
               "scrollable and as tall; the sections pane has a switch level with ours.",
     "other-account": "The setting's page shows another member's photo (another account).",
+    # -- routes (issue 24) --
+    "member-name": "The entry to an app's settings is the member's own name (a different "
+                   "one on every run), not a 'Profile' or 'Account' text.",
+    "decorated": "Rows that open a page carry an arrow in their name ('Settings \u203a'), "
+                 "as real apps draw them.",
     "new-ai-switch": "An app update added an AI switch no flow knows, on by default, on a "
                      "sub-page of its privacy page (LinkedIn, ChatGPT, Copilot).",
 }

@@ -10,13 +10,13 @@ a kind only through this table. A new kind is a module here (its dataclass, a
 from __future__ import annotations
 
 from mobile_optout.flow.model import Step
-from mobile_optout.steps import app, ensure, group, marks, scroll, targets
+from mobile_optout.steps import app, ensure, group, marks, routes, scroll, targets
 from mobile_optout.steps.base import StepKind
 
 KINDS: tuple[StepKind, ...] = (
     app.LAUNCH, targets.TAP, targets.TYPE, targets.WAIT_FOR, targets.ASSERT_VISIBLE,
     targets.ASSERT_NOT_VISIBLE, scroll.SCROLL, app.BACK, marks.SCREENSHOT, group.DO,
-    marks.CHECKPOINT, marks.STOP, ensure.ENSURE, marks.CONTEXT, group.INCLUDE,
+    marks.CHECKPOINT, marks.STOP, ensure.ENSURE, marks.CONTEXT, group.INCLUDE, routes.ROUTES,
 )
 
 # YAML key -> kind: the one table.

@@ -25,7 +25,7 @@ from mobile_optout.flow.model import AppId, EnsureSetting, Flow, Locator, Step, 
 from mobile_optout.flow.params import Vars
 from mobile_optout.flow.schema_parts import JSON
 from mobile_optout.located import RawMap, RawNode
-from mobile_optout.results.record import SettingObservation, StepRecord
+from mobile_optout.results.record import FlowResult, SettingObservation, StepRecord
 
 if TYPE_CHECKING:  # compiling a flow (validate) loads no device layer, only running does
     from mobile_optout.device import Device, Target
@@ -54,8 +54,8 @@ class Compiling(Protocol):
     def mapping(self, f: Any, node: RawNode, what: str) -> RawMap | None: ...
     def payload_map(self, f: Any, node: RawNode, kind: str, keys: Sequence[str],
                     required: Sequence[str]) -> RawMap | None: ...
-    def text(self, f: Any, node: RawNode, what: str, *, empty_ok: bool = False
-             ) -> str | None: ...
+    def text(self, f: Any, node: RawNode, what: str, *, empty_ok: bool = False,
+             expands: bool = True) -> str | None: ...
     def name(self, f: Any, node: RawNode, what: str, pattern: re.Pattern[str]
              ) -> str | None: ...
     def boolean(self, f: Any, node: RawNode, what: str) -> bool | None: ...
@@ -81,6 +81,10 @@ class Run(Protocol):
     scan: Scan | None
     setting: SettingObservation | None
     tapped_setting: bool
+    result: FlowResult
+    options: Any  # runner.RunOptions: verify
+    profile: Any  # devices.DeviceProfile: verify, the app's platform
+    reached: Any  # steps.routes.Reached: the route that reached the last routed page
     anchor: Locator | None  # what showed the page is open (not_offered checks it is still)
 
     @property

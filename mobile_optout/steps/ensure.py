@@ -18,6 +18,7 @@ from mobile_optout.flow.schema_parts import DESIRED, SECONDS, ref, string
 from mobile_optout.located import RawNode
 from mobile_optout.results.record import SettingObservation, StepRecord
 from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Compiling, Run, StepKind
+from mobile_optout.steps.routes import prove
 from mobile_optout.values import on_off
 
 ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
@@ -39,7 +40,7 @@ def build_ensure(c: Compiling, f: Any, node: RawNode, where: Where, common: dict
         return None
     setting_node = m.get("setting")
     assert setting_node is not None
-    setting = c.text(f, setting_node, "setting")
+    setting = c.text(f, setting_node, "setting", expands=False)
     kw: dict[str, Any] = {}
     for key in ("toggle", "status", "button", "confirm"):
         if (n := m.get(key)) is not None:
@@ -162,6 +163,7 @@ def run_ensure(run: Run, step: EnsureSetting, record: StepRecord) -> None:
         if obs.confirmed else ""
     record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
                       f"back on a fresh screen")
+    prove(run, step, control, run.vars.locator(shown), desired, obs, record)
 
 
 def _observation(run: Run, step: EnsureSetting) -> tuple[SettingObservation, State]:

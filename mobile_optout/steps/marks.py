@@ -48,7 +48,7 @@ def build_stop(c: Compiling, f: Any, node: RawNode, where: Where, common: dict[s
     outcome = c.choice(f, outcome_node, "outcome", STOP_OUTCOMES)
     reason: str | None = ""
     if (n := m.get("reason")) is not None:
-        reason = c.text(f, n, "reason", empty_ok=True)
+        reason = c.text(f, n, "reason", empty_ok=True, expands=False)
     if outcome is None or reason is None:
         return None
     return Stop(where=where, outcome=IfMissing(outcome), reason=reason, **common)
@@ -60,7 +60,7 @@ def run_stop(run: Run, step: Stop, record: StepRecord) -> None:
 
 def build_context(c: Compiling, f: Any, node: RawNode, where: Where, common: dict[str, Any]
                   ) -> Step | None:
-    name = c.text(f, node, "context")
+    name = c.text(f, node, "context", expands=False)
     if name is None:
         return None
     if name not in CONTEXTS and not name.startswith(CONTEXT_PREFIXES):

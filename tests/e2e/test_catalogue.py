@@ -130,6 +130,10 @@ VARIANT_ENDS = {
     "not-offered": Outcome.NOT_OFFERED,
     "logged-out": Outcome.BLOCKED,
     "renamed": Outcome.CHANGED,
+    # the entry to settings is the member's own name (another one on every phone)
+    "member-name": Outcome.CHANGED,
+    # rows that open a page carry an arrow in their name ("Settings \u203a")
+    "decorated": Outcome.CHANGED,
 }
 
 

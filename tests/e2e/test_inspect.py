@@ -130,16 +130,18 @@ def test_no_suggestion_is_cut_short(capsys: pytest.CaptureFixture[str]) -> None:
     assert max(len(loc) for loc in locators) > 40
 
 
-def test_inspect_after_takes_the_flows_parameters(capsys: pytest.CaptureFixture[str]) -> None:
-    """With ROUTE=link the menus are skipped: up to them, the phone is still on its home
-    screen; with the default route the same stop is the setting's page."""
-    def says(*extra: str) -> list[str]:
+def test_inspect_after_a_step_inside_a_route_runs_that_route(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A stop inside one route runs that route up to it; a stop at the routes step takes
+    the flow's parameters (ROUTE=link: the page by its link)."""
+    def says(stop: str, *extra: str) -> list[str]:
         with pytest.raises(SystemExit) as code:
-            main(["inspect", "--json", "--after", f"{LINKEDIN_ANDROID}:Through the app's menus",
-                  *extra])
+            main(["inspect", "--json", "--after", f"{LINKEDIN_ANDROID}:{stop}", *extra])
         assert code.value.code == 0
         return [e["says"] for e in json.loads(capsys.readouterr().out)]
 
     toggle_label = "Use my data for training content creation AI models"
-    assert toggle_label in says()
-    assert toggle_label not in says("--param", "ROUTE=link")
+    assert toggle_label not in says("Settings page is open")  # the menus, half way
+    assert toggle_label in says("The setting's page by its web link")
+    assert toggle_label in says("The setting's page is open (menus, then its link, then "
+                                "the WebView)", "--param", "ROUTE=link")

@@ -138,14 +138,15 @@ def test_a_prompt_whose_safe_answer_is_unknown_fails_naming_it(tmp_path: Path) -
     assert state["effects"] == [] and state["settings"][SETTING] is True
 
 
-@pytest.mark.skip(reason="needs the re-open proof (--verify reopen, the routes branch): "
-                         "until then the page itself shows the save")
 @pytest.mark.parametrize("variant", ["save-rejected-late", "save-lost"])
 def test_a_save_that_does_not_reach_the_server_is_never_changed(
         platform: str, variant: str, tmp_path: Path) -> None:
+    """Rejected after the settle window, or never sent: only the re-opened page shows it."""
     with SimPhone(platform=Platform(platform), variants=(variant,)) as phone:
         result = run(phone, platform, tmp_path)
-    assert result.outcome is Outcome.FAILED
+        state = phone.state()
+    assert result.outcome is Outcome.FAILED, result.outcome
+    assert state["settings"][SETTING] is True
 
 
 def test_a_page_of_another_account_is_reported_redacted(platform: str, tmp_path: Path

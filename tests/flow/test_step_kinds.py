@@ -43,7 +43,9 @@ def test_every_kind_has_its_model_builder_schema_and_handler(key: str) -> None:
 def test_every_step_dataclass_of_the_model_is_a_registered_kind() -> None:
     models = {cls for cls in vars(model).values()
               if isinstance(cls, type) and issubclass(cls, Step) and cls is not Step}
-    assert models == {k.model for k in REGISTRY.values()}
+    registered = {k.model for k in REGISTRY.values()}
+    assert models <= registered  # the others live beside their kind (flow/routes.py)
+    assert all(issubclass(m, Step) for m in registered)
 
 
 # ------------------------------------------------------------- a throw-away kind, in one place

@@ -17,7 +17,7 @@ filterwarnings = error
     ("ROTUE=link", "*--mo-param ROTUE: no chosen flow declares a param ROTUE "
                    "(did you mean 'ROUTE'?)*"),
     ("ROUTE=lnk",
-     "*genai-training.yaml:16:3: param ROUTE: 'lnk' is not one of menu, link, webview*"),
+     "*genai-training.yaml:18:3: param ROUTE: 'lnk' is not one of auto, menu, link, webview*"),
 ])
 def test_a_bad_mo_param_stops_the_session_before_any_flow_runs(
     param: str, says: str, pytester: pytest.Pytester, flows_dir: Path,

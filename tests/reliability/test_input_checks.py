@@ -41,8 +41,9 @@ def assert_nothing_ran(output: Path) -> None:
     (["run", "--sim-variant", "popupz"], "did you mean 'popups'?"),
     (["check", "--param", "ROTUE=link"], "no chosen flow declares a param ROTUE "
                                           "(did you mean 'ROUTE'?)"),
-    (["check", "--param", "ROUTE=lnk"], "genai-training.yaml:16:3: param ROUTE: 'lnk' is "
-                                        "not one of menu, link, webview (from --param ROUTE=lnk; "
+    (["check", "--param", "ROUTE=lnk"], "genai-training.yaml:18:3: param ROUTE: 'lnk' is "
+                                        "not one of auto, menu, link, webview "
+                                        "(from --param ROUTE=lnk; "
                                         "did you mean 'link'?)"),
     (["check", "--tag", "privcy"], "--tag privcy: no flow under"),
     (["check", "--exclude-tag", "genia"], "did you mean 'genai'?"),
@@ -64,7 +65,7 @@ def test_an_environment_value_outside_the_choices_is_refused(
     monkeypatch.setenv("ROUTE", "shortcut")
     code, _, err = cli(capsys, "check", LINKEDIN, "--output", str(tmp_path))
     assert code == 2
-    assert ("param ROUTE: 'shortcut' is not one of menu, link, webview "
+    assert ("param ROUTE: 'shortcut' is not one of auto, menu, link, webview "
             "(from environment variable") in err
 
 

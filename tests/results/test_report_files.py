@@ -39,7 +39,8 @@ def test_report_json_round_trips(make_run: MakeRun) -> None:
     assert failed["error"]["actual"] == "12 elements, none matching"
     assert failed["setting"] == {"id": "ai-training", "desired": False, "before": True,
                                  "after": True, "taps": 0, "confirmed": [], "held_s": None,
-                                 "reread": "", "flip_back": "", "evidence": [], "attempts": []}
+                                 "reread": "", "flip_back": "", "evidence": [], "attempts": [],
+                                 "proof": "", "proof_read": ""}
     changed = data["results"][0]["setting"]  # the holding check of a change
     assert (changed["taps"], changed["confirmed"], changed["held_s"]) == (1, ["Turn off"], 3.0)
     assert changed["reread"].startswith("Switch read off on a fresh screen")

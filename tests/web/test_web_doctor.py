@@ -28,7 +28,19 @@ def test_a_matching_browser_and_driver_can_run() -> None:
 
     assert can_run(checks)
     assert {c.name: c.status for c in checks} == {
-        "device my-browser": Status.OK, "chromium": Status.OK, "chromedriver": Status.OK}
+        "device my-browser": Status.OK, "chromium": Status.OK, "display": Status.OK,
+        "chromedriver": Status.OK}
+
+
+def test_no_display_runs_headless_unless_a_window_is_asked_for_and_root_loses_the_sandbox(
+) -> None:
+    facts = {"browser": CHROMIUM, "chromedriver": DRIVER, "display": False, "root": True}
+    headless = statuses(browser(), **facts)
+    window = statuses(browser(headless=False), **facts)
+
+    assert headless["display"] is Status.OK  # it will run headless, and say so
+    assert window["display"] is Status.FAIL
+    assert headless["sandbox"] is Status.WARN
 
 
 def test_a_missing_or_mismatched_driver_cannot_run() -> None:

@@ -47,7 +47,8 @@ def test_webview_route_turns_the_setting_off_inside_the_webview(
         saves = [e for e in events if e["type"] == "save" and e["setting"] == SETTING]
         assert [(e["context"], e["value"]) for e in saves] == [(WEBVIEW, False)]
         in_webview = [e for e in events if e["type"] == "tap" and e.get("context")]
-        assert len(in_webview) == 3  # Data privacy, the row, the switch: relayed and logged
+        # Data privacy, the row, the switch, then the row again (the re-open proof)
+        assert len(in_webview) == 4
         assert state["settings"][SETTING] is False
         assert state["screen"] == "genai"  # back in the app, on the page the WebView showed
         assert second.outcome is Outcome.ALREADY_SET, second.error
