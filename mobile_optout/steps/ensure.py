@@ -18,7 +18,7 @@ from mobile_optout.flow.schema_parts import DESIRED, SECONDS, ref, string
 from mobile_optout.located import RawNode
 from mobile_optout.results.record import SettingObservation, StepRecord
 from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Compiling, Run, StepKind
-from mobile_optout.steps.routes import prove
+from mobile_optout.steps.routes import proof_mode, prove
 from mobile_optout.values import on_off
 
 ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
@@ -155,6 +155,7 @@ def run_ensure(run: Run, step: EnsureSetting, record: StepRecord) -> None:
         return
     run.tapped_setting = True
     try:
+        control.proof_follows = proof_mode(run) != "none"  # (its read is a tree's)
         control.change(reading, desired, obs)
     finally:
         if obs.taps and (not after or obs.attempts):  # (the last attempt's too)
