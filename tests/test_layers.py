@@ -108,3 +108,13 @@ def test_every_module_has_a_place_in_the_layers() -> None:
         and not any(m == n or m.startswith(n + ".") for n in named)
     )
     assert homeless == [], "give these a layer in pyproject.toml [tool.importlinter]"
+
+
+def test_installed_folders_are_never_tracked() -> None:
+    """node_modules and .venv are installed by scripts/setup on every machine; a tracked
+    copy (or a worktree's link to one) would point a fresh clone at this machine's files."""
+    done = subprocess.run(["git", "ls-files", "--", "node_modules", ".venv"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert done.stdout == ""
