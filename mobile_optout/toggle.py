@@ -180,7 +180,7 @@ class Toggle:
                     if shown is None and (first is None or first[0] != state):
                         first = (state, time.monotonic())
                 else:
-                    previous, problem = key, "waiting for a second look to agree"
+                    previous, problem = key, _UNAGREED
             else:
                 previous = None
                 modal = look(screen).modal
@@ -195,8 +195,9 @@ class Toggle:
                 deadline = min(longest, max(deadline, first[1] + self.settle + 2 * device.poll))
             late = time.monotonic() - deadline
             if late >= 0 and (previous is None or late >= 2 * device.poll or first):
-                problem = problem if previous is None or first else \
-                    "it kept changing between looks"
+                # (two looks that agree but not with the way in fail naming both)
+                problem = "it kept changing between looks" \
+                    if problem == _UNAGREED and not first else problem
                 untouched = "; nothing was tapped" if not self.taps else ""
                 raise StepFailed(
                     f"{self.step.where}: cannot read {self.step.setting}: {problem} "
@@ -395,6 +396,9 @@ class Toggle:
             f"a question is open: {modal.describe()}; {problem}, so nothing was tapped on it",
             retry=False, screen=screen,
         )
+
+
+_UNAGREED = "waiting for a second look to agree"
 
 
 def _identity(target: Target) -> object:

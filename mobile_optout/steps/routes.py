@@ -156,13 +156,19 @@ def _recover(run: Run, done: Route, following: Route) -> None:
     unless the next route starts by launching it)."""
     assert run.device is not None
     device = run.device
-    if any(isinstance(s, SwitchContext) for s in leaves(done.steps)):
-        with contextlib.suppress(OptoutError):
-            device.switch_context("native", run.timeout_for(done.steps[0]))
+    _leave_webview(run, done)
     first = next(leaves(following.steps), None)
     if isinstance(first, Launch) and first.restart:
         return
     device.launch(run.app, restart=True, deep_link=None)
+
+
+def _leave_webview(run: Run, route: Route) -> None:
+    """Back to the native context when ``route`` went into a web view."""
+    assert run.device is not None
+    if any(isinstance(s, SwitchContext) for s in leaves(route.steps)):
+        with contextlib.suppress(OptoutError):
+            run.device.switch_context("native", run.timeout_for(route.steps[0]))
 
 
 def expanded_app(app: AppId, values: Vars) -> AppId:
@@ -198,7 +204,7 @@ def prove(run: Run, step: EnsureSetting, control: Toggle, shown: Locator,
             run.device.launch(run.app, restart=True, deep_link=None)
         run.walk(lead)
     elif mode == "reopen":
-        _reopen(run, reached)
+        _reopen(run, reached, desired)
     else:
         run.device.launch(run.app, restart=True, deep_link=None)
         _again(run, reached)
@@ -221,18 +227,23 @@ def prove(run: Run, step: EnsureSetting, control: Toggle, shown: Locator,
                      f"page ({mode}{way})"
 
 
-def _reopen(run: Run, reached: Reached) -> None:
+def _reopen(run: Run, reached: Reached, desired: State) -> None:
     """Back out of the page, then in again by the route's last tap (when it shows), else
-    by the whole route."""
+    by the whole route. A page Back returns to may be restored from history as it was
+    before the change (a browser's back/forward cache, a list kept in memory): when its
+    row still shows the other state, the page is opened anew by the whole route, so the
+    way in the proof's reading must agree with was drawn after the change."""
     assert run.device is not None
     device = run.device
     device.back()
     last = [s for s in leaves(reached.route.steps) if isinstance(s, Tap)]
     if last and device.wait_for(run.vars.locator(last[-1].target), 0.0) is not None:
         run.walk((last[-1],))
-        if device.wait_for(run.vars.locator(reached.step.page),
+        stale = device.way_in is not None and device.way_in[1] != desired
+        if not stale and device.wait_for(run.vars.locator(reached.step.page),
                            run.timeout_for(reached.step)) is not None:
             return
+    _leave_webview(run, reached.route)
     _again(run, reached)
 
 

@@ -43,12 +43,15 @@ def test_webview_route_turns_the_setting_off_inside_the_webview(
 
         assert first.outcome is Outcome.CHANGED, first.error
         contexts = [s.message for s in first.steps if s.kind == "context"]
-        assert contexts == [WEBVIEW, "NATIVE_APP"]
+        # the proof's Back shows the list as it was (the row still "On"), so the page is
+        # opened anew by the whole route: into the web view once more
+        assert contexts == [WEBVIEW, WEBVIEW, "NATIVE_APP"]
         saves = [e for e in events if e["type"] == "save" and e["setting"] == SETTING]
         assert [(e["context"], e["value"]) for e in saves] == [(WEBVIEW, False)]
         in_webview = [e for e in events if e["type"] == "tap" and e.get("context")]
-        # Data privacy, the row, the switch, then the row again (the re-open proof)
-        assert len(in_webview) == 4
+        # Data privacy, the row, the switch, the row (stale after Back), then Data privacy
+        # and the row again on the page loaded anew (the re-open proof)
+        assert len(in_webview) == 6
         assert state["settings"][SETTING] is False
         assert state["screen"] == "genai"  # back in the app, on the page the WebView showed
         assert second.outcome is Outcome.ALREADY_SET, second.error
