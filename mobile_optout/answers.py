@@ -12,6 +12,7 @@ acts on them:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -46,7 +47,7 @@ class _Refused(Exception):
     a regex it cannot compile, a strategy it does not implement. The tree answers instead."""
 
 
-class Answers:
+class Answers(ABC):
     """What ``Device`` does about prompts and toggles (a mixin: ``Device`` provides the
     rest)."""
 
@@ -58,24 +59,30 @@ class Answers:
     _expand: Callable[[Locator], Locator]
 
     @property
+    @abstractmethod
     def platform(self) -> Platform:
-        raise NotImplementedError
+        """The device's platform (``Device``)."""
 
+    @abstractmethod
     def screen(self, *, fresh: bool = False) -> Screen:
-        raise NotImplementedError
+        """Provided by ``Device``."""
 
+    @abstractmethod
     def tap(self, target: Target, *, modal: Modal | None = None, said: str | None = None
             ) -> Target:
-        raise NotImplementedError
+        """Provided by ``Device``."""
 
+    @abstractmethod
     def _retry(self, fn: Callable[[], T], *, attempts: int = 6) -> T:
-        raise NotImplementedError
+        """Provided by ``Device``."""
 
+    @abstractmethod
     def _made(self, queries: list[Query] | Query | None) -> list[Query] | None:
-        raise NotImplementedError
+        """Provided by ``Device``."""
 
+    @abstractmethod
     def _ask_made(self, queries: list[Query], shown_as: str = "") -> Target | None:
-        raise NotImplementedError
+        """Provided by ``Device``."""
 
     def answer_prompt(self, modal: Modal) -> bool:
         """Answer what is on top when the flow or the rules know the answer: the flow's
