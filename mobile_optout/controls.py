@@ -33,6 +33,8 @@ def control_for(device: Device, step: EnsureSetting, desired: State, *, settle: 
 class _Control(Toggle, ABC):
     """A control whose state and tap target are read from the whole row, not one switch."""
 
+    one_element = False  # its state is the row's: every look reads the tree
+
     def __init__(self, device: Device, step: EnsureSetting, desired: State, *,
                  settle: float, timeout: float, shoot: Shoot) -> None:
         super().__init__(device, step, self.shown(step), settle=settle, timeout=timeout,

@@ -103,6 +103,7 @@ class Device(Answers):
         self.profile = profile
         self.flow = flow
         self._screen: Screen | None = None
+        self.read_at = 0.0  # when the cached screen was asked for (time.monotonic)
         self._clear = False  # no interrupt shows on this screen (until the next action)
         self._unsupported: set[str] = set()  # strategies this server does not implement
         self._identity_known = False  # the member's name was seen (and is redacted)
@@ -122,6 +123,7 @@ class Device(Answers):
         self._last_tap: tuple[object, str] | None = None  # (what, the screen before it)
         self._unchanged = False  # nothing changed on screen since the last tap
         self._on_screen = on_screen  # every screen read (seen.py; the language: language.py)
+        self.way_in_tap: Locator | None = None  # the tap into a setting's page (see tap)
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -142,6 +144,7 @@ class Device(Answers):
         """The current UI tree; read again only after an action or when asked."""
         if self._screen is None or fresh:
             # read and parse together: a garbled source is read again, like a failed read
+            self.read_at = time.monotonic()  # when this snapshot was asked for
             self._screen = self._retry(lambda: Screen(self.driver.page_source(), self.platform))
             if self._last_tap is not None and self._screen.source != self._last_tap[1]:
                 self._unchanged = False
@@ -441,7 +444,12 @@ class Device(Answers):
         """Tap the target where it is not covered; returns the target as tapped (found
         again when it had to be scrolled clear). Never under something on top of the page
         (``modal``: the prompt the target is in), never a disabled, granting, rating or
-        sign-in button, never the same button again when nothing changed since."""
+        sign-in button, never the same button again when nothing changed since. The tap
+        into a setting's page (``way_in_tap``) is aimed from the tree: its row's On/Off is
+        the state that page must agree with (``toggle.Toggle.read``)."""
+        way_in = self.way_in_tap
+        if target.node is None and way_in is not None and target.description == str(way_in):
+            target = self._look_tree(way_in) or target
         if target.node is None and self._screen is None and self._clear:
             screen = None  # the server found it, and said nothing is on top: no tree read
         else:

@@ -48,6 +48,7 @@ from mobile_optout.flow.model import (
     Condition,
     EnsureSetting,
     Flow,
+    Group,
     IfMissing,
     Launch,
     Locator,
@@ -289,9 +290,35 @@ class FlowRun:
         if self.flow.unsupported is not None:
             u = self.flow.unsupported
             raise FlowEnded("unsupported", u.reason + (f" ({u.page})" if u.page else ""))
-        first = self.flow.steps[0] if self.flow.steps else None
-        if installed and not isinstance(first, Launch) and self.checkpoint == 0:
+        if installed and not self._leads_with_launch(self.flow.steps) and self.checkpoint == 0:
             self.device.launch(self.app, restart=False, deep_link=None)
+
+    def _leads_with_launch(self, steps: Sequence[Step]) -> bool:
+        """Whether the first step that will run launches the app (then nothing else needs
+        to start it): a launch, or a group whose condition is known now (platform, param)
+        and leads with one, or is skipped and what follows does."""
+        for step in steps:
+            if isinstance(step, Launch):
+                return step.when is None or self._static(step.when) is True
+            if not isinstance(step, Group):
+                return False
+            holds = True if step.when is None else self._static(step.when)
+            if holds is None:
+                return False
+            if holds:
+                return self._leads_with_launch(step.steps)
+        return False
+
+    def _static(self, cond: Condition) -> bool | None:
+        """A condition decided without looking at the screen; None when it must look."""
+        if cond.visible is not None or cond.not_visible is not None:
+            return None
+        if cond.platform is not None and cond.platform is not self.profile.platform:
+            return False
+        if cond.param is not None:
+            name, value = cond.param
+            return self.vars.expand("${" + name + "}") == value
+        return True
 
     def _connect(self) -> AppiumDriver:
         """A new session (autoLaunch off: ``_require_app`` launches). A grid whose devices

@@ -18,8 +18,13 @@ for a change that holds. The rules, each kept here and nowhere else:
   a "couldn't save"-like text, a toast or a snackbar is a failure saying what happened; a
   declared extra attempt taps once more, and is recorded. Never more taps than attempts.
 
-Cost: one extra look to read (the second look that must agree); a change adds the settle
-window and about three looks inside it. Nothing else reads the screen.
+Cost: one tree read per screen state. The look that identifies the switch reads the page
+source; the looks after it on the same page (the second look that must agree, the looks
+through the settle window) read the switch itself, cheaply (``mobile_optout.recheck``: its
+frame, state and enabled, and one query for anything on top, loading or saying the save
+failed), and read the tree again only when that answer is not clean. The last look of the
+settle window reads the tree unless a re-opened page's reading follows (the proof). A
+screenshot taken for evidence spends the time of a wait that is due anyway (``meanwhile``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from mobile_optout.errors import StepFailed
 from mobile_optout.flow.model import EnsureSetting, Locator, Platform, State
 from mobile_optout.locate import Screen, needs_server
 from mobile_optout.onscreen import answers, generic, look
+from mobile_optout.recheck import Recheck
 from mobile_optout.results.record import SettingObservation
 from mobile_optout.values import on_off
 
@@ -69,6 +75,8 @@ class _NotHeld(Exception):
 class Toggle:
     """One ``ensure_setting`` step's switch on one device."""
 
+    one_element = True  # its state is one element's own: it can be re-read cheaply
+
     def __init__(self, device: Device, step: EnsureSetting, toggle: Locator, *,
                  settle: float, timeout: float, shoot: Callable[[str], str | None]) -> None:
         self.device = device
@@ -82,6 +90,12 @@ class Toggle:
         self.shoot = shoot  # saves a screenshot as evidence; returns its file name
         self.loading = device.flow.loading
         self.taps = 0  # taps made on the switch by this step
+        self.recheck = Recheck(device, step.errors)  # cheap looks at an identified switch
+        self.proof_follows = False  # a re-opened page's reading follows the settle window
+        # Work to do in the time of a wait that is due anyway (an evidence screenshot), by
+        # name: "between" the two looks of a reading, "holding" in the settle window.
+        self.meanwhile: dict[str, Callable[[], object]] = {}
+        self._turned: Target | None = None  # the switch as read when it turned
 
     # -- one look ----------------------------------------------------------------------
 
@@ -168,9 +182,13 @@ class Toggle:
         shown = device.way_in if tapped is None else None
         longest = deadline + self.settle + 2 * device.poll
         fresh = False
+        last: Target | None = None  # the switch as the last clean look read it
         while True:
-            screen = device.screen(fresh=fresh)
-            target, state, problem = self.look(screen, tapped)
+            looked = time.monotonic()
+            screen, (target, state, problem), cheap = self._next_look(last, fresh, tapped)
+            if not cheap:  # a tree: looked at when it was read (it may have been cached)
+                looked = min(looked, device.read_at)
+            last = target if not problem and state is not None else None
             if not problem and target is not None and state is not None:
                 key = (_identity(target), state)
                 if previous == key:
@@ -209,10 +227,44 @@ class Toggle:
             if first is not None and previous is not None:
                 # the settle window before the second reading (never past the deadline)
                 wait = min(first[1] + self.settle, deadline) - time.monotonic()
+                self._spend("between")
                 device.pause(max(wait, device.poll))
             else:
-                device.pause()
+                if previous is not None:
+                    self._spend("between")
+                # a poll interval from the start of the last look to the next one
+                device.pause(max(0.0, device.poll - (time.monotonic() - looked)))
             fresh = True
+
+    def _next_look(self, last: Target | None, fresh: bool, tapped: Target | None
+                   ) -> tuple[Screen, tuple[Target | None, State | None, str], bool]:
+        """The screen looked at, what it says, and whether that was the cheap look: the
+        switch itself when a clean look identified it and the cheap answer is clean, else
+        the (fresh) tree."""
+        cheap = self._cheap(last) if fresh else None
+        if cheap is not None:
+            return self.device.screen(), cheap, True  # (the snapshot it was found on)
+        screen = self.device.screen(fresh=fresh)
+        return screen, self.look(screen, tapped), False
+
+    def _cheap(self, last: Target | None) -> tuple[Target, State, str] | None:
+        """Another look at the switch the last clean look identified, read off the switch
+        itself (``mobile_optout.recheck``); None when only the tree can answer."""
+        if last is None or not self.one_element:
+            return None
+        pinned = self.recheck.pin(last)
+        got = self.recheck.state(pinned) if pinned is not None else None
+        if got is None:
+            self.recheck.forget()
+            return None
+        state, enabled = got
+        return last, state, "" if enabled else "the switch stayed disabled"
+
+    def _spend(self, when: str) -> None:
+        """Do what was left for this wait (once)."""
+        work = self.meanwhile.pop(when, None)
+        if work is not None:
+            work()
 
     def _late(self, state: State, shown: tuple[str, bool] | None,
               first: tuple[State, float] | None) -> str:
@@ -289,10 +341,11 @@ class Toggle:
             self._check_errors(screen, baseline, "after the tap", obs)
             if self._answer(screen, baseline, obs):
                 continue
-            _, state, problem = self.look(screen, tapped)
+            seen, state, problem = self.look(screen, tapped)
             if state is not None:
                 obs.after = state
             if not problem and state == desired:
+                self._turned = seen
                 return time.monotonic()
             if time.monotonic() >= deadline:
                 raise _NotHeld(
@@ -310,9 +363,19 @@ class Toggle:
         device = self.device
         end = turned + self.settle
         interval = max(device.poll, self.settle / 3)
+        self._spend("holding")  # (inside the window: it costs no time of its own)
         while True:
             left = end - time.monotonic()
             device.pause(min(interval, left) if left > 0 else device.poll)
+            final = time.monotonic() >= end
+            if self._holds_cheaply(desired, final):
+                if final:
+                    held = time.monotonic() - turned
+                    obs.held_s = round(held, 2)
+                    obs.reread = (f"{tapped.description} read {on_off(desired)} {held:.1f}s "
+                                  "after it turned (on the switch itself, nothing on top)")
+                    return
+                continue
             screen = device.screen(fresh=True)
             held = time.monotonic() - turned
             self._check_errors(screen, baseline, f"{held:.1f}s after it turned "
@@ -341,6 +404,17 @@ class Toggle:
                 obs.reread = (f"{target.description} read {on_off(state)} on a fresh screen "
                               f"{held:.1f}s after it turned")
                 return
+
+    def _holds_cheaply(self, desired: State, final: bool) -> bool:
+        """The switch that turned still reads ``desired``, enabled, in place, with nothing
+        on top, loading or saying the save failed (``recheck``). Anything else, and the
+        last look when no re-opened page will be read, goes to the tree."""
+        turned = self._turned
+        if turned is None or not self.one_element or (final and not self.proof_follows):
+            return False
+        pinned = self.recheck.pin(turned)
+        got = self.recheck.state(pinned) if pinned is not None else None
+        return got is not None and got == (desired, True)
 
     def _check_errors(self, screen: Screen, baseline: set[str], when: str,
                       obs: SettingObservation) -> None:

@@ -53,6 +53,7 @@ from mobile_optout.sim.protocol import (
     no_such_element,
     stale,
 )
+from mobile_optout.sim.readlog import ReadLog
 from mobile_optout.sim.tree import Node
 from mobile_optout.sim.variants import check_variants
 from mobile_optout.sim.webview import WebView, WebViewError
@@ -81,6 +82,7 @@ class SimPhone:
         self.idle_ms = 0.0  # waited for an app that never idles (all sessions)
         self.cost_ms = 0.0  # taken by the cost model (all sessions)
         self.waiting = 0  # commands waiting right now
+        self.reads = ReadLog()  # tree reads per screen state (all sessions)
         self._stopping = threading.Event()
         self.locale = check_locale(locale)  # the apps' language (and the phone's)
         # what deviceInfo says: the phone's own language, when its apps run in another
@@ -158,6 +160,7 @@ class SimPhone:
             state["idle_ms"] = round(self.idle_ms, 3)
             state["cost_ms"] = round(self.cost_ms, 3)
             state["waiting"] = self.waiting
+            state["tree_reads"] = self.reads.summary()
             return state
 
     def events(self) -> list[dict[str, Any]]:
@@ -288,6 +291,8 @@ class SimPhone:
         engine = self.engine
         with engine.lock:
             self.commands[kind] = self.commands.get(kind, 0) + 1
+            self.reads.command(kind, engine.render().page.xml if kind in (SOURCE, XPATH)
+                               else None)
             live = "never-idle" in self.variants and engine.app_running and \
                 engine.spec(engine.current.screen).live
             idle = idle_wait_ms(self.platform, session.settings, session.caps, kind) \

@@ -18,7 +18,7 @@ from mobile_optout.flow.schema_parts import DESIRED, SECONDS, ref, string
 from mobile_optout.located import RawNode
 from mobile_optout.results.record import SettingObservation, StepRecord
 from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Compiling, Run, StepKind
-from mobile_optout.steps.routes import prove
+from mobile_optout.steps.routes import proof_mode, prove
 from mobile_optout.values import on_off
 
 ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
@@ -130,11 +130,17 @@ def run_ensure(run: Run, step: EnsureSetting, record: StepRecord) -> None:
         shown, verb, did = control.shown(step), "make", "made"
     started = time.monotonic()
     run.find(step, shown)
+    # The evidence screenshots take the time of waits that are due anyway: "before"
+    # between the reading's two looks, "after" inside the settle window.
+    after: list[str | None] = []
+    control.meanwhile["between"] = lambda: shoot("setting-before")
+    control.meanwhile["holding"] = lambda: after.append(shoot("setting-after"))
     reading = control.read(max(started + timeout, time.monotonic() + device.poll))
     if obs.before is None:
         obs.before = reading.state
     obs.after = reading.state
-    run.screenshot("setting-before", record)
+    if control.meanwhile.pop("between", None) is not None:  # (no wait came)
+        shoot("setting-before")
     if reading.state == desired:
         record.message = f"already {on_off(desired)}"
         return
@@ -149,10 +155,11 @@ def run_ensure(run: Run, step: EnsureSetting, record: StepRecord) -> None:
         return
     run.tapped_setting = True
     try:
+        control.proof_follows = proof_mode(run) != "none"  # (its read is a tree's)
         control.change(reading, desired, obs)
     finally:
-        if obs.taps:
-            run.screenshot("setting-after", record)
+        if obs.taps and (not after or obs.attempts):  # (the last attempt's too)
+            shoot("setting-after")
     confirmed = f", confirmed with {', '.join(repr(c) for c in obs.confirmed)}" \
         if obs.confirmed else ""
     record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "

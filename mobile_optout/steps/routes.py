@@ -138,6 +138,10 @@ def _attempt(run: Run, step: Routes, route: Route) -> str | FlowEnded | None:
     """Run one route; None when the page's anchor shows, else why not (a not_offered end
     is returned to be weighed against later routes; blocked and others propagate)."""
     assert run.device is not None
+    taps = [s for s in leaves(route.steps) if isinstance(s, Tap)]
+    # the route's last tap enters the page: its row's On/Off is read on the way in
+    run.device.way_in_tap = run.device.expand(run.vars.locator(taps[-1].target)) \
+        if taps else None
     try:
         run.walk(route.steps)
         if run.device.wait_for(run.vars.locator(step.page), run.timeout_for(step)) is None:

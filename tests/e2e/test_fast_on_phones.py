@@ -188,3 +188,28 @@ def test_devices_at_once_never_wait_for_each_other(tmp_path: Path) -> None:
     assert outcomes["quick"] is Outcome.CHANGED
     assert watcher.waiting_then == 1  # the slow phone was still mid-wait when quick ended
     assert outcomes["slow"] is Outcome.ERROR
+
+
+def test_a_flow_that_leads_with_a_launch_starts_the_app_once(tmp_path: Path) -> None:
+    """The LinkedIn flow's first step is a launch inside its chosen group: the session
+    does not start the app before that launch does (one activate, not two)."""
+    with SimPhone(platform="android") as phone:
+        assert run_on(phone, tmp_path, keep_screenshots=False).outcome is Outcome.CHANGED
+        starts = [e["type"] for e in phone.events() if e["type"] in ("launch", "activate")]
+    assert starts == ["launch"]
+
+
+def test_a_flow_that_does_not_lead_with_a_launch_gets_the_app_started(
+        tmp_path: Path) -> None:
+    flow = tmp_path / "flow.yaml"
+    flow.write_text(
+        "mobile-optout: flow\nname: no-launch\nplatforms: [android]\n"
+        "app: {android: {package: com.linkedin.android}}\n"
+        "steps:\n  - wait_for: {text: Home}\n    timeout: 5\n", encoding="utf-8")
+    with SimPhone(platform="android") as phone:
+        result = perform(RunRequest(
+            paths=[flow], server=phone.url, platform="android", output=tmp_path / "out",
+            environ={})).run.results[0]
+        starts = [e["type"] for e in phone.events() if e["type"] in ("launch", "activate")]
+    assert result.error is None
+    assert starts == ["launch"]  # by the session, since no step launches it

@@ -1,0 +1,168 @@
+"""Cheap re-reads of a switch already identified on a page source: one tree read per
+screen state (the speed issue), without giving up a truth rule.
+
+Once a full look (a page source) has identified the switch, its row and its state, with
+nothing on top and nothing loading, the following readings of that switch on the same
+page (the second look that must agree, the looks through the settle window) ask the phone
+only:
+
+- the element's own frame (``rect``): where the snapshot saw it; anything else means the
+  page moved or was redrawn, so the tree is read again;
+- its state (``checked`` / ``value``) and ``enabled``;
+- one targeted query for whatever could make that answer wrong: something on top (the
+  flow's interrupts and blockers, dialogs, sheets, system windows, sign-in words:
+  ``onscreen.on_top_query``), loading signs (spinners, progress bars, "Loading..." texts,
+  the flow's ``loading:``), and what a failed save shows (error texts, toasts, snackbars,
+  the step's ``errors:``).
+
+Anything short of a clean answer makes it ambiguous (None) and the caller reads the whole
+tree, which decides by the usual rules: a hit of that query (it over-matches on purpose: a
+hit costs a tree read, never a wrong answer), a frame that moved, an element gone, or a
+part that cannot be asked on this platform (a web page, a locator only the tree answers).
+What no query can see (an app's own sheet drawn of plain views) is seen by the full reads
+that bracket the cheap ones: the look right after the tap, and the re-opened page of the
+proof (without a proof, a full read ends the settle window).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mobile_optout.answers import Target
+from mobile_optout.device import Device
+from mobile_optout.driver import Element
+from mobile_optout.errors import TransientDeviceError
+from mobile_optout.flow.model import Locator, Platform
+from mobile_optout.locate import Query, Screen, any_shown_query
+from mobile_optout.onscreen import on_top_query
+from mobile_optout.values import Rect
+
+# Over-matching signs of a failed save (a superset of toggle.ERROR_TEXT), toasts and
+# snackbars (locate.NOTICE_IDS), spinners and "Loading..." texts (rows.is_loading).
+_ANDROID_SIGNS = (
+    'new UiSelector().textMatches("(?is).*(couldn|could not|can.?t sav|cannot sav'
+    '|unable to sav|failed to|not saved|something went wrong|try again).*")',
+    'new UiSelector().className("android.widget.Toast")',
+    'new UiSelector().resourceIdMatches(".*id/(snackbar_text|snackbar|toast)")',
+    'new UiSelector().classNameMatches(".*ProgressBar.*")',
+    'new UiSelector().textMatches("(?is)\\\\s*(loading|please wait|one moment)\\\\b.*")',
+)
+_IOS_SIGNS = (
+    "type == 'XCUIElementTypeActivityIndicator' OR "
+    "type == 'XCUIElementTypeProgressIndicator'",
+    " OR ".join(f"label CONTAINS[c] '{w}'" for w in (
+        "couldn", "could not", "t save", "cannot sav", "unable to sav", "failed to",
+        "not saved", "something went wrong", "try again", "loading", "please wait",
+        "one moment")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Pinned:
+    """A switch identified on a snapshot, as a server element, and where it was drawn."""
+
+    target: Target
+    element: Element
+    bounds: Rect
+
+
+class Recheck:
+    """Cheap readings of one switch for one ``ensure_setting`` step."""
+
+    def __init__(self, device: Device, errors: Locator | None) -> None:
+        self.device = device
+        self._signs = _signs_query(device, errors)
+        self._pinned: Pinned | None = None
+
+    def pin(self, target: Target) -> Pinned | None:
+        """The server element of a switch read from a page source (one find; ``state``
+        checks its frame before it trusts it); None where it cannot be pinned cheaply."""
+        node, screen = target.node, target.screen
+        if self._signs is None or node is None or screen is None or node.bounds is None:
+            return None
+        if self._pinned is not None and self._pinned.target.node is node:
+            return self._pinned
+        query = _pin_query(screen, node, self.device.platform)
+        if query is None:
+            return None
+        device = self.device
+        try:
+            found = device.driver.find_all(query.strategy, query.value)
+            if len(found) <= query.nth:
+                return None
+            element = found[query.nth]
+        except TransientDeviceError:
+            return None
+        self._pinned = Pinned(target, element, node.bounds)
+        return self._pinned
+
+    def forget(self) -> None:
+        self._pinned = None
+
+    def state(self, pinned: Pinned) -> tuple[bool, bool] | None:
+        """(state, enabled) of the pinned switch, or None: ambiguous or stale, read the
+        tree. Four short commands: frame, state, enabled, and the one query for what could
+        be on top, loading, or saying the save failed."""
+        device = self.device
+        assert self._signs is not None
+        target = Target(pinned.target.description, element=pinned.element)
+        try:
+            if device.driver.rect(pinned.element) != pinned.bounds:
+                return None
+            state = device.toggle_state(target)
+            enabled = device.enabled(target)
+            if device.driver.find_all(self._signs.strategy, self._signs.value):
+                return None
+        except TransientDeviceError:
+            return None
+        if state is None:
+            return None
+        return state, enabled
+
+
+def _signs_query(device: Device, errors: Locator | None) -> Query | None:
+    """The one query of a cheap reading; None when some part cannot be asked this way."""
+    platform = device.platform
+    if platform is Platform.WEB:
+        return None
+    flow = device.flow
+    whens = [device.expand(w) for w in (
+        *(i.when for i in flow.interrupts), *(b.when for b in flow.blockers),
+        *flow.loading, *((errors,) if errors is not None else ()))]
+    declared = any_shown_query(whens, platform) if whens else None
+    if whens and declared is None:
+        return None
+    on_top = on_top_query(platform, declared)
+    if on_top is None:
+        return None
+    if platform is Platform.ANDROID:
+        return Query(on_top.strategy, ";".join((on_top.value, *_ANDROID_SIGNS)))
+    return Query(on_top.strategy, " OR ".join(f"({c})" for c in (on_top.value, *_IOS_SIGNS)))
+
+
+def _pin_query(screen: Screen, node: object, platform: Platform) -> Query | None:
+    """A find that names this node alone: its id where no other node shares it, else its
+    class and its place among the nodes of that class (both drivers count in the order
+    of the page source)."""
+    nodes = screen.nodes
+    me = next((n for n in nodes if n is node), None)
+    if me is None:
+        return None
+    if platform is Platform.ANDROID:
+        if me.resource_id and sum(n.resource_id == me.resource_id for n in nodes) == 1:
+            return Query("android_uiautomator",
+                         f'new UiSelector().resourceId("{_java(me.resource_id)}")')
+        nth = [n for n in nodes if n.cls == me.cls].index(me)
+        return Query("android_uiautomator",
+                     f'new UiSelector().className("{_java(me.cls)}").instance({nth})')
+    if platform is Platform.IOS:
+        if me.accessibility_id and sum(
+                n.accessibility_id == me.accessibility_id for n in nodes) == 1:
+            return Query("accessibility_id", me.accessibility_id)
+        nth = [n for n in nodes if n.cls == me.cls].index(me)
+        return Query("ios_class_chain", f"**/{me.cls}[{nth + 1}]")
+    return None
+
+
+def _java(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
