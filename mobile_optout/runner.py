@@ -55,6 +55,7 @@ from mobile_optout.flow.model import (
     Step,
 )
 from mobile_optout.flow.params import Vars
+from mobile_optout.flow.routes import ROUTE_PARAM, Routes
 from mobile_optout.language import RunLanguage
 from mobile_optout.locate import Screen
 from mobile_optout.results.evidence import Evidence
@@ -300,6 +301,10 @@ class FlowRun:
         for step in steps:
             if isinstance(step, Launch):
                 return step.when is None or self._static(step.when) is True
+            if isinstance(step, Routes):  # the first route tried must lead with one
+                first = step.chosen(self.vars.values.get(ROUTE_PARAM, "auto"))[:1]
+                holds = step.when is None or self._static(step.when) is True
+                return holds and bool(first) and self._leads_with_launch(first[0].steps)
             if not isinstance(step, Group):
                 return False
             holds = True if step.when is None else self._static(step.when)
