@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from mobile_optout.answers import Target
 from mobile_optout.device import Device
 from mobile_optout.driver import Element
-from mobile_optout.errors import TransientDeviceError
+from mobile_optout.errors import LocatorRejected, TransientDeviceError, Unsupported
 from mobile_optout.flow.model import Locator, Platform
 from mobile_optout.locate import Query, Screen, any_shown_query
 from mobile_optout.onscreen import on_top_query
@@ -93,6 +93,9 @@ class Recheck:
             element = found[query.nth]
         except TransientDeviceError:
             return None
+        except (Unsupported, LocatorRejected):  # this server cannot be asked cheaply
+            self._signs = None
+            return None
         self._pinned = Pinned(target, element, node.bounds)
         return self._pinned
 
@@ -104,16 +107,21 @@ class Recheck:
         tree. Four short commands: frame, state, enabled, and the one query for what could
         be on top, loading, or saying the save failed."""
         device = self.device
-        assert self._signs is not None
+        if self._signs is None:
+            return None
         target = Target(pinned.target.description, element=pinned.element)
         try:
             if device.driver.rect(pinned.element) != pinned.bounds:
                 return None
             state = device.toggle_state(target)
             enabled = device.enabled(target)
-            if device.driver.find_all(self._signs.strategy, self._signs.value):
+            signs = self._signs
+            if device.driver.find_all(signs.strategy, signs.value):
                 return None
         except TransientDeviceError:
+            return None
+        except (Unsupported, LocatorRejected):  # never ask this server cheaply again
+            self._signs = None
             return None
         if state is None:
             return None
