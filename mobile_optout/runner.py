@@ -303,8 +303,8 @@ class FlowRun:
                 return step.when is None or self._static(step.when) is True
             if isinstance(step, Routes):  # the first route tried must lead with one
                 first = step.chosen(self.vars.values.get(ROUTE_PARAM, "auto"))[:1]
-                holds = step.when is None or self._static(step.when) is True
-                return holds and bool(first) and self._leads_with_launch(first[0].steps)
+                now = step.when is None or self._static(step.when) is True
+                return now and bool(first) and self._leads_with_launch(first[0].steps)
             if not isinstance(step, Group):
                 return False
             holds = True if step.when is None else self._static(step.when)

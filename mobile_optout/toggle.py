@@ -391,8 +391,13 @@ class Toggle:
                 shot = self.shoot("flip-back")
                 if shot:
                     obs.evidence.append(shot)
-                obs.flip_back = (f"turned {on_off(desired)}, then it read {on_off(state)} "
-                                 f"again {held:.1f}s later")
+                # A notice on screen says why, even one left from an earlier attempt
+                said = [*screen.notices(), *(t for t in screen.texts() if ERROR_TEXT.search(t))]
+                obs.flip_back = (
+                    f"the app showed {said[0]!r} {held:.1f}s after it turned "
+                    f"{on_off(desired)}" if said else
+                    f"turned {on_off(desired)}, then it read {on_off(state)} again "
+                    f"{held:.1f}s later")
                 raise _NotHeld(obs.flip_back, retry=True, screen=screen)
             if problem or target is None:
                 if time.monotonic() >= end + self.timeout:
