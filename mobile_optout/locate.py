@@ -282,7 +282,7 @@ class Screen:
             b = n.bounds
             if not n.displayed or b is None or b.width <= 0 or b.height <= 0:
                 continue
-            if not (b.x <= x < b.x + b.width and b.y <= y < b.y + b.height):
+            if not b.contains(x, y):
                 continue
             if self._wrapper(n):
                 continue

@@ -69,6 +69,11 @@ class Node:
     def center(self) -> tuple[int, int] | None:
         return self.bounds.center if self.bounds else None
 
+    def covers(self, other: Node) -> bool:
+        """This node's frame holds ``other``'s centre."""
+        centre = other.center
+        return self.bounds is not None and centre is not None and self.bounds.contains(*centre)
+
     def describe(self) -> str:
         short = self.cls.rsplit(".", 1)[-1].removeprefix("XCUIElementType")
         parts = [short]
