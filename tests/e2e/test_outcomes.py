@@ -10,7 +10,10 @@ from mobile_optout.flow.model import Platform
 from mobile_optout.results.record import Outcome
 from mobile_optout.sim import SimPhone
 
-FLOW = linkedin_flow("reads-only-on-ios", ios=True, rest="""\
+FLOW = linkedin_flow(
+    "reads-only-on-ios",
+    ios=True,
+    rest="""\
 settings:
   generative_ai_training: {desired: off}
 steps:
@@ -19,7 +22,8 @@ steps:
       setting: generative_ai_training
       toggle: {switch_for: {text: {contains: "training content creation"}}}
     when: {platform: ios}
-""")
+""",
+)
 
 
 def test_a_setting_never_read_is_a_failure_not_a_pass(tmp_path: Path) -> None:
