@@ -36,7 +36,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from lxml import etree
@@ -46,7 +45,7 @@ from mobile_optout.flow.model import Locator, Platform, TextMatch
 from mobile_optout.rows import LOADING_CLASSES, LOADING_TEXT, Rows, SwitchMatch, same_row
 from mobile_optout.rows import is_loading as _is_loading
 from mobile_optout.values import Rect, resembles
-from mobile_optout.webdom import web_node
+from mobile_optout.webdom import Node, web_node
 
 __all__ = ["LOADING_CLASSES", "LOADING_TEXT", "Node", "Screen", "SwitchMatch"]
 
@@ -64,48 +63,6 @@ _BOUNDS = re.compile(r"\[(-?\d+),(-?\d+)\]\[(-?\d+),(-?\d+)\]")
 _IOS_TOGGLES = frozenset({"XCUIElementTypeSwitch", "XCUIElementTypeToggle"})
 ROOT_TAGS = frozenset({"hierarchy", "AppiumAUT", "app", "webpage"})  # not elements
 _ON_OFF = re.compile(r"\b(on|off)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Node:
-    """One element of the UI tree, seen the same way on every platform."""
-
-    el: etree._Element
-    platform: Platform
-    cls: str
-    texts: tuple[str, ...]  # what a user reads: text/content-desc, or label/name/value
-    resource_id: str
-    accessibility_id: str
-    bounds: Rect | None
-    displayed: bool
-    enabled: bool
-    checkable: bool
-    checked: bool | None
-    selected: bool = False  # Android/iOS ``selected``, or an iOS "Selected" trait
-    clickable: bool = False
-    role: str = ""  # web: the ARIA role (explicit or implied by the tag)
-    # What a text locator matches: the visible text; where there is none, the
-    # accessibility text (Android content-desc). None: the same as ``texts``.
-    shown: tuple[str, ...] | None = None
-
-    @property
-    def matched_texts(self) -> tuple[str, ...]:
-        return self.texts if self.shown is None else self.shown
-
-    @property
-    def center(self) -> tuple[int, int] | None:
-        return self.bounds.center if self.bounds else None
-
-    def describe(self) -> str:
-        short = self.cls.rsplit(".", 1)[-1].removeprefix("XCUIElementType")
-        parts = [short]
-        if self.texts:
-            parts.append(repr(self.texts[0]))
-        if self.resource_id:
-            parts.append(f"id={self.resource_id}")
-        if self.checkable:
-            parts.append(f"checked={self.checked}")
-        return " ".join(parts)
 
 
 def _attr(el: etree._Element, name: str) -> str:
@@ -133,7 +90,7 @@ def _generic_node(el: etree._Element, platform: Platform) -> Node:
 
 def _node(el: etree._Element, platform: Platform) -> Node:
     if platform is Platform.WEB:
-        return Node(el=el, platform=platform, **web_node(el))
+        return web_node(el)
     if el.get("class") is None and el.get("type") is None and el.get("bounds") is None:
         return _generic_node(el, platform)
     if platform is Platform.ANDROID:
@@ -325,7 +282,7 @@ class Screen:
             b = n.bounds
             if not n.displayed or b is None or b.width <= 0 or b.height <= 0:
                 continue
-            if not (b.x <= x < b.x + b.width and b.y <= y < b.y + b.height):
+            if not b.contains(x, y):
                 continue
             if self._wrapper(n):
                 continue

@@ -204,14 +204,6 @@ def _content(n: Node) -> bool:
     return bool(n.texts) or n.clickable or n.checkable
 
 
-def _inside_rect(n: Node, outer: Node) -> bool:
-    if n.bounds is None or outer.bounds is None:
-        return False
-    x, y = n.bounds.center
-    b = outer.bounds
-    return b.x <= x < b.x + b.width and b.y <= y < b.y + b.height
-
-
 def _package(n: Node) -> str:
     return n.el.get("package") or ""
 
@@ -314,13 +306,13 @@ def _drawn_over(screen: Screen, nodes: list[Node]) -> tuple[Node, list[Node]] | 
             continue
         if _area(n) >= COVER * screen_area and before:
             mine = [b for b in before if not Screen.inside(n, b)]  # not its ancestors
-            under = [b for b in mine if _inside_rect(b, n)]
+            under = [b for b in mine if n.covers(b)]
             if len(under) >= 2 and _spread(under) >= PAGE * h:  # a page, not a bar
                 if _is_scrim(screen, n, screen_area):
                     return n, []
                 own = [c for c in screen.nodes if c is not n and Screen.inside(c, n)
                        and c.displayed and _content(c) and _area(c) > 0]
-                covered = [b for b in under if any(_inside_rect(b, c) for c in own)]
+                covered = [b for b in under if any(c.covers(b) for c in own)]
                 if len(covered) >= 2:
                     return n, []
         if _content(n) and _area(n) < COVER * screen_area and _on_screen(n, w, h):
@@ -349,7 +341,7 @@ def _is_scrim(screen: Screen, n: Node, screen_area: int) -> bool:
         return False
     if screen.platform is Platform.ANDROID and n.el.get("clickable") == "false":
         later = screen.nodes[screen.nodes.index(n) + 1:]
-        return any(m.displayed and _content(m) and _inside_rect(m, n) for m in later)
+        return any(m.displayed and _content(m) and n.covers(m) for m in later)
     return True
 
 

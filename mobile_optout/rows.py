@@ -185,7 +185,7 @@ class Rows:
         pane = self.pane_of(label)
         # A frame drawn around a control (a web view, a page) is not its label by band.
         pool = [c for c in (self._under.get(scope, []) if scope is not None else self.controls)
-                if self.usable(c) and self.pane_of(c) is pane and not _covers(label, c)
+                if self.usable(c) and self.pane_of(c) is pane and not label.covers(c)
                 and not self._holds_other_label(c, label)]
         level = [c for c in pool if same_row(label, c)]
         if len(level) == 1:
@@ -283,7 +283,7 @@ class Rows:
             (n for n in (self.screen.node_of(e) for e in (parent.iter() if parent is not None
                                                          else ()))
              if n is not None and n.displayed and n.bounds is not None and n.bounds.height > 0
-             and self._says(n) and self.own_control(n) is None and not _covers(n, control)
+             and self._says(n) and self.own_control(n) is None and not n.covers(control)
              and not any(same_row(n, o) for o in others)),
             key=lambda n: n.bounds.y if n.bounds else 0)
         level = [n for n in lines if same_row(n, control)]
@@ -370,19 +370,10 @@ def horizontal_gap(a: Node, b: Node) -> int:
     return max(0, b.bounds.x - a_right, a.bounds.x - b_right)
 
 
-def _covers(outer: Node, inner: Node) -> bool:
-    """``outer``'s frame holds ``inner``'s centre."""
-    if outer.bounds is None or inner.bounds is None:
-        return False
-    x, y = inner.bounds.center
-    b = outer.bounds
-    return b.x <= x < b.x + b.width and b.y <= y < b.y + b.height
-
-
 def _strictly_between(n: Node, a: Node, b: Node) -> bool:
     """``n``'s centre lies horizontally between frames ``a`` and ``b``."""
-    if n.bounds is None or a.bounds is None or b.bounds is None or _covers(n, a) \
-            or _covers(n, b):
+    if n.bounds is None or a.bounds is None or b.bounds is None or n.covers(a) \
+            or n.covers(b):
         return False
     left = min(a.bounds.x + a.bounds.width, b.bounds.x + b.bounds.width)
     right = max(a.bounds.x, b.bounds.x)

@@ -49,9 +49,7 @@ def pane(screen: Screen, anchor: Locator | None) -> Node | None:
     around = [n for n in scrollable if Screen.inside(node, n)]
     if not around and node.bounds is not None:  # not in the tree: by frame
         x, y = node.bounds.center
-        around = [n for n in scrollable if n.bounds is not None
-                  and n.bounds.x <= x < n.bounds.x + n.bounds.width
-                  and n.bounds.y <= y < n.bounds.y + n.bounds.height]
+        around = [n for n in scrollable if n.bounds is not None and n.bounds.contains(x, y)]
     if not around:
         return None
     return min(around, key=lambda n: n.bounds.width * n.bounds.height if n.bounds else 0)

@@ -50,6 +50,11 @@ class Rect:
     def center(self) -> tuple[int, int]:
         return self.x + self.width // 2, self.y + self.height // 2
 
+    def contains(self, x: int, y: int) -> bool:
+        """Whether the point lies in the frame (its left and top edges in, not the right
+        and bottom ones)."""
+        return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
+
 
 DEFAULT_BASE_URL = "https://www.linkedin.com"
 

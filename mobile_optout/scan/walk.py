@@ -62,8 +62,9 @@ def status_rows(screen: Screen) -> list[tuple[str, Node]]:
         for row in (_beside(screen, status), _above(screen, status)):
             if any(n.checkable for n in row):
                 break
+            # a label: nothing around the status word, in the tree or by its frame
             labels = [n for n in row if n.texts and status_word(n.texts[0]) is None
-                      and not Screen.inside(status, n) and not _holds(n, status)]
+                      and not Screen.inside(status, n) and not n.covers(status)]
             if labels:
                 label = min(labels, key=lambda n: _gap(n, status))
                 rows.setdefault(" ".join(label.texts[0].split()), label)
@@ -106,15 +107,6 @@ def _above(screen: Screen, status: Node) -> list[Node]:
             return inside
         el = el.getparent()
     return []
-
-
-def _holds(outer: Node, inner: Node) -> bool:
-    """``outer``'s frame holds ``inner``'s centre (a frame drawn around it, not a label)."""
-    if outer.bounds is None or inner.center is None:
-        return False
-    x, y = inner.center
-    b = outer.bounds
-    return b.x <= x < b.x + b.width and b.y <= y < b.y + b.height
 
 
 def _gap(a: Node, b: Node) -> int:

@@ -8,31 +8,26 @@ import io
 from pathlib import Path
 
 import pytest
+from e2e.e2e_helpers import linkedin_flow, write_flow
 from rich.console import Console
 
 from mobile_optout import console
 from mobile_optout.cli import main
 from mobile_optout.results.record import FlowResult, StepRecord, StepStatus
 
-TYPO_FLOW = """\
-mobile-optout: flow
-name: typo
-platforms: [android]
-app:
-  android: {package: com.linkedin.android}
+TYPO_FLOW = linkedin_flow("typo", """\
 steps:
   - launch
   - tap: "My Profile and Communities"
   - tap: "Setings"
     timeout: 2.5
-"""
+""")
 
 
 def test_a_failure_names_its_step_line_closest_texts_screenshot_and_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    flow = tmp_path / "typo.yaml"
-    flow.write_text(TYPO_FLOW, encoding="utf-8")
+    flow = write_flow(tmp_path, TYPO_FLOW, "typo.yaml")
     with pytest.raises(SystemExit) as code:
         main(["run", str(flow), "-o", str(tmp_path / "out")])
     out = capsys.readouterr().out

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e.e2e_helpers import FLOWS, run_one
+from e2e.e2e_helpers import FLOWS, linkedin_flow, run_one, write_flow
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.results.record import FlowResult, Outcome
@@ -185,19 +185,12 @@ devices:
 
 def test_a_button_is_not_tapped_again_when_nothing_changed(platform: str, tmp_path: Path
                                                            ) -> None:
-    flow = tmp_path / "twice.yaml"
-    flow.write_text("""\
-mobile-optout: flow
-name: twice
-platforms: [android, ios]
-app:
-  android: {package: com.linkedin.android}
-  ios: {bundle_id: com.linkedin.LinkedIn}
+    flow = write_flow(tmp_path, linkedin_flow("twice", ios=True, rest="""\
 steps:
   - launch: {deep_link: "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"}
   - tap: {text: "Learn more"}
   - tap: {text: "Learn more"}
-""", encoding="utf-8")
+"""), "twice.yaml")
     with SimPhone(platform=Platform(platform)) as phone:
         result = run(phone, platform, tmp_path, flow=flow)
         learn = [e for e in taps(phone) if said(e) == "Learn more"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from e2e.e2e_helpers import run_one
+from e2e.e2e_helpers import linkedin_flow, run_one, write_flow
 
 from mobile_optout.errors import FlowError, Where
 from mobile_optout.flow import flow_json_schema, load_flow, model
@@ -73,17 +73,12 @@ def run_read_aloud(run: Run, step: ReadAloud, record: StepRecord) -> None:
 READ_ALOUD = StepKind("read_aloud", ReadAloud, build_read_aloud,
                       "Note what an element says.", {"$ref": "#/$defs/locator"}, run_read_aloud)
 
-FLOW = """\
-mobile-optout: flow
-name: reads-aloud
-platforms: [android]
-app:
-  android: {package: com.linkedin.android}
+FLOW = linkedin_flow("reads-aloud", """\
 steps:
   - launch
   - read_aloud: {id: search_bar_text}
     label: what the search box says
-"""
+""")
 
 
 @pytest.fixture
@@ -96,8 +91,7 @@ def read_aloud() -> Iterator[StepKind]:
 
 
 def test_an_unregistered_kind_is_an_unknown_step(tmp_path: Path) -> None:
-    flow = tmp_path / "flow.yaml"
-    flow.write_text(FLOW, encoding="utf-8")
+    flow = write_flow(tmp_path, FLOW)
     with pytest.raises(FlowError, match="unknown step 'read_aloud'"):
         load_flow(flow)
 
@@ -105,8 +99,7 @@ def test_an_unregistered_kind_is_an_unknown_step(tmp_path: Path) -> None:
 def test_a_new_kind_registered_in_one_place_compiles_and_runs_on_the_phone(
         tmp_path: Path, read_aloud: StepKind) -> None:
     assert "read_aloud" in schema_kinds()
-    flow = tmp_path / "flow.yaml"
-    flow.write_text(FLOW, encoding="utf-8")
+    flow = write_flow(tmp_path, FLOW)
     compiled = load_flow(flow)
     assert isinstance(compiled.steps[1], ReadAloud)
 

@@ -10,49 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e.e2e_helpers import linkedin_flow, write_devices, write_flow
 
 from mobile_optout.cli import main
 from mobile_optout.sim import SimPhone
 
-STRICT_INI = """\
-[pytest]
-addopts = --strict-markers -p no:cacheprovider -p no:hypothesispytest
-filterwarnings = error
-"""
-
-NEVER = """\
-mobile-optout: flow
-name: never-there
-platforms: [android]
-app:
-  android: {package: com.linkedin.android}
+NEVER = linkedin_flow("never-there", """\
 steps:
   - launch
   - wait_for: {text: "This text never appears"}
     timeout: 0.5
-"""
-
-OPENS = """\
-mobile-optout: flow
-name: open-linkedin
-platforms: [android, ios]
-app:
-  android: {package: com.linkedin.android}
-  ios: {bundle_id: com.linkedin.LinkedIn}
-steps:
-  - launch
-"""
-
-NEEDS_SECRET = """\
-mobile-optout: flow
-name: signs-in
-platforms: [android]
-app:
-  android: {package: com.linkedin.android}
-secrets: [MO_TEST_PASSWORD_NOT_SET]
-steps:
-  - launch
-"""
+""")
+OPENS = linkedin_flow("open-linkedin", "steps:\n  - launch\n", ios=True)
+NEEDS_SECRET = linkedin_flow("signs-in", "secrets: [MO_TEST_PASSWORD_NOT_SET]\n"
+                             "steps:\n  - launch\n")
 
 
 def outcomes(folder: Path) -> tuple[dict[str, str], int]:
@@ -72,17 +43,9 @@ def cli(*args: str) -> int:
 
 
 @pytest.fixture
-def folder(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
-    pytester.makeini(STRICT_INI)
+def folder(pytester: pytest.Pytester, strict_ini: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("MO_TEST_PASSWORD_NOT_SET", raising=False)
     return pytester.path
-
-
-def write_devices(folder: Path, phone: SimPhone) -> Path:
-    path = folder / "devices.yaml"
-    path.write_text(f"devices:\n  phone:\n    platform: android\n    server: {phone.url}\n"
-                    "    timeouts: {poll: 0.05}\n", encoding="utf-8")
-    return path
 
 
 LINKEDIN = Path(__file__).resolve().parents[2] / "flows" / "linkedin"
@@ -99,9 +62,9 @@ def test_cli_and_plugin_agree_on_outcomes_and_exit_code(
         if name == "linkedin":  # the shipped flows (android, ios, web; parts)
             shutil.copytree(LINKEDIN, folder / "flows" / name)
         else:
-            (folder / "flows" / name).write_text(text, encoding="utf-8")
+            write_flow(folder / "flows", text, name)
     with SimPhone(platform="android") as phone:
-        devices = write_devices(folder, phone)
+        devices = write_devices(folder, phone.url)
         by_cli = cli("check", str(folder / "flows"), "--devices", str(devices),
                      "--device", "phone", "--output", str(folder / "cli"))
         by_plugin = pytester.runpytest_inprocess(
@@ -121,9 +84,9 @@ def test_cli_and_plugin_agree_on_outcomes_and_exit_code(
 def test_both_refuse_an_unset_secret_before_running(
         pytester: pytest.Pytester, folder: Path) -> None:
     (folder / "flows").mkdir()
-    (folder / "flows" / "signs-in.yaml").write_text(NEEDS_SECRET, encoding="utf-8")
+    write_flow(folder / "flows", NEEDS_SECRET, "signs-in.yaml")
     with SimPhone(platform="android") as phone:
-        devices = write_devices(folder, phone)
+        devices = write_devices(folder, phone.url)
         by_cli = cli("run", str(folder / "flows"), "--devices", str(devices),
                      "--device", "phone", "--output", str(folder / "cli"))
         by_plugin = pytester.runpytest_inprocess(

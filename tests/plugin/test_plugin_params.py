@@ -6,12 +6,6 @@ from pathlib import Path
 
 import pytest
 
-STRICT_INI = """\
-[pytest]
-addopts = --strict-markers -p no:cacheprovider -p no:hypothesispytest
-filterwarnings = error
-"""
-
 
 @pytest.mark.parametrize(("param", "says"), [
     ("ROTUE=link", "*--mo-param ROTUE: no chosen flow declares a param ROTUE "
@@ -20,11 +14,10 @@ filterwarnings = error
      "*genai-training.yaml:18:3: param ROUTE: 'lnk' is not one of auto, menu, link, webview*"),
 ])
 def test_a_bad_mo_param_stops_the_session_before_any_flow_runs(
-    param: str, says: str, pytester: pytest.Pytester, flows_dir: Path,
+    param: str, says: str, pytester: pytest.Pytester, flows_dir: Path, strict_ini: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("ROUTE", raising=False)
-    pytester.makeini(STRICT_INI)
     result = pytester.runpytest_inprocess(
         "--mo-device", "sim-android", "--mo-param", param, "--mo-output", "runs")
 

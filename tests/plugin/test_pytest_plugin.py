@@ -21,42 +21,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e.e2e_helpers import linkedin_flow, write_devices
 
 from mobile_optout.sim import SimPhone
 
 SETTING = "generative_ai_training"
+pytestmark = pytest.mark.usefixtures("strict_ini")  # tests/plugin/conftest.py
 
-STRICT_INI = """\
-[pytest]
-addopts = --strict-markers -p no:cacheprovider -p no:hypothesispytest
-filterwarnings = error
-"""
-
-NEVER_FLOW = """\
-mobile-optout: flow
-name: never-there
-platforms: [android]
-app:
-  android: {package: com.linkedin.android}
+NEVER_FLOW = linkedin_flow("never-there", """\
 tags: [smoke]
 steps:
   - launch
   - wait_for: {text: "This text never appears"}
     label: Wait for the impossible
     timeout: 0.5
-"""
+""")
 
-BOTH_FLOW = """\
-mobile-optout: flow
-name: open-linkedin
-platforms: [android, ios]
-app:
-  android: {package: com.linkedin.android}
-  ios: {bundle_id: com.linkedin.LinkedIn}
-tags: [smoke]
-steps:
-  - launch
-"""
+BOTH_FLOW = linkedin_flow("open-linkedin", "tags: [smoke]\nsteps:\n  - launch\n", ios=True)
 
 
 def item_ids(result: pytest.RunResult) -> list[str]:
@@ -68,28 +49,12 @@ def setting_taps(phone: SimPhone) -> list[dict[str, Any]]:
     return [e for e in phone.events() if e["type"] == "tap" and e.get("setting") == SETTING]
 
 
-def devices_file(pytester: pytest.Pytester, phone: SimPhone, name: str = "phone") -> Path:
-    return pytester.makefile(".yaml", devices=f"""\
-        devices:
-          {name}:
-            platform: android
-            server: {phone.url}
-            timeouts: {{poll: 0.05}}
-        """)
-
-
 def the_report(folder: Path) -> dict[str, Any]:
     """report.json of the only run recorded under ``folder``."""
     reports = list(folder.glob("*/report.json"))
     assert len(reports) == 1, reports
     data: dict[str, Any] = json.loads(reports[0].read_text(encoding="utf-8"))
     return data
-
-
-@pytest.fixture(autouse=True)
-def strict_ini(pytester: pytest.Pytester) -> None:
-    """Inner sessions are as strict as ours (and skip the hypothesis plugin: it is slow)."""
-    pytester.makeini(STRICT_INI)
 
 
 # --------------------------------------------------------------------------- collection
@@ -106,9 +71,9 @@ def test_only_flow_files_become_items(pytester: pytest.Pytester, flows_dir: Path
 
 
 def test_flows_in_the_test_paths_are_left_alone_without_a_device_option(
-    pytester: pytest.Pytester, flows_dir: Path
+    pytester: pytest.Pytester, flows_dir: Path, strict_ini: str
 ) -> None:
-    pytester.makeini(STRICT_INI + "testpaths = flows\n")
+    pytester.makeini(strict_ini + "testpaths = flows\n")
 
     quiet = pytester.runpytest_inprocess("--collect-only", "-q")
     named = pytester.runpytest_inprocess("--collect-only", "-q", "flows/linkedin/android.yaml")
@@ -120,9 +85,9 @@ def test_flows_in_the_test_paths_are_left_alone_without_a_device_option(
 
 
 def test_ini_mo_collect_switches_collection_on(
-    pytester: pytest.Pytester, flows_dir: Path
+    pytester: pytest.Pytester, flows_dir: Path, strict_ini: str
 ) -> None:
-    pytester.makeini(STRICT_INI + "mo_collect = true\n")
+    pytester.makeini(strict_ini + "mo_collect = true\n")
 
     result = pytester.runpytest_inprocess("--collect-only", "-q")
 
@@ -252,7 +217,7 @@ def test_check_mode_fails_on_a_difference_and_taps_no_setting(
     pytester: pytest.Pytester, flows_dir: Path, mo_sim: Any
 ) -> None:
     phone = mo_sim("android")
-    devices_file(pytester, phone)
+    write_devices(pytester.path, phone.url)
 
     check = pytester.runpytest_inprocess(
         "flows/", "--mo-devices", "devices.yaml", "--mo-device", "phone", "--mo-check")
@@ -271,11 +236,11 @@ def test_check_mode_fails_on_a_difference_and_taps_no_setting(
 
 
 def test_a_setting_that_is_not_offered_passes_with_a_note(
-    pytester: pytest.Pytester, flows_dir: Path, mo_sim: Any
+    pytester: pytest.Pytester, flows_dir: Path, mo_sim: Any, strict_ini: str
 ) -> None:
     phone = mo_sim("android", variants=("not-offered",))
-    devices_file(pytester, phone)
-    pytester.makeini(STRICT_INI + "mo_devices = devices.yaml\nmo_output = runs\n")
+    write_devices(pytester.path, phone.url)
+    pytester.makeini(strict_ini + "mo_devices = devices.yaml\nmo_output = runs\n")
 
     result = pytester.runpytest_inprocess("flows/")
 
@@ -288,12 +253,12 @@ def test_a_setting_that_is_not_offered_passes_with_a_note(
 
 
 def test_an_app_not_on_the_phone_is_skipped_saying_so(
-    pytester: pytest.Pytester, flows_dir: Path, mo_sim: Any
+    pytester: pytest.Pytester, flows_dir: Path, mo_sim: Any, strict_ini: str
 ) -> None:
     notes = Path(__file__).resolve().parents[1] / "data" / "sim_apps" / "notes.yaml"
     phone = mo_sim("android", apps=[notes])  # a phone without LinkedIn
-    devices_file(pytester, phone)
-    pytester.makeini(STRICT_INI + "mo_devices = devices.yaml\nmo_output = runs\n")
+    write_devices(pytester.path, phone.url)
+    pytester.makeini(strict_ini + "mo_devices = devices.yaml\nmo_output = runs\n")
 
     result = pytester.runpytest_inprocess("flows/", "-rs")
 

@@ -9,19 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e.e2e_helpers import run_one
+from e2e.e2e_helpers import linkedin_flow, run_one, write_flow
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.results.record import FlowResult, Outcome
 from mobile_optout.sim import SimPhone
 
-HEADER = """\
-mobile-optout: flow
-name: guard-rails
-platforms: [android]
-app:
-  android: {package: com.linkedin.android}
-"""
+HEADER = linkedin_flow("guard-rails")
 TO_ACCOUNT = """\
   - launch
   - tap: {accessibility_id: "My Profile and Communities"}
@@ -32,8 +26,7 @@ TO_ACCOUNT = """\
 
 def run_flow(tmp_path: Path, body: str) -> tuple[FlowResult, list[str]]:
     """The flow's result, and the text of everything tapped on the phone."""
-    flow = tmp_path / "flow.yaml"
-    flow.write_text(HEADER + body, encoding="utf-8")
+    flow = write_flow(tmp_path, HEADER + body)
     with SimPhone(platform=Platform.ANDROID) as phone:
         result = run_one(phone.url, "android", flow, tmp_path / "results", environ={})
         tapped = [str((e.get("element") or {}).get("text", "")) for e in phone.events()
@@ -140,11 +133,9 @@ steps:
 
 @pytest.mark.parametrize("allowed", [False, True])
 def test_a_confirmation_of_a_setting_is_checked_too(allowed: bool, tmp_path: Path) -> None:
-    app = tmp_path / "club.yaml"
-    app.write_text(DANGEROUS_CONFIRM_APP, encoding="utf-8")
-    flow = tmp_path / "flow.yaml"
-    flow.write_text(CONFIRM_FLOW.replace("steps:", 'allow_taps: ["Deactivate"]\nsteps:')
-                    if allowed else CONFIRM_FLOW, encoding="utf-8")
+    app = write_flow(tmp_path, DANGEROUS_CONFIRM_APP, "club.yaml")
+    flow = write_flow(tmp_path, CONFIRM_FLOW.replace(
+        "steps:", 'allow_taps: ["Deactivate"]\nsteps:') if allowed else CONFIRM_FLOW)
     with SimPhone(platform=Platform.ANDROID, apps=[str(app)]) as phone:
         result = run_one(phone.url, "android", flow, tmp_path / "results", environ={})
         tapped = [str((e.get("element") or {}).get("text", "")) for e in phone.events()

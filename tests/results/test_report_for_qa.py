@@ -9,23 +9,18 @@ import re
 from pathlib import Path
 
 import pytest
+from e2e.e2e_helpers import linkedin_flow, write_flow
 
 from mobile_optout.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 GENAI = str(ROOT / "flows" / "linkedin")
-BROKEN = """\
-mobile-optout: flow
-name: broken
-platforms: [android, ios]
-app:
-  android: {package: com.linkedin.android}
-  ios: {bundle_id: com.linkedin.LinkedIn}
+BROKEN = linkedin_flow("broken", ios=True, rest="""\
 steps:
   - launch
   - tap: "No such button"
     timeout: 0.5
-"""
+""")
 
 
 def _run(*args: str) -> int:
@@ -43,8 +38,7 @@ def _html(output: Path) -> tuple[Path, str]:
 def test_a_report_of_several_devices_puts_failures_first_and_collapses_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    broken = tmp_path / "broken.yaml"
-    broken.write_text(BROKEN, encoding="utf-8")
+    broken = write_flow(tmp_path, BROKEN, "broken.yaml")
     out = tmp_path / "out"
     assert _run("run", GENAI, str(broken), "-d", "sim-android", "-d", "sim-ios",
                 "-o", str(out), "-q") == 1

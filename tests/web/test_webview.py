@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e.e2e_helpers import FLOWS, run_one
+from e2e.e2e_helpers import FLOWS, run_one, write_flow
 
 from mobile_optout.flow.model import Platform
 from mobile_optout.results.record import Outcome
@@ -58,8 +58,7 @@ def test_webview_route_turns_the_setting_off_inside_the_webview(
 
 
 def test_no_webview_on_the_feed_fails_naming_the_contexts(tmp_path: Path) -> None:
-    flow = tmp_path / "no-webview.yaml"
-    flow.write_text(NO_WEBVIEW_FLOW, encoding="utf-8")
+    flow = write_flow(tmp_path, NO_WEBVIEW_FLOW, "no-webview.yaml")
     with SimPhone(platform=Platform.ANDROID) as phone:
         result = run_one(phone.url, "android", flow, tmp_path / "out")
 
