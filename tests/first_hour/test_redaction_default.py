@@ -56,3 +56,34 @@ def test_validate_warns_for_a_flow_without_identity(invoke: Invoke, tmp_path: Pa
     shown = invoke("validate", str(no_id))
     assert shown.code == 0  # valid, with a warning
     assert "without-identity.yaml: warning: no identity:" in shown.err
+
+
+NO_PLACE = """\
+mobile-optout: flow
+name: no-place
+platforms: [android]
+app:
+  android: {package: com.example.app}
+identity: {none: "the pages this flow visits show no name"}
+steps:
+  - launch
+"""
+
+
+def test_identity_none_is_a_statement_with_a_reason(invoke: Invoke, tmp_path: Path) -> None:
+    """identity: {none: why} declares no place on purpose: no warning, the reason kept, and
+    only the common places learned (no locator); a bare 'none' says no reason: an error."""
+    from mobile_optout.flow import load_flow
+
+    flow = tmp_path / "no-place.yaml"
+    flow.write_text(NO_PLACE, encoding="utf-8")
+    shown = invoke("validate", str(flow))
+    assert shown.code == 0 and "warning" not in shown.err, shown.err
+    loaded = load_flow(flow)
+    assert loaded.identity == ()
+    assert loaded.identity_none == "the pages this flow visits show no name"
+
+    flow.write_text(NO_PLACE.replace('{none: "the pages this flow visits show no name"}',
+                                     '{none: ""}'), encoding="utf-8")
+    empty = invoke("validate", str(flow))
+    assert empty.code == 2 and "identity none must not be empty" in empty.err
