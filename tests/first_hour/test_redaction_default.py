@@ -87,3 +87,41 @@ def test_identity_none_is_a_statement_with_a_reason(invoke: Invoke, tmp_path: Pa
                                      '{none: ""}'), encoding="utf-8")
     empty = invoke("validate", str(flow))
     assert empty.code == 2 and "identity none must not be empty" in empty.err
+
+
+def without_identity(text: str) -> str:
+    stripped = re.sub(r"(#.*\n)*identity:.*\n(  .*\n)+", "", text)
+    assert "identity" not in stripped
+    return stripped
+
+
+def test_the_built_in_catalogue_says_where_the_name_shows(invoke: Invoke, tmp_path: Path
+                                                           ) -> None:
+    """validate of the whole built-in catalogue warns about no flow: each that opens screens
+    says where the member's name shows, or why it declares no place; the warning still
+    fires for the same flows without their identity: (a place, and a none)."""
+    from mobile_optout.flow import load_flows
+    from mobile_optout.flow.builtin import flows_dir
+    from mobile_optout.locate import identity_names
+
+    shown = invoke("validate", "builtin:")
+    assert shown.code == 0, shown.err
+    assert "warning" not in shown.err, shown.err
+    flows = load_flows([flows_dir()])
+    runs = [f for f in flows if f.unsupported is None]
+    assert len(runs) >= 20
+    assert [f.name for f in runs if not f.identity and not f.identity_none] == []
+
+    tumblr = next(f for f in flows if f.name == "tumblr-prevent-third-party-sharing")
+    (place,) = tumblr.identity  # the blog's name, from its switch's label
+    assert identity_names(place, ["Prevent third-party sharing for alexexample"]) == [
+        "alexexample"]
+    assert identity_names(place, ["Prevent third-party sharing"]) == []
+
+    for name in ("tumblr/prevent-third-party-sharing.yaml", "perplexity/data-retention.yaml"):
+        copy = tmp_path / Path(name).name
+        copy.write_text(without_identity((flows_dir() / name).read_text(encoding="utf-8")),
+                        encoding="utf-8")
+        warned = invoke("validate", str(copy))
+        assert warned.code == 0, warned.err
+        assert f"{copy.name}: warning: no identity:" in warned.err
