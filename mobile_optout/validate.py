@@ -80,11 +80,14 @@ def validate(paths: Sequence[Path]) -> list[LocatedError]:
 
 def _flow_warnings(loaded: object) -> list[str]:
     """A flow that opens screens but does not say where the member's name shows: only the
-    common places (results.redact.COMMON_IDENTITY), in stored page sources, are redacted."""
+    common places (results.redact.COMMON_IDENTITY), in stored page sources, are redacted.
+    ``identity: {none: why}`` says so on purpose, and is not warned about."""
     from mobile_optout.flow.model import Flow
 
-    if not isinstance(loaded, Flow) or loaded.identity or loaded.unsupported is not None:
+    if not isinstance(loaded, Flow) or loaded.identity or loaded.unsupported is not None \
+            or loaded.identity_none is not None:
         return []
     return [f"{loaded.where.path}: warning: no identity: only the common places of the "
             "member's name (a profile picture's description, 'Signed in as ...') are "
-            "redacted; add identity: with where this app shows it (docs/flow-format.md)"]
+            "redacted; add identity: with where this app shows it, or identity: {none: why} "
+            "when its pages show it nowhere a locator can tell (docs/flow-format.md)"]

@@ -402,8 +402,15 @@ class Compiler(Terms):
         if (n := m.get("allow_taps")) is not None:
             allow = self.strings(f, n, "allow_taps", single_ok=True)
         identity: tuple[Locator, ...] = ()
+        identity_none: str | None = None
         if (n := m.get("identity")) is not None:
-            identity = self.locators(f, n, "identity")
+            if isinstance(n, RawMap) and "none" in n:
+                identity_none = self.identity_none(f, n)
+            elif isinstance(n, RawScalar) and str(n.value).casefold() == "none":
+                self.err(f, n.where, "identity: none says no place, but not why",
+                         'write identity: {none: "why this app\'s pages show no name"}')
+            else:
+                identity = self.locators(f, n, "identity")
         self.header_lists(f, m)
         settle = None
         if (n := m.get("settle")) is not None:
@@ -457,7 +464,8 @@ class Compiler(Terms):
             settings=settings, params=tuple(self.params.items()), secrets=tuple(self.secrets),
             param_choices=tuple(self.choices),
             interrupts=tuple(self.interrupts), blockers=tuple(self.blockers),
-            allow_taps=tuple(allow), identity=identity, loading=tuple(self.loading),
+            allow_taps=tuple(allow), identity=identity, identity_none=identity_none,
+            loading=tuple(self.loading),
             settle=settle, catalogue=catalogue, unsupported=unsupported, languages=languages,
             privacy_pages=privacy_pages,
         )
@@ -488,6 +496,16 @@ class Compiler(Terms):
                              "quote the vendor's help page or a public guide: https://...")
         return model.Catalogue(app=app, confidence=confidence, sources=tuple(sources),
                                **values)
+
+    def identity_none(self, f: _File, node: RawMap) -> str | None:
+        """identity: {none: why}: no place of the flow's own shows the member's name (or none a
+        locator can tell from other texts), said on purpose and why."""
+        m = self.payload_map(f, node, "identity", ("none",), ("none",))
+        if m is None:
+            return None
+        why = m.get("none")
+        assert why is not None
+        return self.text(f, why, "identity none", expands=False)
 
     def unsupported(self, f: _File, m: RawMap) -> model.Unsupported | None:
         """unsupported: {reason, page}: no control to drive; the flow runs nothing."""

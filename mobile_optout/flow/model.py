@@ -494,6 +494,9 @@ class Flow:
     blockers: tuple[Blocker, ...] = ()
     allow_taps: tuple[str, ...] = ()  # denylisted labels this flow may tap anyway
     identity: tuple[Locator, ...] = ()  # where the account's own name shows: redacted when stored
+    # identity: {none: why}: the flow says on purpose that it declares no place of its own
+    # (only the common places, results.redact.COMMON_IDENTITY, are learned)
+    identity_none: str | None = None
     denylist: tuple[str, ...] = field(default=DEFAULT_DENYLIST)
     loading: tuple[Locator, ...] = ()  # texts that say a page is still loading
     settle: float | None = None  # seconds a change must hold; None: the device's (default 3)

@@ -341,8 +341,16 @@ def flow_json_schema() -> dict[str, Any]:
                 "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
             },
             "identity": {
-                "description": "Where the account's own name shows; redacted when stored.",
-                "oneOf": [_ref("locator"), {"type": "array", "items": _ref("locator")}],
+                "description": "Where the account's own name shows; redacted when stored. "
+                "{none: why}: the flow declares no place of its own, on purpose.",
+                "oneOf": [
+                    _ref("locator"), {"type": "array", "items": _ref("locator")},
+                    {"type": "object",
+                     "properties": {"none": _string("Why no place is declared: the pages "
+                                                    "the flow visits show no name, or none a "
+                                                    "locator can tell from other texts.")},
+                     "required": ["none"], "additionalProperties": False},
+                ],
             },
             **_NAMED_LOCATORS,
             **_L10N,

@@ -43,8 +43,9 @@ def pattern(regex: Any) -> str:
      ensure.ENSURE_KEYS),
     (FLOW["properties"]["catalogue"]["properties"], c.CATALOGUE_KEYS),
     (FLOW["properties"]["unsupported"]["properties"], ("reason", "page")),
+    (FLOW["properties"]["identity"]["oneOf"][2]["properties"], ("none",)),
 ], ids=["flow", "part", "locator", "condition", "text", "app", "android", "ios", "step",
-        "ensure_setting", "catalogue", "unsupported"])
+        "ensure_setting", "catalogue", "unsupported", "identity_none"])
 def test_every_key_set_agrees(schema_keys: Any, compiler_keys: Any) -> None:
     assert set(schema_keys) == set(compiler_keys)
 
