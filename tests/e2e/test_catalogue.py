@@ -23,6 +23,8 @@ from mobile_optout.results.record import Outcome, RunRecord
 from mobile_optout.sim.model import builtin_apps, load_app
 from mobile_optout.values import Mode
 
+pytestmark = pytest.mark.slow
+
 # flow -> (the simulated phone's setting, its private state). The phone starts every one
 # in the wrong state except ChatGPT's recording switches (already off, as the reference says).
 CONTROLS: dict[str, tuple[str, bool | str]] = {

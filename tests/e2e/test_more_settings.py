@@ -20,6 +20,8 @@ from mobile_optout.flow.model import Platform
 from mobile_optout.results.record import FlowResult, Outcome, RunRecord
 from mobile_optout.sim import SimPhone
 
+pytestmark = pytest.mark.slow
+
 FLOWS = ALL_FLOWS / "linkedin-more"
 GENAI = "generative_ai_training"
 

@@ -30,6 +30,7 @@ from mobile_optout.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 50
+SHARDS = 5
 PLUGIN_KILLS = 12
 SEED = 12
 
@@ -174,13 +175,21 @@ def kill_at_random_points(output: Path, job: Callable[[], int], kills: int,
     return statuses
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_sigkill_at_random_points_of_cli_runs_breaks_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_sigkill_at_random_points_of_cli_runs_breaks_nothing(tmp_path: Path,
+                                                            shard: int) -> None:
+    # KILLS kills in all, in SHARDS results folders of their own (parallel workers share
+    # them out); each folder's history grows through its kills.
     output = tmp_path / "results"
-    statuses = kill_at_random_points(output, cli_run(output), KILLS, random.Random(SEED))
-    assert statuses.count("interrupted") >= KILLS // 3  # most kills land mid-run
+    kills = KILLS // SHARDS
+    statuses = kill_at_random_points(output, cli_run(output), kills,
+                                     random.Random(SEED + shard))
+    assert statuses.count("interrupted") >= kills // 3  # most kills land mid-run
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_sigkill_at_random_points_of_pytest_plugin_runs_breaks_nothing(
     tmp_path: Path,

@@ -17,6 +17,8 @@ from mobile_optout.cli import main
 from mobile_optout.flow.model import Platform
 from mobile_optout.sim import SimPhone
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "tok-Secret-4419"
 USER, KEY = "farm-user-Q7", "farm-Key-Zx81"

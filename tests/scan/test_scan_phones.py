@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from scan.scan_helpers import ROOT, copy_flows, mo, sim_json, sim_server, switch_taps
 
+pytestmark = pytest.mark.slow
+
 NEW_LABEL = "Use my profile data to improve AI-powered features"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from scan.scan_helpers import copy_flows, mo, sim_json, sim_server
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NEW_LABEL = "Use my profile data to improve AI-powered features"
 

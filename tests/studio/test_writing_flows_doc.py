@@ -16,7 +16,7 @@ from mobile_optout.cli import main
 from mobile_optout.sim import SimPhone
 from mobile_optout.studio.server import StudioServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "writing-flows.md"
 
