@@ -5,8 +5,10 @@ are used), with the same rules the runner matches by (``mobile_optout.locate``).
 Suggestions prefer what a user sees over internal ids that change between builds:
 a toggle -> ``switch_for`` the label in its own row (``Screen.label_of_switch``, the row
 rule of ``mobile_optout.rows``), in the words a text locator matches (the visible text,
-else the accessibility text); a unique text -> the text; on a web page a role and name
-(a button that says "Me") -> ``role``/``name``;
+else the accessibility text; a multi-line text by its first line, its title, wherever
+that finds it alone, before the whole text); a label inside the toggle (a chip, a
+checkable menu item) names it too; a unique text -> the text (the same way); on a web
+page a role and name (a button that says "Me") -> ``role``/``name``;
 a unique accessibility label -> ``accessibility_id``; then the resource id;
 then the class. Each suggestion is checked against the screen: when no locator is unique,
 the first that finds the element gets ``index:``. Never an XPath, never cut short.
@@ -22,7 +24,16 @@ from pathlib import Path
 
 from mobile_optout.devices import DeviceProfile
 from mobile_optout.errors import UsageError, Where
-from mobile_optout.flow.model import AppId, Flow, Group, Locator, Platform, Step, TextMatch
+from mobile_optout.flow.model import (
+    AppId,
+    Flow,
+    Group,
+    Locator,
+    Platform,
+    Step,
+    TextMatch,
+    first_line,
+)
 from mobile_optout.flow.routes import Routes
 from mobile_optout.locate import Node, Screen
 from mobile_optout.values import Mode, on_off
@@ -80,19 +91,27 @@ _HERE = Where("inspect", 0)
 _Candidate = tuple[str, Locator]  # (YAML without index, locator without index)
 
 
+def _said(texts: tuple[str, ...]) -> list[str]:
+    """The words a text locator can name: a multi-line text's first line (its title, as
+    a person reads it; an exact text matches it) before the whole text; never one a flow
+    would read as a variable."""
+    out: list[str] = []
+    for text in texts:
+        out += [t for t in (first_line(text).strip(), text) if t]
+    return [t for t in dict.fromkeys(out) if "${" not in t]
+
+
 def _candidates(screen: Screen, node: Node) -> list[_Candidate]:
     """Locators for ``node`` in the order a person would rather read them."""
     found: list[_Candidate] = []
     labels = screen.labels_of_switch(node) if node.checkable else []
     for label in labels:
         # the label's words as a person reads them (its own, when the switch shows them)
-        for said in label.matched_texts:
-            if "${" not in said:
-                found.append((f"{{switch_for: {_yaml_str(said)}}}", Locator(
-                    _HERE, switch_for=Locator(_HERE, text=TextMatch("exact", said)))))
-    for text in node.matched_texts:
-        if "${" not in text:  # a flow would read it as a variable
-            found.append((_yaml_str(text), Locator(_HERE, text=TextMatch("exact", text))))
+        for said in _said(label.matched_texts):
+            found.append((f"{{switch_for: {_yaml_str(said)}}}", Locator(
+                _HERE, switch_for=Locator(_HERE, text=TextMatch("exact", said)))))
+    for text in _said(node.matched_texts):
+        found.append((_yaml_str(text), Locator(_HERE, text=TextMatch("exact", text))))
     if node.role and node.texts and "${" not in node.texts[0]:  # web: a button that says "Me"
         found.append((f"{{role: {node.role}, name: {_yaml_str(node.texts[0])}}}",
                       Locator(_HERE, role=node.role,

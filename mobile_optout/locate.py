@@ -12,7 +12,8 @@ Platform differences live here and in ``device.py`` only:
   A ``text:`` locator matches what a person sees: an Android element's ``text``, and only
   where it has none its ``content-desc`` (the words read aloud; Flutter and many Compose
   trees have nothing else); an iOS element's ``label`` and ``value``, and only where it has
-  neither its ``name`` (often an identifier no one sees);
+  neither its ``name`` (often an identifier no one sees). An exact text matches the whole
+  text, or the first line of one with several (a title merged with its subtitle);
 - a toggle's state: Android ``checked`` on a checkable node; iOS ``value`` "1"/"0";
 - geometry: Android ``bounds="[l,t][r,b]"``; iOS ``x``/``y``/``width``/``height``.
 The web's own DOM-to-node rules (texts, accessible names, roles, aria-checked/checked) are
@@ -595,8 +596,9 @@ def _text_regex(match: TextMatch, exclude: Sequence[str] = ()) -> str:
     if match.mode == "regex":
         return f"{flags}.*(?:{match.value}).*"
     words = _words(match.value)
-    if match.mode == "exact":
-        return rf"{flags}\s*{words}\s*"
+    if match.mode == "exact":  # the whole text, or its first line when it has several
+        line = r"[^\S\n]+".join(re.escape(w) for w in match.value.split())
+        return rf"{flags}\s*(?:{words}\s*|{line}[^\S\n]*\n\s*\S.*)"
     return f"{flags}.*{words}.*"
 
 

@@ -6,14 +6,21 @@ share the smallest *row* that holds the label and exactly one such control. Look
 in this order, the first that answers wins:
 
 1. **Its own control**: the label is the control, or lies inside it (a Compose toggleable
-   row, an iOS switch named by its label, a switch whose content-desc is its title).
+   row, a chip, a checkable menu item, an iOS switch named by its label, a switch whose
+   content-desc is its title). A label that is a target of its own (a button, a slider,
+   a field, anything clickable that is not switch-like), or lies in one, inside a bigger
+   switch-like element (a Flutter card that is itself a Switch) is that target's: it
+   never names the enclosing switch, by this rule or any other.
 2. **A container**: the label's nearest ancestor (the label itself first) that holds any
    control holds exactly one, and that control has no label of its own there. This is a
    settings row (title, summary and widget frame), a two-target preference (the title
    opens a page, the switch beside it is its own target), an iOS cell, a card (an alarm's
    time above its weekdays, with the switch level with the weekdays). A container that is
    a scrolling list or pane, or taller than half the screen, is not a row; nor is one whose
-   single control sits in another row that says something of its own (a group of rows).
+   single control sits in another row that says something of its own (a group of rows),
+   nor one where a target of its own (a slider, a button) has the label in its row: level
+   with the label and not with the control, or between the two (a slider's title above
+   the slider, in a card whose next row has the switch).
 3. **A band**, where no container answers (flat Compose/Flutter trees, groups of rows):
    - a control that holds its own label inside it (a tile, a toggleable row) is that
      label's, never another label's by band;
@@ -49,6 +56,12 @@ STATE_WORDS = re.compile(r"^\s*(on|off|an|aus|oui|non|sí|si|yes|no|1|0)\s*$", r
 LOADING_CLASSES = ("ProgressBar", "XCUIElementTypeActivityIndicator",
                    "XCUIElementTypeProgressIndicator")
 LOADING_TEXT = re.compile(r"^\s*(loading|please wait|one moment)\b.{0,40}$", re.IGNORECASE)
+# What one operates that is not switch-like (a button, a slider, a field, a link): a label
+# that is one of these, or lies in one, is a control of its own.
+TARGET_CLASSES = ("Button", "SeekBar", "Slider", "EditText", "TextField", "SearchField",
+                  "Spinner", "RatingBar", "Link")
+TARGET_ROLES = frozenset({"button", "link", "slider", "textbox", "searchbox", "combobox",
+                          "spinbutton"})
 ROW_SHARE_OF_SCREEN = 0.5  # a container taller than this share of the screen is no row
 SUMMARY_LINES = 4  # at most this many lines follow a title in its row
 
@@ -118,14 +131,23 @@ class Rows:
         return self._band(label, scope)
 
     def own_control(self, node: Node) -> Node | None:
-        """The control ``node`` is, or lies inside."""
+        """The control ``node`` is, or lies inside as its label. A node that is a target
+        of its own (a button, a slider, a field, anything clickable that is not
+        switch-like), or lies in one inside the control, is not the control's label: a
+        preset button on a card that is itself a switch names the button, not the card."""
         el: etree._Element | None = node.el
         while el is not None:
             n = self.screen.node_of(el)
             if n is not None and is_control(n):
                 return n
+            if n is not None and is_target(n):
+                return None
             el = el.getparent()
         return None
+
+    def _encloses(self, control: Node, node: Node) -> bool:
+        """``control`` is an ancestor of ``node`` in the tree."""
+        return any(el is control.el for el in node.el.iterancestors())
 
     def usable(self, control: Node) -> bool:
         return self.screen.on_screen(control)
@@ -141,6 +163,8 @@ class Rows:
             held = self._under.get(el, [])
             if len(held) >= 2:
                 return el, None
+            if len(held) == 1 and held[0].el is el:  # a control enclosing a target of
+                return el, None  # its own (see ``own_control``): not the target's row
             if len(held) == 1:
                 if node is not None and self._row_like(el, node, held[0], label):
                     return el, held[0]
@@ -159,6 +183,13 @@ class Rows:
         if any(self._says(n) for sub in part.iter()
                if (n := self.screen.node_of(sub)) is not None and self.own_control(n) is None):
             return False
+        # Nor may the label be a target's of its own (a slider's, a button's) rather than
+        # the control's: level with that target and not with the control (a slider's
+        # value), or with the target between the two (a slider's title above it, in a
+        # card whose next row has the switch).
+        if any(self._separates(n, label, control) for sub in el.iterdescendants()
+               if (n := self.screen.node_of(sub)) is not None and is_target(n)):
+            return False
         # Nor may the label's part be a row of its own stacked above or below the control:
         # a tappable frame across the control's column that does not reach its centre.
         own = self.screen.node_of(self._part(el, label.el))
@@ -169,6 +200,23 @@ class Rows:
         across = b.x <= x < b.x + b.width
         level = b.y <= y < b.y + b.height
         return not (own.clickable and across and not level)
+
+    def _separates(self, target: Node, label: Node, control: Node) -> bool:
+        """``target`` (holding neither) has ``label`` in its own row rather than
+        ``control``'s: level with the label and not with the control, or between them
+        (below the one and above the other, or level with both and between them)."""
+        if target.bounds is None or label.bounds is None or control.bounds is None \
+                or not self.screen.on_screen(target) \
+                or self.screen.inside(label, target) or self.screen.inside(control, target):
+            return False
+        if same_row(label, target) and not same_row(control, target):
+            return True
+        y = target.bounds.center[1]
+        upper, lower = sorted((label.bounds, control.bounds), key=lambda b: b.y)
+        if upper.y + upper.height <= y < lower.y and target.bounds.y >= upper.y + upper.height:
+            return True
+        return same_row(label, target) and same_row(control, target) \
+            and _strictly_between(target, label, control)
 
     @staticmethod
     def _part(container: etree._Element, el: etree._Element) -> etree._Element:
@@ -186,7 +234,7 @@ class Rows:
         # A frame drawn around a control (a web view, a page) is not its label by band.
         pool = [c for c in (self._under.get(scope, []) if scope is not None else self.controls)
                 if self.usable(c) and self.pane_of(c) is pane and not label.covers(c)
-                and not self._holds_other_label(c, label)]
+                and not self._encloses(c, label) and not self._holds_other_label(c, label)]
         level = [c for c in pool if same_row(label, c)]
         if len(level) == 1:
             return level
@@ -273,7 +321,8 @@ class Rows:
         level with it, with the title above and the summary lines below that follow on
         (in their column, each closer than half a line to the next, at most a few), up to
         a line that is level with another control or a spinner (that line is another
-        row's). Texts under the control's parent only."""
+        row's). Texts under the control's parent only; a button, slider or field is never
+        a line of a row (it is a control of its own)."""
         if control.el in self._blocks:
             return self._blocks[control.el]
         parent = control.el.getparent()
@@ -284,6 +333,7 @@ class Rows:
                                                          else ()))
              if n is not None and n.displayed and n.bounds is not None and n.bounds.height > 0
              and self._says(n) and self.own_control(n) is None and not n.covers(control)
+             and not is_widget(n)
              and not any(same_row(n, o) for o in others)),
             key=lambda n: n.bounds.y if n.bounds else 0)
         level = [n for n in lines if same_row(n, control)]
@@ -317,9 +367,10 @@ class Rows:
         if any(t.strip() and not STATE_WORDS.match(t) for t in control.matched_texts):
             return [control]  # it shows its own label (what a text locator matches)
         pane = self.pane_of(control)
-        named = [
+        named = [  # texts in its row, or inside it (a chip, a checkable menu item)
             n for n in self.screen.nodes
-            if self._says(n) and self.screen.on_screen(n) and self.own_control(n) is None
+            if n is not control and self._says(n) and self.screen.on_screen(n)
+            and self.own_control(n) in (None, control)
             and self.pane_of(n) is pane and self.pair(n) == [control]
         ]
         return sorted(named, key=lambda n: (
@@ -340,6 +391,19 @@ def is_control(n: Node) -> bool:
     """Switch-like: something with an on/off state a person can flip, drawn with a size."""
     return n.checkable and n.displayed and n.bounds is not None \
         and n.bounds.height > 0 and n.bounds.width > 0
+
+
+def is_target(n: Node) -> bool:
+    """Something one operates that is not switch-like: a button, a slider, a field, a
+    link, or any other clickable element."""
+    return not n.checkable and (n.clickable or is_widget(n))
+
+
+def is_widget(n: Node) -> bool:
+    """A button, slider, field or link by its class or role (clickable or not: a disabled
+    button is still a button). A clickable text is not one (an alarm's time opens a
+    picker, yet it is the card's title)."""
+    return not n.checkable and (n.cls.endswith(TARGET_CLASSES) or n.role in TARGET_ROLES)
 
 
 def is_pane(n: Node) -> bool:

@@ -44,6 +44,9 @@ class TextMatch:
     by_language: tuple[tuple[str, TextMatch | None], ...] = field(default=(), compare=False)
 
     def matches(self, candidate: str | None) -> bool:
+        """Exact: the whole text, or its first line when it has several (a title read
+        before its subtitle: Flutter and Compose merge both into one content-desc);
+        contains: anywhere in it; regex: a search. Case and whitespace as ``fold``."""
         if not candidate:
             return False
         flags = 0 if self.case_sensitive else re.IGNORECASE
@@ -51,13 +54,21 @@ class TextMatch:
             return re.search(self.value, candidate, flags) is not None
         keep = self.case_sensitive
         a, b = fold(candidate, keep_case=keep), fold(self.value, keep_case=keep)
-        return a == b if self.mode == "exact" else b in a
+        if self.mode != "exact":
+            return b in a
+        return a == b or fold(first_line(candidate), keep_case=keep) == b
 
     def __str__(self) -> str:
         if self.by_language:  # each language's own text, not the regex of them all
             return " | ".join(f"{lang}: {m}" for lang, m in self.by_language if m is not None)
         shown = {"exact": f'"{self.value}"', "contains": f'~"{self.value}"'}
         return shown.get(self.mode, f"/{self.value}/")
+
+
+def first_line(text: str) -> str:
+    """The first line of a text that has several (its title); "" for a one-line text."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    return lines[0] if len(lines) > 1 else ""
 
 
 @dataclass(frozen=True, slots=True)

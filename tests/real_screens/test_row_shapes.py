@@ -142,3 +142,46 @@ def test_a_compose_checkable_node_with_no_class_name_is_a_switch() -> None:
            'bounds="[900,300][1030,380]"/>')
     screen = page(node(TEXT, "[48,300][800,380]", "Use my data"), row)
     assert switch_of(screen, "Use my data") == "[900,300][1030,380]"
+
+
+def test_a_button_inside_a_card_that_is_itself_a_switch_is_not_the_cards_label() -> None:
+    # Flutter: the card is a Switch whose content-desc is its title and subtitle (one
+    # multi-line text); its preset buttons and a nested switch lie inside it
+    card = node(SWITCH, "[52,300][1148,1400]", desc="Equalizer&#10;Bass +0 dB", checked=False,
+                kids=node("android.widget.Button", "[91,500][337,650]", desc="Flat")
+                + node("android.widget.Button", "[357,500][694,650]", desc="Bass boost")
+                + node(SWITCH, "[91,800][1109,1000]", desc="Normalize&#10;In HQ mode only",
+                       checked=True))
+    screen = page(card)
+    assert switch_of(screen, "Flat") is None
+    assert switch_of(screen, "Bass boost") is None
+    # a flow names a switch by its title, the first line of what it says
+    assert switch_of(screen, "Equalizer") == "[52,300][1148,1400]"
+    assert switch_of(screen, "Normalize") == "[91,800][1109,1000]"
+    assert switch_of(screen, "Bass +0 dB") is None  # a later line is not its title
+
+
+def test_a_slider_rows_title_never_takes_the_switch_of_the_row_below() -> None:
+    card = node(VIEW, "[34,1661][1046,1998]", kids="".join((
+        node(TEXT, "[68,1695][310,1725]", "Crossfade Duration"),
+        node("android.widget.SeekBar", "[47,1738][965,1832]"),
+        node(TEXT, "[944,1772][1012,1798]", "0s"),
+        node(TEXT, "[68,1898][256,1928]", "Show Visualizer"),
+        node(VIEW, "[901,1862][1012,1964]", checked=True))))
+    screen = page(card)
+    assert switch_of(screen, "Crossfade Duration") is None
+    assert switch_of(screen, "0s") is None
+    assert switch_of(screen, "Show Visualizer") == "[901,1862][1012,1964]"
+
+
+def test_a_chip_with_its_text_inside_is_named_by_that_text() -> None:
+    chips = "".join(node(VIEW, bounds, checked=on, kids=node(TEXT, inner, text))
+                    for bounds, inner, text, on in (
+                        ("[68,480][195,582]", "[102,516][161,546]", "Dark", False),
+                        ("[212,480][346,582]", "[246,516][312,546]", "Light", True)))
+    screen = page(node(TEXT, "[68,433][155,463]", "Theme"), chips)
+    assert switch_of(screen, "Light") == "[212,480][346,582]"
+    assert switch_of(screen, "Theme") is None
+    light = next(n for n in screen.nodes if n.checkable and n.checked)
+    named = screen.label_of_switch(light)
+    assert named is not None and named.texts == ("Light",)

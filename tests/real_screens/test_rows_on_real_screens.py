@@ -1,7 +1,8 @@
 """The row rule on real page sources (tests/data/real_screens, with hand-written ground
 truth): every labelled control is the one ``switch_for`` picks; a label with no switch of
 its own, and a switch off screen, are never picked; ``inspect`` suggests, for every
-control, a locator that finds exactly it and names its label."""
+control, a locator that finds exactly it and names its label (a multi-line label by its
+first line, its title)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ def test_inspect_suggests_a_locator_naming_the_label_that_finds_exactly_it(
     (row,) = [r for r in rows if r.node.checkable and r.node.bounds == frame]
     labels = {folded(c.label) for c in CONTROLS if c.file == file and c.switch == frame}
     assert any(lb in folded(row.locator) for lb in labels), row.locator
+    assert "\\n" not in row.locator  # a multi-line label is named by its first line
     # written into a flow, it finds exactly this control on the screen: by its label's
     # row, or (a tile whose accessibility id is its label) by that id
     written = yaml.safe_load(row.locator)

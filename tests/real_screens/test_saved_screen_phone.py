@@ -121,3 +121,30 @@ def test_a_file_that_is_not_a_ui_dump_is_named_with_no_traceback(
     assert code == 2
     assert str(bad) in out and "not a UI dump" in out
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("words", [
+    "均衡器", "响度归一化", "响度归一化 均衡/高质量模式生效\uff0c低延迟模式自动旁路",
+    "平衡", "当前模式: 平衡"])
+def test_the_server_finds_a_multi_line_label_by_its_first_line_as_the_tree_does(
+        words: str) -> None:
+    # Flutter merges a title and its subtitle into one content-desc: an exact text names
+    # it by the whole text or by its first line (never by a later line)
+    from mobile_optout.errors import Where
+    from mobile_optout.flow.model import Locator, TextMatch
+    from mobile_optout.locate import server_queries
+
+    locator = Locator(Where("test", 0), text=TextMatch("exact", words))
+    path = DATA / "lanaudio_console_zh.xml"
+    tree = [n.bounds for n in Screen(path.read_text(encoding="utf-8"), Platform.ANDROID)
+            .find(locator)]
+    with ReplayPhone(path) as phone:
+        driver = connect(phone.url, Platform.ANDROID, AppId(Platform.ANDROID, "com.x"))
+        try:
+            (query,) = server_queries(locator, Platform.ANDROID) or []
+            found = [driver.rect(el) for el in driver.find_all(query.strategy, query.value)]
+        finally:
+            driver.quit()
+    assert [(r.x, r.y, r.width, r.height) for r in found] \
+        == [(b.x, b.y, b.width, b.height) for b in tree if b is not None]
+    assert len(tree) == (0 if words in ("平衡", "当前模式: 平衡") else 1)
