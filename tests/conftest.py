@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -265,7 +266,20 @@ def chrome(tmp_path: Path) -> Iterator[Any]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``slow`` start first: the workers of a parallel run then share them out
-    from the start, instead of one of them being the last thing the suite waits for (its
-    wall time is its longest tail). The order is otherwise kept."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """Tests marked ``slow`` start first on every worker of a parallel run. ``--dist
+    worksteal`` (scripts/test) first gives worker k the k-th of n equal slices of this
+    order, so each slice begins with its share of the slow tests, dealt in turn; otherwise
+    one worker would hold them all and the suite would wait on its tail. The order within
+    each kind is kept; one process runs the slow tests first."""
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    rest = [item for item in items if item.get_closest_marker("slow") is None]
+    n = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    slices: list[list[pytest.Item]] = [slow[k::n] for k in range(n)]
+    left = len(items)
+    for k, part in enumerate(slices):  # the slices worksteal cuts: what is left, evenly
+        size = left // (n - k)
+        left -= size
+        take = max(0, size - len(part))
+        part.extend(rest[:take])
+        del rest[:take]
+    items[:] = [item for part in slices for item in part] + rest
