@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from simproc import sim_running
 
 from mobile_optout.cli import main
 
@@ -26,22 +24,8 @@ def sim_server(platform: str, *variants: str, app: str = "") -> Iterator[str]:
     """`mobile-optout sim --platform P --variant ... [--app PATH]` until the block ends;
     its URL."""
     args = [a for v in variants for a in ("--variant", v)] + (["--app", app] if app else [])
-    command = [sys.executable, "-m", "mobile_optout", "sim", "--platform", platform, *args]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as proc:
-        try:
-            assert proc.stdout is not None
-            lines = [proc.stdout.readline()]
-            while "(Ctrl-C stops)" not in lines[-1] and lines[-1]:
-                lines.append(proc.stdout.readline())
-            yield lines[0].split(" at ", 1)[1].split()[0]
-        finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            proc.communicate()
+    with sim_running("--platform", platform, *args) as (_, lines):
+        yield lines[0].split(" at ", 1)[1].split()[0]
 
 
 def sim_json(url: str, what: str) -> Any:

@@ -10,28 +10,18 @@ import urllib.request
 from typing import Any
 
 import pytest
+from simproc import sim_running
 
 
 def serve_then_stop(platform: str, *args: str) -> tuple[list[str], dict[str, Any]]:
     """Start `mobile-optout sim --platform P ARGS`, read what it prints up to its last line
     ("... (Ctrl-C stops)") and its /sim/state, then Ctrl-C it; it must exit 0."""
-    command = [sys.executable, "-m", "mobile_optout", "sim", "--platform", platform, *args]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as proc:
-        try:
-            assert proc.stdout is not None
-            lines = [proc.stdout.readline()]
-            while "(Ctrl-C stops)" not in lines[-1] and lines[-1]:  # its last line
-                lines.append(proc.stdout.readline())
-            url = lines[0].rsplit(" ", 1)[1].strip()
-            with urllib.request.urlopen(url + "/sim/state", timeout=5) as response:
-                state: dict[str, Any] = json.loads(response.read())["value"]
-            proc.send_signal(signal.SIGINT)
-            assert proc.wait(timeout=10) == 0
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.communicate()
+    with sim_running("--platform", platform, *args) as (proc, lines):
+        url = lines[0].rsplit(" ", 1)[1].strip()
+        with urllib.request.urlopen(url + "/sim/state", timeout=5) as response:
+            state: dict[str, Any] = json.loads(response.read())["value"]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
     return lines, state
 
 
