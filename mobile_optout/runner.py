@@ -55,7 +55,7 @@ from mobile_optout.flow.model import (
     Step,
 )
 from mobile_optout.flow.params import Vars
-from mobile_optout.flow.routes import ROUTE_PARAM, Routes
+from mobile_optout.flow.routes import Routes
 from mobile_optout.language import RunLanguage
 from mobile_optout.locate import Screen
 from mobile_optout.results.evidence import Evidence
@@ -302,7 +302,7 @@ class FlowRun:
             if isinstance(step, Launch):
                 return step.when is None or self._static(step.when) is True
             if isinstance(step, Routes):  # the first route tried must lead with one
-                first = step.chosen(self.vars.values.get(ROUTE_PARAM, "auto"))[:1]
+                first = step.chosen(step.forced(self.vars.values))[:1]
                 now = step.when is None or self._static(step.when) is True
                 return now and bool(first) and self._leads_with_launch(first[0].steps)
             if not isinstance(step, Group):

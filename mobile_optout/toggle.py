@@ -391,8 +391,7 @@ class Toggle:
                 shot = self.shoot("flip-back")
                 if shot:
                     obs.evidence.append(shot)
-                # A notice on screen says why, even one left from an earlier attempt
-                said = [*screen.notices(), *(t for t in screen.texts() if ERROR_TEXT.search(t))]
+                said = self._said(screen, set())  # (even a notice an earlier try left)
                 obs.flip_back = (
                     f"the app showed {said[0]!r} {held:.1f}s after it turned "
                     f"{on_off(desired)}" if said else
@@ -424,18 +423,23 @@ class Toggle:
     def _check_errors(self, screen: Screen, baseline: set[str], when: str,
                       obs: SettingObservation) -> None:
         """An error text, toast or snackbar that was not there before the tap."""
-        new = [t for t in screen.texts() if t not in baseline]
-        said = [t for t in screen.notices() if t not in baseline]
-        said += [t for t in new if ERROR_TEXT.search(t)]
-        if self.step.errors is not None:
-            said += [t for n in screen.find(self.device.expand(self.step.errors))
-                     for t in n.texts if t not in baseline]
+        said = self._said(screen, baseline)
         if said:
             shot = self.shoot("save-error")
             if shot:
                 obs.evidence.append(shot)
             obs.flip_back = f"the app showed {said[0]!r} {when}"
             raise _NotHeld(obs.flip_back, retry=True, screen=screen)
+
+    def _said(self, screen: Screen, baseline: set[str]) -> list[str]:
+        """What the screen says about the save, beyond ``baseline``: toasts and snackbars,
+        error texts, and the step's own ``errors:``."""
+        said = [t for t in screen.notices() if t not in baseline]
+        said += [t for t in screen.texts() if t not in baseline and ERROR_TEXT.search(t)]
+        if self.step.errors is not None:
+            said += [t for n in screen.find(self.device.expand(self.step.errors))
+                     for t in n.texts if t not in baseline]
+        return said
 
     def _answer(self, screen: Screen, baseline: set[str], obs: SettingObservation) -> bool:
         """Something on top after the tap: the flow's interrupts and the safe answers to

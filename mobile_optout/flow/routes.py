@@ -26,6 +26,7 @@ Rules (the runner keeps them: ``mobile_optout.reach``):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -62,6 +63,11 @@ class Routes(Step):
         if forced in AUTO:
             return self.routes
         return tuple(r for r in self.routes if r.name == forced)
+
+    @staticmethod
+    def forced(params: Mapping[str, str]) -> str:
+        """What the run's ``ROUTE`` parameter says (auto when it is not given)."""
+        return params.get(ROUTE_PARAM, "auto")
 
     def describe(self) -> str:
         return f"reach {self.page} by {' / '.join(self.names)}"

@@ -44,7 +44,7 @@ from mobile_optout.flow.model import (
     Tap,
 )
 from mobile_optout.flow.params import Vars
-from mobile_optout.flow.routes import AUTO, ROUTE_PARAM, Route, Routes
+from mobile_optout.flow.routes import AUTO, Route, Routes
 from mobile_optout.located import RawMap, RawNode, RawSeq
 from mobile_optout.results.record import SettingObservation, StepRecord
 from mobile_optout.steps.base import Compiling, Run, StepKind
@@ -100,7 +100,7 @@ def before(steps: Sequence[Step], target: Step) -> tuple[tuple[Step, ...], bool]
 def reach(run: Run, step: Routes, record: StepRecord) -> None:
     """The handler of ``routes``: try each route until the page's anchor shows."""
     assert run.device is not None
-    forced = run.vars.values.get(ROUTE_PARAM, "auto")
+    forced = step.forced(run.vars.values)
     routes = step.chosen(forced)
     if not routes:
         raise InputError(f"{step.where}: ROUTE={forced} is not a route here (routes: "
