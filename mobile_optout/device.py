@@ -124,6 +124,7 @@ class Device(Answers):
         self._unchanged = False  # nothing changed on screen since the last tap
         self._on_screen = on_screen  # every screen read (seen.py; the language: language.py)
         self.way_in_tap: Locator | None = None  # the tap into a setting's page (see tap)
+        self.app_confirmed = False  # the app is known to be installed (require_installed)
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -644,12 +645,20 @@ class Device(Answers):
         return more
 
     def launch(self, app: AppId, *, restart: bool, deep_link: str | None) -> None:
+        """Start the app (afresh: ``restart``), by its web link when given. A start that
+        fails before the app is known to be installed asks whether it is, first."""
         if restart:
             self._retry(lambda: self.driver.terminate_app(app))
-        if deep_link:
-            self._retry(lambda: self.driver.deep_link(deep_link, app))
+        start: Callable[[], None] = (lambda: self.driver.deep_link(deep_link, app)) \
+            if deep_link else (lambda: self.driver.activate_app(app))
+        if not self.app_confirmed:
+            try:
+                start()
+            except TransientDeviceError:
+                self.require_installed(app)  # (not installed: the flow ends here)
+                self._retry(start)
         else:
-            self._retry(lambda: self.driver.activate_app(app))
+            self._retry(start)
         self._on_event("launch", app.app_id)
         self.way_in = None
         self.changed()
@@ -676,6 +685,17 @@ class Device(Answers):
         self._on_event("context", name)
         self.changed()
         return name
+
+    def require_installed(self, app: AppId) -> None:
+        """The app must be on the device: not installed ends the flow as ``not_installed``
+        (asked once; a driver that cannot tell is taken at its word)."""
+        if self.app_confirmed:
+            return
+        installed = self.installed(app)
+        self.app_confirmed = True
+        if installed is False:
+            raise FlowEnded("not_installed", f"{app.app_id} is not installed on "
+                            f"{self.profile.name}: nothing was read or changed")
 
     def installed(self, app: AppId) -> bool | None:
         """Is the app on the device (``mobile: queryAppState`` is not 0); None when the

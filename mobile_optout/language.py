@@ -3,6 +3,9 @@
 Rules:
 - The first guess is ``--locale`` when given, else what the device says (driver.locale():
   UiAutomator2/XCUITest ``mobile: deviceInfo``, a web page's ``lang`` or the browser's).
+  The device is asked only when its answer is needed, and in a wait that is due anyway
+  when there is one (the settle window): the texts of every language the flow knows are
+  matched until then, so the answer only breaks ties and names the device's language.
 - An app can run in another language than the phone's. So, unless ``--locale`` pins the
   language, a flow's localized texts match in every language the flow knows, and the run
   confirms the language from the screen: whichever language's texts show (most of them;
@@ -55,23 +58,37 @@ class RunLanguage:
     """The language of one flow's run on one device."""
 
     flow: Flow  # as compiled (every language)
-    guess: str = ""  # the device's (or --locale's) language: "de"; "" when unknown
+    _guess: str = ""  # the device's (or --locale's) language: "de"; "" when unknown
     pinned: bool = False  # --locale: only that language's texts (and English)
+    _ask: Callable[[], str] | None = None  # asks the device for its locale (once)
     totals: dict[str, int] = field(default_factory=dict)  # language -> texts seen, all screens
     looks: int = 0  # screens observed
     texts: Texts = ()  # the flow's texts with their languages (read once)
 
     @classmethod
-    def start(cls, flow: Flow, locale: str, device_locale: str) -> RunLanguage:
+    def start(cls, flow: Flow, locale: str, device_locale: Callable[[], str]) -> RunLanguage:
+        """``device_locale`` is called when the device's language is first needed."""
         if locale:
             return cls(flow, base_language(locale), pinned=True)
-        return cls(flow, base_language(device_locale))
+        return cls(flow, _ask=device_locale)
+
+    @property
+    def guess(self) -> str:
+        """The device's (or --locale's) language, asked of the device on first use."""
+        if self._ask is not None:
+            ask, self._ask = self._ask, None
+            self._guess = base_language(ask())
+        return self._guess
+
+    def spare(self) -> None:
+        """Ask the device now (in a wait that is due anyway), if it has not been."""
+        _ = self.guess
 
     def page_says(self, device_locale: str) -> None:
         """A web page's own ``lang``, read when a run fails: it names the page's language
         better than the browser's did at the start (unless --locale pinned it)."""
         if not self.pinned and base_language(device_locale):
-            self.guess = base_language(device_locale)
+            self._ask, self._guess = None, base_language(device_locale)
 
     @property
     def known(self) -> bool:
@@ -84,9 +101,7 @@ class RunLanguage:
             return self.flow
         if self.pinned:
             return localize(self.flow, [self.guess] if self.known else [ENGLISH])
-        first = [self.guess] if self.known and self.guess else []
-        rest = [lang for lang in self.flow.languages if lang not in first]
-        return localize(self.flow, first + rest)
+        return localize(self.flow, self.flow.languages)  # (one regex: the order is moot)
 
     def observe(self, texts: Iterable[str]) -> None:
         """A screen's texts: count whose language shows (a few screens are enough)."""

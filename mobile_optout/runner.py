@@ -236,7 +236,7 @@ class FlowRun:
                 if start > 0:
                     assert self.device is not None
                     self.device.launch(self.app, restart=True, deep_link=None)
-                self._steps(self.flow.steps[start:], deadline, top_level_offset=start)
+                self._steps_or_missing(start, deadline)
                 return
             except SessionLost as exc:
                 if (self.result.attempts > self.profile.retries or time.monotonic() > deadline
@@ -248,6 +248,19 @@ class FlowRun:
                     self.result.key, exc, self.result.attempts,
                 )
                 self.driver = None
+
+    def _steps_or_missing(self, start: int, deadline: float) -> None:
+        """The flow's steps; a failure before the app was known to be installed asks
+        whether it is (not installed is the honest outcome, not the failure)."""
+        try:
+            self._steps(self.flow.steps[start:], deadline, top_level_offset=start)
+        except (StepFailed, DeviceError) as exc:
+            device = self.device
+            if isinstance(exc, SessionLost) or device is None or device.app_confirmed:
+                raise
+            with contextlib.suppress(DeviceError):
+                device.require_installed(self.app)  # FlowEnded when it is not
+            raise
 
     def _open(self) -> None:
         if self.driver is None:
@@ -264,7 +277,7 @@ class FlowRun:
                 self.result.server_version = self.driver.server_version()
             if self.language is None:  # the texts of the device's language (language.py)
                 self.language = RunLanguage.start(self.flow, self.options.locale,
-                                                  self.driver.locale())
+                                                  self._device_locale)
                 self.flow = self.language.localized()
             self.device = Device(
                 self.driver, self.profile, self.flow,
@@ -276,22 +289,23 @@ class FlowRun:
             self._require_app()
 
     def _require_app(self) -> None:
-        """The app must be on the phone before any step: sessions open with autoLaunch off
-        (a missing app would make the driver refuse the session), so ask the driver.
-        Not installed ends the flow as ``not_installed``; a driver that cannot tell (no
-        ``mobile: queryAppState``) is taken at its word that the app is there. An app with
-        no control to drive then ends as ``unsupported``, before anything is launched. A
+        """The app must be on the phone: sessions open with autoLaunch off (a missing app
+        would make the driver refuse the session), so the driver is asked
+        (``Device.require_installed``): not installed ends the flow as ``not_installed``;
+        a driver that cannot tell (no ``mobile: queryAppState``) is taken at its word. A
+        flow that leads with its own ``launch`` asks only if that start fails, or the flow
+        does (``_steps_or_missing``): on the happy path the question costs nothing. An app
+        with no control to drive ends as ``unsupported``, before anything is launched. A
         flow that does not begin with ``launch`` gets the app started, as autoLaunch would
         have."""
         assert self.device is not None
-        installed = self.device.installed(self.app)
-        if installed is False:
-            raise FlowEnded("not_installed", f"{self.app.app_id} is not installed on "
-                            f"{self.profile.name}: nothing was read or changed")
+        leads = self._leads_with_launch(self.flow.steps) and self.checkpoint == 0
+        if not leads or self.flow.unsupported is not None:
+            self.device.require_installed(self.app)
         if self.flow.unsupported is not None:
             u = self.flow.unsupported
             raise FlowEnded("unsupported", u.reason + (f" ({u.page})" if u.page else ""))
-        if installed and not self._leads_with_launch(self.flow.steps) and self.checkpoint == 0:
+        if not leads and self.checkpoint == 0:
             self.device.launch(self.app, restart=False, deep_link=None)
 
     def _leads_with_launch(self, steps: Sequence[Step]) -> bool:
@@ -367,6 +381,15 @@ class FlowRun:
         if obs.after == obs.desired:
             return Outcome.CHANGED
         return Outcome.FAILED
+
+    def _device_locale(self) -> str:
+        return self.driver.locale() if self.driver is not None else ""
+
+    def spare(self) -> None:
+        """Work that waits for a wait due anyway (the settle window), done now: asking the
+        device its language (language.py)."""
+        if self.language is not None:
+            self.language.spare()
 
     def _seen(self, screen: Screen) -> None:
         """Every screen read: the switches on it (seen.py), the language of its texts."""
@@ -452,6 +475,8 @@ class FlowRun:
             raise
         except FlowEnded as end:
             record.message = end.reason
+            if end.outcome == Outcome.NOT_INSTALLED:  # the launch that found no app
+                record.status = StepStatus.SKIPPED
             raise
         except Interrupted:
             record.status, record.message = StepStatus.ERROR, "interrupted"

@@ -182,13 +182,14 @@ class Toggle:
         shown = device.way_in if tapped is None else None
         longest = deadline + self.settle + 2 * device.poll
         fresh = False
-        last: Target | None = None  # the switch as the last clean look read it
+        last: tuple[Target, State] | None = None  # the switch as the last clean look read it
         while True:
             looked = time.monotonic()
             screen, (target, state, problem), cheap = self._next_look(last, fresh, tapped)
             if not cheap:  # a tree: looked at when it was read (it may have been cached)
                 looked = min(looked, device.read_at)
-            last = target if not problem and state is not None else None
+            last = (target, state) if not problem and target is not None and \
+                state is not None else None
             if not problem and target is not None and state is not None:
                 key = (_identity(target), state)
                 if previous == key:
@@ -236,7 +237,8 @@ class Toggle:
                 device.pause(max(0.0, device.poll - (time.monotonic() - looked)))
             fresh = True
 
-    def _next_look(self, last: Target | None, fresh: bool, tapped: Target | None
+    def _next_look(self, last: tuple[Target, State] | None, fresh: bool,
+                   tapped: Target | None
                    ) -> tuple[Screen, tuple[Target | None, State | None, str], bool]:
         """The screen looked at, what it says, and whether that was the cheap look: the
         switch itself when a clean look identified it and the cheap answer is clean, else
@@ -247,18 +249,22 @@ class Toggle:
         screen = self.device.screen(fresh=fresh)
         return screen, self.look(screen, tapped), False
 
-    def _cheap(self, last: Target | None) -> tuple[Target, State, str] | None:
-        """Another look at the switch the last clean look identified, read off the switch
-        itself (``mobile_optout.recheck``); None when only the tree can answer."""
+    def _cheap(self, last: tuple[Target, State] | None) -> tuple[Target, State, str] | None:
+        """Another look at the switch the last clean look identified (in the state it
+        read), read off the switch itself (``mobile_optout.recheck``); None when only the
+        tree can answer."""
         if last is None or not self.one_element:
             return None
-        pinned = self.recheck.pin(last)
-        got = self.recheck.state(pinned) if pinned is not None else None
+        target, expected = last
+        if not isinstance(expected, bool):
+            return None
+        pinned = self.recheck.pin(target)
+        got = self.recheck.state(pinned, expected) if pinned is not None else None
         if got is None:
             self.recheck.forget()
             return None
         state, enabled = got
-        return last, state, "" if enabled else "the switch stayed disabled"
+        return target, state, "" if enabled else "the switch stayed disabled"
 
     def _spend(self, when: str) -> None:
         """Do what was left for this wait (once)."""
@@ -416,8 +422,10 @@ class Toggle:
         turned = self._turned
         if turned is None or not self.one_element or (final and not self.proof_follows):
             return False
+        if not isinstance(desired, bool):
+            return False
         pinned = self.recheck.pin(turned)
-        got = self.recheck.state(pinned) if pinned is not None else None
+        got = self.recheck.state(pinned, desired) if pinned is not None else None
         return got is not None and got == (desired, True)
 
     def _check_errors(self, screen: Screen, baseline: set[str], when: str,

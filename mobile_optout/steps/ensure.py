@@ -9,8 +9,8 @@ when the step first runs: compiling a flow, as ``validate`` does, loads no devic
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from mobile_optout.errors import Where
 from mobile_optout.flow.model import EnsureSetting, Locator, State, Step
@@ -20,6 +20,9 @@ from mobile_optout.results.record import SettingObservation, StepRecord
 from mobile_optout.steps.base import MAX_SCROLLS_TO_PROVE, Compiling, Run, StepKind
 from mobile_optout.steps.routes import proof_mode, prove
 from mobile_optout.values import on_off
+
+if TYPE_CHECKING:
+    from mobile_optout.toggle import Toggle
 
 ENSURE_KEYS = ("setting", "toggle", "choice", "status", "button", "desired", "confirm",
                "question", "settle", "attempts", "errors")
@@ -130,11 +133,7 @@ def run_ensure(run: Run, step: EnsureSetting, record: StepRecord) -> None:
         shown, verb, did = control.shown(step), "make", "made"
     started = time.monotonic()
     run.find(step, shown)
-    # The evidence screenshots take the time of waits that are due anyway: "before"
-    # between the reading's two looks, "after" inside the settle window.
-    after: list[str | None] = []
-    control.meanwhile["between"] = lambda: shoot("setting-before")
-    control.meanwhile["holding"] = lambda: after.append(shoot("setting-after"))
+    after = _meanwhile(run, control, shoot)
     reading = control.read(max(started + timeout, time.monotonic() + device.poll))
     if obs.before is None:
         obs.before = reading.state
@@ -165,6 +164,22 @@ def run_ensure(run: Run, step: EnsureSetting, record: StepRecord) -> None:
     record.message = (f"{did} {on_off(desired)}{confirmed}; held {obs.held_s:g}s and read "
                       f"back on a fresh screen")
     prove(run, step, control, run.vars.locator(shown), desired, obs, record)
+
+
+def _meanwhile(run: Run, control: Toggle, shoot: Callable[[str], str | None]
+               ) -> list[str | None]:
+    """The evidence screenshots take the time of waits that are due anyway: "before"
+    between the reading's two looks, "after" inside the settle window, with the run's
+    other spare work (``run.spare``). Returns the list the "after" shot goes to."""
+    after: list[str | None] = []
+    control.meanwhile["between"] = lambda: shoot("setting-before")
+
+    def holding() -> None:
+        after.append(shoot("setting-after"))
+        run.spare()
+
+    control.meanwhile["holding"] = holding
+    return after
 
 
 def _observation(run: Run, step: EnsureSetting) -> tuple[SettingObservation, State]:

@@ -14,7 +14,7 @@ import pytest
 from e2e.e2e_helpers import FLOWS, ROOT, run_one
 
 from mobile_optout.flow.model import Platform
-from mobile_optout.results.record import Outcome
+from mobile_optout.results.record import Outcome, StepStatus
 from mobile_optout.results.store import Store
 from mobile_optout.sim import SimPhone
 
@@ -48,8 +48,25 @@ def test_linkedin_missing_ends_not_installed_and_taps_nothing(
     app_id = "com.linkedin.android" if platform == "android" else "com.linkedin.LinkedIn"
     assert f"{app_id} is not installed" in result.note
     assert result.setting is None  # nothing read: never counted as done
-    assert result.steps == []
+    # (the flow's own launch found no app: it, and the routes step around it, are
+    # skipped saying why)
+    assert [(s.kind, s.status, s.message) for s in result.steps] == [
+        ("launch", StepStatus.SKIPPED, result.note), ("routes", StepStatus.SKIPPED, result.note)]
     assert not [e for e in events if e["type"] in ("tap", "launch", "activate")]
+
+
+def test_a_start_that_seemed_to_work_still_ends_not_installed(tmp_path: Path) -> None:
+    """A driver that answers a start of a missing app as if it had worked: the flow's
+    first look fails, and the run asks before it calls that a failure."""
+    flow = tmp_path / "x.yaml"
+    flow.write_text(OTHER_APP.replace("  - launch\n", "  - launch\n  - wait_for: "
+                                      "{text: Home}\n    timeout: 1\n"), encoding="utf-8")
+    with SimPhone(platform=Platform.ANDROID, apps=["linkedin"],
+                  variants=("quiet-launch",)) as phone:
+        result = run_one(phone.url, "android", flow, tmp_path / "out")
+
+    assert result.outcome is Outcome.NOT_INSTALLED, result.error
+    assert "com.twitter.android is not installed" in result.note
 
 
 def test_a_flow_for_an_app_the_phone_lacks_ends_not_installed(tmp_path: Path) -> None:

@@ -127,19 +127,19 @@ steps:
   - tap: {text: {key: settings}}
   - tap: {text: {key: privacy}}
 """))
-    phone_fr_app_de = RunLanguage.start(flow, "", "fr_FR")
+    phone_fr_app_de = RunLanguage.start(flow, "", lambda: "fr_FR")
     phone_fr_app_de.observe(["Einstellungen", "Feed"])
     phone_fr_app_de.observe(["Datenschutz"])
     assert (phone_fr_app_de.used, phone_fr_app_de.fallback) == ("de", False)
 
-    swedish = RunLanguage.start(flow, "", "sv_SE")
+    swedish = RunLanguage.start(flow, "", lambda: "sv_SE")
     assert swedish.unreadable(["Sekretess", "Inställningar"]) == \
         "the app is in sv; this flow knows en, de, fr"
     assert (swedish.used, swedish.fallback) == ("en", True)
     assert swedish.note() == "texts for sv unknown; tried English"
     assert swedish.unreadable(["Data privacy"]) == ""  # an English app reads fine
 
-    pinned = RunLanguage.start(flow, "de-AT", "fr_FR")
+    pinned = RunLanguage.start(flow, "de-AT", lambda: "fr_FR")
     assert pinned.used == "de"
     tap = pinned.localized().steps[1]
     assert isinstance(tap, Tap) and tap.target.text is not None
