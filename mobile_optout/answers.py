@@ -8,6 +8,8 @@ acts on them:
 - ``_on_top_shows``: one server query per screen for what might be on top (so that a tap
   on the happy path reads no tree).
 - ``enabled`` / ``toggle_state``: a server element's attributes, per platform.
+- ``_notice_identity`` / ``_ask_identity``: the member's name (the flow's ``identity``),
+  from the tree or by asking the server, redacted from everything stored.
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ from loguru import logger
 from mobile_optout.driver import Driver, Element
 from mobile_optout.errors import StepFailed
 from mobile_optout.flow.model import Flow, Locator, Platform
-from mobile_optout.locate import Node, Query, Screen, any_shown_query, needs_server
+from mobile_optout.locate import (
+    Node,
+    Query,
+    Screen,
+    any_shown_query,
+    identity_names,
+    needs_server,
+    server_queries,
+)
 from mobile_optout.onscreen import Modal, node_of, on_top_query, status_word
 
 T = TypeVar("T")
@@ -57,6 +67,10 @@ class Answers(ABC):
     _clear: bool
     _on_event: Callable[[str, str], None]
     _expand: Callable[[Locator], Locator]
+    _on_identity: Callable[[str], None] | None
+    _identity_known: bool
+    _identity_asked: bool
+    accounts: list[str]
 
     @property
     @abstractmethod
@@ -82,6 +96,10 @@ class Answers(ABC):
 
     @abstractmethod
     def _ask_made(self, queries: list[Query], shown_as: str = "") -> Target | None:
+        """Provided by ``Device``."""
+
+    @abstractmethod
+    def _attribute(self, element: Element, name: str) -> str | None:
         """Provided by ``Device``."""
 
     def answer_prompt(self, modal: Modal) -> bool:
@@ -124,6 +142,56 @@ class Answers(ABC):
         self._on_event("interrupt", f"{name}: tapped {said!r}")
         self.answered.append(f"{name}: {said!r}")
         self.tap(target, modal=modal, said=said)
+
+    def _notice_identity(self, screen: Screen) -> None:
+        if self._on_identity is None:
+            return
+        for loc in self.flow.identity:
+            for name in screen.identity(loc):
+                self._identity_known = True
+                self._account(name)
+
+    def _account(self, name: str) -> None:
+        """A name the page shows for the account: redacted, and remembered (a page that
+        names another account than the first one seen is reported)."""
+        assert self._on_identity is not None
+        self._on_identity(name)
+        folded = " ".join(name.split()).casefold()
+        if folded not in (" ".join(a.split()).casefold() for a in self.accounts):
+            self.accounts.append(name)
+
+    def _ask_identity(self) -> None:
+        """Until the member's name has been seen, ask the server for the flow's identity
+        locators once per screen: a run that reads no page source still learns the name,
+        so that everything it stores is redacted."""
+        if self._on_identity is None or self._identity_known or self._identity_asked:
+            return
+        self._identity_asked = True
+        locators = [loc for locator in self.flow.identity
+                    if (loc := locator.for_platform(self.platform)) is not None
+                    and server_queries(loc, self.platform) is not None]
+        shown = self._made(any_shown_query(locators, self.platform))
+        try:  # one find while it is not there
+            if shown is None or not self._ask_made(shown):
+                return  # (the tree answers it whenever one is read)
+            targets = [(loc, self._ask_made(self._made(server_queries(loc, self.platform)) or []))
+                       for loc in locators]
+        except _Refused:
+            return
+        for loc, target in targets:
+            if target is None or target.element is None:
+                continue
+            if self.platform is Platform.IOS:
+                names = ("label", "name")
+            else:  # a picture says it in its description, a text in its text
+                names = ("content-desc", "text") if loc.text else ("text", "content-desc")
+            for name in names:
+                said = self._attribute(target.element, name) or ""
+                for found in identity_names(loc, [said]):
+                    self._identity_known = True
+                    self._account(found)
+                if self._identity_known:
+                    return
 
     def _on_top_shows(self) -> bool:
         """Might something be on top of the page, or a sign-in page show? Asked once per

@@ -53,8 +53,6 @@ from mobile_optout.locate import (
     Node,
     Query,
     Screen,
-    any_shown_query,
-    identity_names,
     needs_server,
     server_queries,
 )
@@ -105,6 +103,9 @@ class Device(Answers):
         self._screen: Screen | None = None
         self.read_at = 0.0  # when the cached screen was asked for (time.monotonic)
         self._clear = False  # no interrupt shows on this screen (until the next action)
+        # Targets the server found since the last action, by (locator, screened for a tap):
+        # a step's condition and the step itself ask once (``when: visible`` + its tap).
+        self._found: dict[tuple[str, bool], Target] = {}
         self._unsupported: set[str] = set()  # strategies this server does not implement
         self._identity_known = False  # the member's name was seen (and is redacted)
         self._identity_asked = False  # the server was asked for it on this screen
@@ -165,57 +166,8 @@ class Device(Answers):
         """Forget the cached screen: an action may have changed it."""
         self._screen = None
         self._clear = False
+        self._found.clear()
         self._identity_asked = False
-
-    def _notice_identity(self, screen: Screen) -> None:
-        if self._on_identity is None:
-            return
-        for loc in self.flow.identity:
-            for name in screen.identity(loc):
-                self._identity_known = True
-                self._account(name)
-
-    def _account(self, name: str) -> None:
-        """A name the page shows for the account: redacted, and remembered (a page that
-        names another account than the first one seen is reported)."""
-        assert self._on_identity is not None
-        self._on_identity(name)
-        folded = " ".join(name.split()).casefold()
-        if folded not in (" ".join(a.split()).casefold() for a in self.accounts):
-            self.accounts.append(name)
-
-    def _ask_identity(self) -> None:
-        """Until the member's name has been seen, ask the server for the flow's identity
-        locators once per screen: a run that reads no page source still learns the name,
-        so that everything it stores is redacted."""
-        if self._on_identity is None or self._identity_known or self._identity_asked:
-            return
-        self._identity_asked = True
-        locators = [loc for locator in self.flow.identity
-                    if (loc := locator.for_platform(self.platform)) is not None
-                    and server_queries(loc, self.platform) is not None]
-        shown = self._made(any_shown_query(locators, self.platform))
-        try:  # one find while it is not there
-            if shown is None or not self._ask_made(shown):
-                return  # (the tree answers it whenever one is read)
-            targets = [(loc, self._ask_made(self._made(server_queries(loc, self.platform)) or []))
-                       for loc in locators]
-        except _Refused:
-            return
-        for loc, target in targets:
-            if target is None or target.element is None:
-                continue
-            if self.platform is Platform.IOS:
-                names = ("label", "name")
-            else:  # a picture says it in its description, a text in its text
-                names = ("content-desc", "text") if loc.text else ("text", "content-desc")
-            for name in names:
-                said = self._attribute(target.element, name) or ""
-                for found in identity_names(loc, [said]):
-                    self._identity_known = True
-                    self._account(found)
-                if self._identity_known:
-                    return
 
     def pause(self, seconds: float | None = None) -> None:
         """Wait one poll interval between looks; stop here if the run was interrupted."""
@@ -263,10 +215,16 @@ class Device(Answers):
             return self._look_server(locator)  # the flow's own: its errors are its author's
         if self._screen is not None and not fresh:
             return self._look_tree(locator)
+        key = (str(locator), tap)
+        if key in self._found and not fresh:
+            return self._found[key]
         queries = self._queries(locator, tap=tap)
         if queries is not None:
             try:
-                return self._ask_made(queries, shown_as=str(locator))
+                found = self._ask_made(queries, shown_as=str(locator))
+                if found is not None:
+                    self._found[key] = found
+                return found
             except _Refused:
                 logger.debug("the server cannot answer {}; reading the tree", locator)
         return self._look_tree(locator, fresh=fresh)
@@ -342,9 +300,11 @@ class Device(Answers):
         started = time.monotonic()
         deadline = started + timeout
         dismissed = 0
-        # A tap is aimed from the page source (what is on top, what is under the finger);
-        # a plain wait may be answered by the server alone.
-        cheap = self._screen is None and self._queries(locator, tap=tap) is not None
+        # A plain wait, and a tap, may be answered by the server alone; the tap into a
+        # setting's page is aimed from the page source, so a look for its target reads
+        # the tree at once (it answers the target, the interrupts and what is on top).
+        cheap = self._screen is None and self._queries(locator, tap=tap) is not None \
+            and not self._way_in(locator)
         on_top: Modal | None = None
         while True:
             target: Target | None = None
@@ -386,6 +346,10 @@ class Device(Answers):
             self._on_wait(locator, now - started)
             self.pause()
             self.changed()
+
+    def _way_in(self, locator: Locator) -> bool:
+        """Whether this is the target of the tap into a setting's page (``way_in_tap``)."""
+        return self.way_in_tap is not None and str(locator) == str(self.way_in_tap)
 
     def wait_gone(self, locator: Locator, timeout: float) -> bool:
         started = time.monotonic()
@@ -440,17 +404,19 @@ class Device(Answers):
 
     # -- acting -------------------------------------------------------------------------
 
-    def tap(self, target: Target, *, modal: Modal | None = None, said: str | None = None
-            ) -> Target:
+    def tap(self, target: Target, *, modal: Modal | None = None, said: str | None = None,
+            settle: bool = True) -> Target:
         """Tap the target where it is not covered; returns the target as tapped (found
         again when it had to be scrolled clear). Never under something on top of the page
         (``modal``: the prompt the target is in), never a disabled, granting, rating or
         sign-in button, never the same button again when nothing changed since. The tap
         into a setting's page (``way_in_tap``) is aimed from the tree: its row's On/Off is
-        the state that page must agree with (``toggle.Toggle.read``)."""
+        the state that page must agree with (``toggle.Toggle.read``). ``settle=False``: the
+        caller watches the effect itself (a switch's state), so the tree is not read again
+        here until it changed."""
         way_in = self.way_in_tap
         if target.node is None and way_in is not None and target.description == str(way_in):
-            target = self._look_tree(way_in) or target
+            target = self._look_tree(way_in) or target  # (a server's find of it: aim anew)
         if target.node is None and self._screen is None and self._clear:
             screen = None  # the server found it, and said nothing is on top: no tree read
         else:
@@ -482,7 +448,7 @@ class Device(Answers):
             self.way_in = row_status(target)
         self._last_tap = (key, self._screen.source if self._screen is not None else "")
         self._unchanged = True
-        self._tap_target(target)
+        self._tap_target(target, settle=settle)
         return target
 
     def _clear_path(self, target: Target, tries: int = 3) -> tuple[Target, Node | None]:
@@ -544,8 +510,8 @@ class Device(Answers):
                         expected="a safe element", actual=text,
                     )
 
-    def _tap_target(self, target: Target) -> None:
-        before = self._screen.source if self._screen is not None else None
+    def _tap_target(self, target: Target, *, settle: bool = True) -> None:
+        before = self._screen.source if self._screen is not None and settle else None
         node = target.node
         bounds = None
         if node is not None and node.bounds is not None:
@@ -686,16 +652,17 @@ class Device(Answers):
         self.changed()
         return name
 
-    def require_installed(self, app: AppId) -> None:
+    def require_installed(self, app: AppId) -> bool | None:
         """The app must be on the device: not installed ends the flow as ``not_installed``
-        (asked once; a driver that cannot tell is taken at its word)."""
+        (asked once). True: it is; None: the driver cannot tell (taken at its word)."""
         if self.app_confirmed:
-            return
+            return True
         installed = self.installed(app)
         self.app_confirmed = True
         if installed is False:
             raise FlowEnded("not_installed", f"{app.app_id} is not installed on "
                             f"{self.profile.name}: nothing was read or changed")
+        return installed
 
     def installed(self, app: AppId) -> bool | None:
         """Is the app on the device (``mobile: queryAppState`` is not 0); None when the

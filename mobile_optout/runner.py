@@ -53,6 +53,7 @@ from mobile_optout.flow.model import (
     Launch,
     Locator,
     Step,
+    Tap,
 )
 from mobile_optout.flow.params import Vars
 from mobile_optout.flow.routes import Routes
@@ -192,6 +193,7 @@ class FlowRun:
             self.result.note = "interrupted (Ctrl-C) before the flow finished"
         finally:
             self._language_outcome()
+            self._server_version()
             if self.driver is not None:
                 self.driver.quit()
         if self.setting is not None:
@@ -273,8 +275,6 @@ class FlowRun:
             self.notes = self.driver.notes
             self.result.automation = str(
                 caps.get("appium:automationName") or caps.get("automationName") or "")
-            if not self.result.server_version:
-                self.result.server_version = self.driver.server_version()
             if self.language is None:  # the texts of the device's language (language.py)
                 self.language = RunLanguage.start(self.flow, self.options.locale,
                                                   self._device_locale)
@@ -300,12 +300,12 @@ class FlowRun:
         have."""
         assert self.device is not None
         leads = self._leads_with_launch(self.flow.steps) and self.checkpoint == 0
-        if not leads or self.flow.unsupported is not None:
-            self.device.require_installed(self.app)
+        installed = self.device.require_installed(self.app) \
+            if not leads or self.flow.unsupported is not None else None
         if self.flow.unsupported is not None:
             u = self.flow.unsupported
             raise FlowEnded("unsupported", u.reason + (f" ({u.page})" if u.page else ""))
-        if not leads and self.checkpoint == 0:
+        if installed and not leads and self.checkpoint == 0:
             self.device.launch(self.app, restart=False, deep_link=None)
 
     def _leads_with_launch(self, steps: Sequence[Step]) -> bool:
@@ -387,9 +387,15 @@ class FlowRun:
 
     def spare(self) -> None:
         """Work that waits for a wait due anyway (the settle window), done now: asking the
-        device its language (language.py)."""
+        server its version, and the device its language (language.py). What no wait took
+        is asked at the end, if the record needs it (``_server_version``, ``record``)."""
+        self._server_version()
         if self.language is not None:
             self.language.spare()
+
+    def _server_version(self) -> None:
+        if not self.result.server_version and self.driver is not None:
+            self.result.server_version = self.driver.server_version()
 
     def _seen(self, screen: Screen) -> None:
         """Every screen read: the switches on it (seen.py), the language of its texts."""
@@ -446,7 +452,7 @@ class FlowRun:
 
     def _step(self, step: Step, deadline: float) -> None:
         assert self.driver is not None and self.device is not None
-        holds = step.when is None or self._holds(step.when)
+        holds = step.when is None or self._holds(step.when, step)
         kind = kind_of(step)
         if kind.container:  # a group: its steps run in its place, each with its own record
             if holds:
@@ -521,7 +527,10 @@ class FlowRun:
             if shot:
                 record.evidence.append(shot)
 
-    def _holds(self, cond: Condition) -> bool:
+    def _holds(self, cond: Condition, step: Step | None = None) -> bool:
+        """Whether the condition holds now. A tap's ``visible:`` that is its own target is
+        asked as the tap will ask it (denylisted labels left out), so the tap reuses what
+        was found; a miss asks again plainly (a denylisted target is refused, not skipped)."""
         assert self.device is not None
         if cond.platform is not None and cond.platform is not self.profile.platform:
             return False
@@ -529,7 +538,12 @@ class FlowRun:
             name, value = cond.param
             if self.vars.expand("${" + name + "}") != value:
                 return False
-        if cond.visible is not None and self.device.look(cond.visible, fresh=True) is None:
+        visible = cond.visible
+        if visible is not None and isinstance(step, Tap) and \
+                str(self.vars.locator(visible)) == str(self.vars.locator(step.target)) and \
+                self.device.look(visible, fresh=True, tap=True) is not None:
+            visible = None  # (shown, and the tap will find it there)
+        if visible is not None and self.device.look(visible, fresh=True) is None:
             return False
         return cond.not_visible is None or self.device.look(cond.not_visible) is None
 

@@ -96,6 +96,7 @@ class Toggle:
         # name: "between" the two looks of a reading, "holding" in the settle window.
         self.meanwhile: dict[str, Callable[[], object]] = {}
         self._turned: Target | None = None  # the switch as read when it turned
+        self._tree_due = False  # it turned on a cheap look: the window's first look is a tree
 
     # -- one look ----------------------------------------------------------------------
 
@@ -300,7 +301,7 @@ class Toggle:
             try:
                 if reading.state != desired:
                     baseline = set(self.device.screen().texts())
-                    tapped = self.device.tap(reading.target)
+                    tapped = self.device.tap(reading.target, settle=False)  # (see _turn)
                     self.taps += 1
                     obs.taps += 1
                     turned = self._turn(tapped, desired, baseline, obs)
@@ -342,6 +343,9 @@ class Toggle:
         device = self.device
         deadline = time.monotonic() + self.timeout
         problem = ""
+        if self._turned_cheaply(tapped, desired):
+            obs.after = desired
+            return time.monotonic()
         while True:
             screen = device.screen()
             self._check_errors(screen, baseline, "after the tap", obs)
@@ -362,26 +366,44 @@ class Toggle:
             device.pause()
             device.changed()
 
+    def _turned_cheaply(self, tapped: Target, desired: State) -> bool:
+        """Right after the tap: the tapped switch reads ``desired`` on a cheap look, with
+        nothing on top, loading or saying the save failed (``recheck``). Then the settle
+        window starts now, and its first look reads the tree (``_hold``): a sheet of plain
+        views, which no query sees, is seen there."""
+        if not self.one_element or not isinstance(desired, bool):
+            return False
+        pinned = self.recheck.pin(tapped)
+        if pinned is None or self.recheck.state(pinned, desired) != (desired, True):
+            return False
+        self._turned, self._tree_due = tapped, True
+        return True
+
     def _hold(self, tapped: Target, desired: State, baseline: set[str], turned: float,
               obs: SettingObservation) -> None:
         """Watch for the settle window, then read again from a fresh screen: the change
-        counts only when every look agrees."""
+        counts only when every look agrees. (A change seen on a cheap look is looked at
+        in the tree first, at once.)"""
         device = self.device
         end = turned + self.settle
         interval = max(device.poll, self.settle / 3)
         self._spend("holding")  # (inside the window: it costs no time of its own)
         while True:
-            left = end - time.monotonic()
-            device.pause(min(interval, left) if left > 0 else device.poll)
-            final = time.monotonic() >= end
-            if self._holds_cheaply(desired, final):
-                if final:
-                    held = time.monotonic() - turned
-                    obs.held_s = round(held, 2)
-                    obs.reread = (f"{tapped.description} read {on_off(desired)} {held:.1f}s "
-                                  "after it turned (on the switch itself, nothing on top)")
-                    return
-                continue
+            if self._tree_due:
+                self._tree_due, final = False, time.monotonic() >= end
+            else:
+                left = end - time.monotonic()
+                device.pause(min(interval, left) if left > 0 else device.poll)
+                final = time.monotonic() >= end
+                if self._holds_cheaply(desired, final):
+                    if final:
+                        held = time.monotonic() - turned
+                        obs.held_s = round(held, 2)
+                        obs.reread = (f"{tapped.description} read {on_off(desired)} "
+                                      f"{held:.1f}s after it turned (on the switch itself, "
+                                      "nothing on top)")
+                        return
+                    continue
             screen = device.screen(fresh=True)
             held = time.monotonic() - turned
             self._check_errors(screen, baseline, f"{held:.1f}s after it turned "

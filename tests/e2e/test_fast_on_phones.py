@@ -90,9 +90,12 @@ def test_happy_path_taps_read_no_page_source(platform: str, tmp_path: Path) -> N
     # the route's four taps, then the re-open proof's one (back, that tap, a read)
     assert len(taps) == 5, taps
     # The menus are crossed by server-side finds alone. The tap into the setting's page is
-    # aimed from the tree (its row's On/Off is what the page must agree with), and sees
-    # the page it opens; the re-open's tap sees the page it opens again.
-    assert [s.tree_reads for s in taps] == [0, 0, 0, 2, 1], taps
+    # aimed from the tree (its row's On/Off is what the page must agree with): the first
+    # look for its row reads it (here the scroll step's), and the tap sees the page it
+    # opens; the re-open's tap sees the page it opens again.
+    assert [s.tree_reads for s in taps] == [0, 0, 0, 1, 1], taps
+    scrolls = [s.tree_reads for s in result.steps if s.kind == "scroll_until_visible"]
+    assert scrolls == [1], scrolls
     # One tree read per screen state, five in all: the row's page, the setting's page,
     # that page after the tap, the row's page after Back, the page opened afresh.
     reads = sum(s.tree_reads for s in result.steps)
