@@ -10,7 +10,9 @@ Rules kept here (and nowhere else):
   tens of ms on a real phone, a page source hundreds). The page source is read when it
   pays: when that look misses (one read then answers the target, its alternatives, the
   interrupts and the blockers of each poll), for what only the tree can answer (a
-  ``switch_for`` row, XPath), and whenever one was read since the last action (free).
+  ``switch_for`` row, XPath, the row's On/Off of the tap into a setting's page: every
+  look for that row reads it), and whenever one was read since the last action (free).
+  What the server found since the last action is not asked again (a wait, then its tap).
 - Before a tap, a declared interrupt on screen (a rating dialog...) is dismissed first:
   asked of the server once per screen, or seen in the tree.
 - The member's name (the flow's ``identity``) is learned as soon as a screen shows it,
@@ -103,9 +105,10 @@ class Device(Answers):
         self._screen: Screen | None = None
         self.read_at = 0.0  # when the cached screen was asked for (time.monotonic)
         self._clear = False  # no interrupt shows on this screen (until the next action)
-        # Targets the server found since the last action, by (locator, screened for a tap):
-        # a step's condition and the step itself ask once (``when: visible`` + its tap).
-        self._found: dict[tuple[str, bool], Target] = {}
+        # Targets the server found since the last action, by (locator, the finds asked): a
+        # wait and the tap that follows it, or a step's ``when: visible`` and the step, ask
+        # the same question once.
+        self._found: dict[tuple[str, tuple[Query, ...]], Target] = {}
         self._unsupported: set[str] = set()  # strategies this server does not implement
         self._identity_known = False  # the member's name was seen (and is redacted)
         self._identity_asked = False  # the server was asked for it on this screen
@@ -215,11 +218,11 @@ class Device(Answers):
             return self._look_server(locator)  # the flow's own: its errors are its author's
         if self._screen is not None and not fresh:
             return self._look_tree(locator)
-        key = (str(locator), tap)
-        if key in self._found and not fresh:
-            return self._found[key]
         queries = self._queries(locator, tap=tap)
         if queries is not None:
+            key = (str(locator), tuple(queries))
+            if key in self._found and not fresh:
+                return self._found[key]
             try:
                 found = self._ask_made(queries, shown_as=str(locator))
                 if found is not None:

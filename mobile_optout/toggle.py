@@ -19,12 +19,16 @@ for a change that holds. The rules, each kept here and nowhere else:
   declared extra attempt taps once more, and is recorded. Never more taps than attempts.
 
 Cost: one tree read per screen state. The look that identifies the switch reads the page
-source; the looks after it on the same page (the second look that must agree, the looks
-through the settle window) read the switch itself, cheaply (``mobile_optout.recheck``: its
-frame, state and enabled, and one query for anything on top, loading or saying the save
-failed), and read the tree again only when that answer is not clean. The last look of the
-settle window reads the tree unless a re-opened page's reading follows (the proof). A
-screenshot taken for evidence spends the time of a wait that is due anyway (``meanwhile``).
+source; the looks after it on the same page (the second look that must agree, the look
+right after the tap, the looks through the settle window) read the switch itself, cheaply
+(``mobile_optout.recheck``: two finds, the switch in its state and enabled, and nothing
+on top, loading, saying the save failed or showing the switch otherwise), and read the
+tree again only when that answer is not clean. A turn seen on a cheap look is followed at
+once by a tree read inside the settle window (a sheet of plain views shows only there);
+the last look of the window reads the tree unless a re-opened page's reading follows (the
+proof). A screenshot taken for evidence, and the run's other spare questions (the
+server's version, the device's language), spend the time of a wait that is due anyway
+(``meanwhile``).
 """
 
 from __future__ import annotations
