@@ -253,6 +253,21 @@ def bench_script(pairs: int, out: list[str]) -> list[Sample]:
         "denylist under the finger; the member's name (redaction); the flow's deadline; the "
         "flow's own checks (a `wait_for` per screen); evidence screenshots and records.",
         "",
+        "Where the runner's extra time goes (outside the settle window, which both spend "
+        "alike; the commands the phone counts): the flow's own checks (its `wait_for`s and "
+        "a `when:`, one find each); what is on top before each tap through the menus (one "
+        "find a tap); the member's name, asked until a screen shows it (a few finds and a "
+        "read); the denylist under the finger of a tap found by accessibility id (a read); "
+        "the tree of the row's page (its On/Off, which spares a second reading a settle "
+        "window later) and of the page it opens (the row rule picks the switch), against "
+        "the script's two finds; the evidence screenshot of the state before; the second "
+        "look that must agree, and the looks right after the tap and at the end of the "
+        "window (two finds each against the script's one read); and on the re-opened page "
+        "the tree of the row's page (the page Back showed, and its row's On/Off drawn after "
+        "the change) and of the page itself (a sheet no query sees shows there) with a "
+        "second look, against the script's find, find and read. The device's language and "
+        "the server's version are asked inside the settle window.",
+        "",
     ]
     SUMMARY.append(
         f"| 1. runner / hand-written script with the same proof, LinkedIn Android, 30 ms "
