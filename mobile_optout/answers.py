@@ -174,11 +174,13 @@ class Answers(ABC):
         try:  # one find while it is not there
             if shown is None or not self._ask_made(shown):
                 return  # (the tree answers it whenever one is read)
-            targets = [(loc, self._ask_made(self._made(server_queries(loc, self.platform)) or []))
-                       for loc in locators]
         except _Refused:
             return
-        for loc, target in targets:
+        for loc in locators:  # then which one, in order, until a name is read
+            try:
+                target = self._ask_made(self._made(server_queries(loc, self.platform)) or [])
+            except _Refused:
+                return
             if target is None or target.element is None:
                 continue
             if self.platform is Platform.IOS:
