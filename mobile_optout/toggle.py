@@ -391,11 +391,11 @@ class Toggle:
         device = self.device
         end = turned + self.settle
         interval = max(device.poll, self.settle / 3)
-        self._spend("holding")  # (inside the window: it costs no time of its own)
         while True:
             if self._tree_due:
                 self._tree_due, final = False, time.monotonic() >= end
             else:
+                self._spend("holding")  # once, inside the window: no time of its own
                 left = end - time.monotonic()
                 device.pause(min(interval, left) if left > 0 else device.poll)
                 final = time.monotonic() >= end
