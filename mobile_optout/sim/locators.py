@@ -37,8 +37,10 @@ class ScrollQuery:
 
 
 def find(root: El, context: El | None, platform: Platform, using: str, value: str, *,
-         package: str) -> list[El] | ScrollQuery:
-    """Elements matching the locator under ``context`` (or the whole tree), in document order."""
+         package: str, lax_states: bool = False) -> list[El] | ScrollQuery:
+    """Elements matching the locator under ``context`` (or the whole tree), in document order.
+    ``lax_states``: UiSelector's ``checked()`` and ``enabled()`` match either state, as a
+    careless driver's parser might (the ``lax-selectors`` variant)."""
     allowed = ANDROID_STRATEGIES if platform is Platform.ANDROID else IOS_STRATEGIES
     if using not in allowed:
         raise SelectorError(
@@ -52,6 +54,9 @@ def find(root: El, context: El | None, platform: Platform, using: str, value: st
         # selector, as UiAutomator2's parser does.
         statements = [s for s in _split_statements(value) if s.strip()] or [value]
         found: list[El] = []
+        if lax_states:
+            statements = [re.sub(r"\.(checked|enabled)\((true|false)\)", "", s)
+                          for s in statements]
         for statement in statements:
             query = parse_uiselector(statement)
             if isinstance(query, ScrollQuery):

@@ -466,7 +466,7 @@ class SimPhone:
                 return []
         try:
             result = find(rendering.page.root, scope, self.platform, using, value,
-                          package=self.package())
+                          package=self.package(), lax_states="lax-selectors" in self.variants)
         except SelectorError as exc:
             raise _err(400, "invalid selector", str(exc)) from exc
         if isinstance(result, ScrollQuery):

@@ -61,6 +61,8 @@ VARIANTS: dict[str, str] = {
                    "one on every run), not a 'Profile' or 'Account' text.",
     "decorated": "Rows that open a page carry an arrow in their name ('Settings \u203a'), "
                  "as real apps draw them.",
+    "lax-selectors": "The phone's UiSelector ignores checked() and enabled(): a switch "
+                     "matches in either state, as a careless driver's parser might.",
     "quiet-launch": "Starting an app that is not installed answers as if it had worked "
                     "(the home screen stays), as some drivers do.",
     "new-ai-switch": "An app update added an AI switch no flow knows, on by default, on a "
