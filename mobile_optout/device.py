@@ -39,13 +39,14 @@ from loguru import logger
 
 from mobile_optout.answers import Answers, Target, _Refused, row_status
 from mobile_optout.devices import DeviceProfile
-from mobile_optout.driver import APP_NOT_INSTALLED, STRATEGIES, Driver, Element
+from mobile_optout.driver import APP_NOT_INSTALLED, STRATEGIES, Driver, Element, pick_context
 from mobile_optout.errors import (
     Covered,
     DeniedTap,
     FlowEnded,
     Interrupted,
     LocatorRejected,
+    StaleElement,
     StepFailed,
     TransientDeviceError,
     Unsupported,
@@ -60,6 +61,7 @@ from mobile_optout.locate import (
 )
 from mobile_optout.onscreen import (
     Modal,
+    away_from,
     blocked_by,
     harmful,
     look,
@@ -71,14 +73,6 @@ __all__ = ["Device", "Target"]  # Target lives in answers.py; callers import it 
 T = TypeVar("T")
 # What a server element says, per platform.
 TEXT_ATTRIBUTE = {Platform.ANDROID: "text", Platform.IOS: "label", Platform.WEB: "innerText"}
-
-
-def _away_from(cover: Node, screen: Screen) -> str:
-    """The scroll that moves content away from what covers it: a bar over the lower half
-    of the screen is cleared by scrolling down (the content moves up), one above by up."""
-    height = screen.size[1] if screen.size else 0
-    cy = cover.center[1] if cover.center else 0
-    return "down" if cy * 2 >= height else "up"
 
 
 MAX_INTERRUPTS_PER_WAIT = 6
@@ -225,8 +219,8 @@ class Device(Answers):
                 return self._found[key]
             try:
                 found = self._ask_made(queries, shown_as=str(locator))
-                if found is not None:
-                    self._found[key] = found
+                if found is not None:  # (its locator finds it again if it goes stale)
+                    found = self._found[key] = replace(found, locator=locator)
                 return found
             except _Refused:
                 logger.debug("the server cannot answer {}; reading the tree", locator)
@@ -473,7 +467,7 @@ class Device(Answers):
             if self.dismiss_interrupt(over=under):
                 again = self._find_again(target)
             elif attempt < tries - 1 and target.locator is not None:
-                self.scroll(_away_from(under, screen))
+                self.scroll(away_from(under, screen))
                 again = self._find_again(target)
             else:
                 again = None
@@ -529,11 +523,29 @@ class Device(Answers):
             if element is None:
                 assert target.node is not None
                 element = self._element_for(target.node)
-            el = element
-            self._retry(lambda: self.driver.click(el))
+            self._click(target, element)
             self.taps.append(TapRecord(target.description, bounds))
         self._on_event("tap", target.description)
         self._settle(before)
+
+    def _click(self, target: Target, element: Element) -> None:
+        """Click a server element. One that went stale (redrawn since it was found) is
+        found again by its locator, checked against the denylist again, and clicked."""
+        el = element
+
+        def click() -> None:
+            nonlocal el
+            try:
+                self.driver.click(el)
+            except StaleElement:
+                again = self._find_again(target) if self._screen is None else None
+                if again is None or again.element is None:
+                    raise
+                self._check_denylist(again)
+                el = again.element
+                raise  # (tried again with the element found now)
+
+        self._retry(click)
 
     def _settle(self, before: str | None, limit: float = 2.0) -> None:
         """After an action, wait (briefly) until the screen shows it changed."""
@@ -614,23 +626,28 @@ class Device(Answers):
         return more
 
     def launch(self, app: AppId, *, restart: bool, deep_link: str | None) -> None:
-        """Start the app (afresh: ``restart``), by its web link when given. A start that
-        fails before the app is known to be installed asks whether it is, first."""
+        """Start the app (afresh: ``restart``), by its web link when given."""
         if restart:
-            self._retry(lambda: self.driver.terminate_app(app))
-        start: Callable[[], None] = (lambda: self.driver.deep_link(deep_link, app)) \
-            if deep_link else (lambda: self.driver.activate_app(app))
-        if not self.app_confirmed:
-            try:
-                start()
-            except TransientDeviceError:
-                self.require_installed(app)  # (not installed: the flow ends here)
-                self._retry(start)
+            self._start(app, lambda: self.driver.terminate_app(app))
+        if deep_link:
+            self._start(app, lambda: self.driver.deep_link(deep_link, app))
         else:
-            self._retry(start)
+            self._start(app, lambda: self.driver.activate_app(app))
         self._on_event("launch", app.app_id)
         self.way_in = None
         self.changed()
+
+    def _start(self, app: AppId, call: Callable[[], object]) -> None:
+        """Stop or start the app. A first failure before the app is known to be installed
+        asks whether it is (not installed ends the flow here), then tries again."""
+        if self.app_confirmed:
+            self._retry(call)
+            return
+        try:
+            call()
+        except TransientDeviceError:
+            self.require_installed(app)
+            self._retry(call)
 
     def switch_context(self, name: str, timeout: float) -> str:
         """Into the app's web view (``webview``: the first WEBVIEW context, waited for: a web
@@ -638,7 +655,7 @@ class Device(Answers):
         deadline = time.monotonic() + timeout
         while True:
             found = self._retry(self.driver.contexts)
-            chosen = _pick_context(name, found)
+            chosen = pick_context(name, found)
             if chosen is not None:
                 return self._enter_context(chosen)
             if time.monotonic() >= deadline:
@@ -678,11 +695,3 @@ class Device(Answers):
 
     def screenshot(self) -> bytes:
         return self._retry(self.driver.screenshot_png)
-
-def _pick_context(wanted: str, found: list[str]) -> str | None:
-    """``native`` -> NATIVE_APP; ``webview`` -> the first web view; else that exact name."""
-    if wanted == "native":
-        return next((c for c in found if c.startswith("NATIVE")), None)
-    if wanted == "webview":
-        return next((c for c in found if c.startswith(("WEBVIEW", "CHROMIUM"))), None)
-    return wanted if wanted in found else None

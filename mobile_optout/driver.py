@@ -596,3 +596,13 @@ class BrowserDriver(AppiumDriver):
     def set_context(self, name: str) -> None:
         if name not in ("CHROMIUM", "WEBVIEW"):
             raise Unsupported(f"a browser has no {name} context: only its page")
+
+
+def pick_context(wanted: str, found: list[str]) -> str | None:
+    """Which of the contexts a session offers (``found``) a flow means by ``wanted``:
+    ``native`` -> NATIVE_APP; ``webview`` -> the first web view; else that exact name."""
+    if wanted == "native":
+        return next((c for c in found if c.startswith("NATIVE")), None)
+    if wanted == "webview":
+        return next((c for c in found if c.startswith(("WEBVIEW", "CHROMIUM"))), None)
+    return wanted if wanted in found else None

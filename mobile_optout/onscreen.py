@@ -472,3 +472,11 @@ def on_top_query(platform: Platform, declared: Query | None) -> Query | None:
         clauses = [*([declared.value] if declared else ()), *_IOS_ON_TOP]
         return Query("ios_predicate", " OR ".join(f"({c})" for c in clauses))
     return None
+
+
+def away_from(cover: Node, screen: Screen) -> str:
+    """The scroll that moves content away from what covers it: a bar over the lower half
+    of the screen is cleared by scrolling down (the content moves up), one above by up."""
+    height = screen.size[1] if screen.size else 0
+    cy = cover.center[1] if cover.center else 0
+    return "down" if cy * 2 >= height else "up"

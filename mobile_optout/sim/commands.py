@@ -18,6 +18,7 @@ from mobile_optout.sim.protocol import (
     _err,
     invalid_argument,
     route,
+    stale,
 )
 from mobile_optout.sim.render import ios_accessible
 from mobile_optout.sim.tree import Node
@@ -86,6 +87,12 @@ def find_children(phone: SimPhone, session: Session, body: dict[str, Any], eid: 
 def click(phone: SimPhone, session: Session, body: dict[str, Any], eid: str) -> None:
     with phone.engine.lock:
         node, _ = phone.node(session, eid)
+        handle = session.elements[eid]
+        if "redrawn-once" in phone.variants and handle not in session.redrawn:
+            session.redrawn.add(handle)  # redrawn: this id is stale, a new find a new one
+            del session.ids[handle], session.elements[eid]
+            session.stale_ids.add(eid)
+            raise stale()
         phone.engine.tap_node(node)
 
 

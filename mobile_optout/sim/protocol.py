@@ -29,6 +29,8 @@ class Session:
     settings: dict[str, Any] = field(default_factory=dict)
     elements: dict[str, Handle] = field(default_factory=dict)
     ids: dict[Handle, str] = field(default_factory=dict)
+    stale_ids: set[str] = field(default_factory=set)  # ids of elements redrawn since
+    redrawn: set[Handle] = field(default_factory=set)  # (the ``redrawn-once`` variant)
     commands: int = 0
     dead: bool = False
     context: str = "NATIVE_APP"  # or the WebView's context: commands are relayed to it

@@ -422,6 +422,8 @@ class SimPhone:
 
     # ------------------------------------------------------------------ helpers
     def node(self, session: Session, eid: str) -> tuple[Node, Rendering]:
+        if eid in session.stale_ids:
+            raise stale()
         handle = session.elements.get(eid)
         if handle is None:
             raise _err(404, "no such element", f"The element with id {eid!r} is unknown")

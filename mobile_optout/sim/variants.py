@@ -63,6 +63,8 @@ VARIANTS: dict[str, str] = {
                  "as real apps draw them.",
     "lax-selectors": "The phone's UiSelector ignores checked() and enabled(): a switch "
                      "matches in either state, as a careless driver's parser might.",
+    "redrawn-once": "Each element is redrawn just before its first click: the click answers "
+                    "'stale element reference', and a new find gets the new element.",
     "quiet-launch": "Starting an app that is not installed answers as if it had worked "
                     "(the home screen stays), as some drivers do.",
     "new-ai-switch": "An app update added an AI switch no flow knows, on by default, on a "
