@@ -285,8 +285,11 @@ class SimPhone:
         return settings
 
     def _charge(self, session: Session, method: str, rest: str, body: dict[str, Any]) -> None:
-        """Count the command; with a cost model, take its time; on a live screen that
-        never goes idle, wait as long as the session's idle settings say."""
+        """Count the command; with a cost model, take its time (the time this process
+        spends drawing the answer counts towards it: a real phone's own work is not taken
+        from the machine's cores); on a live screen that never goes idle, wait as long as
+        the session's idle settings say."""
+        started = time.monotonic()
         kind = command_kind(method, rest, body)
         engine = self.engine
         with engine.lock:
@@ -308,8 +311,9 @@ class SimPhone:
             self.idle_ms += idle
             self.cost_ms += cost
             self.waiting += 1
+            spent = 1000 * (time.monotonic() - started)  # drawing the page or the picture
         try:
-            self.wait_ms(idle + cost)
+            self.wait_ms(idle + max(0.0, cost - spent))
         finally:
             with engine.lock:
                 self.waiting -= 1
