@@ -122,7 +122,8 @@ class Device(Answers):
         self._unchanged = False  # nothing changed on screen since the last tap
         self._on_screen = on_screen  # every screen read (seen.py; the language: language.py)
         self.way_in_tap: Locator | None = None  # the tap into a setting's page (see tap)
-        self.app_confirmed = False  # the app is known to be installed (require_installed)
+        self.app_confirmed = False  # the driver was asked whether the app is installed
+        self._installed: bool | None = None  # its answer (None: it cannot tell)
 
     # -- reading the screen --------------------------------------------------------------
 
@@ -407,13 +408,10 @@ class Device(Answers):
         again when it had to be scrolled clear). Never under something on top of the page
         (``modal``: the prompt the target is in), never a disabled, granting, rating or
         sign-in button, never the same button again when nothing changed since. The tap
-        into a setting's page (``way_in_tap``) is aimed from the tree: its row's On/Off is
-        the state that page must agree with (``toggle.Toggle.read``). ``settle=False``: the
-        caller watches the effect itself (a switch's state), so the tree is not read again
-        here until it changed."""
-        way_in = self.way_in_tap
-        if target.node is None and way_in is not None and target.description == str(way_in):
-            target = self._look_tree(way_in) or target  # (a server's find of it: aim anew)
+        into a setting's page (``way_in_tap``) comes aimed from the tree (``wait_for``):
+        its row's On/Off is the state that page must agree with (``toggle.Toggle.read``).
+        ``settle=False``: the caller watches the effect itself (a switch's state), so the
+        tree is not read again here until it changed."""
         if target.node is None and self._screen is None and self._clear:
             screen = None  # the server found it, and said nothing is on top: no tree read
         else:
@@ -676,8 +674,8 @@ class Device(Answers):
         """The app must be on the device: not installed ends the flow as ``not_installed``
         (asked once). True: it is; None: the driver cannot tell (taken at its word)."""
         if self.app_confirmed:
-            return True
-        installed = self.installed(app)
+            return self._installed
+        installed = self._installed = self.installed(app)
         self.app_confirmed = True
         if installed is False:
             raise FlowEnded("not_installed", f"{app.app_id} is not installed on "

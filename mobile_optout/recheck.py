@@ -100,8 +100,15 @@ class Recheck:
         self._pinned = Pinned(target, query, node.bounds, own_id)
         return self._pinned
 
-    def forget(self) -> None:
-        self._pinned = None
+    def read(self, target: Target, expected: bool) -> tuple[bool, bool] | None:
+        """(state, enabled) of the switch read from a page source, looked at cheaply
+        (``pin``, then ``state``); None when only the tree can answer (then the pin is
+        dropped: the next cheap look names the switch afresh)."""
+        pinned = self.pin(target)
+        got = self.state(pinned, expected) if pinned is not None else None
+        if got is None:
+            self._pinned = None
+        return got
 
     def state(self, pinned: Pinned, expected: bool) -> tuple[bool, bool] | None:
         """(state, enabled) of the pinned switch, or None: ambiguous or stale, read the

@@ -332,6 +332,10 @@ class FlowRun:
         """A condition decided without looking at the screen; None when it must look."""
         if cond.visible is not None or cond.not_visible is not None:
             return None
+        return self._fixed_parts_hold(cond)
+
+    def _fixed_parts_hold(self, cond: Condition) -> bool:
+        """The parts of a condition known without the screen: the platform, a param."""
         if cond.platform is not None and cond.platform is not self.profile.platform:
             return False
         if cond.param is not None:
@@ -532,12 +536,8 @@ class FlowRun:
         asked as the tap will ask it (denylisted labels left out), so the tap reuses what
         was found; a miss asks again plainly (a denylisted target is refused, not skipped)."""
         assert self.device is not None
-        if cond.platform is not None and cond.platform is not self.profile.platform:
+        if not self._fixed_parts_hold(cond):
             return False
-        if cond.param is not None:
-            name, value = cond.param
-            if self.vars.expand("${" + name + "}") != value:
-                return False
         visible = cond.visible
         if visible is not None and isinstance(step, Tap) and \
                 str(self.vars.locator(visible)) == str(self.vars.locator(step.target)) and \

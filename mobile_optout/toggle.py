@@ -261,12 +261,8 @@ class Toggle:
         if last is None or not self.one_element:
             return None
         target, expected = last
-        if not isinstance(expected, bool):
-            return None
-        pinned = self.recheck.pin(target)
-        got = self.recheck.state(pinned, expected) if pinned is not None else None
+        got = self.recheck.read(target, expected) if isinstance(expected, bool) else None
         if got is None:
-            self.recheck.forget()
             return None
         state, enabled = got
         return target, state, "" if enabled else "the switch stayed disabled"
@@ -375,10 +371,7 @@ class Toggle:
         nothing on top, loading or saying the save failed (``recheck``). Then the settle
         window starts now, and its first look reads the tree (``_hold``): a sheet of plain
         views, which no query sees, is seen there."""
-        if not self.one_element or not isinstance(desired, bool):
-            return False
-        pinned = self.recheck.pin(tapped)
-        if pinned is None or self.recheck.state(pinned, desired) != (desired, True):
+        if not self._reads_cheaply(tapped, desired):
             return False
         self._turned, self._tree_due = tapped, True
         return True
@@ -446,13 +439,14 @@ class Toggle:
         on top, loading or saying the save failed (``recheck``). Anything else, and the
         last look when no re-opened page will be read, goes to the tree."""
         turned = self._turned
-        if turned is None or not self.one_element or (final and not self.proof_follows):
+        if turned is None or (final and not self.proof_follows):
             return False
-        if not isinstance(desired, bool):
-            return False
-        pinned = self.recheck.pin(turned)
-        got = self.recheck.state(pinned, desired) if pinned is not None else None
-        return got is not None and got == (desired, True)
+        return self._reads_cheaply(turned, desired)
+
+    def _reads_cheaply(self, switch: Target, desired: State) -> bool:
+        """``switch`` reads ``desired`` and enabled on a cheap look, nothing wrong."""
+        return self.one_element and isinstance(desired, bool) and \
+            self.recheck.read(switch, desired) == (desired, True)
 
     def _check_errors(self, screen: Screen, baseline: set[str], when: str,
                       obs: SettingObservation) -> None:
